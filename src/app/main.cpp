@@ -1,0 +1,94 @@
+// hearthd entry point: command-line arguments, logging setup, config validation, then the daemon.
+#include "app/daemon.hpp"
+#include "app/logging.hpp"
+#include "core/config.hpp"
+
+#include <hearth/plugin.h>
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#ifndef HEARTH_VERSION
+#define HEARTH_VERSION "0.0.0"
+#endif
+
+namespace {
+
+constexpr const char* usage = R"(usage: hearthd [options]
+
+Hearth: local-first smart-home gateway daemon.
+
+options:
+  --config FILE       main configuration (default /etc/hearth/hearth.json)
+  --check-config      validate the configuration (and scene files) and exit:
+                      0 when valid, 2 with one line per problem otherwise
+  --log-level LEVEL   trace|debug|info|warn|error|off (overrides log.level)
+  --version           print the version and exit
+  --help              print this help and exit
+)";
+
+struct options {
+    std::string config_path = "/etc/hearth/hearth.json";
+    bool check_only = false;
+    std::optional<std::string> log_level;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    options opt;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&](const char* name) -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "hearthd: %s needs a value\n", name);
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (arg == "--config") {
+            opt.config_path = value("--config");
+        } else if (arg.rfind("--config=", 0) == 0) {
+            opt.config_path = arg.substr(9);
+        } else if (arg == "--check-config") {
+            opt.check_only = true;
+        } else if (arg == "--log-level") {
+            opt.log_level = value("--log-level");
+        } else if (arg == "--version") {
+            std::printf("hearthd %s (plugin ABI %d.%d)\n", HEARTH_VERSION, HEARTH_ABI_MAJOR, HEARTH_ABI_MINOR);
+            return 0;
+        } else if (arg == "--help" || arg == "-h") {
+            std::fputs(usage, stdout);
+            return 0;
+        } else {
+            std::fprintf(stderr, "hearthd: unknown argument '%s' (see --help)\n", arg.c_str());
+            return 2;
+        }
+    }
+    if (opt.log_level && !hearth::valid_log_level(*opt.log_level)) {
+        std::fprintf(stderr, "hearthd: --log-level: '%s' is not one of trace|debug|info|warn|error|off\n",
+                     opt.log_level->c_str());
+        return 2;
+    }
+
+    auto loaded = hearth::load_config(opt.config_path);
+    if (loaded.value) {
+        for (auto& e : hearth::check_runtime_files(*loaded.value)) loaded.errors.push_back(std::move(e));
+    }
+    if (!loaded.errors.empty()) {
+        for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+        return 2;
+    }
+    const hearth::config& cfg = *loaded.value;
+    if (opt.check_only) {
+        std::printf("%s: configuration is valid (%zu drivers)\n", opt.config_path.c_str(), cfg.drivers.size());
+        return 0;
+    }
+    hearth::setup_logging(opt.log_level.value_or(cfg.log_level));
+    return hearth::run_daemon(cfg);
+}

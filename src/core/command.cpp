@@ -1,0 +1,188 @@
+// Command parsing and validation (see command.hpp).
+#include "core/command.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace hearth {
+namespace {
+
+using json = nlohmann::json;
+
+std::vector<std::string> keys_of(const auto& map) {
+    std::vector<std::string> out;
+    for (const auto& [k, _] : map) out.push_back(k);
+    return out;
+}
+
+std::string unknown(const std::string& what, const std::string& name, const std::vector<std::string>& known) {
+    std::string reason = "unknown " + what + " '" + name + "'";
+    const std::string guess = closest_match(name, known);
+    if (!guess.empty()) reason += " (did you mean '" + guess + "'?)";
+    return reason;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+std::string trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return std::string(s);
+}
+
+std::optional<json> parse_raw(const value_spec& spec, std::string_view raw_in) {
+    const std::string raw = trim(raw_in);
+    switch (spec.type) {
+    case value_type::boolean: {
+        const std::string l = lower(raw);
+        if (l == "on" || l == "true" || l == "1") return json(true);
+        if (l == "off" || l == "false" || l == "0") return json(false);
+        return std::nullopt;
+    }
+    case value_type::integer:
+    case value_type::number: {
+        json v = json::parse(raw, nullptr, false);
+        if (v.is_discarded() || !v.is_number()) return std::nullopt;
+        return v;
+    }
+    case value_type::string:
+    case value_type::enumeration: {
+        if (raw.size() >= 2 && raw.front() == '"') {
+            json v = json::parse(raw, nullptr, false);
+            if (!v.is_discarded() && v.is_string()) return v;
+        }
+        return json(raw);
+    }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+json device_command::to_driver_json() const { return json{{"command", name}, {"params", params}}; }
+
+std::optional<std::string> validate_command(const device_descriptor& d, const device_command& c) {
+    if (!c.params.is_object()) return "params must be an object";
+    if (c.name == "set") {
+        if (c.params.empty()) return "nothing to set";
+        for (const auto& [prop, value] : c.params.items()) {
+            auto it = d.properties.find(prop);
+            if (it == d.properties.end()) return unknown("property", prop, keys_of(d.properties));
+            if (!it->second.writable) return "property '" + prop + "' is read-only";
+            if (auto why = check_value(it->second, value, true)) return prop + ": " + *why;
+        }
+        return std::nullopt;
+    }
+    auto it = d.commands.find(c.name);
+    if (it == d.commands.end()) return unknown("command", c.name, keys_of(d.commands));
+    const auto& params = it->second.params;
+    for (const auto& [pname, value] : c.params.items()) {
+        auto p = params.find(pname);
+        if (p == params.end()) return unknown("parameter", pname, keys_of(params)) + " for command '" + c.name + "'";
+        if (auto why = check_value(p->second, value, true)) return pname + ": " + *why;
+    }
+    for (const auto& [pname, spec] : params) {
+        if (spec.required && !c.params.contains(pname)) {
+            return "missing required parameter '" + pname + "' for command '" + c.name + "'";
+        }
+    }
+    return std::nullopt;
+}
+
+command_result parse_set_payload(const device_descriptor& d, std::string_view payload) {
+    command_result r;
+    json j = json::parse(payload, nullptr, false);
+    if (j.is_discarded()) {
+        r.error = "payload is not valid JSON";
+        return r;
+    }
+    if (!j.is_object()) {
+        r.error = "payload must be a JSON object";
+        return r;
+    }
+    device_command c;
+    if (auto t = j.find("transaction"); t != j.end()) {
+        if (t->is_string()) c.transaction = t->get<std::string>();
+        else if (t->is_number_integer()) c.transaction = t->dump();
+        else {
+            r.error = "transaction must be a string";
+            return r;
+        }
+        j.erase("transaction");
+    }
+    if (auto code = j.find("code"); code != j.end()) {
+        if (code->is_string()) c.code = code->get<std::string>();
+        else if (code->is_number_integer()) c.code = code->dump();
+        else {
+            r.error = "code must be a string";
+            return r;
+        }
+        j.erase("code");
+    }
+    if (auto ts = j.find("ts"); ts != j.end()) {
+        if (!ts->is_number_integer()) {
+            r.error = "ts must be an integer (milliseconds since the epoch)";
+            return r;
+        }
+        c.issued_at_ms = ts->get<std::int64_t>();
+        j.erase("ts");
+    }
+    if (auto cmd = j.find("command"); cmd != j.end()) {
+        if (!cmd->is_string()) {
+            r.error = "command must be a string";
+            return r;
+        }
+        c.name = cmd->get<std::string>();
+        if (auto params = j.find("params"); params != j.end()) c.params = *params;
+        for (const auto& [k, _] : j.items()) {
+            if (k != "command" && k != "params") {
+                r.error = "unexpected key '" + k + "' next to 'command' (put arguments in 'params')";
+                return r;
+            }
+        }
+        if (c.name == "set") {
+            r.error = "use {\"<property>\": value} to set properties";
+            return r;
+        }
+    } else {
+        c.name = "set";
+        c.params = j;
+    }
+    if (auto why = validate_command(d, c)) {
+        r.error = *why;
+        return r;
+    }
+    r.value = std::move(c);
+    return r;
+}
+
+command_result parse_set_property(const device_descriptor& d, std::string_view property, std::string_view raw) {
+    command_result r;
+    const std::string prop(property);
+    auto it = d.properties.find(prop);
+    if (it == d.properties.end()) {
+        r.error = unknown("property", prop, keys_of(d.properties));
+        return r;
+    }
+    auto value = parse_raw(it->second, raw);
+    if (!value) {
+        r.error = prop + ": cannot read '" + trim(raw) + "' as " + std::string(value_type_name(it->second.type));
+        return r;
+    }
+    device_command c;
+    c.name = "set";
+    c.params = json{{prop, *value}};
+    if (auto why = validate_command(d, c)) {
+        r.error = *why;
+        return r;
+    }
+    r.value = std::move(c);
+    return r;
+}
+
+}  // namespace hearth

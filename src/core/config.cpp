@@ -1,0 +1,222 @@
+// Loading and validation of the main configuration (see config.hpp).
+#include "core/config.hpp"
+
+#include "core/json_schema.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <sys/stat.h>
+
+#ifndef HEARTH_DEFAULT_PLUGIN_DIR
+#define HEARTH_DEFAULT_PLUGIN_DIR "/usr/lib/hearth/plugins"
+#endif
+
+namespace hearth {
+
+extern const char* const embedded_main_config_schema;  // generated from config/schema/hearth.schema.json
+
+namespace {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string resolve(const fs::path& base, const std::string& p) {
+    if (p.empty()) return p;
+    fs::path path(p);
+    if (path.is_relative()) path = base / path;
+    return path.lexically_normal().string();
+}
+
+template <class T>
+void take(const json& obj, const char* key, T& out) {
+    if (auto it = obj.find(key); it != obj.end()) out = it->get<T>();
+}
+
+bool read_file(const std::string& path, std::string& out) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out = ss.str();
+    return true;
+}
+
+void build_mqtt(const json& j, const fs::path& base, const std::string& file, config& c,
+                std::vector<config_error>& errors) {
+    auto& m = c.mqtt;
+    take(j, "url", m.url);
+    take(j, "client_id", m.client_id);
+    take(j, "base_topic", m.base_topic);
+    take(j, "discovery_prefix", m.discovery_prefix);
+    take(j, "discovery", m.discovery);
+    take(j, "username", m.username);
+    take(j, "password", m.password);
+    take(j, "keepalive_s", m.keepalive_s);
+    if (j.contains("password") && j.contains("password_file")) {
+        errors.push_back({file, "/mqtt/password_file", "give either password or password_file, not both"});
+    }
+    if (j.contains("password_file")) {
+        m.password_file = resolve(base, j["password_file"].get<std::string>());
+        std::string secret;
+        if (!read_file(m.password_file, secret)) {
+            errors.push_back({file, "/mqtt/password_file", "cannot read " + m.password_file});
+        } else {
+            while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+            m.password = secret;
+        }
+    }
+    if (auto t = j.find("tls"); t != j.end()) {
+        tls_config tls;
+        const std::pair<const char*, std::string*> files[] = {
+            {"ca_file", &tls.ca_file}, {"cert_file", &tls.cert_file}, {"key_file", &tls.key_file}};
+        for (const auto& [key, dest] : files) {
+            if (!t->contains(key)) continue;
+            *dest = resolve(base, (*t)[key].get<std::string>());
+            struct stat st {};
+            if (::stat(dest->c_str(), &st) != 0) {
+                errors.push_back({file, std::string("/mqtt/tls/") + key, "file not found: " + *dest});
+            }
+        }
+        take(*t, "verify_hostname", tls.verify_hostname);
+        if (tls.cert_file.empty() != tls.key_file.empty()) {
+            errors.push_back({file, "/mqtt/tls", "cert_file and key_file must be given together"});
+        }
+        m.tls = tls;
+    }
+}
+
+void build(const json& j, const fs::path& base, const std::string& file, config& c, std::vector<config_error>& errors) {
+    if (auto it = j.find("mqtt"); it != j.end()) build_mqtt(*it, base, file, c, errors);
+    if (auto it = j.find("database"); it != j.end()) {
+        auto& d = c.database;
+        if (it->contains("path")) d.path = resolve(base, (*it)["path"].get<std::string>());
+        take(*it, "commit_interval_ms", d.commit_interval_ms);
+        take(*it, "history_days", d.history_days);
+        take(*it, "size_budget_mb", d.size_budget_mb);
+        take(*it, "backup_interval_h", d.backup_interval_h);
+        if (it->contains("backup_dir")) d.backup_dir = resolve(base, (*it)["backup_dir"].get<std::string>());
+    }
+    if (c.database.backup_dir.empty()) {
+        c.database.backup_dir = (fs::path(c.database.path).parent_path() / "backups").string();
+    }
+    c.plugins.dir = HEARTH_DEFAULT_PLUGIN_DIR;
+    if (auto it = j.find("plugins"); it != j.end()) {
+        if (it->contains("dir")) c.plugins.dir = resolve(base, (*it)["dir"].get<std::string>());
+        take(*it, "call_timeout_ms", c.plugins.call_timeout_ms);
+        take(*it, "max_failures", c.plugins.max_failures);
+    }
+    std::set<std::string> ids;
+    if (auto it = j.find("drivers"); it != j.end()) {
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            const json& d = (*it)[i];
+            driver_config dc;
+            dc.plugin = d.at("plugin").get<std::string>();
+            dc.id = d.at("id").get<std::string>();
+            take(d, "enabled", dc.enabled);
+            if (d.contains("config")) dc.config = d["config"];
+            if (!ids.insert(dc.id).second) {
+                errors.push_back({file, "/drivers/" + std::to_string(i) + "/id", "duplicate driver id '" + dc.id + "'"});
+            }
+            c.drivers.push_back(std::move(dc));
+        }
+    }
+    c.scenes_dir = (base / "scenes").lexically_normal().string();
+    if (auto it = j.find("scenes"); it != j.end() && it->contains("dir")) {
+        c.scenes_dir = resolve(base, (*it)["dir"].get<std::string>());
+    }
+    if (auto it = j.find("location"); it != j.end()) {
+        c.location = location_config{(*it)["latitude"].get<double>(), (*it)["longitude"].get<double>()};
+    }
+    if (auto it = j.find("log"); it != j.end()) take(*it, "level", c.log_level);
+}
+
+}  // namespace
+
+std::string config_error::to_string() const {
+    std::string out = file.empty() ? std::string("<config>") : file;
+    out += ": ";
+    out += pointer.empty() ? std::string("(root)") : pointer;
+    out += ": ";
+    out += reason;
+    return out;
+}
+
+const json& main_config_schema() {
+    static const json schema = json::parse(embedded_main_config_schema);
+    return schema;
+}
+
+std::string line_column(const std::string& text, std::size_t byte_offset) {
+    std::size_t line = 1;
+    std::size_t column = 1;
+    for (std::size_t i = 0; i < text.size() && i + 1 < byte_offset; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return "line " + std::to_string(line) + " column " + std::to_string(column);
+}
+
+config_result parse_config(const std::string& text, const std::string& file, const fs::path& base_dir) {
+    config_result result;
+    json j;
+    try {
+        j = json::parse(text, nullptr, true, false);
+    } catch (const json::parse_error& e) {
+        std::string reason = e.what();
+        if (auto pos = reason.find("]: "); pos != std::string::npos) reason = reason.substr(pos + 3);
+        result.errors.push_back({file, line_column(text, e.byte), "invalid JSON: " + reason});
+        return result;
+    }
+    for (const auto& e : validate_json_schema(main_config_schema(), j)) {
+        result.errors.push_back({file, e.pointer, e.reason});
+    }
+    if (!result.errors.empty()) return result;
+    config c;
+    c.source = file;
+    build(j, base_dir, file, c, result.errors);
+    if (result.errors.empty()) result.value = std::move(c);
+    return result;
+}
+
+config_result load_config(const fs::path& path) {
+    std::string text;
+    if (!read_file(path.string(), text)) {
+        config_result r;
+        r.errors.push_back({path.string(), "", "cannot read the file (does it exist and is it readable?)"});
+        return r;
+    }
+    const fs::path base = fs::absolute(path).parent_path();
+    return parse_config(text, path.string(), base);
+}
+
+json config::summary() const {
+    json drivers_json = json::array();
+    for (const auto& d : drivers) {
+        drivers_json.push_back({{"plugin", d.plugin}, {"id", d.id}, {"enabled", d.enabled}});
+    }
+    json s = {
+        {"mqtt",
+         {{"url", mqtt.url},
+          {"client_id", mqtt.client_id},
+          {"base_topic", mqtt.base_topic},
+          {"discovery_prefix", mqtt.discovery_prefix},
+          {"discovery", mqtt.discovery},
+          {"username_set", !mqtt.username.empty()},
+          {"password_set", !mqtt.password.empty()},
+          {"tls", mqtt.tls.has_value()}}},
+        {"database", {{"path", database.path}, {"commit_interval_ms", database.commit_interval_ms},
+                      {"history_days", database.history_days}}},
+        {"plugins", {{"dir", plugins.dir}, {"call_timeout_ms", plugins.call_timeout_ms}}},
+        {"drivers", drivers_json},
+        {"scenes", {{"dir", scenes_dir}}},
+        {"log", {{"level", log_level}}},
+    };
+    return s;
+}
+
+}  // namespace hearth

@@ -1,0 +1,109 @@
+// The main configuration of hearthd: typed structs, loading and validation.
+//
+// A config file is validated in two passes: the JSON Schema shipped in
+// config/schema/hearth.schema.json (embedded at build time, so the daemon and editors agree), then
+// semantic checks the schema cannot express (duplicate driver ids, password vs password_file,
+// readable secret and TLS files). Every problem is reported with file, JSON pointer and reason.
+// Secrets (the MQTT password) are kept only in `mqtt_config::password` and never appear in
+// `config::summary()` or in any error text.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hearth {
+
+struct tls_config {
+    std::string ca_file;
+    std::string cert_file;
+    std::string key_file;
+    bool verify_hostname = true;
+};
+
+struct mqtt_config {
+    std::string url = "mqtt://127.0.0.1:1883";
+    std::string client_id = "hearth";
+    std::string base_topic = "hearth";
+    std::string discovery_prefix = "homeassistant";
+    bool discovery = true;
+    std::string username;
+    std::string password;  ///< secret: from "password" or the contents of "password_file"
+    std::string password_file;
+    int keepalive_s = 30;
+    std::optional<tls_config> tls;
+};
+
+struct database_config {
+    std::string path = "/var/lib/hearth/hearth.db";
+    int commit_interval_ms = 1000;
+    int history_days = 10;
+    std::int64_t size_budget_mb = 1024;
+    std::string backup_dir;  ///< default: "backups" next to the database
+    int backup_interval_h = 1;
+};
+
+struct plugins_config {
+    std::string dir;  ///< default: the compiled-in plugin directory
+    int call_timeout_ms = 5000;
+    int max_failures = 5;
+};
+
+struct driver_config {
+    std::string plugin;
+    std::string id;
+    bool enabled = true;
+    nlohmann::json config = nlohmann::json::object();
+};
+
+struct location_config {
+    double latitude = 0;
+    double longitude = 0;
+};
+
+/// The whole validated configuration. Paths are absolute (resolved against the config's folder).
+struct config {
+    std::string source;  ///< the file it came from ("" for built-in defaults)
+    mqtt_config mqtt;
+    database_config database;
+    plugins_config plugins;
+    std::vector<driver_config> drivers;
+    std::string scenes_dir;
+    std::optional<location_config> location;
+    std::string log_level = "info";
+
+    /// The configuration without secrets, for bridge/info and logs.
+    [[nodiscard]] nlohmann::json summary() const;
+};
+
+/// One problem in a config file.
+struct config_error {
+    std::string file;
+    std::string pointer;  ///< JSON pointer, or "line L column C" for syntax errors
+    std::string reason;
+    /// "file: pointer: reason" — one line, no secrets.
+    [[nodiscard]] std::string to_string() const;
+};
+
+struct config_result {
+    std::optional<config> value;       ///< set when there are no errors
+    std::vector<config_error> errors;  ///< every problem found
+};
+
+/// The embedded JSON Schema of the main config.
+const nlohmann::json& main_config_schema();
+
+/// Parses and validates config text; `file` labels errors, `base_dir` resolves relative paths.
+config_result parse_config(const std::string& text, const std::string& file, const std::filesystem::path& base_dir);
+
+/// Reads and validates the config file at `path`.
+config_result load_config(const std::filesystem::path& path);
+
+/// Converts a parse error's byte offset into "line L column C" of `text`.
+std::string line_column(const std::string& text, std::size_t byte_offset);
+
+}  // namespace hearth

@@ -1,0 +1,69 @@
+// The device model: typed descriptors of devices (properties, commands, events) and the value
+// checks every command and every reported state goes through. See docs/device-model.md.
+#pragma once
+
+#include "core/json_schema.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hearth {
+
+enum class value_type { boolean, integer, number, string, enumeration };
+
+/// The shape of one property or command parameter.
+struct value_spec {
+    value_type type = value_type::string;
+    std::string unit;
+    std::optional<double> min;
+    std::optional<double> max;
+    std::optional<double> step;
+    std::vector<std::string> values;  ///< allowed values of an enum
+    bool writable = false;            ///< properties: may be set via /set
+    bool required = false;            ///< command params: must be present
+};
+
+struct command_spec {
+    std::map<std::string, value_spec> params;
+};
+
+/// A validated device descriptor. `raw` is the descriptor JSON as published on bridge/devices.
+struct device_descriptor {
+    std::string id;
+    std::string name;
+    std::string type;
+    std::string driver;  ///< the driver instance that registered it (set by the core)
+    std::map<std::string, value_spec> properties;
+    std::map<std::string, command_spec> commands;
+    std::set<std::string> events;
+    nlohmann::json raw;
+};
+
+struct descriptor_result {
+    std::optional<device_descriptor> value;
+    std::vector<schema_error> errors;  ///< pointer into the descriptor + reason
+};
+
+/// The device types of the model, with the properties each must declare.
+const std::map<std::string, std::vector<std::string>>& device_types();
+
+/// True for ids usable as topic levels: [a-z0-9_-]{1,64}.
+bool is_valid_id(std::string_view id);
+
+/// Parses and validates a descriptor (pure; any thread).
+descriptor_result parse_descriptor(const nlohmann::json& descriptor);
+
+/// Checks `value` against `spec`. Returns the reason it is not acceptable, or nothing.
+/// `enforce_step` applies the step grid (commands); reported state is not held to it.
+std::optional<std::string> check_value(const value_spec& spec, const nlohmann::json& value, bool enforce_step);
+
+/// The JSON name of a value_type ("bool", "int", "number", "string", "enum").
+std::string_view value_type_name(value_type t);
+
+}  // namespace hearth

@@ -1,0 +1,143 @@
+// The gateway: the core's hub on the loop thread. It owns the device registry and the driver
+// links, turns driver reports into registry diffs, dispatches validated commands to drivers and
+// tells observers (MQTT bridge, store, rules) about everything that changed.
+//
+// Thread: every public method must be called on the loop thread; observers are called there too.
+#pragma once
+
+#include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20
+
+#include "core/clock.hpp"
+#include "core/command.hpp"
+#include "core/config.hpp"
+#include "core/driver_link.hpp"
+#include "core/registry.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hearth {
+
+/// Receives what happens in the core. Default implementations ignore everything.
+class gateway_observer {
+public:
+    virtual ~gateway_observer() = default;
+    virtual void on_device_added(const device_entry& /*device*/) {}
+    virtual void on_device_updated(const device_entry& /*device*/) {}  ///< descriptor replaced
+    virtual void on_device_removed(const std::string& /*device_id*/) {}
+    virtual void on_state_changed(const device_entry& /*device*/, const nlohmann::json& /*changed*/) {}
+    virtual void on_availability_changed(const device_entry& /*device*/) {}
+    virtual void on_device_event(const device_entry& /*device*/, const nlohmann::json& /*event*/) {}
+    virtual void on_bridge_event(const nlohmann::json& /*event*/) {}
+    virtual void on_drivers_ready() {}
+};
+
+/// Where a command came from (for logs and the audit log).
+struct command_source {
+    std::string kind = "mqtt";  ///< mqtt | rule | hearthctl | internal
+    std::string who;            ///< client id, rule id, ...
+};
+
+/// The outcome of a command, delivered once.
+struct command_outcome {
+    bool ok = false;
+    int status = 0;     ///< a hearth_status
+    std::string error;  ///< set when !ok
+};
+
+using command_callback = std::function<void(const command_outcome&)>;
+
+/// Creates the link for one configured driver (in-process today). Returns nullptr + error text.
+using driver_factory = std::function<std::unique_ptr<driver_link>(const driver_config&, driver_events&, std::string& error)>;
+
+class gateway final : private driver_events {
+public:
+    struct options {
+        std::chrono::milliseconds watchdog_period{200};
+        std::chrono::milliseconds command_timeout{30000};
+        std::chrono::milliseconds ready_timeout{30000};  ///< rules start after this even if a driver is silent
+    };
+
+    gateway(boost::asio::io_context& loop, const clock_source& clock, options opts);
+    ~gateway() override;
+    gateway(const gateway&) = delete;
+    gateway& operator=(const gateway&) = delete;
+
+    /// Observers are not owned and must outlive the gateway (or be removed first).
+    void add_observer(gateway_observer* observer);
+    void remove_observer(gateway_observer* observer);
+
+    /// Seeds the registry with devices restored from the store (before drivers start).
+    void restore_device(device_descriptor descriptor, nlohmann::json state);
+
+    /// Creates and starts every enabled driver through `factory`; failures are quarantined.
+    void start_drivers(const std::vector<driver_config>& drivers, const driver_factory& factory);
+
+    /// Validates and dispatches a command; `done` is called exactly once (maybe synchronously).
+    void execute(const std::string& device_id, device_command command, const command_source& source,
+                 command_callback done);
+
+    /// Asks the owning driver to re-read a device. False if the device is unknown.
+    bool refresh(const std::string& device_id);
+
+    /// Removes a device (bridge request): forgets it and tells observers. False if unknown.
+    bool remove_device(const std::string& device_id);
+
+    /// Renames a device (display name only). False if unknown.
+    bool rename_device(const std::string& device_id, const std::string& name);
+
+    /// Stops every driver within `budget` in total and fails pending commands.
+    void stop(std::chrono::milliseconds budget);
+
+    [[nodiscard]] const device_registry& registry() const { return registry_; }
+    [[nodiscard]] std::vector<driver_status> drivers() const;
+    [[nodiscard]] bool drivers_ready() const { return ready_announced_; }
+
+private:
+    struct pending_command {
+        std::string driver;
+        std::string device;
+        command_callback done;
+        std::chrono::steady_clock::time_point deadline;
+    };
+
+    // driver_events
+    void on_device_registered(const std::string& driver, device_descriptor descriptor) override;
+    void on_device_removed(const std::string& driver, const std::string& device_id) override;
+    void on_state(const std::string& driver, const std::string& device_id, nlohmann::json state) override;
+    void on_event(const std::string& driver, const std::string& device_id, nlohmann::json event) override;
+    void on_availability(const std::string& driver, const std::string& device_id, bool online) override;
+    void on_command_done(const std::string& driver, std::uint64_t command_id, int status, std::string message) override;
+    void on_ready(const std::string& driver) override;
+    void on_failed(const std::string& driver, const std::string& reason) override;
+
+    device_entry* owned_device(const std::string& driver, const std::string& device_id, const char* what);
+    void bridge_event(nlohmann::json event);
+    void arm_watchdog();
+    void check_ready(bool timed_out);
+    template <class F>
+    void notify(F&& f);
+
+    boost::asio::io_context& loop_;
+    const clock_source& clock_;
+    options opts_;
+    device_registry registry_;
+    std::map<std::string, std::unique_ptr<driver_link>> links_;
+    std::map<std::string, driver_status> failed_to_load_;
+    std::map<std::uint64_t, pending_command> pending_;
+    std::uint64_t next_command_ = 1;
+    std::vector<gateway_observer*> observers_;
+    boost::asio::steady_timer watchdog_;
+    std::chrono::steady_clock::time_point started_at_;
+    std::map<std::string, bool> ready_;
+    bool ready_announced_ = false;
+    bool stopping_ = false;
+};
+
+}  // namespace hearth

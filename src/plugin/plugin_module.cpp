@@ -1,0 +1,102 @@
+// Plugin loading and ABI negotiation (see plugin_module.hpp).
+#include "plugin/plugin_module.hpp"
+
+#include "core/device_model.hpp"
+
+#include <dlfcn.h>
+
+#include <cstddef>
+#include <cstring>
+
+namespace hearth {
+namespace {
+
+bool tail_is_zero(const hearth_plugin_v1_api* api) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(api);
+    for (std::size_t i = sizeof(hearth_plugin_v1_api); i < api->struct_size; ++i) {
+        if (bytes[i] != 0) return false;
+    }
+    return true;
+}
+
+std::string missing_entry(const hearth_plugin_v1_api& api) {
+    if (api.create == nullptr) return "create";
+    if (api.start == nullptr) return "start";
+    if (api.handle_command == nullptr) return "handle_command";
+    if (api.stop == nullptr) return "stop";
+    if (api.destroy == nullptr) return "destroy";
+    return "";
+}
+
+}  // namespace
+
+std::filesystem::path plugin_path(const std::filesystem::path& dir, const std::string& name) {
+    return dir / (name + ".so");
+}
+
+plugin_load_result load_plugin(const std::filesystem::path& path, const std::string& expected_name) {
+    plugin_load_result r;
+    const std::string where = path.string() + ": ";
+    void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) {
+        const char* why = ::dlerror();
+        r.error = where + "cannot load: " + (why != nullptr ? why : "unknown dlopen error");
+        return r;
+    }
+    // From here on the handle is never closed, by design (see the file comment).
+    void* sym = ::dlsym(handle, HEARTH_PLUGIN_ENTRY_V1_NAME);
+    if (sym == nullptr) {
+        r.error = where + "no entry symbol '" HEARTH_PLUGIN_ENTRY_V1_NAME "': not a Hearth plugin for ABI v1";
+        return r;
+    }
+    auto entry = reinterpret_cast<hearth_plugin_entry_v1_fn>(sym);
+    const hearth_plugin_v1_api* api = nullptr;
+    try {
+        api = entry(HEARTH_ABI_MINOR);
+    } catch (...) {
+        r.error = where + "the entry function threw an exception";
+        return r;
+    }
+    if (api == nullptr) {
+        r.error = where + "the entry function returned NULL";
+        return r;
+    }
+    if (api->abi_major != HEARTH_ABI_MAJOR) {
+        r.error = where + "built for plugin ABI major " + std::to_string(api->abi_major) + ", this host speaks " +
+                  std::to_string(HEARTH_ABI_MAJOR);
+        return r;
+    }
+    if (api->struct_size < sizeof(hearth_plugin_v1_api)) {
+        r.error = where + "plugin struct_size " + std::to_string(api->struct_size) + " is smaller than the v1.0 size " +
+                  std::to_string(sizeof(hearth_plugin_v1_api));
+        return r;
+    }
+    if (api->struct_size > sizeof(hearth_plugin_v1_api) && !tail_is_zero(api)) {
+        r.error = where + "built against a newer ABI minor (" + std::to_string(api->abi_minor) +
+                  ") and uses fields this host does not know; upgrade hearthd";
+        return r;
+    }
+    auto module = std::make_shared<plugin_module>();
+    std::memcpy(&module->api, api, sizeof(hearth_plugin_v1_api));
+    module->api.struct_size = sizeof(hearth_plugin_v1_api);
+    if (const std::string missing = missing_entry(module->api); !missing.empty()) {
+        r.error = where + "required entry '" + missing + "' is NULL";
+        return r;
+    }
+    if (api->name == nullptr || !is_valid_id(api->name) || api->version == nullptr) {
+        r.error = where + "the plugin must give a name ([a-z0-9_-]{1,64}) and a version";
+        return r;
+    }
+    module->path = path.string();
+    module->name = api->name;
+    module->version = api->version;
+    module->description = api->description != nullptr ? api->description : "";
+    if (!expected_name.empty() && module->name != expected_name) {
+        r.error = where + "the plugin calls itself '" + module->name + "', expected '" + expected_name + "'";
+        return r;
+    }
+    r.value = std::move(module);
+    return r;
+}
+
+}  // namespace hearth

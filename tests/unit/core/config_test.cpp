@@ -1,0 +1,89 @@
+// Tests of main config loading and validation, including the shipped example configs.
+#include "core/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+using hearth::parse_config;
+namespace fs = std::filesystem;
+
+namespace {
+hearth::config_result parse(const std::string& text) { return parse_config(text, "test.json", "/etc/hearth"); }
+}  // namespace
+
+TEST(config, defaults_are_sensible) {
+    auto r = parse("{}");
+    ASSERT_TRUE(r.value) << r.errors.at(0).to_string();
+    EXPECT_EQ(r.value->mqtt.base_topic, "hearth");
+    EXPECT_EQ(r.value->mqtt.discovery_prefix, "homeassistant");
+    EXPECT_EQ(r.value->database.commit_interval_ms, 1000);
+    EXPECT_EQ(r.value->database.history_days, 10);
+    EXPECT_EQ(r.value->scenes_dir, "/etc/hearth/scenes");
+    EXPECT_EQ(r.value->database.backup_dir, "/var/lib/hearth/backups");
+}
+
+TEST(config, typo_in_key_names_the_pointer_and_suggests) {
+    auto r = parse(R"({"mqtt": {"urll": "mqtt://127.0.0.1:1883"}})");
+    ASSERT_FALSE(r.value);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].to_string(), "test.json: /mqtt/urll: unknown key 'urll' (did you mean 'url'?)");
+}
+
+TEST(config, wrong_type_names_the_pointer) {
+    auto r = parse(R"({"database": {"commit_interval_ms": "fast"}})");
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].to_string(), "test.json: /database/commit_interval_ms: expected integer, got string");
+}
+
+TEST(config, syntax_error_gives_line_and_column) {
+    auto r = parse("{\n  \"mqtt\": {,}\n}");
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].pointer, "line 2 column 12");
+    EXPECT_NE(r.errors[0].reason.find("invalid JSON"), std::string::npos);
+}
+
+TEST(config, duplicate_driver_ids_are_refused) {
+    auto r = parse(R"({"drivers": [{"plugin":"demo","id":"a"},{"plugin":"demo","id":"a"}]})");
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].pointer, "/drivers/1/id");
+}
+
+TEST(config, relative_paths_resolve_against_the_config_folder) {
+    auto r = parse(R"({"database": {"path": "data/h.db"}, "plugins": {"dir": "../plugins"}})");
+    ASSERT_TRUE(r.value);
+    EXPECT_EQ(r.value->database.path, "/etc/hearth/data/h.db");
+    EXPECT_EQ(r.value->plugins.dir, "/etc/plugins");
+}
+
+TEST(config, password_file_is_read_and_never_in_the_summary) {
+    const fs::path dir = fs::temp_directory_path() / ("hearth-config-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "pw") << "s3cr3t-canary\n";
+    auto r = parse_config(R"({"mqtt": {"username": "hub", "password_file": "pw"}})", "t.json", dir);
+    ASSERT_TRUE(r.value);
+    EXPECT_EQ(r.value->mqtt.password, "s3cr3t-canary");
+    EXPECT_EQ(r.value->summary().dump().find("s3cr3t"), std::string::npos);
+    auto both = parse_config(R"({"mqtt": {"password": "x", "password_file": "pw"}})", "t.json", dir);
+    ASSERT_EQ(both.errors.size(), 1u);
+    EXPECT_EQ(both.errors[0].pointer, "/mqtt/password_file");
+    auto missing = parse_config(R"({"mqtt": {"password_file": "nope"}})", "t.json", dir);
+    ASSERT_EQ(missing.errors.size(), 1u);
+    EXPECT_EQ(missing.errors[0].reason.find("x"), std::string::npos);  // no secret echoed
+    fs::remove_all(dir);
+}
+
+TEST(config, errors_never_echo_the_password) {
+    auto r = parse(R"({"mqtt": {"password": "canary-pw", "url": 5}})");
+    ASSERT_FALSE(r.errors.empty());
+    for (const auto& e : r.errors) EXPECT_EQ(e.to_string().find("canary-pw"), std::string::npos);
+}
+
+TEST(config, shipped_example_configs_are_valid) {
+    for (const char* name : {"hearth.json", "demo.json"}) {
+        auto r = hearth::load_config(fs::path(HEARTH_SOURCE_DIR) / "config" / name);
+        EXPECT_TRUE(r.value) << name << ": " << (r.errors.empty() ? "" : r.errors[0].to_string());
+    }
+}
