@@ -185,7 +185,7 @@ private:
 /// driver's config object; throw from it (e.g. std::invalid_argument) to refuse a bad config.
 class driver {
 public:
-    explicit driver(host& h) : host_(h) {}
+    explicit driver(hearth::host& h) : host_(h) {}
     driver(const driver&) = delete;
     driver& operator=(const driver&) = delete;
     virtual ~driver() = default;

@@ -3,7 +3,9 @@
 
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20
 
+#include "app/persistence.hpp"
 #include "core/gateway.hpp"
+#include "mqtt/bridge.hpp"
 #include "plugin/inproc_driver.hpp"
 #include "plugin/plugin_module.hpp"
 
@@ -55,17 +57,50 @@ int run_daemon(const config& cfg) {
         return std::make_unique<inproc_driver>(loop, it->second, dc, events, clock, limits);
     };
 
+    std::unique_ptr<persistence> persist;
+    try {
+        persist = std::make_unique<persistence>(loop, clock, cfg.database);
+    } catch (const std::exception& e) {
+        spdlog::critical("database {} cannot be used: {}", cfg.database.path, e.what());
+        return 1;
+    }
+    persist->restore_into(gw);  // last known state first: nothing runs on an empty registry
+    gw.add_observer(persist.get());
+
+    mqtt::bridge_options bopts;
+    bopts.version = HEARTH_VERSION;
+    bopts.extra_health = [&] { return persist->health(); };
+    bopts.load_discovery_hash = [&](const std::string& id) { return persist->db().discovery_hash(id); };
+    bopts.save_discovery_hash = [&](const std::string& id, const std::string& hash) {
+        try {
+            persist->db().set_discovery_hash(id, hash);
+        } catch (const std::exception& e) {
+            spdlog::warn("database: cannot store the discovery hash of '{}': {}", id, e.what());
+        }
+    };
+    mqtt::bridge mqtt_bridge(loop, gw, cfg, bopts);
+    gw.add_observer(&mqtt_bridge);
+    persist->start(&mqtt_bridge);
+
+    // Shutdown budget (3 s in all): drivers first (their last reports still reach MQTT), then the
+    // bridge publishes bridge/state offline and flushes.
     asio::signal_set signals(loop, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signo) {
         if (ec) return;
         spdlog::info("signal {} received: shutting down", signo);
-        gw.stop(std::chrono::milliseconds(2000));
+        gw.stop(std::chrono::milliseconds(1500));
+        loop.poll();  // deliver what the drivers reported while stopping
+        mqtt_bridge.stop(std::chrono::milliseconds(1000));
+        persist->stop();
         loop.stop();
     });
 
+    mqtt_bridge.start();
     gw.start_drivers(cfg.drivers, factory);
     loop.run();
-    gw.stop(std::chrono::milliseconds(1000));
+    gw.remove_observer(&mqtt_bridge);
+    gw.remove_observer(persist.get());
+    persist->stop();
     spdlog::info("hearthd stopped");
     return 0;
 }

@@ -1,0 +1,200 @@
+// Persistence glue (see persistence.hpp).
+#include "app/persistence.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace hearth {
+
+using json = nlohmann::json;
+
+namespace {
+store_options options_from(const database_config& cfg) {
+    store_options o;
+    o.history_days = cfg.history_days;
+    o.size_budget_bytes = static_cast<std::uint64_t>(cfg.size_budget_mb) * 1024 * 1024;
+    o.backup_dir = cfg.backup_dir;
+    return o;
+}
+}  // namespace
+
+persistence::persistence(boost::asio::io_context& loop, const clock_source& clock, const database_config& cfg)
+    : loop_(loop), clock_(clock), cfg_(cfg), commit_timer_(loop), purge_timer_(loop), backup_timer_(loop) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(cfg.path).parent_path(), ec);
+    store_ = store::open(cfg.path, options_from(cfg), clock.now_ms());
+    const auto& r = store_->report();
+    if (r.recovered) spdlog::error("database: {}", r.message);
+    else if (!r.message.empty()) spdlog::info("database: {}", r.message);
+}
+
+persistence::~persistence() { stop(); }
+
+void persistence::restore_into(gateway& gw) {
+    auto states = store_->load_current_state();
+    std::size_t restored = 0;
+    for (auto& rec : store_->load_devices()) {
+        auto parsed = parse_descriptor(rec.descriptor);
+        if (!parsed.value) {
+            spdlog::warn("database: stored descriptor of '{}' is no longer valid; skipped", rec.id);
+            continue;
+        }
+        parsed.value->driver = rec.driver;
+        auto it = states.find(rec.id);
+        gw.restore_device(std::move(*parsed.value), it != states.end() ? it->second : json::object());
+        ++restored;
+    }
+    spdlog::info("database: restored {} devices and their last state", restored);
+}
+
+void persistence::start(mqtt::bridge* bridge) {
+    arm_commit();
+    arm_purge(std::chrono::seconds(30));
+    if (cfg_.backup_interval_h > 0) arm_backup(std::chrono::minutes(5));
+    if (bridge == nullptr) return;
+    if (store_->report().recovered) {
+        bridge->publish_bridge_event({{"type", "database_recovered"}, {"message", store_->report().message},
+                                      {"ts", clock_.now_ms()}});
+    }
+    bridge->add_request("backup", [this](const json&, std::function<void(mqtt::request_reply)> reply) {
+        try {
+            store_->flush();
+            const auto path = store_->backup_now(clock_.now_ms());
+            reply(mqtt::request_reply::success({{"path", path.string()}}));
+        } catch (const std::exception& e) {
+            reply(mqtt::request_reply::failure(std::string("backup failed: ") + e.what()));
+        }
+    });
+    bridge->add_request("history", [this](const json& args, std::function<void(mqtt::request_reply)> reply) {
+        const auto device = args.find("device");
+        const auto property = args.find("property");
+        if (device == args.end() || !device->is_string() || property == args.end() || !property->is_string()) {
+            reply(mqtt::request_reply::failure("'device' and 'property' (strings) are required"));
+            return;
+        }
+        const time_ms now = clock_.now_ms();
+        const time_ms from = args.value("from", now - ms_per_day);
+        const time_ms to = args.value("to", now);
+        const std::size_t limit = args.value("limit", 1000);
+        try {
+            store_->flush();
+            json points = json::array();
+            for (const auto& p : store_->query_history(*device, *property, from, to, limit)) {
+                json item = {{"ts", p.ts}, {"value", p.value}};
+                if (p.downsampled) item.update({{"min", p.min}, {"max", p.max}, {"count", p.count}});
+                points.push_back(std::move(item));
+            }
+            reply(mqtt::request_reply::success(points));
+        } catch (const std::exception& e) {
+            reply(mqtt::request_reply::failure(std::string("history query failed: ") + e.what()));
+        }
+    });
+}
+
+void persistence::stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    for (auto* t : {&commit_timer_, &purge_timer_, &backup_timer_}) t->cancel();
+    try {
+        store_->flush();
+        store_->close();
+    } catch (const std::exception& e) {
+        spdlog::error("database: final flush failed: {}", e.what());
+    }
+}
+
+json persistence::health() {
+    json out;
+    try {
+        const auto s = store_->stats();
+        out = {{"database",
+                {{"path", cfg_.path},
+                 {"size_bytes", s.db_bytes},
+                 {"wal_bytes", s.wal_bytes},
+                 {"queued_writes", s.queued_state},
+                 {"write_errors", write_errors_},
+                 {"schema_version", s.schema_version},
+                 {"last_backup", s.last_backup ? json(s.last_backup->path.string()) : json(nullptr)},
+                 {"last_backup_ts", s.last_backup ? json(s.last_backup->ts) : json(nullptr)},
+                 {"recovered_at_start", store_->report().recovered}}}};
+    } catch (const std::exception& e) {
+        out = {{"database", {{"error", e.what()}}}};
+    }
+    return out;
+}
+
+void persistence::arm_commit() {
+    commit_timer_.expires_after(std::chrono::milliseconds(cfg_.commit_interval_ms));
+    commit_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        try {
+            store_->flush();
+        } catch (const std::exception& e) {
+            ++write_errors_;
+            spdlog::error("database: commit failed (will retry): {}", e.what());
+        }
+        arm_commit();
+    });
+}
+
+void persistence::arm_purge(std::chrono::milliseconds after) {
+    purge_timer_.expires_after(after);
+    purge_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        bool more = false;
+        try {
+            more = store_->purge_step(clock_.now_ms(), 500);
+        } catch (const std::exception& e) {
+            spdlog::error("database: purge failed: {}", e.what());
+        }
+        // Small steps while there is work, so the loop never stalls; otherwise once a minute.
+        arm_purge(more ? std::chrono::milliseconds(200) : std::chrono::minutes(1));
+    });
+}
+
+void persistence::arm_backup(std::chrono::milliseconds after) {
+    backup_timer_.expires_after(after);
+    backup_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        try {
+            store_->flush();
+            const auto path = store_->backup_now(clock_.now_ms());
+            spdlog::info("database: backup written to {}", path.string());
+        } catch (const std::exception& e) {
+            spdlog::error("database: scheduled backup failed: {}", e.what());
+        }
+        arm_backup(std::chrono::hours(cfg_.backup_interval_h));
+    });
+}
+
+void persistence::on_device_added(const device_entry& device) { on_device_updated(device); }
+
+void persistence::on_device_updated(const device_entry& device) {
+    try {
+        store_->upsert_device({device.descriptor.id, device.descriptor.driver, device.descriptor.raw, clock_.now_ms()});
+    } catch (const std::exception& e) {
+        ++write_errors_;
+        spdlog::error("database: cannot store device '{}': {}", device.descriptor.id, e.what());
+    }
+}
+
+void persistence::on_device_removed(const std::string& device_id) {
+    try {
+        store_->remove_device(device_id);
+    } catch (const std::exception& e) {
+        ++write_errors_;
+        spdlog::error("database: cannot remove device '{}': {}", device_id, e.what());
+    }
+}
+
+void persistence::on_state_changed(const device_entry& device, const json& changed) {
+    const time_ms now = clock_.now_ms();
+    for (const auto& [prop, value] : changed.items()) store_->queue_state(device.descriptor.id, prop, value, now);
+}
+
+void persistence::on_device_event(const device_entry& device, const json& event) {
+    const std::string type = event.value("event_type", std::string());
+    if (type == "snapshot") return;  // media is not history
+    store_->append_event({device.descriptor.id, type, event, event.value("ts", clock_.now_ms())});
+}
+
+}  // namespace hearth

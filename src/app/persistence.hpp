@@ -1,0 +1,68 @@
+// Persistence glue between the gateway and the SQLite store: restores devices and their last
+// state before drivers start, writes state changes in batches (commit interval), appends events,
+// runs incremental purge and scheduled backups on the loop, and serves the "backup" and "history"
+// bridge requests and the storage part of health.
+//
+// Thread: loop thread only (the store is not thread-safe and is owned here).
+#pragma once
+
+#include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/gateway.hpp"
+#include "mqtt/bridge.hpp"
+#include "store/store.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+
+namespace hearth {
+
+class persistence final : public gateway_observer {
+public:
+    /// Opens the store (may recover it from a backup; see store::open). Throws on a database that
+    /// cannot be used (newer schema, failed migration): the daemon must not start then.
+    persistence(boost::asio::io_context& loop, const clock_source& clock, const database_config& cfg);
+    ~persistence() override;
+    persistence(const persistence&) = delete;
+    persistence& operator=(const persistence&) = delete;
+
+    /// Seeds the gateway with stored devices and their last state.
+    void restore_into(gateway& gw);
+
+    /// Starts the commit, purge and backup timers and registers bridge requests.
+    void start(mqtt::bridge* bridge);
+
+    /// Flushes everything and closes the database.
+    void stop();
+
+    [[nodiscard]] store& db() { return *store_; }
+    [[nodiscard]] const open_report& report() const { return store_->report(); }
+    [[nodiscard]] nlohmann::json health();
+
+    void on_device_added(const device_entry& device) override;
+    void on_device_updated(const device_entry& device) override;
+    void on_device_removed(const std::string& device_id) override;
+    void on_state_changed(const device_entry& device, const nlohmann::json& changed) override;
+    void on_device_event(const device_entry& device, const nlohmann::json& event) override;
+
+private:
+    void arm_commit();
+    void arm_purge(std::chrono::milliseconds after);
+    void arm_backup(std::chrono::milliseconds after);
+
+    boost::asio::io_context& loop_;
+    const clock_source& clock_;
+    database_config cfg_;
+    std::unique_ptr<store> store_;
+    boost::asio::steady_timer commit_timer_;
+    boost::asio::steady_timer purge_timer_;
+    boost::asio::steady_timer backup_timer_;
+    std::uint64_t write_errors_ = 0;
+    bool stopped_ = false;
+};
+
+}  // namespace hearth

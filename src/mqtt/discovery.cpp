@@ -1,0 +1,290 @@
+// Home Assistant device-based discovery generation (see discovery.hpp).
+#include "mqtt/discovery.hpp"
+
+namespace hearth::mqtt {
+namespace {
+
+using json = nlohmann::json;
+
+std::string humanize(const std::string& name) {
+    std::string out = name;
+    for (char& c : out) {
+        if (c == '_') c = ' ';
+    }
+    if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+    return out;
+}
+
+/// HA device_class / state_class for a numeric sensor, from its unit and name.
+void sensor_classes(const std::string& prop, const value_spec& spec, json& c) {
+    const std::string& u = spec.unit;
+    if (u == "°C" || u == "°F") c["dev_cla"] = "temperature", c["stat_cla"] = "measurement";
+    else if (u == "W") c["dev_cla"] = "power", c["stat_cla"] = "measurement";
+    else if (u == "kWh" || u == "Wh") c["dev_cla"] = "energy", c["stat_cla"] = "total_increasing";
+    else if (u == "%" && prop == "battery") c["dev_cla"] = "battery", c["stat_cla"] = "measurement";
+    else if (u == "%" && prop == "humidity") c["dev_cla"] = "humidity", c["stat_cla"] = "measurement";
+    else if (u == "s") c["dev_cla"] = "duration";
+    else if (spec.type == value_type::number || spec.type == value_type::integer) c["stat_cla"] = "measurement";
+}
+
+std::string value_of(const std::string& prop) { return "{{ value_json." + prop + " }}"; }
+std::string on_off_of(const std::string& prop) { return "{{ 'ON' if value_json." + prop + " else 'OFF' }}"; }
+
+/// The generic entity for one property.
+json property_component(const topic_scheme& t, const device_descriptor& d, const std::string& prop,
+                        const value_spec& spec) {
+    json c = {{"name", humanize(prop)}};
+    const bool w = spec.writable;
+    switch (spec.type) {
+    case value_type::boolean:
+        c["p"] = w ? "switch" : "binary_sensor";
+        c["val_tpl"] = on_off_of(prop);
+        if (w) c["cmd_t"] = t.device(d.id, "set/" + prop);
+        if (prop == "door_open") c["dev_cla"] = "door";
+        if (prop == "motion") c["dev_cla"] = "motion";
+        if (prop == "online") c["dev_cla"] = "connectivity";
+        break;
+    case value_type::integer:
+    case value_type::number:
+        c["p"] = w ? "number" : "sensor";
+        c["val_tpl"] = value_of(prop);
+        if (!spec.unit.empty()) c["unit_of_meas"] = spec.unit;
+        if (w) {
+            c["cmd_t"] = t.device(d.id, "set/" + prop);
+            if (spec.min) c["min"] = *spec.min;
+            if (spec.max) c["max"] = *spec.max;
+            c["step"] = spec.step.value_or(spec.type == value_type::integer ? 1.0 : 0.1);
+            c["mode"] = "box";
+        } else {
+            sensor_classes(prop, spec, c);
+        }
+        break;
+    case value_type::enumeration:
+        c["p"] = w ? "select" : "sensor";
+        c["val_tpl"] = value_of(prop);
+        c["options"] = spec.values;
+        if (w) c["cmd_t"] = t.device(d.id, "set/" + prop);
+        else c["dev_cla"] = "enum";
+        break;
+    case value_type::string:
+        c["p"] = w ? "text" : "sensor";
+        c["val_tpl"] = value_of(prop);
+        if (w) c["cmd_t"] = t.device(d.id, "set/" + prop);
+        break;
+    }
+    if (prop == "battery" || prop == "link_quality") c["ent_cat"] = "diagnostic";
+    return c;
+}
+
+json light_component(const topic_scheme& t, const device_descriptor& d) {
+    // HA's default light schema: it reads our plain state snapshot through templates and writes
+    // through /set/<property>, so the state topic stays the device model with no HA-only keys.
+    json c = {{"p", "light"},
+              {"name", nullptr},
+              {"cmd_t", t.device(d.id, "set/on")},
+              {"pl_on", "ON"},
+              {"pl_off", "OFF"},
+              {"stat_val_tpl", on_off_of("on")},
+              {"on_cmd_type", "last"}};
+    if (d.properties.contains("brightness")) {
+        c["bri_cmd_t"] = t.device(d.id, "set/brightness");
+        c["bri_scl"] = 100;
+        c["bri_stat_t"] = t.state(d.id);
+        c["bri_val_tpl"] = value_of("brightness");
+    }
+    if (auto ct = d.properties.find("color_temp_k"); ct != d.properties.end()) {
+        c["clr_temp_cmd_t"] = t.device(d.id, "set/color_temp_k");
+        c["clr_temp_stat_t"] = t.state(d.id);
+        c["clr_temp_val_tpl"] = value_of("color_temp_k");
+        c["clr_temp_k"] = true;
+        if (ct->second.min) c["min_k"] = *ct->second.min;
+        if (ct->second.max) c["max_k"] = *ct->second.max;
+    }
+    return c;
+}
+
+json climate_component(const topic_scheme& t, const device_descriptor& d) {
+    json modes = json::array({"off"});
+    if (auto m = d.properties.find("mode"); m != d.properties.end()) {
+        for (const auto& v : m->second.values) modes.push_back(v == "fan" ? "fan_only" : v);
+    }
+    json c = {{"p", "climate"},
+              {"name", nullptr},
+              {"modes", modes},
+              {"mode_stat_t", t.state(d.id)},
+              {"mode_stat_tpl", "{{ 'off' if not value_json.on else ('fan_only' if value_json.mode == 'fan' else value_json.mode) }}"},
+              {"mode_cmd_t", t.device(d.id, "set")},
+              {"mode_cmd_tpl", "{% if value == 'off' %}{\"on\": false}{% else %}{\"on\": true, \"mode\": \"{{ 'fan' if value == 'fan_only' else value }}\"}{% endif %}"},
+              {"temp_cmd_t", t.device(d.id, "set/target_temp")},
+              {"temp_stat_t", t.state(d.id)},
+              {"temp_stat_tpl", value_of("target_temp")},
+              {"temp_unit", "C"}};
+    const auto& target = d.properties.at("target_temp");
+    if (target.min) c["min_temp"] = *target.min;
+    if (target.max) c["max_temp"] = *target.max;
+    c["temp_step"] = target.step.value_or(0.5);
+    if (d.properties.contains("current_temp")) {
+        c["curr_temp_t"] = t.state(d.id);
+        c["curr_temp_tpl"] = value_of("current_temp");
+    }
+    if (auto f = d.properties.find("fan_speed"); f != d.properties.end() && !f->second.values.empty()) {
+        c["fan_modes"] = f->second.values;
+        c["fan_mode_cmd_t"] = t.device(d.id, "set/fan_speed");
+        c["fan_mode_stat_t"] = t.state(d.id);
+        c["fan_mode_stat_tpl"] = value_of("fan_speed");
+    }
+    return c;
+}
+
+json lock_component(const topic_scheme& t, const device_descriptor& d, bool code_required) {
+    json c = {{"p", "lock"},
+              {"name", nullptr},
+              {"cmd_t", t.device(d.id, "set")},
+              {"pl_lock", "lock"},
+              {"pl_unlk", "unlock"},
+              {"val_tpl", value_of("lock_state")},
+              {"stat_locked", "locked"},
+              {"stat_unlocked", "unlocked"},
+              {"stat_locking", "locking"},
+              {"stat_unlocking", "unlocking"},
+              {"stat_jam", "jammed"},
+              {"stat_open", "unlatched"}};
+    if (d.commands.contains("unlatch")) c["pl_open"] = "unlatch";
+    if (code_required) {
+        c["code_format"] = "^\\d{4,8}$";
+        c["cmd_tpl"] = "{\"command\": \"{{ value }}\", \"code\": \"{{ code }}\"}";
+    } else {
+        c["cmd_tpl"] = "{\"command\": \"{{ value }}\"}";
+    }
+    return c;
+}
+
+json vacuum_component(const topic_scheme& t, const device_descriptor& d) {
+    json features = json::array({"start", "pause", "return_home", "status"});
+    json c = {{"p", "vacuum"},
+              {"name", nullptr},
+              {"stat_t", vacuum_state_topic(t, d)},
+              {"cmd_t", t.device(d.id, "set")},
+              {"pl_strt", "{\"command\": \"start\"}"},
+              {"pl_pause", "{\"command\": \"pause\"}"},
+              {"pl_ret", "{\"command\": \"return_to_dock\"}"}};
+    if (d.commands.contains("locate")) {
+        c["pl_loc"] = "{\"command\": \"locate\"}";
+        features.push_back("locate");
+    }
+    if (d.commands.contains("stop")) {
+        c["pl_stop"] = "{\"command\": \"stop\"}";
+        features.push_back("stop");
+    }
+    if (auto f = d.properties.find("fan_speed"); f != d.properties.end() && f->second.writable) {
+        c["fanspd_lst"] = f->second.values;
+        c["set_fan_spd_t"] = t.device(d.id, "set/fan_speed");
+        features.push_back("fan_speed");
+    }
+    c["sup_feat"] = features;
+    return c;
+}
+
+}  // namespace
+
+std::string vacuum_state_topic(const topic_scheme& topics, const device_descriptor& device) {
+    return device.type == "vacuum" ? topics.device(device.id, "ha_vacuum") : std::string();
+}
+
+json vacuum_state_payload(const json& state) {
+    const std::string op = state.value("operational_state", "stopped");
+    std::string ha = "idle";
+    if (op == "running") ha = "cleaning";
+    else if (op == "paused") ha = "paused";
+    else if (op == "seeking_charger") ha = "returning";
+    else if (op == "charging" || op == "docked") ha = "docked";
+    else if (op == "error") ha = "error";
+    json out = {{"state", ha}};
+    if (state.contains("fan_speed")) out["fan_speed"] = state["fan_speed"];
+    return out;
+}
+
+json discovery_config(const topic_scheme& t, const device_descriptor& d, const discovery_options& options) {
+    json dev = {{"ids", json::array({"hearth_" + d.id})}, {"name", d.name}};
+    const json& raw = d.raw;
+    if (raw.contains("manufacturer")) dev["mf"] = raw["manufacturer"];
+    if (raw.contains("model")) dev["mdl"] = raw["model"];
+    if (raw.contains("sw_version")) dev["sw"] = raw["sw_version"];
+    if (raw.contains("hw_version")) dev["hw"] = raw["hw_version"];
+    if (raw.contains("area")) dev["sa"] = raw["area"];
+
+    json cmps = json::object();
+    auto add = [&](const std::string& key, json c) {
+        c["uniq_id"] = "hearth_" + d.id + "_" + key;
+        if (!c.contains("obj_id")) c["obj_id"] = d.id + "_" + key;
+        cmps[d.id + "_" + key] = std::move(c);
+    };
+    std::set<std::string> covered;  // properties represented by the primary entity
+    if (d.type == "light") {
+        add("light", light_component(t, d));
+        covered = {"on", "brightness", "color_temp_k"};
+    } else if (d.type == "switch" || d.type == "plug") {
+        json c = property_component(t, d, "on", d.properties.at("on"));
+        c["name"] = nullptr;
+        if (d.type == "plug") c["dev_cla"] = "outlet";
+        add("switch", c);
+        covered = {"on"};
+    } else if (d.type == "climate") {
+        add("climate", climate_component(t, d));
+        covered = {"on", "mode", "target_temp", "fan_speed"};
+    } else if (d.type == "lock") {
+        add("lock", lock_component(t, d, options.lock_code_required));
+        covered = {"lock_state"};
+    } else if (d.type == "camera") {
+        add("camera", json{{"p", "camera"}, {"name", nullptr}, {"t", t.device(d.id, "snapshot")}});
+    } else if (d.type == "vacuum") {
+        add("vacuum", vacuum_component(t, d));
+        covered = {"operational_state", "fan_speed"};
+    } else if (d.type == "sensor" && d.properties.contains("value")) {
+        json c = property_component(t, d, "value", d.properties.at("value"));
+        c["name"] = nullptr;
+        if (raw.contains("device_class")) c["dev_cla"] = raw["device_class"];
+        add("value", c);
+        covered = {"value"};
+    } else if (d.type == "binary_sensor" && d.properties.contains("on")) {
+        json c = property_component(t, d, "on", d.properties.at("on"));
+        c["name"] = nullptr;
+        if (raw.contains("device_class")) c["dev_cla"] = raw["device_class"];
+        add("on", c);
+        covered = {"on"};
+    }
+    for (const auto& [prop, spec] : d.properties) {
+        if (!covered.contains(prop)) add(prop, property_component(t, d, prop, spec));
+    }
+    static const std::set<std::string> primary_commands = {"turn_on", "turn_off", "toggle", "lock", "unlock",
+                                                           "unlatch"};
+    for (const auto& [name, cmd] : d.commands) {
+        if (primary_commands.contains(name) && d.type != "washer") continue;
+        if (d.type == "vacuum" && (name == "start" || name == "pause" || name == "return_to_dock" || name == "locate")) continue;
+        bool has_required = false;
+        for (const auto& [p, spec] : cmd.params) has_required = has_required || spec.required;
+        if (has_required) continue;  // a button cannot supply parameters
+        add("cmd_" + name, json{{"p", "button"},
+                                {"name", humanize(name)},
+                                {"cmd_t", t.device(d.id, "set")},
+                                {"pl_prs", json{{"command", name}}.dump()}});
+    }
+    if (!d.events.empty()) {
+        add("event", json{{"p", "event"},
+                          {"name", "Event"},
+                          {"stat_t", t.device(d.id, "event")},
+                          {"evt_typ", json(std::vector<std::string>(d.events.begin(), d.events.end()))},
+                          {"val_tpl", "{{ value_json | tojson }}"}});
+    }
+    return json{{"dev", dev},
+                {"o", {{"name", "Hearth"}, {"sw", options.origin_version}}},
+                {"cmps", cmps},
+                {"stat_t", t.state(d.id)},
+                {"avty",
+                 json::array({{{"t", t.bridge("state")}, {"val_tpl", "{{ value_json.state }}"}},
+                              {{"t", t.device(d.id, "availability")}, {"val_tpl", "{{ value_json.state }}"}}})},
+                {"avty_mode", "all"},
+                {"qos", 1}};
+}
+
+}  // namespace hearth::mqtt

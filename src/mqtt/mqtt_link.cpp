@@ -1,0 +1,289 @@
+// Paho-backed MQTT connection with reconnect and a coalescing outbox (see mqtt_link.hpp).
+#include "mqtt/mqtt_link.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <mqtt/async_client.h>
+#include <spdlog/spdlog.h>
+
+namespace hearth::mqtt {
+
+namespace asio = boost::asio;
+
+namespace {
+/// Paho wants tcp:// and ssl://; our config says mqtt:// and mqtts://.
+std::string paho_uri(const std::string& url) {
+    if (url.rfind("mqtt://", 0) == 0) return "tcp://" + url.substr(7);
+    if (url.rfind("mqtts://", 0) == 0) return "ssl://" + url.substr(8);
+    return url;
+}
+}  // namespace
+
+/// Receives Paho action results on Paho's thread and posts them onto the loop.
+struct mqtt_link::listener final : ::mqtt::iaction_listener {
+    enum class kind { connect, publish };
+    listener(mqtt_link& owner, kind k) : owner_(owner), kind_(k), alive_(owner.alive_) {}
+
+    void on_failure(const ::mqtt::token& tok) override { deliver(tok, false, tok.get_return_code()); }
+    void on_success(const ::mqtt::token& tok) override { deliver(tok, true, 0); }
+
+private:
+    void deliver(const ::mqtt::token& tok, bool ok, int rc) {
+        const auto seq = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(tok.get_user_context()));
+        asio::post(owner_.loop_, [this, alive = alive_, seq, ok, rc] {
+            if (alive.expired()) return;
+            if (kind_ == kind::publish) {
+                owner_.on_publish_done(0, seq, ok);
+                return;
+            }
+            owner_.connecting_ = false;
+            if (ok) {
+                owner_.handle_connected();
+            } else {
+                if (!owner_.stopping_) {
+                    spdlog::warn("mqtt: cannot connect to {} (code {}); retrying in {} ms", owner_.settings_.url, rc,
+                                 owner_.backoff_.count());
+                }
+                owner_.schedule_reconnect();
+            }
+        });
+    }
+
+    mqtt_link& owner_;
+    kind kind_;
+    std::weak_ptr<bool> alive_;
+};
+
+mqtt_link::mqtt_link(asio::io_context& loop, link_settings settings)
+    : loop_(loop),
+      settings_(std::move(settings)),
+      alive_(std::make_shared<bool>(true)),
+      retry_timer_(loop),
+      backoff_(settings_.backoff_min) {
+    client_ = std::make_unique<::mqtt::async_client>(paho_uri(settings_.url), settings_.client_id,
+                                                     ::mqtt::create_options(MQTTVERSION_3_1_1), nullptr);
+    std::weak_ptr<bool> alive = alive_;
+    client_->set_connection_lost_handler([this, alive](const std::string& cause) {
+        asio::post(loop_, [this, alive, cause] {
+            if (!alive.expired()) handle_lost(cause.empty() ? "connection lost" : cause);
+        });
+    });
+    client_->set_message_callback([this, alive](::mqtt::const_message_ptr msg) {
+        inbound_message in{msg->get_topic(), msg->to_string(), msg->is_retained()};
+        asio::post(loop_, [this, alive, in = std::move(in)] {
+            if (!alive.expired() && message_handler_) message_handler_(in);
+        });
+    });
+}
+
+mqtt_link::~mqtt_link() {
+    alive_.reset();
+    retry_timer_.cancel();
+    if (client_ && connected_) {
+        try {
+            client_->disconnect(0)->wait_for(std::chrono::milliseconds(300));
+        } catch (const std::exception&) {
+        }
+    }
+    client_.reset();  // before the listeners it may still call
+}
+
+void mqtt_link::start() {
+    if (started_) return;
+    started_ = true;
+    connect();
+}
+
+void mqtt_link::connect() {
+    if (stopping_ || connecting_ || connected_) return;
+    auto builder = ::mqtt::connect_options_builder()
+                       .clean_session(true)
+                       .keep_alive_interval(std::chrono::seconds(settings_.keepalive_s))
+                       .connect_timeout(std::chrono::seconds(5))
+                       .automatic_reconnect(false)
+                       .will(::mqtt::message(settings_.will_topic, settings_.will_payload, 1, true));
+    if (!settings_.username.empty()) builder.user_name(settings_.username);
+    if (!settings_.password.empty()) builder.password(settings_.password);
+    if (!settings_.ca_file.empty() || settings_.url.rfind("mqtts://", 0) == 0) {
+        auto ssl = ::mqtt::ssl_options_builder();
+        if (!settings_.ca_file.empty()) ssl.trust_store(settings_.ca_file);
+        if (!settings_.cert_file.empty()) ssl.key_store(settings_.cert_file);
+        if (!settings_.key_file.empty()) ssl.private_key(settings_.key_file);
+        ssl.enable_server_cert_auth(true);
+        ssl.verify(settings_.verify_hostname);
+        builder.ssl(ssl.finalize());
+    }
+    if (!listener_) listener_ = std::make_unique<listener>(*this, listener::kind::connect);
+    connecting_ = true;
+    try {
+        client_->connect(builder.finalize(), nullptr, *listener_);
+    } catch (const std::exception& e) {
+        connecting_ = false;
+        spdlog::warn("mqtt: connect to {} failed: {}", settings_.url, e.what());
+        schedule_reconnect();
+    }
+}
+
+void mqtt_link::schedule_reconnect() {
+    if (stopping_) return;
+    retry_timer_.expires_after(backoff_);
+    backoff_ = std::min(backoff_ * 2, settings_.backoff_max);
+    retry_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec) connect();
+    });
+}
+
+void mqtt_link::handle_connected() {
+    if (stopping_) return;
+    connected_ = true;
+    backoff_ = settings_.backoff_min;
+    spdlog::info("mqtt: connected to {}", settings_.url);
+    try {
+        auto topics = ::mqtt::string_collection::create(settings_.subscriptions);
+        client_->subscribe(topics, std::vector<int>(settings_.subscriptions.size(), 1));
+    } catch (const std::exception& e) {
+        spdlog::error("mqtt: subscribe failed: {}", e.what());
+    }
+    if (connected_handler_) connected_handler_();
+    pump();
+}
+
+void mqtt_link::handle_lost(const std::string& cause) {
+    if (!connected_) return;
+    connected_ = false;
+    ++reconnects_;
+    requeue_inflight();
+    if (!stopping_) spdlog::warn("mqtt: {}; reconnecting", cause);
+    if (lost_handler_) lost_handler_(cause);
+    schedule_reconnect();
+}
+
+void mqtt_link::publish(const std::string& topic, std::string payload, int qos, bool retained) {
+    if (retained) {
+        auto it = retained_.find(topic);
+        if (it != retained_.end()) {
+            it->second = {std::move(payload), qos};  // coalesce: the queued entry sends the newest
+        } else {
+            retained_.emplace(topic, std::make_pair(std::move(payload), qos));
+            queue_.push_back(entry{topic, true, qos, {}});
+        }
+    } else {
+        if (transient_queued_ >= settings_.max_transient_queued) {
+            // Drop the oldest transient message; retained state is never dropped.
+            for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+                if (!it->retained) {
+                    queue_.erase(it);
+                    --transient_queued_;
+                    ++dropped_;
+                    break;
+                }
+            }
+        }
+        queue_.push_back(entry{topic, false, qos, std::move(payload)});
+        ++transient_queued_;
+    }
+    pump();
+}
+
+void mqtt_link::pump() {
+    if (!connected_) return;
+    if (!listener_publish_) listener_publish_ = std::make_unique<listener>(*this, listener::kind::publish);
+    while (connected_ && inflight_.size() < settings_.max_inflight && !queue_.empty()) {
+        entry e = std::move(queue_.front());
+        queue_.pop_front();
+        if (e.retained) {
+            auto node = retained_.extract(e.topic);
+            e.payload = std::move(node.mapped().first);
+            e.qos = node.mapped().second;
+        } else {
+            --transient_queued_;
+        }
+        const std::uint64_t seq = next_seq_++;
+        try {
+            client_->publish(e.topic, e.payload.data(), e.payload.size(), e.qos, e.retained,
+                             reinterpret_cast<void*>(static_cast<std::uintptr_t>(seq)), *listener_publish_);
+            inflight_.emplace(seq, std::move(e));
+        } catch (const std::exception& ex) {
+            spdlog::debug("mqtt: publish to {} deferred: {}", e.topic, ex.what());
+            // Put it back and wait for the next connect or completion.
+            if (e.retained) {
+                if (!retained_.contains(e.topic)) {
+                    retained_.emplace(e.topic, std::make_pair(std::move(e.payload), e.qos));
+                    queue_.push_front(entry{e.topic, true, e.qos, {}});
+                }
+            } else {
+                queue_.push_front(std::move(e));
+                ++transient_queued_;
+            }
+            break;
+        }
+    }
+}
+
+void mqtt_link::on_publish_done(std::uint64_t /*generation*/, std::uint64_t seq, bool ok) {
+    auto it = inflight_.find(seq);
+    if (it == inflight_.end()) return;  // already requeued after a connection loss
+    entry e = std::move(it->second);
+    inflight_.erase(it);
+    if (ok) {
+        ++published_;
+    } else if (e.retained) {
+        if (!retained_.contains(e.topic)) publish(e.topic, std::move(e.payload), e.qos, true);
+    } else {
+        queue_.push_front(std::move(e));
+        ++transient_queued_;
+    }
+    pump();
+}
+
+void mqtt_link::requeue_inflight() {
+    auto inflight = std::move(inflight_);
+    inflight_.clear();
+    for (auto it = inflight.rbegin(); it != inflight.rend(); ++it) {
+        entry& e = it->second;
+        if (e.retained) {
+            if (retained_.contains(e.topic)) continue;  // a newer payload is already queued
+            retained_.emplace(e.topic, std::make_pair(std::move(e.payload), e.qos));
+            queue_.push_front(entry{e.topic, true, e.qos, {}});
+        } else {
+            queue_.push_front(std::move(e));
+            ++transient_queued_;
+        }
+    }
+}
+
+void mqtt_link::stop(std::chrono::milliseconds budget) {
+    if (stopping_) return;
+    stopping_ = true;
+    retry_timer_.cancel();
+    if (!connected_) return;
+    const auto deadline = std::chrono::steady_clock::now() + budget;
+    std::vector<::mqtt::delivery_token_ptr> tokens;
+    try {
+        while (!queue_.empty()) {
+            entry e = std::move(queue_.front());
+            queue_.pop_front();
+            if (e.retained) {
+                auto node = retained_.extract(e.topic);
+                e.payload = std::move(node.mapped().first);
+                e.qos = node.mapped().second;
+            }
+            tokens.push_back(client_->publish(e.topic, e.payload.data(), e.payload.size(), e.qos, e.retained));
+        }
+        for (auto& t : tokens) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left <= std::chrono::milliseconds(0) || !t->wait_for(left)) break;
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        client_->disconnect(static_cast<int>(std::max<long>(left.count(), 0)))->wait_for(std::max(left, std::chrono::milliseconds(100)));
+    } catch (const std::exception& e) {
+        spdlog::warn("mqtt: clean disconnect failed: {}", e.what());
+    }
+    connected_ = false;
+}
+
+link_stats mqtt_link::stats() const {
+    return link_stats{connected_, queue_.size(), inflight_.size(), published_, dropped_, reconnects_};
+}
+
+}  // namespace hearth::mqtt

@@ -1,0 +1,161 @@
+// Schema history of the store. Append new steps at the end; never edit a released step.
+// v1: core tables (meta, devices, current state, raw history, events, audit).
+// v2: rules/scenes, pending rule timers, rule traces, discovery hashes.
+// v3: hourly downsampled history; per-property history index for retention.
+#include "store/schema.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+
+namespace hearth::store_schema {
+namespace {
+
+constexpr const char* k_v1 = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY,
+  driver TEXT NOT NULL,
+  descriptor TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE current_state (
+  device_id TEXT NOT NULL,
+  property TEXT NOT NULL,
+  value TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (device_id, property)
+) WITHOUT ROWID;
+CREATE TABLE state_history (
+  id INTEGER PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  property TEXT NOT NULL,
+  value_num REAL,
+  value_json TEXT,
+  ts INTEGER NOT NULL
+);
+CREATE INDEX state_history_by_key ON state_history (device_id, property, ts);
+CREATE INDEX state_history_by_ts ON state_history (ts);
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  ts INTEGER NOT NULL
+);
+CREATE INDEX events_by_ts ON events (ts);
+CREATE INDEX events_by_device ON events (device_id, ts);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ts INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  source TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  result TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX audit_by_ts ON audit_log (ts);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql";
+
+constexpr const char* k_v2 = R"sql(
+CREATE TABLE rules (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('scene', 'automation')),
+  source_file TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE pending_timers (
+  rule_id TEXT NOT NULL REFERENCES rules (id) ON DELETE CASCADE,
+  run_id TEXT NOT NULL,
+  due_ts INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  PRIMARY KEY (rule_id, run_id)
+);
+CREATE INDEX pending_timers_by_due ON pending_timers (due_ts);
+CREATE TABLE rule_traces (
+  id INTEGER PRIMARY KEY,
+  rule_id TEXT NOT NULL REFERENCES rules (id) ON DELETE CASCADE,
+  run_id TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  trace TEXT NOT NULL
+);
+CREATE INDEX rule_traces_by_rule ON rule_traces (rule_id, id);
+CREATE TABLE discovery_hashes (
+  device_id TEXT PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,
+  hash TEXT NOT NULL
+);
+)sql";
+
+constexpr const char* k_v3 = R"sql(
+CREATE TABLE history_hourly (
+  device_id TEXT NOT NULL,
+  property TEXT NOT NULL,
+  hour_ts INTEGER NOT NULL,
+  min REAL NOT NULL,
+  max REAL NOT NULL,
+  mean REAL NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (device_id, property, hour_ts)
+) WITHOUT ROWID;
+CREATE INDEX history_hourly_by_ts ON history_hourly (hour_ts);
+CREATE INDEX state_history_by_property ON state_history (property, ts);
+)sql";
+
+}  // namespace
+
+const char* v1_sql() { return k_v1; }
+
+const std::vector<migration>& builtin_migrations() {
+  static const std::vector<migration> steps{
+      {1, "core tables", k_v1},
+      {2, "rules, timers, traces, discovery", k_v2},
+      {3, "hourly downsampled history", k_v3},
+  };
+  return steps;
+}
+
+migrate_result apply(sqlite::db& conn, const std::vector<migration>& extra) {
+  std::vector<const migration*> steps;
+  for (const auto& m : builtin_migrations()) steps.push_back(&m);
+  for (const auto& m : extra) steps.push_back(&m);
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i]->version != static_cast<int>(i) + 1) {
+      throw std::logic_error("migration list is not consecutive at step " +
+                             std::to_string(steps[i]->version));
+    }
+  }
+  const int known = static_cast<int>(steps.size());
+  migrate_result result;
+  result.from = static_cast<int>(conn.query_int("PRAGMA user_version").value_or(0));
+  result.to = result.from;
+  if (result.from > known) {
+    throw schema_too_new("database schema version " + std::to_string(result.from) +
+                         " is newer than this build supports (" + std::to_string(known) +
+                         "); refusing to open it. Upgrade hearthd or restore a matching backup.");
+  }
+  for (int v = result.from + 1; v <= known; ++v) {
+    const migration& step = *steps[static_cast<std::size_t>(v - 1)];
+    try {
+      sqlite::transaction tx(conn);
+      conn.exec(step.sql);
+      conn.exec("PRAGMA user_version = " + std::to_string(v));
+      tx.commit();
+    } catch (const sqlite::error& e) {
+      if (e.is_corruption()) throw;  // let open() treat it as a corrupt file
+      throw migration_failed("migration " + std::to_string(v) + " (" + step.name +
+                                 ") failed: " + e.what() + "; database left at version " +
+                                 std::to_string(v - 1),
+                             v, e.code());
+    }
+    spdlog::info("store: applied migration {} ({})", v, step.name);
+    result.to = v;
+  }
+  return result;
+}
+
+}  // namespace hearth::store_schema
