@@ -1,0 +1,113 @@
+// Bad-plugin zoo, loader half: each broken file is refused by hearth::load_plugin with a precise
+// one-line reason, and the compatible ones are accepted.
+#include "zoo_harness.hpp"
+
+#include <fstream>
+#include <unistd.h>
+
+namespace {
+
+using zoo::plugin_file;
+
+/// Loads `name` from the zoo expecting a refusal; returns the error text.
+std::string refused(const std::string& name) {
+    const auto r = hearth::load_plugin(plugin_file(name), name);
+    EXPECT_EQ(r.value, nullptr) << name << " was accepted";
+    EXPECT_FALSE(r.error.empty());
+    EXPECT_EQ(r.error.find('\n'), std::string::npos) << "error is not one line: " << r.error;
+    EXPECT_NE(r.error.find(plugin_file(name).string()), std::string::npos) << "error does not name the file: " << r.error;
+    return r.error;
+}
+
+
+TEST(zoo_loader, good_plugin_is_accepted) {
+    const auto r = hearth::load_plugin(plugin_file("zoo_good"), "zoo_good");
+    ASSERT_NE(r.value, nullptr) << r.error;
+    EXPECT_TRUE(r.error.empty());
+    EXPECT_EQ(r.value->name, "zoo_good");
+    EXPECT_EQ(r.value->version, "1.0.0");
+    EXPECT_EQ(r.value->api.struct_size, sizeof(hearth_plugin_v1_api));
+}
+
+TEST(zoo_loader, name_must_match_the_configured_plugin) {
+    const auto r = hearth::load_plugin(plugin_file("zoo_good"), "other_name");
+    EXPECT_EQ(r.value, nullptr);
+    EXPECT_TRUE(zoo::contains(r.error, "'zoo_good', expected 'other_name'"));
+}
+
+TEST(zoo_loader, no_entry_symbol_is_refused) {
+    const auto error = refused("zoo_no_entry");
+    EXPECT_TRUE(zoo::contains(error, "hearth_plugin_v1"));
+    EXPECT_TRUE(zoo::contains(error, "no entry symbol"));
+}
+
+TEST(zoo_loader, wrong_major_is_refused) {
+    const auto error = refused("zoo_wrong_major");
+    EXPECT_TRUE(zoo::contains(error, "ABI major 2"));
+    EXPECT_TRUE(zoo::contains(error, "speaks 1"));
+}
+
+TEST(zoo_loader, short_struct_is_refused) {
+    const auto error = refused("zoo_short_struct");
+    EXPECT_TRUE(zoo::contains(error, "struct_size " + std::to_string(sizeof(hearth_plugin_v1_api) - sizeof(void*))));
+    EXPECT_TRUE(zoo::contains(error, "smaller than the v1.0 size " + std::to_string(sizeof(hearth_plugin_v1_api))));
+}
+
+TEST(zoo_loader, larger_struct_with_nonzero_tail_is_refused) {
+    const auto error = refused("zoo_tail_nonzero");
+    EXPECT_TRUE(zoo::contains(error, "newer ABI minor (5)"));
+    EXPECT_TRUE(zoo::contains(error, "upgrade hearthd"));
+}
+
+TEST(zoo_loader, larger_struct_with_zero_tail_is_accepted) {
+    const auto r = hearth::load_plugin(plugin_file("zoo_tail_zero"), "zoo_tail_zero");
+    ASSERT_NE(r.value, nullptr) << r.error;
+    EXPECT_EQ(r.value->name, "zoo_tail_zero");
+    // The host keeps only the fields it knows and never reads past them.
+    EXPECT_EQ(r.value->api.struct_size, sizeof(hearth_plugin_v1_api));
+    EXPECT_EQ(r.value->api.abi_minor, 5u);
+    EXPECT_NE(r.value->api.handle_command, nullptr);
+    EXPECT_EQ(r.value->api.refresh, nullptr);  // optional entry left NULL is fine
+}
+
+TEST(zoo_loader, null_required_entry_is_refused_by_name) {
+    const auto error = refused("zoo_null_entry");
+    EXPECT_TRUE(zoo::contains(error, "required entry 'handle_command' is NULL"));
+}
+
+TEST(zoo_loader, entry_returning_null_is_refused) {
+    const auto error = refused("zoo_entry_null");
+    EXPECT_TRUE(zoo::contains(error, "the entry function returned NULL"));
+}
+
+TEST(zoo_loader, text_file_named_so_is_refused) {
+    const auto dir = std::filesystem::path(::testing::TempDir()) / ("hearth_zoo_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "x.so";
+    {
+        std::ofstream out(file);
+        out << "this is a text file, not a shared library\n";
+    }
+    const auto r = hearth::load_plugin(file, "x");
+    std::filesystem::remove_all(dir);
+    EXPECT_EQ(r.value, nullptr);
+    EXPECT_TRUE(zoo::contains(r.error, file.string() + ": cannot load: "));
+    EXPECT_EQ(r.error.find('\n'), std::string::npos);
+}
+
+TEST(zoo_loader, missing_file_is_refused) {
+    const auto r = hearth::load_plugin(plugin_file("zoo_does_not_exist"), "zoo_does_not_exist");
+    EXPECT_EQ(r.value, nullptr);
+    EXPECT_TRUE(zoo::contains(r.error, "cannot load"));
+    EXPECT_TRUE(zoo::contains(r.error, "No such file"));
+}
+
+TEST(zoo_loader, runtime_plugins_load_cleanly) {
+    // The runtime half relies on these passing negotiation: their faults are behavioural.
+    for (const char* name : {"zoo_throw_start", "zoo_throw_command", "zoo_hang_command", "zoo_garbage"}) {
+        const auto r = hearth::load_plugin(plugin_file(name), name);
+        EXPECT_NE(r.value, nullptr) << name << ": " << r.error;
+    }
+}
+
+}  // namespace

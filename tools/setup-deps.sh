@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Hearth needs to build, test and run its demo (Debian bookworm).
+# Idempotent; uses sudo when not run as root. Set HEARTH_SKIP_APT=1 to skip (offline machines).
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libboost-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  libpaho-mqttpp-dev libpaho-mqtt-dev libssl-dev openssl
+  libsqlite3-dev sqlite3 libjpeg-dev libsystemd-dev
+  libgtest-dev libgmock-dev
+  mosquitto mosquitto-clients
+)
+
+if [[ "${HEARTH_SKIP_APT:-0}" == "1" ]]; then
+  exit 0
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+echo "setup-deps: installing ${missing[*]}" >&2
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
