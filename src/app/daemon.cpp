@@ -4,18 +4,24 @@
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20
 
 #include "app/persistence.hpp"
+#include "app/service_notifier.hpp"
 #include "core/gateway.hpp"
+#include "core/lock_supervisor.hpp"
 #include "mqtt/bridge.hpp"
 #include "plugin/inproc_driver.hpp"
 #include "plugin/plugin_module.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 namespace hearth {
 
@@ -64,6 +70,10 @@ int run_daemon(const config& cfg) {
         spdlog::critical("database {} cannot be used: {}", cfg.database.path, e.what());
         return 1;
     }
+    gw.set_lock_policy(lock_policy(cfg.locks));
+    gw.set_audit_sink([&](const audit_entry& e) {
+        persist->db().append_audit({0, e.ts, e.actor, e.source, e.action, e.target, e.result, e.detail});
+    });
     persist->restore_into(gw);  // last known state first: nothing runs on an empty registry
     gw.add_observer(persist.get());
 
@@ -80,24 +90,71 @@ int run_daemon(const config& cfg) {
     };
     mqtt::bridge mqtt_bridge(loop, gw, cfg, bopts);
     gw.add_observer(&mqtt_bridge);
+    lock_supervisor locks(loop, gw);
+    gw.add_observer(&locks);
     persist->start(&mqtt_bridge);
+    std::function<void()> reload_scenes;  // set by the rules service
+
+    service_notifier notifier(loop);
+    auto status_line = [&] {
+        std::size_t online = 0;
+        for (const auto& [id, d] : gw.registry().all()) online += d.online ? 1 : 0;
+        return std::to_string(gw.registry().size()) + " devices (" + std::to_string(online) + " online), MQTT " +
+               (mqtt_bridge.link().connected ? "connected" : "disconnected");
+    };
+
+    // Test hook (integration tests only, never in production configs): block the loop on request
+    // to prove that a hung loop stops feeding the systemd watchdog.
+    if (const char* hooks = std::getenv("HEARTH_TEST_HOOKS"); hooks != nullptr && std::string(hooks) == "1") {
+        spdlog::warn("HEARTH_TEST_HOOKS=1: test hooks enabled");
+        mqtt_bridge.add_request("debug/block_loop", [](const nlohmann::json& args, auto reply) {
+            const int ms = std::clamp(args.value("ms", 1000), 0, 10000);
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+            reply(mqtt::request_reply::success({{"blocked_ms", ms}}));
+        });
+    }
 
     // Shutdown budget (3 s in all): drivers first (their last reports still reach MQTT), then the
-    // bridge publishes bridge/state offline and flushes.
+    // bridge publishes bridge/state offline and flushes, then the store flushes and closes.
     asio::signal_set signals(loop, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signo) {
         if (ec) return;
         spdlog::info("signal {} received: shutting down", signo);
+        notifier.stopping();
         gw.stop(std::chrono::milliseconds(1500));
         loop.poll();  // deliver what the drivers reported while stopping
         mqtt_bridge.stop(std::chrono::milliseconds(1000));
         persist->stop();
         loop.stop();
     });
+    asio::signal_set hangup(loop, SIGHUP);
+    std::function<void()> on_hangup = [&] {
+        hangup.async_wait([&](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            spdlog::info("SIGHUP: reloading scene files");
+            if (reload_scenes) reload_scenes();
+            on_hangup();
+        });
+    };
+    on_hangup();
 
     mqtt_bridge.start();
     gw.start_drivers(cfg.drivers, factory);
+    // READY after the state restore and the first MQTT connection attempt (see hearthd.service).
+    notifier.ready(status_line());
+    notifier.start_watchdog([&] { return true; });
+    asio::steady_timer status_timer(loop);
+    std::function<void()> arm_status = [&] {
+        status_timer.expires_after(std::chrono::seconds(10));
+        status_timer.async_wait([&](const boost::system::error_code& ec) {
+            if (ec) return;
+            notifier.status(status_line());
+            arm_status();
+        });
+    };
+    arm_status();
     loop.run();
+    gw.remove_observer(&locks);
     gw.remove_observer(&mqtt_bridge);
     gw.remove_observer(persist.get());
     persist->stop();

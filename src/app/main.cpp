@@ -2,6 +2,7 @@
 #include "app/daemon.hpp"
 #include "app/logging.hpp"
 #include "core/config.hpp"
+#include "core/lock_policy.hpp"
 
 #include <hearth/plugin.h>
 
@@ -28,6 +29,8 @@ options:
   --check-config      validate the configuration (and scene files) and exit:
                       0 when valid, 2 with one line per problem otherwise
   --log-level LEVEL   trace|debug|info|warn|error|off (overrides log.level)
+  --hash-pin          read a lock PIN from stdin and print its hash for
+                      "locks": {"<id>": {"pin_hash": "..."}} in the config
   --version           print the version and exit
   --help              print this help and exit
 )";
@@ -61,6 +64,16 @@ int main(int argc, char** argv) {
             opt.log_level = value("--log-level");
         } else if (arg == "--version") {
             std::printf("hearthd %s (plugin ABI %d.%d)\n", HEARTH_VERSION, HEARTH_ABI_MAJOR, HEARTH_ABI_MINOR);
+            return 0;
+        } else if (arg == "--hash-pin") {
+            std::string pin;
+            std::getline(std::cin, pin);
+            while (!pin.empty() && (pin.back() == '\r' || pin.back() == ' ')) pin.pop_back();
+            if (pin.size() < 4 || pin.find_first_not_of("0123456789") != std::string::npos) {
+                std::fprintf(stderr, "hearthd: a PIN is 4 to 8 digits\n");
+                return 2;
+            }
+            std::printf("%s\n", hearth::hash_pin(pin).c_str());
             return 0;
         } else if (arg == "--help" || arg == "-h") {
             std::fputs(usage, stdout);

@@ -1,6 +1,7 @@
 // Loading and validation of the main configuration (see config.hpp).
 #include "core/config.hpp"
 
+#include "core/device_model.hpp"
 #include "core/json_schema.hpp"
 
 #include <fstream>
@@ -129,6 +130,26 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
         c.location = location_config{(*it)["latitude"].get<double>(), (*it)["longitude"].get<double>()};
     }
     if (auto it = j.find("log"); it != j.end()) take(*it, "level", c.log_level);
+    if (auto it = j.find("locks"); it != j.end()) {
+        for (const auto& [id, l] : it->items()) {
+            if (!is_valid_id(id)) errors.push_back({file, "/locks/" + id, "not a valid device id"});
+            lock_settings s;
+            take(l, "pin_hash", s.pin_hash);
+            take(l, "max_attempts", s.max_attempts);
+            auto seconds = [&](const char* key, std::int64_t& out_ms) {
+                if (l.contains(key)) out_ms = l[key].get<std::int64_t>() * 1000;
+            };
+            seconds("lockout_s", s.lockout_ms);
+            seconds("max_command_age_s", s.max_command_age_ms);
+            seconds("auto_relock_s", s.auto_relock_ms);
+            seconds("left_unlocked_s", s.left_unlocked_ms);
+            take(l, "allow_rule_unlock", s.allow_rule_unlock);
+            if (!s.pin_hash.empty() && !is_pin_hash(s.pin_hash)) {
+                errors.push_back({file, "/locks/" + id + "/pin_hash", "not a PIN hash made by hearthd --hash-pin"});
+            }
+            c.locks[id] = s;
+        }
+    }
 }
 
 }  // namespace
@@ -216,6 +237,9 @@ json config::summary() const {
         {"scenes", {{"dir", scenes_dir}}},
         {"log", {{"level", log_level}}},
     };
+    json locks_json = json::object();
+    for (const auto& [id, l] : locks) locks_json[id] = {{"pin_required", !l.pin_hash.empty()}};
+    s["locks"] = locks_json;
     return s;
 }
 

@@ -8,10 +8,13 @@
 // `config::summary()` or in any error text.
 #pragma once
 
+#include "core/lock_policy.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,6 +78,7 @@ struct config {
     std::string scenes_dir;
     std::optional<location_config> location;
     std::string log_level = "info";
+    std::map<std::string, lock_settings> locks;  ///< per lock device id
 
     /// The configuration without secrets, for bridge/info and logs.
     [[nodiscard]] nlohmann::json summary() const;

@@ -135,6 +135,7 @@ void gateway::execute(const std::string& device_id, device_command command, cons
         if (!st.last_error.empty()) why += " (" + st.last_error + ")";
         return fail(HEARTH_ERR_UNSUPPORTED, why);
     }
+    if (device->descriptor.type == "lock" && !lock_gate(*device, command, source, done)) return;
     if (!device->online) {
         ++device->command_errors;
         return fail(HEARTH_ERR_OFFLINE, "device '" + device_id + "' is offline");
@@ -189,6 +190,67 @@ std::vector<driver_status> gateway::drivers() const {
     for (const auto& [id, link] : links_) out.push_back(link->status());
     for (const auto& [id, st] : failed_to_load_) out.push_back(st);
     return out;
+}
+
+namespace {
+bool is_lock_operation(const std::string& name) { return name == "lock" || name == "unlock" || name == "unlatch"; }
+}  // namespace
+
+void gateway::emit_device_event(const std::string& device_id, json event) {
+    device_entry* device = registry_.find(device_id);
+    if (device == nullptr) return;
+    if (!event.contains("ts")) event["ts"] = clock_.now_ms();
+    notify([&](gateway_observer& o) { o.on_device_event(*device, event); });
+}
+
+void gateway::audit_lock(const device_entry& device, const std::string& operation, const command_source& source,
+                         const std::string& result, const std::string& reason) {
+    audit_entry e{clock_.now_ms(), source.who, source.kind, "lock." + operation, device.descriptor.id, result,
+                  json::object()};
+    if (!reason.empty()) e.detail["reason"] = reason;
+    if (audit_) {
+        try {
+            audit_(e);
+        } catch (const std::exception& ex) {
+            spdlog::error("audit log write failed for {} on '{}': {}", e.action, e.target, ex.what());
+        }
+    }
+    json ev = {{"event_type", "lock_operation"}, {"operation", operation}, {"source", source.kind},
+               {"user", source.who},            {"result", result}};
+    if (!reason.empty()) ev["reason"] = reason;
+    emit_device_event(device.descriptor.id, std::move(ev));
+}
+
+bool gateway::lock_gate(device_entry& device, const device_command& command, const command_source& source,
+                        command_callback& done) {
+    const std::string op = command.name == "set" ? "set" : command.name;
+    if (!is_lock_operation(op) && !command.issued_at_ms) return true;
+    const lock_decision d = locks_.check(device.descriptor.id, op, command.code, command.issued_at_ms, source.kind,
+                                         clock_.now_ms());
+    if (!d.allowed) {
+        ++device.command_errors;
+        spdlog::warn("lock '{}': {} from {} {} refused: {}", device.descriptor.id, op, source.kind, source.who, d.reason);
+        audit_lock(device, op, source, d.result, d.reason);
+        if (d.lockout_started) {
+            emit_device_event(device.descriptor.id, {{"event_type", "lock_alarm"}, {"alarm", "wrong_code_limit"}});
+        }
+        done({false, HEARTH_ERR_INVALID, d.reason});
+        return false;
+    }
+    if (!is_lock_operation(op)) return true;
+    if (!device.online) {
+        const std::string why = "lock '" + device.descriptor.id + "' is offline: the command was not sent (never queued)";
+        audit_lock(device, op, source, "error", why);
+        ++device.command_errors;
+        done({false, HEARTH_ERR_OFFLINE, why});
+        return false;
+    }
+    // Record the outcome durably before the caller hears about it.
+    done = [this, id = device.descriptor.id, op, source, inner = std::move(done)](const command_outcome& o) {
+        if (const device_entry* dev = registry_.find(id)) audit_lock(*dev, op, source, o.ok ? "ok" : "error", o.error);
+        inner(o);
+    };
+    return true;
 }
 
 // ---- driver_events ----

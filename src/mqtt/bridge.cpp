@@ -168,7 +168,7 @@ void bridge::drain_discovery() {
         const bool forced = discovery_forced_.erase(id) != 0;
         const device_entry* device = gw_.registry().find(id);
         if (device == nullptr) continue;
-        discovery_options opts{options_.version, false};
+        discovery_options opts{options_.version, gw_.locks().pin_required(id)};
         const std::string payload = discovery_config(topics_, device->descriptor, opts).dump();
         const std::string hash = sha256_hex(payload);
         std::optional<std::string> previous;

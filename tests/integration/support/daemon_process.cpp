@@ -1,0 +1,73 @@
+// hearthd as a child process (see daemon_process.hpp).
+#include "support/daemon_process.hpp"
+
+#include <signal.h>
+
+#include <stdexcept>
+
+#ifndef HEARTHD_PATH
+#error "HEARTHD_PATH must name the hearthd binary under test"
+#endif
+#ifndef HEARTH_PLUGIN_DIR
+#error "HEARTH_PLUGIN_DIR must name the build's plugin directory"
+#endif
+
+namespace hearth::it {
+
+using json = nlohmann::json;
+
+daemon_process::daemon_process(std::filesystem::path dir, daemon_options options)
+    : dir_(std::move(dir)), options_(std::move(options)) {}
+
+daemon_process::~daemon_process() {
+    if (pid_ > 0) stop_process(pid_, SIGKILL, std::chrono::milliseconds(0));
+}
+
+json daemon_process::config_json() const {
+    json mqtt = {{"url", options_.mqtt_url},
+                 {"client_id", options_.client_id},
+                 {"base_topic", "hearth"},
+                 {"discovery_prefix", "homeassistant"},
+                 {"keepalive_s", options_.keepalive_s}};
+    mqtt.update(options_.mqtt_extra);
+    return json{{"mqtt", mqtt},
+                {"database", {{"path", database_path().string()}, {"commit_interval_ms", 100}}},
+                {"plugins", {{"dir", HEARTH_PLUGIN_DIR}}},
+                {"drivers", json::array({{{"plugin", "demo"}, {"id", "demo"}, {"config", options_.demo_config}}})},
+                {"scenes", {{"dir", (dir_ / "scenes").string()}}},
+                {"log", {{"level", options_.log_level}}}};
+}
+
+void daemon_process::start() {
+    if (pid_ > 0) throw std::logic_error("hearthd is already running");
+    std::filesystem::create_directories(dir_ / "db");
+    std::filesystem::create_directories(dir_ / "scenes");
+    write_file(config_path(), config_json().dump(2));
+    pid_ = spawn_process({HEARTHD_PATH, "--config", config_path().string(), "--log-level", options_.log_level},
+                         log_path());
+}
+
+exit_info daemon_process::stop(std::chrono::milliseconds grace) {
+    if (pid_ <= 0) return last_exit_;
+    last_exit_ = stop_process(pid_, SIGTERM, grace);
+    pid_ = -1;
+    return last_exit_;
+}
+
+void daemon_process::kill_hard() {
+    if (pid_ <= 0) return;
+    last_exit_ = stop_process(pid_, SIGKILL, std::chrono::seconds(5));
+    pid_ = -1;
+}
+
+bool daemon_process::running() {
+    if (pid_ <= 0) return false;
+    if (auto gone = try_reap(pid_)) {
+        last_exit_ = *gone;
+        pid_ = -1;
+        return false;
+    }
+    return true;
+}
+
+}  // namespace hearth::it

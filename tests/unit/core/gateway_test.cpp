@@ -1,0 +1,194 @@
+// Tests of the gateway with a fake driver link: dispatch, refusals, lock safety and audit order,
+// quarantine effects, command timeouts. The loop runs on the test thread with deadlines.
+#include "core/gateway.hpp"
+
+#include <hearth/plugin.h>
+
+#include <gtest/gtest.h>
+
+using json = nlohmann::json;
+
+namespace {
+
+class fake_link final : public hearth::driver_link {
+public:
+    explicit fake_link(std::string id) : id_(std::move(id)) {}
+    const std::string& id() const override { return id_; }
+    void start() override { started = true; }
+    void send_command(std::uint64_t cid, const std::string& device, std::string body) override {
+        sent.push_back({cid, device, json::parse(body)});
+    }
+    void refresh(const std::string& device) override { refreshed.push_back(device); }
+    void check_health(std::chrono::steady_clock::time_point) override {}
+    void stop(std::chrono::milliseconds) override { usable_ = false; }
+    hearth::driver_status status() const override {
+        hearth::driver_status s;
+        s.id = id_;
+        s.plugin = "fake";
+        return s;
+    }
+    bool usable() const override { return usable_; }
+
+    struct sent_command {
+        std::uint64_t id;
+        std::string device;
+        json body;
+    };
+    std::vector<sent_command> sent;
+    std::vector<std::string> refreshed;
+    bool started = false;
+    bool usable_ = true;
+
+private:
+    std::string id_;
+};
+
+struct recorder final : hearth::gateway_observer {
+    std::vector<json> events;
+    std::vector<json> bridge_events;
+    std::vector<json> changes;
+    bool ready = false;
+    void on_device_event(const hearth::device_entry&, const json& e) override { events.push_back(e); }
+    void on_bridge_event(const json& e) override { bridge_events.push_back(e); }
+    void on_state_changed(const hearth::device_entry&, const json& c) override { changes.push_back(c); }
+    void on_drivers_ready() override { ready = true; }
+};
+
+hearth::device_descriptor lock_descriptor() {
+    return *hearth::parse_descriptor(json::parse(R"({"id":"hall_lock","type":"lock",
+      "properties":{"lock_state":{"type":"enum","values":["locked","unlocked","locking","unlocking","jammed"]}},
+      "commands":{"lock":{},"unlock":{}},"events":["lock_operation","lock_alarm"]})"))
+                .value;
+}
+
+class gateway_test : public ::testing::Test {
+protected:
+    void SetUp() override {
+        hearth::gateway::options o;
+        o.watchdog_period = std::chrono::milliseconds(10);
+        o.command_timeout = std::chrono::milliseconds(50);
+        gw = std::make_unique<hearth::gateway>(loop, clock, o);
+        gw->add_observer(&rec);
+        hearth::lock_settings s;
+        s.pin_hash = hearth::hash_pin("1234", 1000);
+        gw->set_lock_policy(hearth::lock_policy({{"hall_lock", s}}));
+        gw->set_audit_sink([this](const hearth::audit_entry& e) {
+            audit.push_back(e);
+            order.push_back("audit:" + e.result);
+        });
+        gw->start_drivers({hearth::driver_config{"fake", "drv", true, json::object()}},
+                          [this](const hearth::driver_config&, hearth::driver_events& ev, std::string&) {
+                              events = &ev;
+                              auto l = std::make_unique<fake_link>("drv");
+                              link = l.get();
+                              return l;
+                          });
+        auto d = lock_descriptor();
+        d.driver = "drv";
+        events->on_device_registered("drv", d);
+        events->on_availability("drv", "hall_lock", true);
+        events->on_state("drv", "hall_lock", json{{"lock_state", "locked"}});
+    }
+    hearth::command_outcome run(const std::string& device, hearth::device_command cmd, bool complete = true) {
+        std::optional<hearth::command_outcome> out;
+        gw->execute(device, std::move(cmd), {"mqtt", "tester"}, [&](const hearth::command_outcome& o) {
+            order.push_back(std::string("done:") + (o.ok ? "ok" : "error"));
+            out = o;
+        });
+        if (!out && complete && !link->sent.empty()) events->on_command_done("drv", link->sent.back().id, HEARTH_OK, "");
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        while (!out && std::chrono::steady_clock::now() < deadline) loop.run_for(std::chrono::milliseconds(5));
+        EXPECT_TRUE(out.has_value());
+        return out.value_or(hearth::command_outcome{});
+    }
+    static hearth::device_command named(const std::string& name, std::optional<std::string> code = std::nullopt) {
+        hearth::device_command c;
+        c.name = name;
+        c.code = std::move(code);
+        return c;
+    }
+
+    boost::asio::io_context loop;
+    hearth::manual_clock clock;
+    recorder rec;
+    std::unique_ptr<hearth::gateway> gw;
+    hearth::driver_events* events = nullptr;
+    fake_link* link = nullptr;
+    std::vector<hearth::audit_entry> audit;
+    std::vector<std::string> order;
+};
+
+}  // namespace
+
+TEST_F(gateway_test, validates_before_any_driver_sees_a_command) {
+    EXPECT_EQ(run("nope", named("lock")).error, "unknown device 'nope'");
+    EXPECT_EQ(run("hall_lock", named("open")).error, "unknown command 'open'");
+    EXPECT_TRUE(link->sent.empty());
+    EXPECT_TRUE(rec.ready == false);
+}
+
+TEST_F(gateway_test, dispatches_and_completes) {
+    auto o = run("hall_lock", named("lock"));
+    EXPECT_TRUE(o.ok);
+    ASSERT_EQ(link->sent.size(), 1u);
+    EXPECT_EQ(link->sent[0].body, json::parse(R"({"command":"lock","params":{}})"));
+}
+
+TEST_F(gateway_test, unlock_without_pin_is_refused_audited_and_published) {
+    auto o = run("hall_lock", named("unlock"));
+    EXPECT_FALSE(o.ok);
+    EXPECT_EQ(o.error, "a PIN code is required to unlock this lock");
+    EXPECT_TRUE(link->sent.empty());
+    ASSERT_EQ(audit.size(), 1u);
+    EXPECT_EQ(audit[0].action, "lock.unlock");
+    EXPECT_EQ(audit[0].result, "denied");
+    EXPECT_EQ(audit[0].detail.dump().find("1234"), std::string::npos);
+    ASSERT_FALSE(rec.events.empty());
+    EXPECT_EQ(rec.events.back()["event_type"], "lock_operation");
+    EXPECT_EQ(rec.events.back()["result"], "denied");
+    EXPECT_EQ(order, (std::vector<std::string>{"audit:denied", "done:error"}));
+}
+
+TEST_F(gateway_test, lock_outcome_is_audited_before_the_answer) {
+    auto o = run("hall_lock", named("unlock", "1234"));
+    EXPECT_TRUE(o.ok);
+    EXPECT_EQ(order, (std::vector<std::string>{"audit:ok", "done:ok"}));
+    EXPECT_EQ(link->sent.at(0).body.dump().find("1234"), std::string::npos);  // the PIN stays in the core
+}
+
+TEST_F(gateway_test, offline_lock_commands_are_refused_not_queued) {
+    events->on_availability("drv", "hall_lock", false);
+    auto o = run("hall_lock", named("lock"));
+    EXPECT_FALSE(o.ok);
+    EXPECT_EQ(o.status, HEARTH_ERR_OFFLINE);
+    EXPECT_TRUE(link->sent.empty());
+    ASSERT_EQ(audit.size(), 1u);
+    EXPECT_EQ(audit[0].result, "error");
+}
+
+TEST_F(gateway_test, uncompleted_commands_time_out) {
+    auto o = run("hall_lock", named("lock"), false);
+    EXPECT_FALSE(o.ok);
+    EXPECT_EQ(o.status, HEARTH_ERR_TIMEOUT);
+}
+
+TEST_F(gateway_test, quarantine_takes_devices_offline_and_fails_pending) {
+    std::optional<hearth::command_outcome> pending;
+    gw->execute("hall_lock", named("lock"), {"mqtt", "t"}, [&](const hearth::command_outcome& o) { pending = o; });
+    link->usable_ = false;
+    events->on_failed("drv", "call 'handle_command' did not return within 5000 ms");
+    ASSERT_TRUE(pending.has_value());
+    EXPECT_FALSE(pending->ok);
+    EXPECT_FALSE(gw->registry().find("hall_lock")->online);
+    ASSERT_FALSE(rec.bridge_events.empty());
+    EXPECT_EQ(rec.bridge_events.back()["type"], "plugin_failed");
+    auto after = run("hall_lock", named("lock"));
+    EXPECT_NE(after.error.find("is not running"), std::string::npos) << after.error;
+}
+
+TEST_F(gateway_test, reports_from_other_drivers_are_ignored_and_ready_is_announced) {
+    events->on_state("other", "hall_lock", json{{"lock_state", "unlocked"}});
+    EXPECT_EQ(gw->registry().find("hall_lock")->state["lock_state"], "locked");
+    events->on_ready("drv");
+    EXPECT_TRUE(rec.ready);
+}
