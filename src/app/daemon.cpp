@@ -103,15 +103,21 @@ int run_daemon(const config& cfg) {
                (mqtt_bridge.link().connected ? "connected" : "disconnected");
     };
 
-    // Test hook (integration tests only, never in production configs): block the loop on request
-    // to prove that a hung loop stops feeding the systemd watchdog.
+    // Test hook (tests only, never in production): with HEARTH_TEST_HOOKS=1, SIGUSR2 blocks the loop
+    // for 1.5 s, to prove that a hung loop stops feeding the systemd watchdog.
+    asio::signal_set test_hook(loop);
+    std::function<void()> arm_test_hook = [&] {
+        test_hook.async_wait([&](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            spdlog::warn("test hook: blocking the event loop for 1500 ms");
+            std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+            arm_test_hook();
+        });
+    };
     if (const char* hooks = std::getenv("HEARTH_TEST_HOOKS"); hooks != nullptr && std::string(hooks) == "1") {
         spdlog::warn("HEARTH_TEST_HOOKS=1: test hooks enabled");
-        mqtt_bridge.add_request("debug/block_loop", [](const nlohmann::json& args, auto reply) {
-            const int ms = std::clamp(args.value("ms", 1000), 0, 10000);
-            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-            reply(mqtt::request_reply::success({{"blocked_ms", ms}}));
-        });
+        test_hook.add(SIGUSR2);
+        arm_test_hook();
     }
 
     // Shutdown budget (3 s in all): drivers first (their last reports still reach MQTT), then the

@@ -100,13 +100,18 @@ void bridge::stop(std::chrono::milliseconds budget) {
 }
 
 void bridge::publish_everything() {
+    // The first connect of this process may skip discovery configs the broker already holds
+    // (hash unchanged). After a reconnect we cannot know: a broker restarted without persistence
+    // lost every retained config, so discovery is re-sent in full.
+    const bool force_discovery = connected_before_;
+    connected_before_ = true;
     link_->publish(topics_.bridge("state"), online.dump(), 1, true);
     publish_info();
     link_->publish(topics_.bridge("devices"), gw_.registry().descriptors_json().dump(), 1, true);
     for (const auto& [id, device] : gw_.registry().all()) {
         publish_availability(device);
         publish_state(device);
-        queue_discovery(id, false);
+        queue_discovery(id, force_discovery);
     }
 }
 

@@ -120,6 +120,7 @@ private:
     boost::asio::steady_timer lag_timer_;
     bool discovery_timer_armed_ = false;
     bool devices_timer_armed_ = false;
+    bool connected_before_ = false;  // a later connect is a reconnect: discovery is forced
     std::chrono::steady_clock::time_point started_;
     std::chrono::steady_clock::time_point lag_expected_;
     std::chrono::microseconds loop_lag_{0};

@@ -264,6 +264,7 @@ struct host_services {
             std::string why;
             for (const auto& e : parsed.errors) why += (why.empty() ? "" : "; ") + e.pointer + ": " + e.reason;
             spdlog::warn("[{}] register_device refused: {}", s->id(), why);
+            s->record_error("register_device refused: " + why, false);
             return HEARTH_ERR_INVALID;
         }
         parsed.value->driver = s->id();
@@ -318,7 +319,18 @@ struct host_services {
         state* s = of(h);
         if (s == nullptr || !s->open) return HEARTH_ERR_INVALID;
         if (status == HEARTH_PENDING) return HEARTH_ERR_INVALID;
-        s->to_loop([s, command_id, status, msg = from_c(message)] {
+        std::string text = from_c(message);
+        if (status < HEARTH_ERR_INTERNAL || status > HEARTH_PENDING) {
+            text = "driver returned an unknown status " + std::to_string(status);
+            status = HEARTH_ERR_INTERNAL;
+        }
+        if (status == HEARTH_ERR_INTERNAL) {
+            if (text.empty()) text = "internal driver error";
+            s->record_error(text, true);
+        } else if (status == HEARTH_OK) {
+            s->record_success();
+        }
+        s->to_loop([s, command_id, status, msg = std::move(text)] {
             if (s->open) s->events.on_command_done(s->id(), command_id, status, msg);
         });
         return HEARTH_OK;

@@ -6,10 +6,13 @@
 #include <dlfcn.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 namespace hearth {
 namespace {
+
+constexpr std::uint32_t max_plugin_struct_size = 4096;  // no v1.x struct will ever be this large
 
 bool tail_is_zero(const hearth_plugin_v1_api* api) {
     const auto* bytes = reinterpret_cast<const unsigned char*>(api);
@@ -69,6 +72,11 @@ plugin_load_result load_plugin(const std::filesystem::path& path, const std::str
     if (api->struct_size < sizeof(hearth_plugin_v1_api)) {
         r.error = where + "plugin struct_size " + std::to_string(api->struct_size) + " is smaller than the v1.0 size " +
                   std::to_string(sizeof(hearth_plugin_v1_api));
+        return r;
+    }
+    if (api->struct_size > max_plugin_struct_size) {
+        r.error = where + "plugin struct_size " + std::to_string(api->struct_size) + " is not plausible (limit " +
+                  std::to_string(max_plugin_struct_size) + "): corrupt plugin";
         return r;
     }
     if (api->struct_size > sizeof(hearth_plugin_v1_api) && !tail_is_zero(api)) {

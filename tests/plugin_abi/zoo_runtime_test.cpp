@@ -183,7 +183,7 @@ TEST(zoo_runtime, garbage_is_refused_or_counted_and_the_gateway_lives_on) {
 // DISABLED: core bug — host_services::command_result (src/plugin/inproc_driver.cpp) forwards any
 // status except HEARTH_PENDING unchecked; today the outcome is {status 42, "error 42"} and nothing is
 // counted. Enable once the proposed patch (normalise + record_error/record_success) is in.
-TEST(zoo_runtime, DISABLED_garbage_status_via_command_result_is_normalised) {
+TEST(zoo_runtime, garbage_status_via_command_result_is_normalised) {
     harness h;
     zoo::start_with_good_neighbour(h, {driver("zoo_garbage", "garbage")});
     ASSERT_TRUE(h.wait_online("garbage_switch"));
