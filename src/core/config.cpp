@@ -22,6 +22,18 @@ namespace {
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
+/// <prefix>/lib/hearth/plugins next to the running binary (<prefix>/bin/hearthd), so a package
+/// installed under any prefix finds its plugins; the compiled-in default otherwise.
+std::string default_plugin_dir() {
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const fs::path candidate = (exe.parent_path() / ".." / "lib" / "hearth" / "plugins").lexically_normal();
+        if (fs::is_directory(candidate, ec)) return candidate.string();
+    }
+    return HEARTH_DEFAULT_PLUGIN_DIR;
+}
+
 std::string resolve(const fs::path& base, const std::string& p) {
     if (p.empty()) return p;
     fs::path path(p);
@@ -101,7 +113,7 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
     if (c.database.backup_dir.empty()) {
         c.database.backup_dir = (fs::path(c.database.path).parent_path() / "backups").string();
     }
-    c.plugins.dir = HEARTH_DEFAULT_PLUGIN_DIR;
+    c.plugins.dir = default_plugin_dir();
     if (auto it = j.find("plugins"); it != j.end()) {
         if (it->contains("dir")) c.plugins.dir = resolve(base, (*it)["dir"].get<std::string>());
         take(*it, "call_timeout_ms", c.plugins.call_timeout_ms);

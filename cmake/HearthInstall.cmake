@@ -1,0 +1,47 @@
+# Install layout and packaging (cmake --install, CPack .deb):
+#   bin/hearthd, bin/hearthctl                 lib/hearth/plugins/*.so
+#   include/hearth/{plugin.h,driver.hpp}         lib/cmake/hearth/ (find_package(hearth))
+#   share/hearth/examples/{hearth.json,scenes/}  share/hearth/schema/*.json
+#   lib/systemd/system/hearthd.service           share/doc/hearth/ (README, docs)
+include(CMakePackageConfigHelpers)
+
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/hearth DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT sdk)
+install(TARGETS hearth_sdk EXPORT hearthTargets)
+install(EXPORT hearthTargets NAMESPACE hearth:: DESTINATION lib/cmake/hearth COMPONENT sdk)
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/hearthConfig.cmake.in
+  ${CMAKE_BINARY_DIR}/hearthConfig.cmake INSTALL_DESTINATION lib/cmake/hearth)
+write_basic_package_version_file(${CMAKE_BINARY_DIR}/hearthConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion ARCH_INDEPENDENT)
+install(FILES ${CMAKE_BINARY_DIR}/hearthConfig.cmake ${CMAKE_BINARY_DIR}/hearthConfigVersion.cmake
+  ${PROJECT_SOURCE_DIR}/cmake/HearthDriver.cmake DESTINATION lib/cmake/hearth COMPONENT sdk)
+
+install(FILES ${PROJECT_SOURCE_DIR}/config/hearth.json DESTINATION share/hearth/examples)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/config/scenes DESTINATION share/hearth/examples OPTIONAL)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/config/schema DESTINATION share/hearth)
+install(FILES ${PROJECT_SOURCE_DIR}/config/hearthd.service DESTINATION lib/systemd/system)
+install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/CHANGELOG.md DESTINATION share/doc/hearth)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION share/doc/hearth/docs FILES_MATCHING PATTERN "*.md")
+if(EXISTS ${PROJECT_SOURCE_DIR}/docs/hearthctl.1)
+  install(FILES ${PROJECT_SOURCE_DIR}/docs/hearthctl.1 DESTINATION share/man/man1)
+endif()
+
+# Debian package. Maintainer scripts create the system user and directories, keep an existing
+# /etc/hearth/hearth.json and the database on upgrade, and start the service when systemd runs.
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME hearth)
+set(CPACK_PACKAGE_VENDOR "Hearth")
+set(CPACK_PACKAGE_CONTACT "Hearth maintainers <hearth@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Local-first smart-home gateway (drivers, MQTT bridge, SQLite store)")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "mosquitto")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+  ${PROJECT_SOURCE_DIR}/tools/packaging/debian/postinst
+  ${PROJECT_SOURCE_DIR}/tools/packaging/debian/prerm
+  ${PROJECT_SOURCE_DIR}/tools/packaging/debian/postrm)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+set(CPACK_STRIP_FILES ON)
+include(CPack)

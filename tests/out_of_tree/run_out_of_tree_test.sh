@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Out-of-tree SDK proof: install Hearth into a temporary prefix, build example_driver against that
+# prefix only (find_package(hearth)), then run the installed hearthd with the new plugin and wait
+# until it registers its device. Usage: run_out_of_tree_test.sh <hearth build dir> <example dir>
+set -euo pipefail
+build_dir=$1
+example_dir=$2
+work=$(mktemp -d /tmp/hearth-oot.XXXXXX)
+hearthd_pid=""
+cleanup() {
+  if [[ -n "$hearthd_pid" ]]; then kill "$hearthd_pid" 2>/dev/null || true; wait "$hearthd_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
+test -f "$work/prefix/include/hearth/plugin.h"
+test -f "$work/prefix/lib/cmake/hearth/hearthConfig.cmake"
+test -f "$work/prefix/lib/hearth/plugins/demo.so"
+test -f "$work/prefix/lib/systemd/system/hearthd.service"
+
+# Only the installed prefix is visible to the example's build.
+cmake -S "$example_dir" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/build" >/dev/null
+test -f "$work/build/oot_switch.so"
+if nm -D --undefined-only "$work/build/oot_switch.so" | grep -q hearth; then
+  echo "oot_switch.so needs host symbols" >&2; exit 1
+fi
+
+cat > "$work/hearth.json" <<CONF
+{ "mqtt": {"url": "mqtt://127.0.0.1:9", "client_id": "oot-test"},
+  "database": {"path": "$work/h.db"},
+  "plugins": {"dir": "$work/build"},
+  "drivers": [{"plugin": "oot_switch", "id": "oot", "config": {"device_id": "oot_switch"}}] }
+CONF
+"$work/prefix/bin/hearthd" --check-config --config "$work/hearth.json"
+"$work/prefix/bin/hearthd" --config "$work/hearth.json" >"$work/hearthd.log" 2>&1 &
+hearthd_pid=$!
+for _ in $(seq 100); do
+  if grep -q "device 'oot_switch' registered" "$work/hearthd.log"; then
+    kill -TERM "$hearthd_pid"; wait "$hearthd_pid"; hearthd_pid=""
+    echo "out-of-tree driver loaded and registered its device"
+    exit 0
+  fi
+  sleep 0.1
+done
+echo "hearthd did not register the out-of-tree device; log:" >&2
+cat "$work/hearthd.log" >&2
+exit 1
