@@ -21,9 +21,6 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/config/schema DESTINATION share/hearth)
 install(FILES ${PROJECT_SOURCE_DIR}/config/hearthd.service DESTINATION lib/systemd/system)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/CHANGELOG.md DESTINATION share/doc/hearth)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION share/doc/hearth/docs FILES_MATCHING PATTERN "*.md")
-if(EXISTS ${PROJECT_SOURCE_DIR}/docs/hearthctl.1)
-  install(FILES ${PROJECT_SOURCE_DIR}/docs/hearthctl.1 DESTINATION share/man/man1)
-endif()
 
 # Debian package. Maintainer scripts create the system user and directories, keep an existing
 # /etc/hearth/hearth.json and the database on upgrade, and start the service when systemd runs.

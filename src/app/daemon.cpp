@@ -4,6 +4,7 @@
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20
 
 #include "app/persistence.hpp"
+#include "app/rules_service.hpp"
 #include "app/service_notifier.hpp"
 #include "core/gateway.hpp"
 #include "core/lock_supervisor.hpp"
@@ -77,9 +78,14 @@ int run_daemon(const config& cfg) {
     persist->restore_into(gw);  // last known state first: nothing runs on an empty registry
     gw.add_observer(persist.get());
 
+    rules_service* rules_ptr = nullptr;  // set below, once the bridge exists
     mqtt::bridge_options bopts;
     bopts.version = HEARTH_VERSION;
-    bopts.extra_health = [&] { return persist->health(); };
+    bopts.extra_health = [&] {
+        auto health = persist->health();
+        if (rules_ptr != nullptr) health.update(rules_ptr->health());
+        return health;
+    };
     bopts.load_discovery_hash = [&](const std::string& id) { return persist->db().discovery_hash(id); };
     bopts.save_discovery_hash = [&](const std::string& id, const std::string& hash) {
         try {
@@ -93,7 +99,13 @@ int run_daemon(const config& cfg) {
     lock_supervisor locks(loop, gw);
     gw.add_observer(&locks);
     persist->start(&mqtt_bridge);
-    std::function<void()> reload_scenes;  // set by the rules service
+    // Rules: bridge requests and pending timers now; scene files load and rules start running
+    // on on_drivers_ready(), when the registry holds every restored and registered device.
+    rules_service rules(loop, clock, gw, persist->db(), cfg);
+    rules.start(&mqtt_bridge);
+    gw.add_observer(&rules);
+    rules_ptr = &rules;
+    std::function<void()> reload_scenes = [&] { rules.reload(); };
 
     service_notifier notifier(loop);
     auto status_line = [&] {
@@ -129,6 +141,7 @@ int run_daemon(const config& cfg) {
         notifier.stopping();
         gw.stop(std::chrono::milliseconds(1500));
         loop.poll();  // deliver what the drivers reported while stopping
+        rules.stop();  // before the store closes: records when rules last ran (catch-up)
         mqtt_bridge.stop(std::chrono::milliseconds(1000));
         persist->stop();
         loop.stop();
@@ -160,6 +173,8 @@ int run_daemon(const config& cfg) {
     };
     arm_status();
     loop.run();
+    rules.stop();
+    gw.remove_observer(&rules);
     gw.remove_observer(&locks);
     gw.remove_observer(&mqtt_bridge);
     gw.remove_observer(persist.get());

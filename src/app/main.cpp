@@ -1,6 +1,7 @@
 // hearthd entry point: command-line arguments, logging setup, config validation, then the daemon.
 #include "app/daemon.hpp"
 #include "app/logging.hpp"
+#include "app/rules_service.hpp"
 #include "core/config.hpp"
 #include "core/lock_policy.hpp"
 
@@ -92,6 +93,11 @@ int main(int argc, char** argv) {
     auto loaded = hearth::load_config(opt.config_path);
     if (loaded.value) {
         for (auto& e : hearth::check_runtime_files(*loaded.value)) loaded.errors.push_back(std::move(e));
+        if (opt.check_only) {
+            // Scene files without device checks: there is no registry here (see docs/scenes.md).
+            for (auto& e : hearth::rules_service::check_scene_dir(*loaded.value))
+                loaded.errors.push_back({std::move(e.file), std::move(e.pointer), std::move(e.reason)});
+        }
     }
     if (!loaded.errors.empty()) {
         for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <unordered_map>
 
 namespace hearth {
 namespace {
@@ -39,6 +40,14 @@ bool type_matches(const std::string& type, const json& v) {
         return false;
     }
     return false;
+}
+
+/// Compiled patterns, cached: schemas repeat the same few patterns thousands of times.
+const std::regex& compiled(const std::string& pattern) {
+    thread_local std::unordered_map<std::string, std::regex> cache;
+    auto it = cache.find(pattern);
+    if (it == cache.end()) it = cache.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
+    return it->second;
 }
 
 std::string describe(const json& v) {
@@ -131,7 +140,7 @@ private:
             out.push_back({ptr, "must be at most " + it->dump() + " characters long"});
         }
         if (auto it = schema.find("pattern"); it != schema.end() && it->is_string()) {
-            if (!std::regex_search(s, std::regex(it->get<std::string>(), std::regex::ECMAScript))) {
+            if (!std::regex_search(s, compiled(it->get<std::string>()))) {
                 out.push_back({ptr, describe(v) + " does not match the pattern " + it->get<std::string>()});
             }
         }

@@ -1,0 +1,180 @@
+// Device commands of hearthctl: devices, state, set, rename, remove, and the request helpers all
+// commands share (see commands.hpp).
+#include "ctl/commands.hpp"
+
+#include "ctl/table.hpp"
+
+#include <chrono>
+#include <ostream>
+
+namespace hearth::ctl {
+
+using json = nlohmann::json;
+
+std::int64_t now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+json data_of(const json& response) {
+    if (response.value("status", std::string()) != "ok") {
+        std::string error = "hearthd answered with an error";
+        if (auto e = response.find("error"); e != response.end() && e->is_string()) error = e->get<std::string>();
+        // Some errors carry details, e.g. config/reload's {"errors": [...]}: one line each.
+        if (auto d = response.find("data"); d != response.end() && d->is_object()) {
+            for (const auto& item : d->value("errors", json::array())) error += "\n  " + sanitize(cell_text(item));
+        }
+        throw ctl_failure(exit_daemon_error, error);
+    }
+    auto d = response.find("data");
+    return d == response.end() ? json(nullptr) : *d;
+}
+
+json call(context& ctx, const std::string& name, json args) { return data_of(ctx.client.request(name, std::move(args))); }
+
+std::int64_t int_field(const json& item, const char* key) {
+    if (!item.is_object()) return 0;
+    auto it = item.find(key);
+    if (it == item.end() || !it->is_number()) return 0;
+    return it->is_number_float() ? static_cast<std::int64_t>(it->get<double>()) : it->get<std::int64_t>();
+}
+
+bool bool_field(const json& item, const char* key) {
+    if (!item.is_object()) return false;
+    auto it = item.find(key);
+    return it != item.end() && it->is_boolean() && it->get<bool>();
+}
+
+void print_json(context& ctx, const json& data) {
+    ctx.out << data.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+}
+
+std::string device_arg(const parsed_args& args) {
+    const std::string& id = args.positional.at(0);
+    if (!is_valid_id(id)) throw usage_error("'" + id + "' is not a device id (lower-case letters, digits, _ and -)");
+    return id;
+}
+
+set_request build_set_request(const parsed_args& args) {
+    const auto command = args.option("command");
+    json assignments = json::object();
+    std::string description = command.value_or("");
+    for (std::size_t i = 1; i < args.positional.size(); ++i) {
+        auto [name, value] = parse_assignment(args.positional[i]);
+        if (name == "transaction" || name == "code" || name == "command" || name == "ts" || name == "params") {
+            throw usage_error("'" + name + "' is reserved; use --code PIN or --command NAME");
+        }
+        description += (description.empty() ? "" : " ") + name + "=" + cell_text(value);
+        assignments[name] = std::move(value);
+    }
+    set_request r{json::object(), sanitize(description)};
+    if (command) {
+        if (command->empty()) throw usage_error("--command needs a command name");
+        r.payload["command"] = *command;
+        if (!assignments.empty()) r.payload["params"] = std::move(assignments);
+    } else {
+        if (assignments.empty()) throw usage_error("nothing to set\nusage: hearthctl " + find_command("set")->usage);
+        r.payload = std::move(assignments);
+    }
+    if (auto code = args.option("code")) r.payload["code"] = *code;
+    return r;
+}
+
+long long limit_arg(const parsed_args& args, long long fallback, long long max) {
+    const auto text = args.option("limit");
+    if (!text) return fallback;
+    const auto n = parse_count(*text, max);
+    if (!n || *n == 0) throw usage_error("--limit: '" + *text + "' is not a number from 1 to " + std::to_string(max));
+    return *n;
+}
+
+std::chrono::milliseconds since_arg(const parsed_args& args) {
+    const std::string text = args.option("since").value_or("24h");
+    const auto since = parse_duration(text);
+    if (!since) throw usage_error("--since: '" + text + "' is not a duration (e.g. 30m, 24h, 7d)");
+    return *since;
+}
+
+namespace {
+
+std::string text_of(const json& item, const char* key) {
+    auto it = item.find(key);
+    return it == item.end() ? std::string() : cell_text(*it);
+}
+
+}  // namespace
+
+int cmd_devices(context& ctx) {
+    const json data = call(ctx, "devices");
+    if (ctx.json_output) {
+        print_json(ctx, data);
+        return exit_ok;
+    }
+    table t({"ID", "TYPE", "NAME", "ONLINE", "DRIVER", "LAST SEEN", "STATE"});
+    const std::int64_t now = now_ms();
+    for (const auto& d : data) {
+        if (!d.is_object()) continue;
+        t.add_row({text_of(d, "id"), text_of(d, "type"), truncate(text_of(d, "name"), 32),
+                   bool_field(d, "online") ? "yes" : "no", text_of(d, "driver"),
+                   format_age(int_field(d, "last_seen"), now),
+                   summarize_state(d.value("state", json::object()))});
+    }
+    ctx.out << t.render(ctx.color);
+    return exit_ok;
+}
+
+int cmd_state(context& ctx) {
+    const std::string id = device_arg(ctx.args);
+    const json data = call(ctx, "devices");
+    const json* device = nullptr;
+    for (const auto& d : data) {
+        if (d.is_object() && d.value("id", std::string()) == id) device = &d;
+    }
+    if (device == nullptr) throw ctl_failure(exit_daemon_error, "unknown device '" + id + "'");
+    const json state = device->value("state", json::object());
+    if (ctx.json_output) {
+        print_json(ctx, state);
+        return exit_ok;
+    }
+    const json props = device->value("properties", json::object());
+    table t({"PROPERTY", "VALUE", "UNIT"});
+    for (const auto& [key, value] : state.items()) {
+        std::string unit;
+        if (auto p = props.find(key); p != props.end() && p->is_object()) unit = p->value("unit", std::string());
+        t.add_row({key, cell_text(value), unit});
+    }
+    ctx.out << text_of(*device, "name") << " (" << id << ", " << text_of(*device, "type") << "): "
+            << (bool_field(*device, "online") ? "online" : "offline") << ", last seen "
+            << format_age(int_field(*device, "last_seen"), now_ms()) << "\n";
+    ctx.out << t.render(ctx.color);
+    return exit_ok;
+}
+
+int cmd_set(context& ctx) {
+    const std::string id = device_arg(ctx.args);
+    set_request request = build_set_request(ctx.args);
+    const json data = data_of(ctx.client.set(id, std::move(request.payload)));
+    if (ctx.json_output) print_json(ctx, data);
+    else ctx.out << "ok: " << id << " " << request.description << "\n";
+    return exit_ok;
+}
+
+int cmd_rename(context& ctx) {
+    const std::string id = device_arg(ctx.args);
+    std::string name;
+    for (std::size_t i = 1; i < ctx.args.positional.size(); ++i) name += (name.empty() ? "" : " ") + ctx.args.positional[i];
+    const json data = call(ctx, "device/rename", {{"device", id}, {"name", name}});
+    if (ctx.json_output) print_json(ctx, data);
+    else ctx.out << "renamed " << id << " to \"" << sanitize(name) << "\"\n";
+    return exit_ok;
+}
+
+int cmd_remove(context& ctx) {
+    const std::string id = device_arg(ctx.args);
+    const json data = call(ctx, "device/remove", {{"device", id}});
+    if (ctx.json_output) print_json(ctx, data);
+    else ctx.out << "removed " << id << "\n";
+    return exit_ok;
+}
+
+}  // namespace hearth::ctl

@@ -1,0 +1,126 @@
+// hearthctl's commands: the table of every command (name, usage, one-line summary, details, which
+// positionals and options it takes) that drives dispatch and --help, and one function per command.
+// A command gets the parsed command line, a connected ctl_client and the output streams, and
+// returns the process exit code; daemon errors, timeouts and broker failures are thrown as
+// ctl_failure and turned into exit codes by main().
+#pragma once
+
+#include "ctl/cli_args.hpp"
+#include "ctl/ctl_client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace hearth::ctl {
+
+/// What a command runs with.
+struct context {
+    const parsed_args& args;
+    ctl_client& client;
+    std::ostream& out;
+    std::ostream& err;
+    bool json_output = false;  ///< --json: print the response's data as JSON
+    bool color = false;        ///< stdout is a TTY
+};
+
+/// One command of hearthctl.
+struct command_info {
+    std::string name;
+    std::string usage;    ///< after "hearthctl "
+    std::string summary;  ///< one line for the command list
+    std::string details;  ///< paragraphs for "hearthctl <command> --help"
+    std::size_t min_positional = 0;
+    std::size_t max_positional = 0;             ///< SIZE_MAX: unbounded
+    std::vector<std::string> options;           ///< command-specific options it accepts
+    std::function<int(context&)> run;
+    /// Checks the arguments before anything connects (throws usage_error); may be empty.
+    std::function<void(const parsed_args&)> check;
+};
+
+/// A /set payload built from the command line, and how to describe it in the "ok" line.
+struct set_request {
+    nlohmann::json payload;  ///< without "transaction" (ctl_client adds it)
+    std::string description;
+};
+
+/// The payload of `set DEVICE ...`: PROP=VALUE pairs, or --command NAME with PARAM=VALUE
+/// parameters; --code PIN adds "code". Throws usage_error (nothing to set, reserved names, a
+/// pair without '=').
+set_request build_set_request(const parsed_args& args);
+
+/// The first positional as a device id; throws usage_error unless it is [a-z0-9_-]{1,64}.
+std::string device_arg(const parsed_args& args);
+
+/// --limit as a positive count (at most `max`), `fallback` when absent; throws usage_error.
+long long limit_arg(const parsed_args& args, long long fallback, long long max);
+
+/// Checks `rule enable|disable|run RULE`; throws usage_error.
+void check_rule_args(const parsed_args& args);
+
+/// Checks `scene activate SCENE`; throws usage_error.
+void check_scene_args(const parsed_args& args);
+
+/// --since as a duration (default 24h); throws usage_error.
+std::chrono::milliseconds since_arg(const parsed_args& args);
+
+/// Every command, in the order --help lists them.
+const std::vector<command_info>& commands();
+
+/// The command called `name`, or nullptr.
+const command_info* find_command(const std::string& name);
+
+/// Options every command accepts (besides its own).
+const std::vector<option_spec>& all_option_specs();
+
+/// The global help text (hearthctl --help).
+std::string general_help();
+
+/// The help text of one command (hearthctl <command> --help).
+std::string command_help(const command_info& cmd);
+
+/// Checks positional count and options of `args` against `cmd`; throws usage_error.
+void validate_usage(const command_info& cmd, const parsed_args& args);
+
+/// Sends request `name` and returns its data; a {"status":"error"} answer throws
+/// ctl_failure(exit_daemon_error) with the daemon's error text.
+nlohmann::json call(context& ctx, const std::string& name, nlohmann::json args = nlohmann::json::object());
+
+/// Throws ctl_failure(exit_daemon_error) when `response` is not {"status":"ok"}; returns its data.
+nlohmann::json data_of(const nlohmann::json& response);
+
+/// Prints `data` as JSON (the --json output).
+void print_json(context& ctx, const nlohmann::json& data);
+
+/// `item[key]` as an integer (numbers only; 0 when absent, null or not a number).
+std::int64_t int_field(const nlohmann::json& item, const char* key);
+
+/// `item[key]` as a bool (false when absent or not a bool).
+bool bool_field(const nlohmann::json& item, const char* key);
+
+/// The wall clock in ms since the epoch.
+std::int64_t now_ms();
+
+// Commands (commands.cpp: devices; commands_service.cpp: service requests).
+int cmd_devices(context& ctx);
+int cmd_state(context& ctx);
+int cmd_set(context& ctx);
+int cmd_rename(context& ctx);
+int cmd_remove(context& ctx);
+int cmd_health(context& ctx);
+int cmd_history(context& ctx);
+int cmd_backup(context& ctx);
+int cmd_rules(context& ctx);
+int cmd_scenes(context& ctx);
+int cmd_rule(context& ctx);
+int cmd_scene(context& ctx);
+int cmd_trace(context& ctx);
+int cmd_reload(context& ctx);
+
+}  // namespace hearth::ctl

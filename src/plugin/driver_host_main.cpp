@@ -1,0 +1,321 @@
+// hearth-driver-host: the worker process of one process-isolated driver (docs/isolation.md).
+//
+// Started only by hearthd (process_driver) with `--fd 3 --driver <id>`: fd 3 is its end of a Unix
+// stream socket pair, resource limits are already applied. It reads the start message, loads the
+// plugin with load_plugin, and runs it exactly as hearthd would in-process: an inproc_driver on
+// this process's io_context (driver thread + call watchdog), whose driver_events are serialized
+// onto the socket (socket_sink). It sends a heartbeat every heartbeat_ms from its own loop, and
+// exits when the socket closes or a stop message arrives. Logs go to stderr (inherited from
+// hearthd: the journal), prefixed with the driver id and pid.
+//
+// Back-pressure towards the core: frames wait in one ordered queue while the socket is busy;
+// a state report for a device that already has a queued state frame (with nothing but other
+// states queued after it) is merged into that frame, so a flooding plugin costs at most one
+// queued state per device; events beyond max_queued_bytes are dropped and counted (heartbeat
+// stats). Everything else (registrations, availability, command results) is never dropped.
+#include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20
+
+#include "core/clock.hpp"
+#include "plugin/inproc_driver.hpp"
+#include "plugin/plugin_module.hpp"
+#include "plugin/wire.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <malloc.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <functional>
+#include <map>
+#include <new>
+#include <string>
+
+namespace {
+
+namespace asio = boost::asio;
+using json = nlohmann::json;
+using steady = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+using socket_t = asio::local::stream_protocol::socket;
+
+constexpr std::size_t max_write_batch = 256 * 1024;
+constexpr std::size_t max_queued_bytes = 8u << 20;
+
+[[noreturn]] void out_of_memory() {
+    static const char msg[] = "hearth-driver-host: out of memory (address-space limit reached)\n";
+    [[maybe_unused]] auto n = ::write(2, msg, sizeof msg - 1);
+    ::_exit(hearth::wire::exit_memory_limit);
+}
+
+[[noreturn]] void finish(int code) {
+    spdlog::default_logger()->flush();
+    std::fflush(nullptr);
+    ::_exit(code);  // no static destructors: plugins are never unloaded (plugin_module.hpp)
+}
+
+/// driver_events of the worker's inproc_driver: every event becomes a frame (see file comment).
+class socket_sink final : public hearth::driver_events {
+public:
+    explicit socket_sink(socket_t& socket) : socket_(socket) {}
+
+    void on_device_registered(const std::string&, hearth::device_descriptor d) override {
+        push(hearth::wire::device_registered_message(d.raw));
+    }
+    void on_device_removed(const std::string&, const std::string& device) override {
+        push(hearth::wire::device_removed_message(device));
+    }
+    void on_state(const std::string&, const std::string& device, json state) override {
+        if (auto open = open_state_.find(device); open != open_state_.end()) {
+            entry& e = queue_[open->second - head_seq_];
+            for (auto& [k, v] : state.items()) e.state[k] = std::move(v);
+            ++coalesced_;
+            return;
+        }
+        open_state_[device] = head_seq_ + queue_.size();
+        queue_.push_back({{}, device, std::move(state)});
+        queued_bytes_ += 64;
+        write_more();
+    }
+    void on_event(const std::string&, const std::string& device, json event) override {
+        if (queued_bytes_ > max_queued_bytes) {
+            ++dropped_events_;
+            return;
+        }
+        push(hearth::wire::event_message(device, event));
+    }
+    void on_availability(const std::string&, const std::string& device, bool online) override {
+        push(hearth::wire::availability_message(device, online));
+    }
+    void on_command_done(const std::string&, std::uint64_t id, int status, std::string message) override {
+        push(hearth::wire::command_done_message(id, status, message));
+    }
+    void on_ready(const std::string&) override { push(hearth::wire::ready_message()); }
+    void on_failed(const std::string&, const std::string& reason) override {
+        push(hearth::wire::failed_message(reason, false));  // the core kills and restarts this worker
+    }
+
+    /// Queues any frame in order; no later state report is merged across it.
+    void push(const json& message) {
+        open_state_.clear();
+        std::string bytes;
+        try {
+            hearth::wire::append_frame(bytes, message);
+        } catch (const std::length_error& e) {
+            spdlog::error("frame dropped: {}", e.what());
+            return;
+        }
+        queued_bytes_ += bytes.size();
+        queue_.push_back({std::move(bytes), {}, {}});
+        write_more();
+    }
+
+    [[nodiscard]] json stats() const {
+        return {{"dropped_events", dropped_events_}, {"coalesced_states", coalesced_}, {"queued", queue_.size()}};
+    }
+
+private:
+    struct entry {
+        std::string bytes;  ///< an encoded frame, or empty for a (mergeable) state
+        std::string device;
+        json state;
+    };
+
+    void write_more() {
+        if (writing_ || queue_.empty()) return;
+        auto buf = std::make_shared<std::string>();
+        while (!queue_.empty() && buf->size() < max_write_batch) {
+            entry& e = queue_.front();
+            if (e.bytes.empty()) {
+                if (auto open = open_state_.find(e.device); open != open_state_.end() && open->second == head_seq_) {
+                    open_state_.erase(open);
+                }
+                hearth::wire::append_frame(*buf, hearth::wire::state_message(e.device, e.state));
+                queued_bytes_ -= std::min<std::size_t>(queued_bytes_, 64);
+            } else {
+                *buf += e.bytes;
+                queued_bytes_ -= std::min(queued_bytes_, e.bytes.size());
+            }
+            queue_.pop_front();
+            ++head_seq_;
+        }
+        writing_ = true;
+        asio::async_write(socket_, asio::buffer(*buf), [this, buf](const boost::system::error_code& ec, std::size_t) {
+            writing_ = false;
+            if (ec) {
+                spdlog::error("socket write failed ({}); exiting", ec.message());
+                finish(hearth::wire::exit_ok);
+            }
+            write_more();
+        });
+    }
+
+    socket_t& socket_;
+    std::deque<entry> queue_;
+    std::uint64_t head_seq_ = 0;                     ///< sequence number of queue_.front()
+    std::map<std::string, std::uint64_t> open_state_;  ///< device -> mergeable queued state
+    std::size_t queued_bytes_ = 0;
+    bool writing_ = false;
+    std::uint64_t dropped_events_ = 0;
+    std::uint64_t coalesced_ = 0;
+};
+
+/// Reads frames synchronously until one message is complete (only the start message).
+json read_start(socket_t& socket, hearth::wire::frame_reader& reader) {
+    json m;
+    std::array<char, 4096> buf{};
+    for (;;) {
+        const auto r = reader.next(m);
+        if (r == hearth::wire::frame_reader::result::message) return m;
+        if (r == hearth::wire::frame_reader::result::error) {
+            spdlog::error("protocol error before start: {}", reader.error());
+            finish(hearth::wire::exit_protocol);
+        }
+        boost::system::error_code ec;
+        const std::size_t n = socket.read_some(asio::buffer(buf), ec);
+        if (ec) finish(hearth::wire::exit_ok);  // the core went away before starting us
+        reader.feed(buf.data(), n);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int fd = -1;
+    std::string driver_id = "?";
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string key = argv[i];
+        if (key == "--fd") fd = std::atoi(argv[i + 1]);
+        else if (key == "--driver") driver_id = argv[i + 1];
+    }
+    struct stat st {};
+    if (fd >= 0 && (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))) fd = -1;
+    if (fd < 0) {
+        std::fprintf(stderr, "usage: hearth-driver-host --fd N [--driver ID]: N must be a socket (started by hearthd only)\n");
+        return hearth::wire::exit_usage;
+    }
+    ::signal(SIGPIPE, SIG_IGN);
+    std::set_new_handler(out_of_memory);
+    ::mallopt(M_ARENA_MAX, 1);  // each extra arena reserves 64 MiB of address space (RLIMIT_AS)
+    spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e [%l] [driver " + driver_id + " pid %P] %v");
+
+    asio::io_context ioc(1);
+    socket_t socket(ioc);
+    boost::system::error_code ec;
+    socket.assign(asio::local::stream_protocol(), fd, ec);
+    if (ec) {
+        spdlog::error("fd {} is not usable: {}", fd, ec.message());
+        return hearth::wire::exit_usage;
+    }
+    hearth::wire::frame_reader reader;
+    const json start = read_start(socket, reader);
+    hearth::driver_config dc;
+    hearth::driver_limits limits;
+    std::string plugin_path;
+    milliseconds heartbeat{500};
+    try {
+        if (start.at("t") != "start") throw std::invalid_argument("first message is not start");
+        plugin_path = start.at("plugin_path").get<std::string>();
+        dc.plugin = start.at("plugin_name").get<std::string>();
+        dc.id = start.at("id").get<std::string>();
+        dc.config = start.at("config");
+        const json& s = start.at("settings");
+        limits.call_timeout = milliseconds(s.at("call_timeout_ms").get<std::int64_t>());
+        limits.max_failures = s.at("max_failures").get<int>();
+        heartbeat = milliseconds(std::max<std::int64_t>(10, s.at("heartbeat_ms").get<std::int64_t>()));
+    } catch (const std::exception& e) {
+        spdlog::error("bad start message: {}", e.what());
+        finish(hearth::wire::exit_protocol);
+    }
+
+    auto loaded = hearth::load_plugin(plugin_path, dc.plugin);
+    if (!loaded.value) {
+        const auto frame = hearth::wire::encode(hearth::wire::failed_message("cannot load plugin: " + loaded.error, true));
+        asio::write(socket, asio::buffer(frame), ec);
+        finish(hearth::wire::exit_ok);
+    }
+    socket_sink sink(socket);
+    sink.push(hearth::wire::hello_message(loaded.value->name, loaded.value->version, ::getpid()));
+    hearth::system_clock_source clock;
+    hearth::inproc_driver driver(ioc, loaded.value, dc, sink, clock, limits);
+
+    auto stop_and_exit = [&](milliseconds budget) {
+        driver.stop(budget);
+        finish(hearth::wire::exit_ok);
+    };
+
+    // Heartbeat: from this loop, so a stopped or wedged process goes silent (the core kills it).
+    asio::steady_timer heartbeat_timer(ioc);
+    std::function<void()> beat = [&] {
+        const auto st = driver.status();
+        json stats = sink.stats();
+        stats["calls"] = st.calls;
+        stats["errors"] = st.errors;
+        stats["last_error"] = st.last_error;
+        sink.push(hearth::wire::heartbeat_message(clock.now_ms(), stats));
+        heartbeat_timer.expires_after(heartbeat);
+        heartbeat_timer.async_wait([&](const boost::system::error_code& e) {
+            if (!e) beat();
+        });
+    };
+    // The inproc watchdog: a hung plugin call -> on_failed -> "failed" frame -> the core restarts us.
+    asio::steady_timer health_timer(ioc);
+    const milliseconds health_period = std::clamp(limits.call_timeout / 5, milliseconds(10), milliseconds(200));
+    std::function<void()> check = [&] {
+        driver.check_health(steady::now());
+        health_timer.expires_after(health_period);
+        health_timer.async_wait([&](const boost::system::error_code& e) {
+            if (!e) check();
+        });
+    };
+
+    std::array<char, 64 * 1024> buf{};
+    std::function<void()> read_more = [&] {
+        socket.async_read_some(asio::buffer(buf), [&](const boost::system::error_code& e, std::size_t n) {
+            if (e) return stop_and_exit(milliseconds(1000));  // EOF: the core stops us or is gone
+            reader.feed(buf.data(), n);
+            json m;
+            for (;;) {
+                const auto r = reader.next(m);
+                if (r == hearth::wire::frame_reader::result::need_more) break;
+                if (r == hearth::wire::frame_reader::result::error) {
+                    spdlog::error("protocol error: {}", reader.error());
+                    finish(hearth::wire::exit_protocol);
+                }
+                try {
+                    const auto& t = m.at("t").get_ref<const std::string&>();
+                    if (t == "command") {
+                        driver.send_command(m.at("id").get<std::uint64_t>(), m.at("device").get<std::string>(),
+                                            m.at("body").get<std::string>());
+                    } else if (t == "refresh") {
+                        driver.refresh(m.at("device").get<std::string>());
+                    } else if (t == "stop") {
+                        stop_and_exit(milliseconds(std::clamp<std::int64_t>(m.value("budget_ms", 1000), 10, 10000)));
+                    } else {
+                        throw std::invalid_argument("unknown message type '" + t + "'");
+                    }
+                } catch (const std::exception& ex) {
+                    spdlog::error("protocol error: {}", ex.what());
+                    finish(hearth::wire::exit_protocol);
+                }
+            }
+            read_more();
+        });
+    };
+
+    beat();
+    driver.start();
+    check();
+    read_more();
+    ioc.run();
+    finish(hearth::wire::exit_ok);
+}

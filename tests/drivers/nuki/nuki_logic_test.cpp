@@ -1,0 +1,239 @@
+// Unit tests of the nuki driver's pure pieces (no sockets, no threads): config validation (and
+// that refusals never echo the token), /list and callback parsing, the numeric state -> device
+// model mapping of the README table, descriptors, the lock state machine (never optimistic,
+// jam, unlatch, operations from the device) and the hashed-token authentication.
+#include "http_client.hpp"
+#include "lock_tracker.hpp"
+#include "nuki_config.hpp"
+#include "nuki_model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace hearth::nuki {
+namespace {
+
+const json k_list = json::parse(R"([
+  {"nukiId": 11, "deviceType": 0, "name": "Front", "firmwareVersion": "2.8.15",
+   "lastKnownState": {"mode": 2, "state": 1, "stateName": "locked", "batteryCritical": false,
+                      "batteryChargeState": 72, "doorsensorState": 2, "doorsensorStateName": "door closed",
+                      "timestamp": "2024-01-01T00:00:00+00:00"}},
+  {"nukiId": 12, "deviceType": 2, "name": "Opener", "lastKnownState": {"mode": 2, "state": 1}},
+  {"nukiId": 13, "deviceType": 4, "name": "Back", "lastKnownState": {"state": 3, "batteryCritical": true,
+                                                                    "doorsensorState": 1}},
+  {"deviceType": 0, "name": "no id"},
+  "garbage"
+])");
+
+std::string refusal(const json& config) {
+    try {
+        parse_config(config);
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(NukiConfig, DefaultsAndRequiredKeys) {
+    const nuki_config c = parse_config({{"host", "192.168.1.20"}, {"token", "abc123"}});
+    EXPECT_EQ(c.port, 8080);
+    EXPECT_EQ(c.callback_port, 0);
+    EXPECT_EQ(c.callback_host, "127.0.0.1");
+    EXPECT_EQ(c.poll_interval_ms, 5000);  // no callbacks: poll more often
+    EXPECT_EQ(c.timeout_ms, 3000);
+    EXPECT_EQ(c.offline_after_failures, 3);
+    EXPECT_EQ(c.id_prefix, "nuki_");
+    EXPECT_EQ(parse_config({{"host", "h"}, {"token", "t"}, {"callback_port", 8899}}).poll_interval_ms, 30000);
+    EXPECT_NE(refusal({{"token", "abc"}}).find("\"host\""), std::string::npos);
+    EXPECT_NE(refusal({{"host", "h"}}).find("\"token\""), std::string::npos);
+}
+
+TEST(NukiConfig, RefusesUnknownKeysAndWrongTypesNamingTheKey) {
+    const json base = {{"host", "h"}, {"token", "abc123"}};
+    auto with = [&](const char* k, json v) {
+        json c = base;
+        c[k] = std::move(v);
+        return refusal(c);
+    };
+    EXPECT_NE(with("pol_interval_ms", 10).find("\"pol_interval_ms\" is not a known key"), std::string::npos);
+    EXPECT_NE(with("port", "8080").find("\"port\" must be an integer"), std::string::npos);
+    EXPECT_NE(with("port", 70000).find("\"port\""), std::string::npos);
+    EXPECT_NE(with("timeout_ms", 2.5).find("\"timeout_ms\""), std::string::npos);
+    EXPECT_NE(with("timeout_ms", 10000).find("\"timeout_ms\""), std::string::npos);  // watchdog budget
+    EXPECT_NE(with("callback_host", "my-laptop").find("\"callback_host\""), std::string::npos);
+    EXPECT_NE(with("hashed_token", 1).find("\"hashed_token\" must be a boolean"), std::string::npos);
+    EXPECT_NE(with("id_prefix", "Nuki ").find("\"id_prefix\""), std::string::npos);
+    EXPECT_NE(with("offline_after_failures", 0).find("\"offline_after_failures\""), std::string::npos);
+    EXPECT_EQ(refusal("not an object").empty(), false);
+}
+
+TEST(NukiConfig, TokenRefusalNeverEchoesTheToken) {
+    const std::string secret = "Sup3r-Secret token!";
+    const std::string why = refusal({{"host", "h"}, {"token", secret}});
+    EXPECT_NE(why.find("\"token\""), std::string::npos);
+    EXPECT_EQ(why.find("Sup3r"), std::string::npos) << why;
+    EXPECT_NE(refusal({{"host", "h"}, {"token", 1234}}).find("\"token\" must be a string"), std::string::npos);
+}
+
+TEST(NukiModel, ParsesListAndSkipsMalformedEntries) {
+    const auto devices = parse_list(k_list);
+    ASSERT_EQ(devices.size(), 3U);
+    EXPECT_EQ(devices[0].nuki_id, 11U);
+    EXPECT_EQ(devices[0].name, "Front");
+    EXPECT_EQ(devices[0].firmware, "2.8.15");
+    EXPECT_EQ(devices[0].last_known.state, 1);
+    EXPECT_EQ(devices[0].last_known.battery_charge, 72);
+    EXPECT_EQ(devices[0].last_known.door_sensor, 2);
+    EXPECT_TRUE(is_lock_type(devices[0].device_type));
+    EXPECT_FALSE(is_lock_type(devices[1].device_type));  // the Opener
+    EXPECT_TRUE(is_lock_type(devices[2].device_type));
+    EXPECT_TRUE(devices[2].last_known.battery_critical);
+    EXPECT_FALSE(devices[2].last_known.battery_charge.has_value());
+    EXPECT_THROW(parse_list(json::object()), std::runtime_error);
+}
+
+TEST(NukiModel, MapsEveryLockState) {
+    const std::map<int, std::string> table = {{0, "unknown"},  {1, "locked"},    {2, "unlocking"}, {3, "unlocked"},
+                                              {4, "locking"},  {5, "unlatched"}, {6, "unlocked"},  {7, "unlocking"},
+                                              {254, "jammed"}, {255, "unknown"}, {42, "unknown"}};
+    for (const auto& [n, name] : table) EXPECT_EQ(map_lock_state(n), name) << n;
+}
+
+TEST(NukiModel, MapsDoorSensorAndBattery) {
+    EXPECT_EQ(map_door_state(std::nullopt), std::nullopt);
+    EXPECT_EQ(map_door_state(1), std::nullopt);  // deactivated
+    EXPECT_EQ(map_door_state(2), "closed");
+    EXPECT_EQ(map_door_state(3), "open");
+    EXPECT_EQ(map_door_state(4), "unknown");
+    EXPECT_EQ(map_door_state(5), "unknown");
+    lock_snapshot s;
+    EXPECT_EQ(battery_percent(s), 100);
+    s.battery_critical = true;
+    EXPECT_EQ(battery_percent(s), 20);
+    s.battery_charge = 9;
+    EXPECT_EQ(battery_percent(s), 9);
+}
+
+TEST(NukiModel, DescriptorAndState) {
+    const auto devices = parse_list(k_list);
+    const json d = make_descriptor(devices[0], device_id("nuki_", 11), has_door_sensor(devices[0].last_known));
+    EXPECT_EQ(d["id"], "nuki_11");
+    EXPECT_EQ(d["type"], "lock");
+    EXPECT_EQ(d["manufacturer"], "Nuki");
+    EXPECT_TRUE(d["properties"].contains("door_state"));
+    EXPECT_TRUE(d["commands"].contains("unlatch"));
+    EXPECT_EQ(d["events"], json({"lock_operation", "lock_alarm"}));
+    EXPECT_FALSE(has_door_sensor(devices[2].last_known));
+    EXPECT_FALSE(make_descriptor(devices[2], "nuki_13", false)["properties"].contains("door_state"));
+    EXPECT_EQ(state_json(devices[0].last_known, true),
+              json({{"lock_state", "locked"}, {"battery", 72}, {"battery_critical", false}, {"door_state", "closed"}}));
+    EXPECT_EQ(action_code("unlock"), 1);
+    EXPECT_EQ(action_code("lock"), 2);
+    EXPECT_EQ(action_code("unlatch"), 3);
+    EXPECT_EQ(action_code("open"), 0);
+}
+
+TEST(NukiModel, ParsesCallbackBody) {
+    const auto u = parse_callback(json::parse(
+        R"({"nukiId": 11, "deviceType": 0, "mode": 2, "state": 4, "stateName": "locking", "batteryCritical": false,
+            "batteryChargeState": 70, "doorsensorState": 3})"));
+    ASSERT_TRUE(u.has_value());
+    EXPECT_EQ(u->nuki_id, 11U);
+    EXPECT_EQ(map_lock_state(u->state.state), "locking");
+    EXPECT_EQ(map_door_state(u->state.door_sensor), "open");
+    EXPECT_FALSE(parse_callback(json::parse(R"({"state": 1})")).has_value());
+}
+
+lock_snapshot at(int state) {
+    lock_snapshot s;
+    s.state = state;
+    return s;
+}
+
+TEST(NukiTracker, CompletesOnlyWhenTheBridgeReportsTheTarget) {
+    lock_tracker t(false);
+    t.apply(at(1));
+    t.begin({7, "unlock", "unlocked", false});
+    auto out = t.apply(at(1));  // stale: still locked
+    EXPECT_FALSE(out.done.has_value());
+    out = t.apply(at(2));
+    EXPECT_EQ(out.state["lock_state"], "unlocking");
+    EXPECT_FALSE(out.done.has_value());
+    out = t.apply(at(3));
+    ASSERT_TRUE(out.done.has_value());
+    EXPECT_EQ(out.done->id, 7U);
+    EXPECT_EQ(out.done->code, hearth::status::ok);
+    EXPECT_TRUE(out.events.empty());  // the core reports remote operations itself
+    EXPECT_FALSE(t.busy());
+}
+
+TEST(NukiTracker, JamFailsTheCommandAndRaisesAnAlarmOnce) {
+    lock_tracker t(false);
+    t.apply(at(3));
+    t.begin({8, "lock", "locked", false});
+    t.apply(at(4));
+    auto out = t.apply(at(254));
+    ASSERT_TRUE(out.done.has_value());
+    EXPECT_EQ(out.done->code, hearth::status::device_error);
+    EXPECT_EQ(out.state["lock_state"], "jammed");
+    ASSERT_EQ(out.events.size(), 1U);
+    EXPECT_EQ(out.events[0], json({{"event_type", "lock_alarm"}, {"alarm", "jammed"}}));
+    EXPECT_TRUE(t.apply(at(254)).events.empty());
+}
+
+TEST(NukiTracker, UnlatchCompletesOnUnlatchedOrAfterUnlatchingThenUnlocked) {
+    lock_tracker t(false);
+    t.apply(at(3));
+    t.begin({9, "unlatch", "unlatched", false});
+    EXPECT_FALSE(t.apply(at(3)).done.has_value());  // unlocked before it moved: not done
+    t.apply(at(7));
+    auto out = t.apply(at(3));  // a poll missed "unlatched"
+    ASSERT_TRUE(out.done.has_value());
+    EXPECT_EQ(out.done->code, hearth::status::ok);
+    EXPECT_TRUE(out.events.empty());
+}
+
+TEST(NukiTracker, ReportsOperationsHearthDidNotStart) {
+    lock_tracker t(true);
+    EXPECT_TRUE(t.apply(at(1)).events.empty());  // first report: nothing happened
+    t.apply(at(2));
+    auto out = t.apply(at(3));
+    ASSERT_EQ(out.events.size(), 1U);
+    EXPECT_EQ(out.events[0]["event_type"], "lock_operation");
+    EXPECT_EQ(out.events[0]["operation"], "unlock");
+    EXPECT_EQ(out.events[0]["source"], "device");
+    EXPECT_EQ(out.state["door_state"], "unknown");
+    t.apply(at(5));
+    EXPECT_TRUE(t.apply(at(3)).events.empty());  // unlatched falling back to unlocked
+    EXPECT_FALSE(t.finish(hearth::status::timeout, "x").has_value());
+}
+
+TEST(NukiAuth, HashedTokenFollowsTheBridgeSpec) {
+    // SHA-256("2019-03-05T01:06:53Z,4711,abc123")
+    const std::string q = hashed_token_query("abc123", "2019-03-05T01:06:53Z", 4711);
+    EXPECT_EQ(q.rfind("ts=2019-03-05T01%3A06%3A53Z&rnr=4711&hash=", 0), 0U) << q;
+    EXPECT_EQ(q.substr(q.find("hash=") + 5), sha256_hex("2019-03-05T01:06:53Z,4711,abc123"));
+    EXPECT_EQ(q.find("abc123"), std::string::npos);
+    EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(utc_timestamp(std::chrono::system_clock::time_point(std::chrono::seconds(1551748013))),
+              "2019-03-05T01:06:53Z");
+    EXPECT_EQ(url_encode("http://127.0.0.1:8899/a b"), "http%3A%2F%2F127.0.0.1%3A8899%2Fa%20b");
+}
+
+TEST(NukiHttp, ErrorsNameThePathButNeverTheQuery) {
+    http_request_spec spec;
+    spec.host = "127.0.0.1";
+    spec.port = 1;  // nothing listens there
+    spec.target = "/list?token=VerySecretToken";
+    spec.path_for_errors = "/list";
+    spec.timeout = std::chrono::milliseconds(500);
+    const auto r = http_request(spec);
+    EXPECT_FALSE(r.transport_ok);
+    EXPECT_FALSE(r.connected);
+    EXPECT_NE(r.error.find("/list"), std::string::npos);
+    EXPECT_EQ(r.error.find("VerySecret"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hearth::nuki

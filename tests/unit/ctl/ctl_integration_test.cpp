@@ -1,0 +1,243 @@
+// hearthctl end to end: a real mosquitto on a free loopback port and a real hearthd with the demo
+// driver (started once for the suite), and the built hearthctl binary run as a subprocess. Checks
+// output and the exit codes scripts rely on: 0 ok, 1 daemon error, 2 usage, 3 no broker,
+// 4 no answer. Only processes started here are signalled, by PID; every wait has a deadline.
+#include "ctl_test_processes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace hearth::ctl_test {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using steady = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+/// A mosquitto on a free loopback port; stopped by PID.
+class broker {
+public:
+    explicit broker(fs::path dir) : dir_(std::move(dir)) {}
+    ~broker() { stop(pid_); }
+    broker(const broker&) = delete;
+    broker& operator=(const broker&) = delete;
+
+    /// Starts it and waits (bounded) until it accepts connections; false if it never did.
+    bool start() {
+        for (int attempt = 0; attempt < 3; ++attempt) {  // the probed port may be taken meanwhile
+            port_ = free_port();
+            const fs::path conf = dir_ / "mosquitto.conf";
+            write_file(conf, "listener " + std::to_string(port_) +
+                                 " 127.0.0.1\nallow_anonymous true\nuser root\npersistence false\nlog_dest stdout\n");
+            pid_ = spawn({"/usr/sbin/mosquitto", "-c", conf.string()}, dir_ / "mosquitto.log");
+            const auto deadline = steady::now() + 10s;
+            while (steady::now() < deadline && alive(pid_)) {
+                if (port_accepts(port_)) return true;
+                std::this_thread::sleep_for(20ms);
+            }
+            stop(pid_);
+            pid_ = -1;
+        }
+        return false;
+    }
+    [[nodiscard]] std::uint16_t port() const { return port_; }
+
+private:
+    fs::path dir_;
+    std::uint16_t port_ = 0;
+    pid_t pid_ = -1;
+};
+
+class HearthctlTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir_ = new fs::path(make_temp_dir("it"));
+        broker_ = new broker(*dir_ / "main-broker");
+        fs::create_directories(*dir_ / "main-broker");
+        ASSERT_TRUE(broker_->start()) << read_file(*dir_ / "main-broker" / "mosquitto.log");
+        const json cfg = {
+            {"mqtt", {{"url", "mqtt://127.0.0.1:" + std::to_string(broker_->port())}, {"client_id", "ctl-test"}}},
+            {"database", {{"path", (*dir_ / "h.db").string()}}},
+            {"plugins", {{"dir", HEARTH_PLUGIN_DIR}}},
+            {"drivers", json::array({{{"plugin", "demo"}, {"id", "demo"}, {"config", {{"tick_ms", 200}}}}})}};
+        write_file(config_path(), cfg.dump(2));
+        daemon_pid_ = spawn({HEARTHD_PATH, "--config", config_path().string()}, *dir_ / "hearthd.log");
+        // Ready when hearthctl lists the demo devices (hearthd connected, drivers registered).
+        const auto deadline = steady::now() + 30s;
+        bool ready = false;
+        while (!ready && steady::now() < deadline && alive(daemon_pid_)) {
+            const auto r = ctl({"--timeout", "1", "devices"});
+            ready = r.code == 0 && r.out.find("living_light") != std::string::npos &&
+                    r.out.find("kitchen_plug") != std::string::npos;
+            if (!ready) std::this_thread::sleep_for(100ms);
+        }
+        ASSERT_TRUE(ready) << "hearthd did not come up:\n" << read_file(*dir_ / "hearthd.log");
+    }
+
+    static void TearDownTestSuite() {
+        stop(daemon_pid_);
+        delete broker_;
+        broker_ = nullptr;
+        if (!::testing::UnitTest::GetInstance()->Failed()) fs::remove_all(*dir_);
+        else std::fprintf(stderr, "kept %s for inspection\n", dir_->c_str());
+        delete dir_;
+        dir_ = nullptr;
+    }
+
+    static fs::path config_path() { return *dir_ / "hearth.json"; }
+
+    /// Runs hearthctl against the suite's hearthd (its config file names the broker).
+    static run_result ctl(std::vector<std::string> args) {
+        args.insert(args.begin(), {HEARTHCTL_PATH, "--config", config_path().string()});
+        return run(args, *dir_);
+    }
+
+    static std::string trim(std::string s) {
+        while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+        return s;
+    }
+
+    static fs::path* dir_;
+    static broker* broker_;
+    static pid_t daemon_pid_;
+};
+
+fs::path* HearthctlTest::dir_ = nullptr;
+broker* HearthctlTest::broker_ = nullptr;
+pid_t HearthctlTest::daemon_pid_ = -1;
+
+TEST_F(HearthctlTest, DevicesListsTheDemoDevices) {
+    const auto r = ctl({"devices"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("ID"), std::string::npos);
+    EXPECT_NE(r.out.find("LAST SEEN"), std::string::npos);
+    EXPECT_TRUE(std::regex_search(r.out, std::regex("living_light +light +.* yes +demo ")));
+    EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "no colours when stdout is not a TTY";
+
+    const auto j = ctl({"devices", "--json"});
+    ASSERT_EQ(j.code, 0) << j.err;
+    const json data = json::parse(j.out);
+    ASSERT_TRUE(data.is_array());
+    EXPECT_GE(data.size(), 11u);
+}
+
+TEST_F(HearthctlTest, SetChangesStateAndRefusalsExitWith1) {
+    const auto ok = ctl({"set", "living_light", "on=true", "brightness=30"});
+    ASSERT_EQ(ok.code, 0) << ok.err;
+    EXPECT_NE(ok.out.find("ok"), std::string::npos);
+
+    const auto deadline = steady::now() + 10s;
+    run_result state;
+    bool seen = false;
+    while (!seen && steady::now() < deadline) {
+        state = ctl({"state", "living_light"});
+        seen = state.code == 0 && std::regex_search(state.out, std::regex("\nbrightness +30( |\n)"));
+        if (!seen) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(seen) << state.out << state.err;
+    const auto js = ctl({"state", "living_light", "--json"});
+    ASSERT_EQ(js.code, 0) << js.err;
+    EXPECT_EQ(json::parse(js.out).value("brightness", -1), 30);
+
+    const auto bad = ctl({"set", "living_light", "brightness=300"});
+    EXPECT_EQ(bad.code, 1);
+    EXPECT_NE(bad.err.find("brightness"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("300"), std::string::npos) << bad.err;
+    EXPECT_TRUE(bad.out.empty()) << bad.out;
+
+    const auto unknown = ctl({"set", "living_light", "brightnes=3"});
+    EXPECT_EQ(unknown.code, 1);
+    EXPECT_NE(unknown.err.find("brightnes"), std::string::npos) << unknown.err;
+}
+
+TEST_F(HearthctlTest, HealthHistoryBackup) {
+    const auto h = ctl({"health"});
+    ASSERT_EQ(h.code, 0) << h.err;
+    EXPECT_NE(h.out.find("uptime:"), std::string::npos) << h.out;
+    EXPECT_NE(h.out.find("connected"), std::string::npos) << h.out;
+    EXPECT_TRUE(std::regex_search(h.out, std::regex("\ndemo +demo +running "))) << h.out;
+
+    const auto hist = ctl({"history", "kitchen_plug", "power_w", "--since", "1h", "--limit", "50"});
+    EXPECT_EQ(hist.code, 0) << hist.err;
+
+    const auto b = ctl({"backup"});
+    ASSERT_EQ(b.code, 0) << b.err;
+    const std::string path = trim(b.out);
+    ASSERT_FALSE(path.empty());
+    EXPECT_TRUE(fs::exists(path)) << path;
+}
+
+TEST_F(HearthctlTest, RenameAndUnknownDevice) {
+    const auto r = ctl({"rename", "porch_switch", "Front", "porch"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = ctl({"devices", "--json"});
+    ASSERT_EQ(j.code, 0) << j.err;
+    bool renamed = false;
+    for (const auto& d : json::parse(j.out)) renamed = renamed || (d["id"] == "porch_switch" && d["name"] == "Front porch");
+    EXPECT_TRUE(renamed) << j.out;
+
+    const auto gone = ctl({"remove", "no_such_device"});
+    EXPECT_EQ(gone.code, 1);
+    EXPECT_NE(gone.err.find("unknown device"), std::string::npos) << gone.err;
+    const auto st = ctl({"state", "no_such_device"});
+    EXPECT_EQ(st.code, 1);
+}
+
+TEST_F(HearthctlTest, RulesRequestsAreAnswered) {
+    // Until the rules service runs, hearthd answers "not running" (exit 1), never a timeout.
+    const auto r = ctl({"rules"});
+    EXPECT_TRUE(r.code == 0 || (r.code == 1 && r.err.find("not running") != std::string::npos)) << r.code << r.err;
+}
+
+TEST_F(HearthctlTest, UsageErrorsExitWith2WithoutABroker) {
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"set", "living_light"}, {"frobnicate"}, {"devices", "--bogus"}, {"history", "a", "b", "--since", "7x"},
+             {"set", "Bad/Id", "on=true"}, {}}) {
+        std::vector<std::string> argv = {HEARTHCTL_PATH, "--port", "1"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        const auto r = run(argv, *dir_);
+        EXPECT_EQ(r.code, 2) << (args.empty() ? "(none)" : args[0]) << ": " << r.err;
+        EXPECT_FALSE(r.err.empty());
+    }
+    const auto help = run({HEARTHCTL_PATH, "--help"}, *dir_);
+    EXPECT_EQ(help.code, 0);
+    EXPECT_NE(help.out.find("exit status"), std::string::npos);
+    const auto set_help = run({HEARTHCTL_PATH, "set", "--help"}, *dir_);
+    EXPECT_EQ(set_help.code, 0);
+    EXPECT_NE(set_help.out.find("--command NAME"), std::string::npos);
+    const auto version = run({HEARTHCTL_PATH, "--version"}, *dir_);
+    EXPECT_EQ(version.code, 0);
+    EXPECT_EQ(version.out.rfind("hearthctl ", 0), 0u);
+}
+
+TEST_F(HearthctlTest, NoBrokerExitsWith3) {
+    const std::uint16_t port = free_port();  // nothing listens there
+    const auto r = run({HEARTHCTL_PATH, "--port", std::to_string(port), "--timeout", "1", "devices"}, *dir_);
+    EXPECT_EQ(r.code, 3) << r.err;
+    EXPECT_NE(r.err.find("cannot connect"), std::string::npos) << r.err;
+}
+
+TEST_F(HearthctlTest, BrokerWithoutHearthdExitsWith4) {
+    fs::create_directories(*dir_ / "empty-broker");
+    broker empty(*dir_ / "empty-broker");
+    ASSERT_TRUE(empty.start());
+    const auto started = steady::now();
+    const auto r = run({HEARTHCTL_PATH, "--port", std::to_string(empty.port()), "--timeout", "1", "health"}, *dir_);
+    EXPECT_EQ(r.code, 4) << r.err;
+    EXPECT_NE(r.err.find("no answer from hearthd"), std::string::npos) << r.err;
+    EXPECT_LT(steady::now() - started, 5s);
+}
+
+}  // namespace
+}  // namespace hearth::ctl_test

@@ -1,0 +1,117 @@
+// rules_service against a real store and gateway (no drivers, no MQTT): scene files are stored,
+// a delay is persisted and resumed by a new service after a "restart", traces land in the store,
+// and a bad reload leaves the running set unchanged.
+#include "app/rules_service.hpp"
+#include "demo_devices.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace hearth::rules::testing {
+namespace {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+class service_test : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir = fs::temp_directory_path() / ("hearth-rules-" + std::to_string(::getpid()) + "-" +
+                                           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir);
+        fs::create_directories(dir / "scenes");
+        cfg.scenes_dir = (dir / "scenes").string();
+        write("main.json", {{"automations", {{{"id", "late"},
+                                              {"triggers", {{{"type", "state"}, {"device", "hall_motion"}, {"property", "on"}, {"to", true}}}},
+                                              {"actions", {{{"delay", "1h"}}, {{"notify", "an hour after motion"}}}}}}}});
+        db = store::open(dir / "hearth.db", store_options{}, clock.now_ms());
+    }
+    void TearDown() override {
+        db.reset();
+        fs::remove_all(dir);
+    }
+
+    void write(const std::string& name, const json& doc) { std::ofstream(dir / "scenes" / name) << doc.dump(2); }
+
+    /// A gateway with the demo devices restored (as the store would at startup).
+    std::unique_ptr<gateway> make_gateway() {
+        auto gw = std::make_unique<gateway>(loop, clock, gateway::options{});
+        for (const auto& [id, d] : demo_devices()) gw->restore_device(d, id == "hall_motion" ? json{{"on", false}} : json::object());
+        return gw;
+    }
+
+    boost::asio::io_context loop;
+    manual_clock clock{1'704'067'200'000};
+    config cfg;
+    fs::path dir;
+    std::unique_ptr<store> db;
+};
+
+TEST_F(service_test, delay_survives_a_restart_and_leaves_a_trace) {
+    {
+        auto gw = make_gateway();
+        rules_service rules(loop, clock, *gw, *db, cfg);
+        rules.start(nullptr);
+        rules.on_drivers_ready();
+        ASSERT_EQ(db->load_rules().size(), 1u);
+        rules.on_state_changed(*gw->registry().find("hall_motion"), {{"on", true}});
+        ASSERT_EQ(db->load_timers().size(), 1u);
+        EXPECT_EQ(db->load_timers()[0].due_ts, clock.now_ms() + 3'600'000);
+        clock.advance(600'000);
+    }  // the hub stops
+    clock.advance(600'000);
+    auto gw = make_gateway();
+    rules_service rules(loop, clock, *gw, *db, cfg);
+    rules.start(nullptr);
+    rules.on_drivers_ready();
+    EXPECT_EQ(rules.engine().active_runs(), 1u);
+    clock.advance(3'600'000);
+    EXPECT_TRUE(rules.reload().empty());  // re-arms the timer against the moved clock
+    loop.run_for(std::chrono::milliseconds(200));
+    EXPECT_EQ(rules.engine().active_runs(), 0u);
+    EXPECT_TRUE(db->load_timers().empty());
+    auto traces = db->list_traces("late", 10);
+    ASSERT_EQ(traces.size(), 1u);
+    EXPECT_EQ(traces[0].trace["result"], "ok");
+    EXPECT_EQ(traces[0].trace["resumed"], true);
+}
+
+TEST_F(service_test, bad_reload_keeps_the_running_set) {
+    auto gw = make_gateway();
+    rules_service rules(loop, clock, *gw, *db, cfg);
+    rules.start(nullptr);
+    rules.on_drivers_ready();
+    write("zz_bad.json", {{"automations", {{{"id", "x"},
+                                            {"triggers", {{{"type", "state"}, {"device", "hall_motion"}, {"property", "color"}}}},
+                                            {"actions", {{{"notify", "x"}}}}}}}});
+    auto errors = rules.reload();
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_NE(errors[0].file.find("zz_bad.json"), std::string::npos);
+    EXPECT_EQ(errors[0].pointer, "/automations/0/triggers/0/property");
+    EXPECT_EQ(rules.engine().rules().automations.size(), 1u);
+    EXPECT_TRUE(rules.engine().rules().automations.contains("late"));
+    EXPECT_EQ(db->load_rules().size(), 1u);
+    // --check-config has no devices: the unknown property is not seen, the rest still is.
+    EXPECT_TRUE(rules_service::check_scene_dir(cfg).empty());
+    write("zz_bad.json", {{"automations", json::array({{{"id", "late"}, {"triggers", json::array()}}})}});
+    EXPECT_FALSE(rules_service::check_scene_dir(cfg).empty());
+}
+
+TEST_F(service_test, enabled_state_is_stored_and_kept_across_reloads) {
+    auto gw = make_gateway();
+    rules_service rules(loop, clock, *gw, *db, cfg);
+    rules.start(nullptr);
+    rules.on_drivers_ready();
+    ASSERT_TRUE(db->set_rule_enabled("late", false, clock.now_ms()));
+    EXPECT_TRUE(rules.reload().empty());
+    EXPECT_TRUE(rules.engine().status()[0].enabled);  // an unchanged rule keeps its engine state
+    rules_service fresh(loop, clock, *gw, *db, cfg);
+    fresh.start(nullptr);
+    fresh.on_drivers_ready();
+    EXPECT_FALSE(fresh.engine().status()[0].enabled);  // a new process takes the stored state
+}
+
+}  // namespace
+}  // namespace hearth::rules::testing
