@@ -11,6 +11,7 @@
 #include "mqtt/bridge.hpp"
 #include "plugin/inproc_driver.hpp"
 #include "plugin/plugin_module.hpp"
+#include "plugin/process_driver.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -24,15 +25,22 @@
 #include <map>
 #include <thread>
 
+#include <unistd.h>
+
 namespace hearth {
 
 namespace asio = boost::asio;
 
 std::vector<config_error> check_runtime_files(const config& cfg) {
     std::vector<config_error> errors;
+    const std::string driver_host = find_driver_host();
     for (std::size_t i = 0; i < cfg.drivers.size(); ++i) {
         const auto& d = cfg.drivers[i];
         if (!d.enabled) continue;
+        if (d.isolation == "process" && ::access(driver_host.c_str(), X_OK) != 0) {
+            errors.push_back({cfg.source, "/drivers/" + std::to_string(i) + "/isolation",
+                              "the driver host " + driver_host + " is not installed or not executable"});
+        }
         const auto path = plugin_path(cfg.plugins.dir, d.plugin);
         if (!std::filesystem::exists(path)) {
             errors.push_back({cfg.source, "/drivers/" + std::to_string(i) + "/plugin",
@@ -51,7 +59,20 @@ int run_daemon(const config& cfg) {
 
     std::map<std::string, std::shared_ptr<const plugin_module>> modules;
     const driver_limits limits{std::chrono::milliseconds(cfg.plugins.call_timeout_ms), cfg.plugins.max_failures};
+    const std::string driver_host = find_driver_host();
     auto factory = [&](const driver_config& dc, driver_events& events, std::string& error) -> std::unique_ptr<driver_link> {
+        if (dc.isolation == "process") {  // the plugin is loaded in the worker only, never here
+            process_options o;
+            o.host_path = driver_host;
+            o.plugin_path = plugin_path(cfg.plugins.dir, dc.plugin).string();
+            o.limits = process_limits{dc.limits.memory_mb, dc.limits.cpu_s, dc.limits.open_files};
+            o.call_timeout = limits.call_timeout;
+            o.max_failures = limits.max_failures;
+            o.heartbeat_timeout = std::chrono::milliseconds(cfg.plugins.heartbeat_timeout_ms);
+            o.max_restarts = cfg.plugins.max_restarts;
+            o.crash_window = std::chrono::seconds(cfg.plugins.crash_window_s);
+            return std::make_unique<process_driver>(loop, dc, std::move(o), events);
+        }
         auto it = modules.find(dc.plugin);
         if (it == modules.end()) {
             auto loaded = load_plugin(plugin_path(cfg.plugins.dir, dc.plugin), dc.plugin);

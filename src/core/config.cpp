@@ -118,6 +118,9 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
         if (it->contains("dir")) c.plugins.dir = resolve(base, (*it)["dir"].get<std::string>());
         take(*it, "call_timeout_ms", c.plugins.call_timeout_ms);
         take(*it, "max_failures", c.plugins.max_failures);
+        take(*it, "heartbeat_timeout_ms", c.plugins.heartbeat_timeout_ms);
+        take(*it, "max_restarts", c.plugins.max_restarts);
+        take(*it, "crash_window_s", c.plugins.crash_window_s);
     }
     std::set<std::string> ids;
     if (auto it = j.find("drivers"); it != j.end()) {
@@ -128,6 +131,16 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
             dc.id = d.at("id").get<std::string>();
             take(d, "enabled", dc.enabled);
             if (d.contains("config")) dc.config = d["config"];
+            take(d, "isolation", dc.isolation);
+            if (auto l = d.find("limits"); l != d.end()) {
+                take(*l, "memory_mb", dc.limits.memory_mb);
+                take(*l, "cpu_s", dc.limits.cpu_s);
+                take(*l, "open_files", dc.limits.open_files);
+                if (dc.isolation != "process") {
+                    errors.push_back({file, "/drivers/" + std::to_string(i) + "/limits",
+                                      "limits apply only to drivers with \"isolation\": \"process\""});
+                }
+            }
             if (!ids.insert(dc.id).second) {
                 errors.push_back({file, "/drivers/" + std::to_string(i) + "/id", "duplicate driver id '" + dc.id + "'"});
             }
@@ -230,7 +243,12 @@ config_result load_config(const fs::path& path) {
 json config::summary() const {
     json drivers_json = json::array();
     for (const auto& d : drivers) {
-        drivers_json.push_back({{"plugin", d.plugin}, {"id", d.id}, {"enabled", d.enabled}});
+        json entry = {{"plugin", d.plugin}, {"id", d.id}, {"enabled", d.enabled}, {"isolation", d.isolation}};
+        if (d.isolation == "process") {
+            entry["limits"] = {{"memory_mb", d.limits.memory_mb}, {"cpu_s", d.limits.cpu_s},
+                               {"open_files", d.limits.open_files}};
+        }
+        drivers_json.push_back(std::move(entry));
     }
     json s = {
         {"mqtt",

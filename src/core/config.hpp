@@ -54,6 +54,16 @@ struct plugins_config {
     std::string dir;  ///< default: the compiled-in plugin directory
     int call_timeout_ms = 5000;
     int max_failures = 5;
+    int heartbeat_timeout_ms = 3000;  ///< a worker silent this long is killed as hung
+    int max_restarts = 5;             ///< restarts within crash_window_s; one more crash quarantines
+    int crash_window_s = 300;
+};
+
+/// Resource limits of a driver's worker process; 0 = not limited (docs/isolation.md).
+struct driver_resource_limits {
+    std::uint64_t memory_mb = 0;   ///< RLIMIT_AS
+    std::uint64_t cpu_s = 0;       ///< RLIMIT_CPU (total CPU seconds per worker lifetime)
+    std::uint64_t open_files = 0;  ///< RLIMIT_NOFILE
 };
 
 struct driver_config {
@@ -61,6 +71,8 @@ struct driver_config {
     std::string id;
     bool enabled = true;
     nlohmann::json config = nlohmann::json::object();
+    std::string isolation = "process";  ///< "process" (own worker process) | "inproc"
+    driver_resource_limits limits;      ///< only with isolation "process"
 };
 
 struct location_config {

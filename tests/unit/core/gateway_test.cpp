@@ -76,7 +76,10 @@ protected:
             audit.push_back(e);
             order.push_back("audit:" + e.result);
         });
-        gw->start_drivers({hearth::driver_config{"fake", "drv", true, json::object()}},
+        hearth::driver_config dc;
+        dc.plugin = "fake";
+        dc.id = "drv";
+        gw->start_drivers({dc},
                           [this](const hearth::driver_config&, hearth::driver_events& ev, std::string&) {
                               events = &ev;
                               auto l = std::make_unique<fake_link>("drv");
