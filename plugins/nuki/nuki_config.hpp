@@ -1,7 +1,7 @@
 // Role: the nuki driver's configuration: parsing and validation of the `config` object of a
-// `driver: "nuki"` entry. Pure (no I/O). Unknown keys, wrong types and out-of-range values are
-// refused with std::invalid_argument naming the key; the token's value never appears in any
-// message this file produces.
+// `drivers[]` entry with `"plugin": "nuki"`. Pure (no I/O). Unknown keys, wrong types and
+// out-of-range values are refused with std::invalid_argument naming the key; the token's value
+// never appears in any message this file produces.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -118,7 +118,7 @@ public:
     }
 
 private:
-    // ---- bridge I/O on worker_'s thread ---------------------------------------------------------------
+    // ---- bridge I/O on worker_'s thread ----------------------------------------------------------
 
     void start_io() {
         if (config_.callback_port > 0) {

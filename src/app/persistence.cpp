@@ -11,6 +11,7 @@ namespace {
 store_options options_from(const database_config& cfg) {
     store_options o;
     o.history_days = cfg.history_days;
+    o.property_history_days = cfg.retention_days;
     o.size_budget_bytes = static_cast<std::uint64_t>(cfg.size_budget_mb) * 1024 * 1024;
     o.backup_dir = cfg.backup_dir;
     return o;

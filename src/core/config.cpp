@@ -106,6 +106,9 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
         if (it->contains("path")) d.path = resolve(base, (*it)["path"].get<std::string>());
         take(*it, "commit_interval_ms", d.commit_interval_ms);
         take(*it, "history_days", d.history_days);
+        if (auto r = it->find("retention_days"); r != it->end()) {
+            for (const auto& [key, days] : r->items()) d.retention_days[key] = days.get<int>();
+        }
         take(*it, "size_budget_mb", d.size_budget_mb);
         take(*it, "backup_interval_h", d.backup_interval_h);
         if (it->contains("backup_dir")) d.backup_dir = resolve(base, (*it)["backup_dir"].get<std::string>());

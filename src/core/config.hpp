@@ -45,6 +45,7 @@ struct database_config {
     std::string path = "/var/lib/hearth/hearth.db";
     int commit_interval_ms = 1000;
     int history_days = 10;
+    std::map<std::string, int> retention_days;  ///< "<property>" or "<device>.<property>" -> days
     std::int64_t size_budget_mb = 1024;
     std::string backup_dir;  ///< default: "backups" next to the database
     int backup_interval_h = 1;

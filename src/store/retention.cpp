@@ -121,12 +121,26 @@ bool store::purge_step(time_ms now, std::size_t budget) {
   props.reset();
   for (const auto& property : properties) {
     if (budget == 0) return true;
+    // Overrides: "<property>" for every device, "<device>.<property>" for one device (wins).
     auto it = options_.property_history_days.find(property);
-    int days = it != options_.property_history_days.end() ? it->second : options_.history_days;
+    const int days = it != options_.property_history_days.end() ? it->second : options_.history_days;
+    nlohmann::json special = nlohmann::json::array();
+    const std::string suffix = "." + property;
+    for (const auto& [key, device_days] : options_.property_history_days) {
+      if (key.size() <= suffix.size() || key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+      const std::string device = key.substr(0, key.size() - suffix.size());
+      special.push_back(device);
+      auto one = db_.prepare(
+          "SELECT id, device_id, property, value_num, ts FROM state_history "
+          "WHERE device_id = ?1 AND property = ?2 AND ts < ?3 ORDER BY ts LIMIT ?4");
+      one.bind_all(device, property, now - device_days * ms_per_day, static_cast<std::int64_t>(budget));
+      more = downsample_and_delete(one, budget) || more;
+    }
     auto select = db_.prepare(
         "SELECT id, device_id, property, value_num, ts FROM state_history "
-        "WHERE property = ?1 AND ts < ?2 ORDER BY ts LIMIT ?3");
-    select.bind_all(property, now - days * ms_per_day, static_cast<std::int64_t>(budget));
+        "WHERE property = ?1 AND ts < ?2 AND device_id NOT IN (SELECT value FROM json_each(?4)) "
+        "ORDER BY ts LIMIT ?3");
+    select.bind_all(property, now - days * ms_per_day, static_cast<std::int64_t>(budget), special.dump());
     more = downsample_and_delete(select, budget) || more;
   }
   more = delete_batch("DELETE FROM history_hourly WHERE (device_id, property, hour_ts) IN "

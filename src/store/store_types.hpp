@@ -29,7 +29,7 @@ struct migration {
 /// Options for store::open. All durations are in days, sizes in bytes.
 struct store_options {
   int history_days = 10;                         ///< raw state history kept this long
-  std::map<std::string, int> property_history_days;  ///< per-property override (key: property name)
+  std::map<std::string, int> property_history_days;  ///< overrides: "<property>" or "<device>.<property>" (wins)
   int downsampled_days = 365;                    ///< hourly min/max/mean rows kept this long
   int events_days = 30;                          ///< device events kept this long
   int audit_days = 365;                          ///< audit log kept this long (0 = forever)

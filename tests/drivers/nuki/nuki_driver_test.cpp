@@ -51,7 +51,10 @@ protected:
         host_.shutdown();
         if (HasFailure() || std::getenv("NUKI_TEST_VERBOSE") != nullptr)
             for (const auto& line : r.timeline) std::cerr << "  | " << line << "\n";
-        if (HasFailure() && sim_) std::cerr << "simulator log: " << sim_->log_path() << "\n";
+        if (HasFailure() && sim_) {
+            sim_->keep_log();
+            std::cerr << "simulator log: " << sim_->log_path() << "\n";
+        }
     }
 
     static std::string dlerror_text() {

@@ -68,7 +68,10 @@ sim_process::sim_process(int port, std::string token, std::vector<std::string> e
     spawn();
 }
 
-sim_process::~sim_process() { stop(); }
+sim_process::~sim_process() {
+    stop();
+    if (!keep_log_) ::unlink(log_path_.c_str());
+}
 
 void sim_process::spawn() {
     std::vector<std::string> argv = {NUKI_SIM_PATH, "--port", std::to_string(port_), "--token", token_};

@@ -40,6 +40,9 @@ public:
     /// /sim/state
     [[nodiscard]] nlohmann::json state() const { return control("/sim/state"); }
 
+    /// Keeps the simulator's log file after destruction (it is deleted otherwise).
+    void keep_log() { keep_log_ = true; }
+
     [[nodiscard]] int port() const { return port_; }
     [[nodiscard]] const std::string& log_path() const { return log_path_; }
 
@@ -51,6 +54,7 @@ private:
     std::vector<std::string> extra_;
     std::string log_path_;
     pid_t pid_ = -1;
+    bool keep_log_ = false;
 };
 
 }  // namespace nuki_test

@@ -114,3 +114,32 @@ TEST(store_retention, size_budget_removes_oldest_raw_history_first) {
 
 }  // namespace
 }  // namespace hearth
+
+namespace hearth {
+namespace {
+
+TEST(store_retention, device_property_override_beats_property_and_global_retention) {
+  test::temp_dir dir;
+  store_options opts;
+  opts.history_days = 10;
+  opts.property_history_days["power"] = 20;              // every device's power: 20 days
+  opts.property_history_days["fridge.power"] = 60;       // but the fridge's power: 60 days
+  auto s = store::open(dir / "h.db", opts, t0);
+  const time_ms old = t0 - 30 * ms_per_day;  // past 10 and 20 days, within 60
+  s->queue_state("plug", "power", 1.0, old);
+  s->queue_state("fridge", "power", 2.0, old);
+  s->queue_state("plug", "mode", "eco", t0 - 15 * ms_per_day);  // past the 10-day default
+  s->flush();
+  purge_all(*s, t0, 100);
+  auto raw = [&](const char* device, const char* property) {
+    std::size_t n = 0;
+    for (const auto& p : s->query_history(device, property, 0, t0, 100)) n += p.downsampled ? 0 : 1;
+    return n;
+  };
+  EXPECT_EQ(raw("plug", "power"), 0u);
+  EXPECT_EQ(raw("fridge", "power"), 1u);
+  EXPECT_EQ(raw("plug", "mode"), 0u);
+}
+
+}  // namespace
+}  // namespace hearth
