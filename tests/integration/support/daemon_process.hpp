@@ -22,6 +22,8 @@ struct daemon_options {
     nlohmann::json mqtt_extra = nlohmann::json::object();  ///< merged into "mqtt" (tls, username, ...)
     nlohmann::json demo_config = {{"tick_ms", 100}};
     std::string log_level = "debug";    ///< passed as --log-level
+    nlohmann::json extra_drivers = nlohmann::json::array();  ///< appended after the demo driver
+    nlohmann::json config_extra = nlohmann::json::object();  ///< merged into the top level (e.g. "locks")
 };
 
 class daemon_process {
