@@ -374,7 +374,8 @@ void rules_service::register_requests() {
         const auto id = id_arg(args, "rule");
         if (!id) return reply(request_reply::failure("'rule' (string) is required"));
         const auto l = args.find("limit");
-        const std::size_t limit = l != args.end() && l->is_number_unsigned() ? l->get<std::size_t>() : 20;
+        const std::size_t limit =
+            l != args.end() && l->is_number_integer() && l->get<long long>() > 0 ? l->get<std::size_t>() : 20;
         try {
             json list = json::array();
             for (const auto& t : db_.list_traces(*id, std::clamp<std::size_t>(limit, 1, 100))) list.push_back(t.trace);
