@@ -227,8 +227,7 @@ int barrier(hearth::host& h, char* error, std::size_t error_size, const std::fun
         write_error(error, error_size, e.what());
         try {
             h.error(std::string("driver threw: ") + e.what());
-        } catch (...) {
-        }
+        } catch (...) {}
         return HEARTH_ERR_INTERNAL;
     } catch (...) {
         write_error(error, error_size, "driver threw a non-standard exception");
@@ -241,8 +240,8 @@ struct trampolines {
     using inst = instance<Driver>;
     static inst* self(hearth_driver* d) { return reinterpret_cast<inst*>(d); }
 
-    static hearth_driver* create(const hearth_host_api* api, hearth_host* ctx, hearth_str id,
-                                 hearth_str config, char* error, std::size_t error_size) noexcept {
+    static hearth_driver* create(const hearth_host_api* api, hearth_host* ctx, hearth_str id, hearth_str config,
+                                 char* error, std::size_t error_size) noexcept {
         try {
             auto made = std::make_unique<inst>(api, ctx);
             json cfg = config.size == 0 ? json::object() : json::parse(from_c(config));
@@ -262,8 +261,8 @@ struct trampolines {
             return HEARTH_OK;
         });
     }
-    static int handle_command(hearth_driver* d, std::uint64_t command_id, hearth_str device_id,
-                              hearth_str command_json, char* error, std::size_t error_size) noexcept {
+    static int handle_command(hearth_driver* d, std::uint64_t command_id, hearth_str device_id, hearth_str command_json,
+                              char* error, std::size_t error_size) noexcept {
         inst* i = self(d);
         return barrier<Driver>(i->h, error, error_size, [&] {
             const json body = json::parse(from_c(command_json));
@@ -290,8 +289,7 @@ struct trampolines {
         inst* i = self(d);
         try {
             i->d.reset();
-        } catch (...) {
-        }
+        } catch (...) {}
         delete i;
     }
 };

@@ -49,14 +49,14 @@ typedef struct hearth_str {
 
 /** Result codes of plugin entries and host services. */
 typedef enum hearth_status {
-    HEARTH_OK = 0,              /* done */
-    HEARTH_PENDING = 1,         /* accepted; completion follows via host->command_result */
-    HEARTH_ERR_INVALID = -1,    /* the request or data is malformed or not allowed */
-    HEARTH_ERR_UNSUPPORTED = -2,/* the device or driver cannot do this */
-    HEARTH_ERR_DEVICE = -3,     /* the device refused or reported an error */
-    HEARTH_ERR_OFFLINE = -4,    /* the device cannot be reached */
-    HEARTH_ERR_TIMEOUT = -5,    /* the device did not answer in time */
-    HEARTH_ERR_INTERNAL = -6    /* a bug or resource failure inside the driver or host */
+    HEARTH_OK = 0,               /* done */
+    HEARTH_PENDING = 1,          /* accepted; completion follows via host->command_result */
+    HEARTH_ERR_INVALID = -1,     /* the request or data is malformed or not allowed */
+    HEARTH_ERR_UNSUPPORTED = -2, /* the device or driver cannot do this */
+    HEARTH_ERR_DEVICE = -3,      /* the device refused or reported an error */
+    HEARTH_ERR_OFFLINE = -4,     /* the device cannot be reached */
+    HEARTH_ERR_TIMEOUT = -5,     /* the device did not answer in time */
+    HEARTH_ERR_INTERNAL = -6     /* a bug or resource failure inside the driver or host */
 } hearth_status;
 
 typedef enum hearth_log_level {
@@ -153,8 +153,8 @@ typedef struct hearth_plugin_v1_api {
      *  command "set" with the properties as params. Returns HEARTH_OK when done, HEARTH_PENDING
      *  when it will complete via host->command_result(command_id, ...), or an error code with a
      *  NUL-terminated reason in `error`. */
-    int (*handle_command)(hearth_driver* driver, uint64_t command_id, hearth_str device_id,
-                          hearth_str command_json, char* error, size_t error_size);
+    int (*handle_command)(hearth_driver* driver, uint64_t command_id, hearth_str device_id, hearth_str command_json,
+                          char* error, size_t error_size);
 
     /** Optional (may be NULL). Re-reads the device and reports its state. */
     int (*refresh)(hearth_driver* driver, hearth_str device_id);

@@ -32,7 +32,10 @@ public:
                                {"motion", "doorbell", "snapshot"});
     }
     [[nodiscard]] json state() const override {
-        return {{"online", true}, {"motion", motion_left_s_ > 0}, {"recording", motion_left_s_ > 0}, {"privacy_mode", privacy_}};
+        return {{"online", true},
+                {"motion", motion_left_s_ > 0},
+                {"recording", motion_left_s_ > 0},
+                {"privacy_mode", privacy_}};
     }
     void tick(double dt_s) override {
         if (privacy_) return;
@@ -54,8 +57,10 @@ public:
 
 protected:
     void set_property(const std::string& name, const json& v) override {
-        if (name == "privacy_mode") set_privacy(v.get<bool>());
-        else sim_device::set_property(name, v);
+        if (name == "privacy_mode")
+            set_privacy(v.get<bool>());
+        else
+            sim_device::set_property(name, v);
     }
     status on_command(const command& cmd) override {
         if (cmd.name == "set_privacy") {

@@ -42,9 +42,12 @@ public:
         double tau = 2400;  // off: slow drift back to ambient
         if (on_) {
             tau = fan_tau_s();
-            if (mode_ == "cool") goal = std::min(target_, ambient);
-            else if (mode_ == "heat") goal = std::max(target_, ambient);
-            else if (mode_ == "auto") goal = target_;
+            if (mode_ == "cool")
+                goal = std::min(target_, ambient);
+            else if (mode_ == "heat")
+                goal = std::max(target_, ambient);
+            else if (mode_ == "auto")
+                goal = target_;
             else if (mode_ == "dry") {
                 goal = ambient - 1.5;
                 tau = 1200;
@@ -57,16 +60,24 @@ public:
 
 protected:
     void set_property(const std::string& name, const json& v) override {
-        if (name == "on") on_ = v.get<bool>();
-        else if (name == "mode") mode_ = pick(k_modes, v, name);
-        else if (name == "target_temp") target_ = std::clamp(round_to(v.get<double>(), 0.5), 16.0, 30.0);
-        else if (name == "fan_speed") fan_ = pick(k_fan_speeds, v, name);
-        else sim_device::set_property(name, v);
+        if (name == "on")
+            on_ = v.get<bool>();
+        else if (name == "mode")
+            mode_ = pick(k_modes, v, name);
+        else if (name == "target_temp")
+            target_ = std::clamp(round_to(v.get<double>(), 0.5), 16.0, 30.0);
+        else if (name == "fan_speed")
+            fan_ = pick(k_fan_speeds, v, name);
+        else
+            sim_device::set_property(name, v);
     }
     status on_command(const command& cmd) override {
-        if (cmd.name == "turn_on") on_ = true;
-        else if (cmd.name == "turn_off") on_ = false;
-        else refuse(status::unsupported, "unknown command " + cmd.name);
+        if (cmd.name == "turn_on")
+            on_ = true;
+        else if (cmd.name == "turn_off")
+            on_ = false;
+        else
+            refuse(status::unsupported, "unknown command " + cmd.name);
         return status::ok;
     }
 

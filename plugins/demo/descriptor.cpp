@@ -43,8 +43,7 @@ json command_spec(json params) {
     return {{"params", std::move(params)}};
 }
 
-json make_descriptor(const identity& who, json properties, json commands,
-                     const std::vector<std::string>& events) {
+json make_descriptor(const identity& who, json properties, json commands, const std::vector<std::string>& events) {
     json d = {{"id", who.id},
               {"name", who.name},
               {"type", who.type},

@@ -41,8 +41,7 @@ struct identity {
 };
 
 /// Assembles a complete descriptor object.
-json make_descriptor(const identity& who, json properties, json commands,
-                     const std::vector<std::string>& events);
+json make_descriptor(const identity& who, json properties, json commands, const std::vector<std::string>& events);
 
 /// Rounds `v` to a multiple of `quantum` (> 0).
 double round_to(double v, double quantum);

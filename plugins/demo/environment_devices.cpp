@@ -59,8 +59,8 @@ public:
 
     [[nodiscard]] json descriptor() const override {
         const json props = {{"on", bool_prop()}, {"battery", int_prop(0, 100, "%")}};
-        return make_descriptor({id(), "Hallway motion", "binary_sensor", "Demo PIR", "motion"}, props,
-                               json::object(), {});
+        return make_descriptor({id(), "Hallway motion", "binary_sensor", "Demo PIR", "motion"}, props, json::object(),
+                               {});
     }
     [[nodiscard]] json state() const override { return {{"on", hold_s_ > 0}, {"battery", std::lround(battery_)}}; }
     void tick(double dt_s) override {

@@ -90,8 +90,14 @@ std::vector<std::uint8_t> render_test_card_jpeg(std::uint64_t now_ms) {
         c.fill(0, y, w, 1, row);
     }
     // Colour bars across the top third.
-    constexpr std::array<rgb, 8> bars = {{{192, 192, 192}, {192, 192, 0}, {0, 192, 192}, {0, 192, 0},
-                                          {192, 0, 192}, {192, 0, 0}, {0, 0, 192}, {16, 16, 16}}};
+    constexpr std::array<rgb, 8> bars = {{{192, 192, 192},
+                                          {192, 192, 0},
+                                          {0, 192, 192},
+                                          {0, 192, 0},
+                                          {192, 0, 192},
+                                          {192, 0, 0},
+                                          {0, 0, 192},
+                                          {16, 16, 16}}};
     for (std::size_t i = 0; i < bars.size(); ++i) c.fill(static_cast<int>(i) * w / 8, 0, w / 8, h / 3, bars[i]);
     // A marker crossing the frame every 16 s.
     const int mx = static_cast<int>(std::fmod(t_s * 20.0, static_cast<double>(w)));

@@ -65,7 +65,8 @@ bool compress(const std::uint8_t* rgb, int width, int height, int quality, jpeg_
 }  // namespace
 
 std::vector<std::uint8_t> encode_jpeg(std::span<const std::uint8_t> rgb, int width, int height, int quality) {
-    if (width <= 0 || height <= 0 || rgb.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3)
+    if (width <= 0 || height <= 0 ||
+        rgb.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3)
         throw std::invalid_argument("encode_jpeg: pixel buffer does not match width x height x 3");
     jpeg_output out;
     error_trap trap{};

@@ -126,7 +126,8 @@ private:
 
     void arm_relock() {
         host().cancel(relock_timer_);
-        if (auto_relock_s_ > 0) relock_timer_ = host().after(milliseconds(auto_relock_s_ * 1000), [this] { try_relock(); });
+        if (auto_relock_s_ > 0)
+            relock_timer_ = host().after(milliseconds(auto_relock_s_ * 1000), [this] { try_relock(); });
     }
 
     /// Auto-relock: only from "unlocked", and only once the door is closed (checked every 5 s).

@@ -30,10 +30,14 @@ public:
 
 protected:
     void set_property(const std::string& name, const json& v) override {
-        if (name == "on") on_ = v.get<bool>();
-        else if (name == "brightness") brightness_ = std::clamp<std::int64_t>(v.get<std::int64_t>(), 0, 100);
-        else if (name == "color_temp_k") color_temp_k_ = std::clamp<std::int64_t>(v.get<std::int64_t>(), 2700, 6500);
-        else sim_device::set_property(name, v);
+        if (name == "on")
+            on_ = v.get<bool>();
+        else if (name == "brightness")
+            brightness_ = std::clamp<std::int64_t>(v.get<std::int64_t>(), 0, 100);
+        else if (name == "color_temp_k")
+            color_temp_k_ = std::clamp<std::int64_t>(v.get<std::int64_t>(), 2700, 6500);
+        else
+            sim_device::set_property(name, v);
     }
     status on_command(const command& cmd) override {
         if (cmd.name == "turn_on") {
@@ -66,21 +70,26 @@ public:
     [[nodiscard]] json descriptor() const override {
         const json props = {{"on", writable(bool_prop())}};
         const json cmds = {{"turn_on", command_spec()}, {"turn_off", command_spec()}, {"toggle", command_spec()}};
-        return make_descriptor({id(), "Porch light switch", "switch", "Demo Wall Switch", "switch"}, props, cmds,
-                               {});
+        return make_descriptor({id(), "Porch light switch", "switch", "Demo Wall Switch", "switch"}, props, cmds, {});
     }
     [[nodiscard]] json state() const override { return {{"on", on_}}; }
 
 protected:
     void set_property(const std::string& name, const json& v) override {
-        if (name == "on") on_ = v.get<bool>();
-        else sim_device::set_property(name, v);
+        if (name == "on")
+            on_ = v.get<bool>();
+        else
+            sim_device::set_property(name, v);
     }
     status on_command(const command& cmd) override {
-        if (cmd.name == "turn_on") on_ = true;
-        else if (cmd.name == "turn_off") on_ = false;
-        else if (cmd.name == "toggle") on_ = !on_;
-        else refuse(status::unsupported, "unknown command " + cmd.name);
+        if (cmd.name == "turn_on")
+            on_ = true;
+        else if (cmd.name == "turn_off")
+            on_ = false;
+        else if (cmd.name == "toggle")
+            on_ = !on_;
+        else
+            refuse(status::unsupported, "unknown command " + cmd.name);
         return status::ok;
     }
 
@@ -132,13 +141,18 @@ public:
 
 protected:
     void set_property(const std::string& name, const json& v) override {
-        if (name == "on") switch_to(v.get<bool>());
-        else sim_device::set_property(name, v);
+        if (name == "on")
+            switch_to(v.get<bool>());
+        else
+            sim_device::set_property(name, v);
     }
     status on_command(const command& cmd) override {
-        if (cmd.name == "turn_on") switch_to(true);
-        else if (cmd.name == "turn_off") switch_to(false);
-        else refuse(status::unsupported, "unknown command " + cmd.name);
+        if (cmd.name == "turn_on")
+            switch_to(true);
+        else if (cmd.name == "turn_off")
+            switch_to(false);
+        else
+            refuse(status::unsupported, "unknown command " + cmd.name);
         return status::ok;
     }
 
@@ -153,9 +167,9 @@ private:
     }
 
     bool on_ = true;
-    double load_w_ = 45.0;       // actual draw
-    double power_w_ = 45.0;      // last sampled draw, as reported
-    double sample_in_s_ = 5;     // until the next power sample
+    double load_w_ = 45.0;    // actual draw
+    double power_w_ = 45.0;   // last sampled draw, as reported
+    double sample_in_s_ = 5;  // until the next power sample
     double energy_kwh_ = 0;
     double burst_left_s_ = 0;
     double burst_w_ = 0;

@@ -13,7 +13,7 @@ namespace hearth::demo {
 
 namespace {
 
-const std::vector<std::string> k_states = {"stopped", "running", "paused", "error",
+const std::vector<std::string> k_states = {"stopped",         "running",  "paused", "error",
                                            "seeking_charger", "charging", "docked"};
 const std::vector<std::string> k_fan_speeds = {"quiet", "standard", "strong", "max"};
 const std::vector<std::string> k_random_errors = {"stuck", "wheels_jammed", "brush_jammed"};
@@ -58,11 +58,16 @@ public:
                 {"areas", areas_}};
     }
     void tick(double dt_s) override {
-        if (state_ == "running") run(dt_s);
-        else if (state_ == "seeking_charger") seek(dt_s);
-        else if (state_ == "charging") charge(dt_s);
-        else if (state_ == "docked" && rng().happens(dt_s, k_mean_schedule_s)) begin_run("all", k_home_area_m2);
-        else if (state_ != "docked") battery_ = std::max(0.0, battery_ - dt_s * 0.0005);  // idle off the dock
+        if (state_ == "running")
+            run(dt_s);
+        else if (state_ == "seeking_charger")
+            seek(dt_s);
+        else if (state_ == "charging")
+            charge(dt_s);
+        else if (state_ == "docked" && rng().happens(dt_s, k_mean_schedule_s))
+            begin_run("all", k_home_area_m2);
+        else if (state_ != "docked")
+            battery_ = std::max(0.0, battery_ - dt_s * 0.0005);  // idle off the dock
     }
 
     /// Begins a run over `areas` ("all" or a comma-separated list) from scratch.
@@ -83,8 +88,10 @@ public:
 
 protected:
     void set_property(const std::string& name, const json& v) override {
-        if (name == "fan_speed") set_fan(v.get<std::string>());
-        else sim_device::set_property(name, v);
+        if (name == "fan_speed")
+            set_fan(v.get<std::string>());
+        else
+            sim_device::set_property(name, v);
     }
     status on_command(const command& cmd) override {
         const std::string& c = cmd.name;

@@ -46,10 +46,20 @@ std::string default_device_id(const std::string& host) {
 
 camera_config parse_camera_config(const json& cfg) {
     if (!cfg.is_object()) throw std::invalid_argument("isapi_camera config: must be an object");
-    static const std::set<std::string> k_known = {
-        "host", "port", "username", "password", "channel", "id", "name", "snapshot_max_bytes",
-        "snapshot_min_interval_ms", "timeout_ms", "reconnect_ms", "offline_after_failures",
-        "doorbell_event_types", "motion_clear_ms"};
+    static const std::set<std::string> k_known = {"host",
+                                                  "port",
+                                                  "username",
+                                                  "password",
+                                                  "channel",
+                                                  "id",
+                                                  "name",
+                                                  "snapshot_max_bytes",
+                                                  "snapshot_min_interval_ms",
+                                                  "timeout_ms",
+                                                  "reconnect_ms",
+                                                  "offline_after_failures",
+                                                  "doorbell_event_types",
+                                                  "motion_clear_ms"};
     for (const auto& [key, _] : cfg.items())
         if (k_known.count(key) == 0) refuse(key, "is not a known key");
     for (const char* key : {"host", "username", "password"})
@@ -59,7 +69,8 @@ camera_config parse_camera_config(const json& cfg) {
     c.host = get_string(cfg, "host");
     if (c.host.find_first_of(" /?#@") != std::string::npos) refuse("host", "must be a bare host name or address");
     c.username = get_string(cfg, "username");
-    if (c.username.find_first_of("\"\r\n") != std::string::npos) refuse("username", "must not contain quotes or line breaks");
+    if (c.username.find_first_of("\"\r\n") != std::string::npos)
+        refuse("username", "must not contain quotes or line breaks");
     c.password = get_string(cfg, "password", true);
     if (cfg.contains("port")) c.port = static_cast<std::uint16_t>(get_int(cfg, "port", 1, 65535));
     if (cfg.contains("channel")) c.channel = static_cast<int>(get_int(cfg, "channel", 1, 32));

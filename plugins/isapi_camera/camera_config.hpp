@@ -14,17 +14,17 @@
 namespace hearth::isapi {
 
 struct camera_config {
-    std::string host;                 ///< required: IPv4/IPv6 literal or host name
+    std::string host;  ///< required: IPv4/IPv6 literal or host name
     std::uint16_t port = 80;
-    std::string username;             ///< required
-    std::string password;             ///< required, SECRET
-    int channel = 1;                  ///< 1..32; snapshot stream id is channel*100+1
-    std::string id;                   ///< device id; default "camera_" + host (dots -> '_')
-    std::string name;                 ///< default "Camera " + host
+    std::string username;  ///< required
+    std::string password;  ///< required, SECRET
+    int channel = 1;       ///< 1..32; snapshot stream id is channel*100+1
+    std::string id;        ///< device id; default "camera_" + host (dots -> '_')
+    std::string name;      ///< default "Camera " + host
     std::size_t snapshot_max_bytes = 1048576;
     std::chrono::milliseconds snapshot_min_interval{1000};
     std::chrono::milliseconds timeout{5000};
-    std::chrono::milliseconds reconnect{1000};        ///< first backoff; doubles up to 30 s
+    std::chrono::milliseconds reconnect{1000};  ///< first backoff; doubles up to 30 s
     int offline_after_failures = 3;
     std::vector<std::string> doorbell_event_types{"doorbell", "IO"};
     std::chrono::milliseconds motion_clear{10000};

@@ -17,7 +17,8 @@ namespace {
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 
@@ -135,9 +136,12 @@ std::optional<digest_challenge> parse_digest_challenge(std::string_view header) 
 std::string digest_hex(std::string_view algorithm, std::string_view data) {
     const std::string a = lower(algorithm);
     const EVP_MD* md = nullptr;
-    if (a == "md5" || a == "md5-sess") md = EVP_md5();
-    else if (a == "sha-256" || a == "sha-256-sess") md = EVP_sha256();
-    else throw std::invalid_argument("unsupported digest algorithm");
+    if (a == "md5" || a == "md5-sess")
+        md = EVP_md5();
+    else if (a == "sha-256" || a == "sha-256-sess")
+        md = EVP_sha256();
+    else
+        throw std::invalid_argument("unsupported digest algorithm");
     std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
     unsigned int size = 0;
     if (EVP_Digest(data.data(), data.size(), out.data(), &size, md, nullptr) != 1)

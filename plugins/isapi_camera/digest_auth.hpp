@@ -17,10 +17,10 @@ namespace hearth::isapi {
 struct digest_challenge {
     std::string realm;
     std::string nonce;
-    std::string opaque;           ///< echoed back verbatim when non-empty
-    std::string algorithm = "MD5";///< MD5, MD5-sess, SHA-256 or SHA-256-sess
-    bool qop_auth = false;        ///< the server offered qop "auth"
-    bool stale = false;           ///< the nonce expired; retry without asking for new credentials
+    std::string opaque;             ///< echoed back verbatim when non-empty
+    std::string algorithm = "MD5";  ///< MD5, MD5-sess, SHA-256 or SHA-256-sess
+    bool qop_auth = false;          ///< the server offered qop "auth"
+    bool stale = false;             ///< the nonce expired; retry without asking for new credentials
 };
 
 /// The inputs of one digest response computation (RFC 7616 section 3.4.1).

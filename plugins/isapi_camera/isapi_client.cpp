@@ -32,8 +32,7 @@ std::string isapi_client::endpoint() const {
 }
 
 void isapi_client::throw_io(const boost::system::error_code& ec, const std::string& doing) const {
-    if (ec == beast::error::timeout)
-        throw request_error(failure::timeout, doing + " " + endpoint() + " timed out");
+    if (ec == beast::error::timeout) throw request_error(failure::timeout, doing + " " + endpoint() + " timed out");
     if (ec == http::error::body_limit)
         throw request_error(failure::too_large, doing + " " + endpoint() + ": response body too large");
     throw request_error(failure::protocol, doing + " " + endpoint() + " failed: " + ec.message());
@@ -62,8 +61,8 @@ awaitable<void> isapi_client::send(beast::tcp_stream& stream, http::verb verb, c
     req.keep_alive(false);
     if (challenge_) {
         req.set(http::field::authorization,
-                digest_authorization(*challenge_, cfg_.username, cfg_.password, std::string(http::to_string(verb)), target, ++nc_,
-                                     make_cnonce()));
+                digest_authorization(*challenge_, cfg_.username, cfg_.password, std::string(http::to_string(verb)),
+                                     target, ++nc_, make_cnonce()));
     }
     if (!content_type.empty()) req.set(http::field::content_type, content_type);
     req.body() = body;
@@ -78,14 +77,17 @@ void isapi_client::on_unauthorized(std::string_view www_authenticate, int attemp
     auto c = parse_digest_challenge(www_authenticate);
     if (!c) {
         challenge_.reset();
-        throw request_error(failure::auth, "camera " + endpoint() + " refused " + target +
-                                               " without a usable Digest challenge (HTTP 401)", 401);
+        throw request_error(
+            failure::auth,
+            "camera " + endpoint() + " refused " + target + " without a usable Digest challenge (HTTP 401)", 401);
     }
     challenge_ = std::move(c);
     nc_ = 0;
     if (attempt == 0) return;  // first try had no or an outdated challenge: retry once
-    throw request_error(failure::auth, "authentication failed for user '" + cfg_.username + "' at " + endpoint() +
-                                           " (HTTP 401 on " + target + "): check username and password", 401);
+    throw request_error(failure::auth,
+                        "authentication failed for user '" + cfg_.username + "' at " + endpoint() + " (HTTP 401 on " +
+                            target + "): check username and password",
+                        401);
 }
 
 awaitable<http_reply> isapi_client::request(http::verb verb, std::string target, std::string body,
@@ -104,8 +106,8 @@ awaitable<http_reply> isapi_client::request(http::verb verb, std::string target,
         // Beast 1.74's body_limit is not reliable, so the limit is enforced here, up front
         // from Content-Length and again while reading (chunked or close-delimited bodies).
         const auto too_large = [&] {
-            return request_error(failure::too_large, "response to " + target + " from " + endpoint() + " is larger than " +
-                                                         std::to_string(body_limit) + " bytes");
+            return request_error(failure::too_large, "response to " + target + " from " + endpoint() +
+                                                         " is larger than " + std::to_string(body_limit) + " bytes");
         };
         if (const auto length = parser.content_length(); length && *length > body_limit) throw too_large();
         http_reply reply;
@@ -133,10 +135,10 @@ awaitable<void> isapi_client::stream(std::string target, std::function<void(cons
             continue;
         }
         if (head.result() != http::status::ok) {
-            throw request_error(failure::http_status,
-                                "camera " + endpoint() + " answered HTTP " + std::to_string(head.result_int()) +
-                                    " to " + target,
-                                head.result_int());
+            throw request_error(
+                failure::http_status,
+                "camera " + endpoint() + " answered HTTP " + std::to_string(head.result_int()) + " to " + target,
+                head.result_int());
         }
         on_open(std::string(head[http::field::content_type]));
         co_await read_body(stream, buffer, parser, cfg_.stream_idle_timeout(), target, on_data);

@@ -65,9 +65,8 @@ public:
 
     /// Sends one request and reads the whole response (body at most `body_limit` bytes, else
     /// failure::too_large). Returns any status except 401; throws request_error.
-    boost::asio::awaitable<http_reply> request(boost::beast::http::verb verb, std::string target,
-                                               std::string body = {}, std::string content_type = {},
-                                               std::size_t body_limit = 64 * 1024);
+    boost::asio::awaitable<http_reply> request(boost::beast::http::verb verb, std::string target, std::string body = {},
+                                               std::string content_type = {}, std::size_t body_limit = 64 * 1024);
 
     /// Opens a streaming GET (the alert stream), calls `on_open(content_type)` once the 200
     /// header arrived, then `on_data` with each piece of the (de-chunked) body. Returns when the

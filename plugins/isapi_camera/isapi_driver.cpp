@@ -46,9 +46,9 @@ using std::chrono::steady_clock;
 constexpr milliseconds k_doorbell_dedup{2000};  // cameras repeat an active IO alarm every second
 
 bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                      [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) ==
-                                                  std::tolower(static_cast<unsigned char>(y)); });
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    });
 }
 
 /// The host status a failed request completes a command with.
@@ -72,23 +72,25 @@ public:
     ~isapi_camera() override { stop(); }
 
     void start() override {
-        const json descriptor = {
-            {"id", cfg_.id},
-            {"name", cfg_.name},
-            {"type", "camera"},
-            {"manufacturer", "ISAPI"},
-            {"model", "ISAPI IP camera (channel " + std::to_string(cfg_.channel) + ")"},
-            {"sw_version", "isapi_camera 1.0.0"},
-            {"properties",
-             {{"online", bool_prop()}, {"motion", bool_prop()}, {"recording", bool_prop()},
-              {"privacy_mode", bool_prop(true)}}},
-            {"commands",
-             {{"snapshot", {{"params", json::object()}}},
-              {"set_privacy", {{"params", {{"on", {{"type", "bool"}, {"required", true}}}}}}}}},
-            {"events", {"motion", "doorbell", "snapshot"}}};
+        const json descriptor = {{"id", cfg_.id},
+                                 {"name", cfg_.name},
+                                 {"type", "camera"},
+                                 {"manufacturer", "ISAPI"},
+                                 {"model", "ISAPI IP camera (channel " + std::to_string(cfg_.channel) + ")"},
+                                 {"sw_version", "isapi_camera 1.0.0"},
+                                 {"properties",
+                                  {{"online", bool_prop()},
+                                   {"motion", bool_prop()},
+                                   {"recording", bool_prop()},
+                                   {"privacy_mode", bool_prop(true)}}},
+                                 {"commands",
+                                  {{"snapshot", {{"params", json::object()}}},
+                                   {"set_privacy", {{"params", {{"on", {{"type", "bool"}, {"required", true}}}}}}}}},
+                                 {"events", {"motion", "doorbell", "snapshot"}}};
         if (!host().register_device(descriptor)) throw std::runtime_error("the host refused the camera descriptor");
         // Availability stays unknown until the first connection attempt succeeds or N fail.
-        host().report_state(cfg_.id, {{"online", false}, {"motion", false}, {"recording", false}, {"privacy_mode", false}});
+        host().report_state(cfg_.id,
+                            {{"online", false}, {"motion", false}, {"recording", false}, {"privacy_mode", false}});
         host().report_ready();
         host().info("camera " + cfg_.id + " at " + client_.endpoint() + ", channel " + std::to_string(cfg_.channel) +
                     ": opening the alert stream");
@@ -101,7 +103,8 @@ public:
         if (cmd.name == "snapshot") return begin_snapshot(cmd.id);
         if (cmd.name == "set_privacy") return begin_set_privacy(cmd.id, cmd.params.at("on").get<bool>());
         if (cmd.name == "set") {
-            if (cmd.params.size() != 1 || !cmd.params.contains("privacy_mode") || !cmd.params["privacy_mode"].is_boolean())
+            if (cmd.params.size() != 1 || !cmd.params.contains("privacy_mode") ||
+                !cmd.params["privacy_mode"].is_boolean())
                 throw command_error(status::invalid, "only privacy_mode is writable");
             return begin_set_privacy(cmd.id, cmd.params["privacy_mode"].get<bool>());
         }
@@ -183,7 +186,8 @@ private:
                             std::to_string(cfg_.snapshot_max_bytes) + " bytes)");
             else
                 host().warn(std::string("snapshot failed: ") + e.what());
-            complete(id, to_status(e), e.kind() == failure::too_large ? "snapshot larger than snapshot_max_bytes" : e.what());
+            complete(id, to_status(e),
+                     e.kind() == failure::too_large ? "snapshot larger than snapshot_max_bytes" : e.what());
         }
     }
 
@@ -195,7 +199,8 @@ private:
     asio::awaitable<bool> fetch_privacy() {
         const http_reply r = co_await client_.request(verb::get, privacy_path());
         if (r.status != 200)
-            throw request_error(failure::http_status, "reading privacy mask: camera answered HTTP " + std::to_string(r.status));
+            throw request_error(failure::http_status,
+                                "reading privacy mask: camera answered HTTP " + std::to_string(r.status));
         const auto on = parse_privacy_enabled(r.body);
         if (!on) throw request_error(failure::protocol, "reading privacy mask: no <enabled> in the camera's answer");
         privacy_ = *on;
@@ -222,7 +227,8 @@ private:
                                                               (rs ? " (" + rs->status_string + ")" : std::string()));
             const bool now_on = co_await fetch_privacy();
             if (now_on != on) {
-                complete(id, status::device_error, std::string("the camera kept privacy mode ") + (now_on ? "on" : "off"));
+                complete(id, status::device_error,
+                         std::string("the camera kept privacy mode ") + (now_on ? "on" : "off"));
                 co_return;
             }
             host().info(std::string("privacy mode ") + (on ? "on" : "off"));
@@ -266,11 +272,10 @@ private:
                     ++failures;
                     // Loud until the camera is declared offline, then quiet (backoff up to 30 s).
                     const log_level level = failures > cfg_.offline_after_failures ? log_level::debug
-                                            : e.kind() == failure::auth           ? log_level::error
-                                                                                  : log_level::warn;
-                    host().log(level,
-                               std::string(e.what()) + " (attempt " + std::to_string(failures) + ", retry in " +
-                                   std::to_string(backoff.count()) + " ms)");
+                                            : e.kind() == failure::auth            ? log_level::error
+                                                                                   : log_level::warn;
+                    host().log(level, std::string(e.what()) + " (attempt " + std::to_string(failures) + ", retry in " +
+                                          std::to_string(backoff.count()) + " ms)");
                     if (failures == cfg_.offline_after_failures) {
                         host().warn("camera " + cfg_.id + " is offline after " + std::to_string(failures) +
                                     " failed connection attempts");
@@ -294,8 +299,10 @@ private:
         }
         if (a->channel != 0 && a->channel != cfg_.channel) return;  // another channel of an NVR
         if (iequals(a->event_type, "VMD")) {
-            if (a->active) on_motion(*a);
-            else clear_motion();
+            if (a->active)
+                on_motion(*a);
+            else
+                clear_motion();
             return;
         }
         const bool doorbell = std::any_of(cfg_.doorbell_event_types.begin(), cfg_.doorbell_event_types.end(),
@@ -304,7 +311,8 @@ private:
         const auto now = steady_clock::now();
         if (last_doorbell_ && now - *last_doorbell_ < k_doorbell_dedup) return;
         last_doorbell_ = now;
-        host().report_event(cfg_.id, {{"event_type", "doorbell"}, {"source", a->event_type}, {"date_time", a->date_time}});
+        host().report_event(cfg_.id,
+                            {{"event_type", "doorbell"}, {"source", a->event_type}, {"date_time", a->date_time}});
     }
 
     void on_motion(const alert& a) {

@@ -115,9 +115,10 @@ std::optional<bool> parse_privacy_enabled(std::string_view xml) {
 }
 
 std::string privacy_mask_xml(bool enabled) {
-    return std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                       "<PrivacyMask version=\"2.0\" xmlns=\"http://www.isapi.org/ver20/XMLSchema\">"
-                       "<enabled>") +
+    return std::string(
+               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<PrivacyMask version=\"2.0\" xmlns=\"http://www.isapi.org/ver20/XMLSchema\">"
+               "<enabled>") +
            (enabled ? "true" : "false") + "</enabled></PrivacyMask>\n";
 }
 

@@ -19,11 +19,11 @@ std::optional<std::string> xml_tag_text(std::string_view xml, std::string_view n
 
 /// One EventNotificationAlert of the alert stream.
 struct alert {
-    std::string event_type;  ///< as sent, e.g. "VMD", "IO", "videoloss"
-    bool active = false;     ///< eventState "active"
-    int channel = 0;         ///< channelID (or dynChannelID); 0 when absent
-    std::string date_time;   ///< dateTime as sent (ISO 8601), may be empty
-    std::string description; ///< eventDescription, may be empty
+    std::string event_type;   ///< as sent, e.g. "VMD", "IO", "videoloss"
+    bool active = false;      ///< eventState "active"
+    int channel = 0;          ///< channelID (or dynChannelID); 0 when absent
+    std::string date_time;    ///< dateTime as sent (ISO 8601), may be empty
+    std::string description;  ///< eventDescription, may be empty
 };
 
 /// Parses an EventNotificationAlert document; nullopt if it is not one or has no eventType.
@@ -37,7 +37,7 @@ std::string privacy_mask_xml(bool enabled);
 
 /// The outcome of an ISAPI ResponseStatus document (returned by PUT requests).
 struct response_status {
-    int status_code = 0;      ///< 1 = OK; 2..7 device busy/not ready/invalid/... per ISAPI
+    int status_code = 0;  ///< 1 = OK; 2..7 device busy/not ready/invalid/... per ISAPI
     std::string status_string;
     std::string sub_status_code;
 };

@@ -47,8 +47,7 @@ multipart_parser::multipart_parser(std::string boundary, std::size_t max_part_by
 
 void multipart_parser::feed(std::string_view data, std::vector<multipart_part>& out) {
     buffer_.append(data);
-    while (step(out)) {
-    }
+    while (step(out)) {}
     compact();
 }
 
@@ -93,8 +92,10 @@ bool multipart_parser::step(std::vector<multipart_part>& out) {
         }
         bool closing = false;
         if (is_boundary_line(*line, closing)) {
-            if (closing) closed_ = true;
-            else state_ = state::headers;
+            if (closing)
+                closed_ = true;
+            else
+                state_ = state::headers;
         } else if (!line->empty()) {  // the CRLF ending a body before its delimiter is not junk
             discarded_ += pos_ - start;
         }

@@ -44,16 +44,16 @@ private:
     enum class state { seek_boundary, headers, body_by_length, body_by_delimiter };
 
     bool step(std::vector<multipart_part>& out);  ///< one transition; false when more input is needed
-    std::optional<std::string_view> next_line();   ///< a whole line at pos_ without its CR/LF
+    std::optional<std::string_view> next_line();  ///< a whole line at pos_ without its CR/LF
     bool is_boundary_line(std::string_view line, bool& closing) const;
     void skip_to_boundary(std::size_t dropped);
     void compact();
 
-    std::string boundary_;   // "--" + boundary
+    std::string boundary_;  // "--" + boundary
     std::size_t max_part_;
     std::string buffer_;
-    std::size_t pos_ = 0;            // first unconsumed byte of buffer_
-    std::size_t search_from_ = 0;    // delimiter search resumes here (body_by_delimiter)
+    std::size_t pos_ = 0;          // first unconsumed byte of buffer_
+    std::size_t search_from_ = 0;  // delimiter search resumes here (body_by_delimiter)
     state state_ = state::seek_boundary;
     multipart_part current_;
     std::size_t header_bytes_ = 0;

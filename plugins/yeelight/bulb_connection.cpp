@@ -54,8 +54,10 @@ void bulb_connection::request(std::string method, json params, done_fn done) {
     const std::uint64_t id = next_id_++;
     auto deadline = std::make_unique<asio::steady_timer>(io_, cfg_.timeout);
     deadline->async_wait([this, id](const error_code& ec) {
-        if (!ec) finish(id, {status::timeout, "no answer from the bulb within " +
-                                                  std::to_string(cfg_.timeout.count()) + " ms", {}});
+        if (!ec)
+            finish(id, {status::timeout,
+                        "no answer from the bulb within " + std::to_string(cfg_.timeout.count()) + " ms",
+                        {}});
     });
     in_flight_.emplace(id, in_flight{std::move(done), std::move(deadline)});
     write(encode_request(id, method, params));
@@ -121,8 +123,9 @@ asio::awaitable<bool> bulb_connection::connect_once(std::string& why) {
     co_await asio::async_connect(socket_, endpoints, asio::redirect_error(asio::use_awaitable, ec));
     guard.cancel();
     ++session_;  // a late guard handler must not close the new connection
-    if (ec) why = "cannot connect to " + light_.host + ":" + std::to_string(light_.port) + ": " +
-                  (ec == asio::error::operation_aborted ? std::string("timed out") : ec.message());
+    if (ec)
+        why = "cannot connect to " + light_.host + ":" + std::to_string(light_.port) + ": " +
+              (ec == asio::error::operation_aborted ? std::string("timed out") : ec.message());
     co_return !ec;
 }
 
@@ -155,8 +158,10 @@ void bulb_connection::probe() {
         failures_ = 0;
         set_online(true);
         const json state = o.code == status::ok ? get_prop_result_to_state(o.result) : json::object();
-        if (!state.empty()) events_.state(state);
-        else log(log_level::warn, "get_prop at connect gave no usable state: " + o.message);
+        if (!state.empty())
+            events_.state(state);
+        else
+            log(log_level::warn, "get_prop at connect gave no usable state: " + o.message);
     });
 }
 
@@ -184,23 +189,25 @@ void bulb_connection::write(std::string line) {
 void bulb_connection::write_next() {
     if (writing_ || out_.empty()) return;
     writing_ = true;
-    asio::async_write(socket_, asio::buffer(out_.front()), [this, session = session_](const error_code& ec, std::size_t) {
-        if (session != session_) return;  // a closed session's write; the new one starts clean
-        writing_ = false;
-        if (ec) {
-            error_code ignored;
-            socket_.close(ignored);  // the read loop notices and reconnects
-            return;
-        }
-        out_.pop_front();
-        write_next();
-    });
+    asio::async_write(socket_, asio::buffer(out_.front()),
+                      [this, session = session_](const error_code& ec, std::size_t) {
+                          if (session != session_) return;  // a closed session's write; the new one starts clean
+                          writing_ = false;
+                          if (ec) {
+                              error_code ignored;
+                              socket_.close(ignored);  // the read loop notices and reconnects
+                              return;
+                          }
+                          out_.pop_front();
+                          write_next();
+                      });
 }
 
 void bulb_connection::on_line(const std::string& line) {
     const message m = parse_line(line);
     if (const auto* r = std::get_if<reply>(&m)) {
-        if (in_flight_.count(r->id) == 0) return log(log_level::debug, "ignored a reply to stale id " + std::to_string(r->id));
+        if (in_flight_.count(r->id) == 0)
+            return log(log_level::debug, "ignored a reply to stale id " + std::to_string(r->id));
         finish(r->id, r->ok ? outcome{status::ok, {}, r->result} : outcome{status::device_error, r->message, {}});
     } else if (const auto* n = std::get_if<notification>(&m)) {
         const json state = props_to_state(n->props);

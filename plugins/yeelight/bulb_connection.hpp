@@ -40,8 +40,8 @@ struct outcome {
 
 /// What a connection tells its owner. Called on the io_context thread.
 struct connection_events {
-    std::function<void(bool online)> availability;     ///< only on changes, after hysteresis
-    std::function<void(const json& state)> state;      ///< mapped Hearth light state (partial)
+    std::function<void(bool online)> availability;  ///< only on changes, after hysteresis
+    std::function<void(const json& state)> state;   ///< mapped Hearth light state (partial)
     std::function<void(log_level, const std::string&)> log;
 };
 
@@ -98,14 +98,14 @@ private:
 
     boost::asio::ip::tcp::socket socket_;
     line_framer framer_;
-    std::deque<std::string> out_;          // lines waiting to be written, front is in progress
+    std::deque<std::string> out_;  // lines waiting to be written, front is in progress
     bool writing_ = false;
-    std::uint64_t session_ = 0;            // bumped per connection; late handlers compare it
-    std::uint64_t next_id_ = 1;            // never reused, so stale replies never match
+    std::uint64_t session_ = 0;  // bumped per connection; late handlers compare it
+    std::uint64_t next_id_ = 1;  // never reused, so stale replies never match
     std::map<std::uint64_t, in_flight> in_flight_;
-    bool healthy_ = false;                 // this session answered its get_prop probe
-    int failures_ = 0;                     // consecutive failures
-    std::optional<bool> online_;           // unknown until first decided
+    bool healthy_ = false;        // this session answered its get_prop probe
+    int failures_ = 0;            // consecutive failures
+    std::optional<bool> online_;  // unknown until first decided
     std::atomic<bool> connected_{false};
     std::atomic<std::uint64_t> invalid_lines_{0};
 };

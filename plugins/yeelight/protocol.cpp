@@ -71,9 +71,8 @@ message parse_line(std::string_view line) {
     }
     if (j.contains("error")) {
         const json& e = j["error"];
-        r.message = e.is_object() && e.contains("message") && e["message"].is_string()
-                        ? e["message"].get<std::string>()
-                        : "the bulb reported an error";
+        r.message = e.is_object() && e.contains("message") && e["message"].is_string() ? e["message"].get<std::string>()
+                                                                                       : "the bulb reported an error";
         return r;
     }
     return invalid_line{"neither result nor error"};
@@ -88,8 +87,10 @@ json props_to_state(const json& props) {
     json state = json::object();
     if (!props.is_object()) return state;
     if (auto it = props.find("power"); it != props.end() && it->is_string()) {
-        if (*it == "on") state["on"] = true;
-        else if (*it == "off") state["on"] = false;
+        if (*it == "on")
+            state["on"] = true;
+        else if (*it == "off")
+            state["on"] = false;
     }
     if (auto it = props.find("bright"); it != props.end())
         if (auto n = to_int(*it); n && *n >= 0 && *n <= 100) state["brightness"] = *n;

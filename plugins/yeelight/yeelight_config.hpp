@@ -14,21 +14,21 @@ namespace hearth::yeelight {
 
 /// One bulb: becomes one Hearth `light` device.
 struct light_config {
-    std::string id;             ///< device id, `[a-z0-9_-]{1,64}`, unique within the instance
-    std::string name;           ///< human name (defaults to the id)
-    std::string host;           ///< bulb address (IP or host name)
-    std::uint16_t port = 55443; ///< bulb control port
+    std::string id;              ///< device id, `[a-z0-9_-]{1,64}`, unique within the instance
+    std::string name;            ///< human name (defaults to the id)
+    std::string host;            ///< bulb address (IP or host name)
+    std::uint16_t port = 55443;  ///< bulb control port
 };
 
 /// The whole driver instance.
 struct yeelight_config {
-    std::vector<light_config> lights;              ///< at least one
-    std::chrono::milliseconds timeout{3000};       ///< per request and per connect attempt
-    std::chrono::milliseconds reconnect{1000};     ///< first reconnect delay (doubles per failure)
-    std::chrono::milliseconds max_reconnect{30000};///< backoff cap
-    int offline_after_failures = 3;                ///< consecutive failures before reporting offline
-    std::string effect = "smooth";                 ///< "smooth" or "sudden"
-    int duration_ms = 300;                         ///< transition time of smooth changes
+    std::vector<light_config> lights;                ///< at least one
+    std::chrono::milliseconds timeout{3000};         ///< per request and per connect attempt
+    std::chrono::milliseconds reconnect{1000};       ///< first reconnect delay (doubles per failure)
+    std::chrono::milliseconds max_reconnect{30000};  ///< backoff cap
+    int offline_after_failures = 3;                  ///< consecutive failures before reporting offline
+    std::string effect = "smooth";                   ///< "smooth" or "sudden"
+    int duration_ms = 300;                           ///< transition time of smooth changes
 };
 
 /// Parses and validates a config object. Throws std::invalid_argument naming the offending key

@@ -142,7 +142,8 @@ private:
         const json& p = cmd.params;
         if (cmd.name == "turn_off") return {power(false)};
         if (cmd.name == "toggle") return {{"toggle", json::array()}};
-        if (cmd.name != "turn_on" && cmd.name != "set") throw command_error(status::unsupported, "unknown command " + cmd.name);
+        if (cmd.name != "turn_on" && cmd.name != "set")
+            throw command_error(status::unsupported, "unknown command " + cmd.name);
         for (const auto& [key, value] : p.items()) {
             const bool ok = key == "on" ? value.is_boolean()
                                         : (key == "brightness" || key == "color_temp_k") && value.is_number_integer();
@@ -154,8 +155,10 @@ private:
         std::optional<step> brightness;
         if (p.contains("brightness")) {
             const auto b = p["brightness"].get<std::int64_t>();
-            if (b <= 0 && cmd.name == "set") on = false;
-            else brightness = bright(b);
+            if (b <= 0 && cmd.name == "set")
+                on = false;
+            else
+                brightness = bright(b);
         }
         if (on == true) steps.push_back(power(true));
         if (brightness) steps.push_back(*brightness);
@@ -179,7 +182,8 @@ private:
                 if (o.code != status::ok && b->first_failure.code == status::ok) b->first_failure = o;
                 if (--b->remaining != 0) return;
                 const outcome& f = b->first_failure;
-                complete(id, f.code, f.code == status::ok ? std::string() : "bulb " + bulb.light().id + ": " + f.message);
+                complete(id, f.code,
+                         f.code == status::ok ? std::string() : "bulb " + bulb.light().id + ": " + f.message);
                 if (bulb.connected()) bulb.poll_state();
             });
     }

@@ -60,7 +60,8 @@ int run_daemon(const config& cfg) {
     std::map<std::string, std::shared_ptr<const plugin_module>> modules;
     const driver_limits limits{std::chrono::milliseconds(cfg.plugins.call_timeout_ms), cfg.plugins.max_failures};
     const std::string driver_host = find_driver_host();
-    auto factory = [&](const driver_config& dc, driver_events& events, std::string& error) -> std::unique_ptr<driver_link> {
+    auto factory = [&](const driver_config& dc, driver_events& events,
+                       std::string& error) -> std::unique_ptr<driver_link> {
         if (dc.isolation == "process") {  // the plugin is loaded in the worker only, never here
             process_options o;
             o.host_path = driver_host;
@@ -161,7 +162,7 @@ int run_daemon(const config& cfg) {
         spdlog::info("signal {} received: shutting down", signo);
         notifier.stopping();
         gw.stop(std::chrono::milliseconds(1500));
-        loop.poll();  // deliver what the drivers reported while stopping
+        loop.poll();   // deliver what the drivers reported while stopping
         rules.stop();  // before the store closes: records when rules last ran (catch-up)
         mqtt_bridge.stop(std::chrono::milliseconds(1000));
         persist->stop();

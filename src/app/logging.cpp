@@ -16,8 +16,10 @@ bool valid_log_level(const std::string& level) {
 void setup_logging(const std::string& level) {
     auto logger = spdlog::stderr_color_mt("hearthd");
     // Under systemd (no TTY) journald timestamps each line itself.
-    if (::isatty(STDERR_FILENO) != 0) logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
-    else logger->set_pattern("%-5l %v");
+    if (::isatty(STDERR_FILENO) != 0)
+        logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+    else
+        logger->set_pattern("%-5l %v");
     logger->set_level(spdlog::level::from_str(level));
     logger->flush_on(spdlog::level::warn);
     spdlog::set_default_logger(logger);

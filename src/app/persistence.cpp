@@ -24,8 +24,10 @@ persistence::persistence(boost::asio::io_context& loop, const clock_source& cloc
     std::filesystem::create_directories(std::filesystem::path(cfg.path).parent_path(), ec);
     store_ = store::open(cfg.path, options_from(cfg), clock.now_ms());
     const auto& r = store_->report();
-    if (r.recovered) spdlog::error("database: {}", r.message);
-    else if (!r.message.empty()) spdlog::info("database: {}", r.message);
+    if (r.recovered)
+        spdlog::error("database: {}", r.message);
+    else if (!r.message.empty())
+        spdlog::info("database: {}", r.message);
 }
 
 persistence::~persistence() { stop(); }
@@ -53,8 +55,8 @@ void persistence::start(mqtt::bridge* bridge) {
     if (cfg_.backup_interval_h > 0) arm_backup(std::chrono::minutes(5));
     if (bridge == nullptr) return;
     if (store_->report().recovered) {
-        bridge->publish_bridge_event({{"type", "database_recovered"}, {"message", store_->report().message},
-                                      {"ts", clock_.now_ms()}});
+        bridge->publish_bridge_event(
+            {{"type", "database_recovered"}, {"message", store_->report().message}, {"ts", clock_.now_ms()}});
     }
     bridge->add_request("backup", [this](const json&, std::function<void(mqtt::request_reply)> reply) {
         try {

@@ -154,7 +154,8 @@ std::vector<rules::load_error> rules_service::reload() {
     auto result = rules::load_scene_dir(cfg_.scenes_dir, load_options(true));
     if (!result.value) {
         for (const auto& e : result.errors) spdlog::error("rules: {}", e.to_string());
-        spdlog::error("rules: scene files refused ({} problems); the running rules are unchanged", result.errors.size());
+        spdlog::error("rules: scene files refused ({} problems); the running rules are unchanged",
+                      result.errors.size());
         publish({{"type", "rules_reload_failed"}, {"errors", errors_json(result.errors)}, {"ts", clock_.now_ms()}});
         return result.errors;
     }
@@ -224,13 +225,14 @@ void rules_service::execute(const rules::effect& e) {
     case kind::command: {
         std::weak_ptr<bool> alive = alive_;
         const std::uint64_t token = e.token;
-        gw_.execute(e.device, e.command, command_source{"rule", e.rule}, [this, alive, token](const command_outcome& o) {
-            // Posted: the gateway may answer synchronously, and the engine is not re-entrant.
-            asio::post(loop_, [this, alive, token, o] {
-                if (alive.expired() || !*alive.lock()) return;
-                apply(engine_.on_command_result(token, o.ok, o.error, clock_.now_ms()));
-            });
-        });
+        gw_.execute(e.device, e.command, command_source{"rule", e.rule},
+                    [this, alive, token](const command_outcome& o) {
+                        // Posted: the gateway may answer synchronously, and the engine is not re-entrant.
+                        asio::post(loop_, [this, alive, token, o] {
+                            if (alive.expired() || !*alive.lock()) return;
+                            apply(engine_.on_command_result(token, o.ok, o.error, clock_.now_ms()));
+                        });
+                    });
         break;
     }
     case kind::notify:
@@ -241,18 +243,10 @@ void rules_service::execute(const rules::effect& e) {
         spdlog::warn("rules: [{}] run {} failed: {}", e.rule, e.run, e.data.value("error", ""));
         publish(e.data);
         break;
-    case kind::set_enabled:
-        db_.set_rule_enabled(e.rule, e.enabled, clock_.now_ms());
-        break;
-    case kind::save_timer:
-        db_.upsert_timer({e.rule, e.run, e.due, e.data});
-        break;
-    case kind::drop_timer:
-        db_.remove_timer(e.rule, e.run);
-        break;
-    case kind::trace:
-        db_.append_trace({e.rule, e.run, clock_.now_ms(), e.data});
-        break;
+    case kind::set_enabled: db_.set_rule_enabled(e.rule, e.enabled, clock_.now_ms()); break;
+    case kind::save_timer: db_.upsert_timer({e.rule, e.run, e.due, e.data}); break;
+    case kind::drop_timer: db_.remove_timer(e.rule, e.run); break;
+    case kind::trace: db_.append_trace({e.rule, e.run, clock_.now_ms(), e.data}); break;
     }
 }
 
@@ -317,14 +311,15 @@ void rules_service::register_requests() {
         reply(request_reply::success({{"running", engine_.started()}, {"rules", std::move(list)}}));
     });
     for (const bool enable : {true, false}) {
-        bridge_->add_request(enable ? "rule/enable" : "rule/disable", [this, enable](const json& args, const reply_fn& reply) {
-            const auto id = id_arg(args, "rule");
-            if (!id) return reply(request_reply::failure("'rule' (string) is required"));
-            auto effects = engine_.set_enabled(*id, enable, clock_.now_ms());
-            if (!effects) return reply(request_reply::failure("unknown automation '" + *id + "'"));
-            apply(std::move(*effects));
-            reply(request_reply::success({{"rule", *id}, {"enabled", enable}}));
-        });
+        bridge_->add_request(enable ? "rule/enable" : "rule/disable",
+                             [this, enable](const json& args, const reply_fn& reply) {
+                                 const auto id = id_arg(args, "rule");
+                                 if (!id) return reply(request_reply::failure("'rule' (string) is required"));
+                                 auto effects = engine_.set_enabled(*id, enable, clock_.now_ms());
+                                 if (!effects) return reply(request_reply::failure("unknown automation '" + *id + "'"));
+                                 apply(std::move(*effects));
+                                 reply(request_reply::success({{"rule", *id}, {"enabled", enable}}));
+                             });
     }
     bridge_->add_request("rule/run", [this](const json& args, const reply_fn& reply) {
         const auto id = id_arg(args, "rule");
@@ -350,25 +345,30 @@ void rules_service::register_requests() {
         auto state = std::make_shared<pending_reply>();
         state->left = commands->size();
         for (auto& [device, command] : *commands) {
-            gw_.execute(device, std::move(command), command_source{"rule", "scene:" + *id},
-                        [state, reply, device = device, scene = *id](const command_outcome& o) {
-                            state->results.push_back({{"device", device}, {"ok", o.ok}, {"error", o.error}});
-                            if (!o.ok) state->errors += (state->errors.empty() ? "" : "; ") + device + ": " + o.error;
-                            if (--state->left > 0) return;
-                            if (state->errors.empty()) reply(request_reply::success({{"scene", scene}, {"results", state->results}}));
-                            else reply(request_reply{false, {{"scene", scene}, {"results", state->results}}, state->errors});
-                        });
+            gw_.execute(
+                device, std::move(command), command_source{"rule", "scene:" + *id},
+                [state, reply, device = device, scene = *id](const command_outcome& o) {
+                    state->results.push_back({{"device", device}, {"ok", o.ok}, {"error", o.error}});
+                    if (!o.ok) state->errors += (state->errors.empty() ? "" : "; ") + device + ": " + o.error;
+                    if (--state->left > 0) return;
+                    if (state->errors.empty())
+                        reply(request_reply::success({{"scene", scene}, {"results", state->results}}));
+                    else
+                        reply(request_reply{false, {{"scene", scene}, {"results", state->results}}, state->errors});
+                });
         }
     });
     bridge_->add_request("config/reload", [this](const json&, const reply_fn& reply) {
         const auto errors = reload();
         if (errors.empty()) {
-            return reply(request_reply::success({{"automations", engine_.rules().automations.size()},
-                                                 {"scenes", engine_.rules().scenes.size()}}));
+            return reply(request_reply::success(
+                {{"automations", engine_.rules().automations.size()}, {"scenes", engine_.rules().scenes.size()}}));
         }
-        reply(request_reply{false, {{"errors", errors_json(errors)}},
-                            std::to_string(errors.size()) + " problem(s) in scene files, running rules unchanged; first: " +
-                                errors.front().to_string()});
+        reply(request_reply{
+            false,
+            {{"errors", errors_json(errors)}},
+            std::to_string(errors.size()) +
+                " problem(s) in scene files, running rules unchanged; first: " + errors.front().to_string()});
     });
     bridge_->add_request("trace", [this](const json& args, const reply_fn& reply) {
         const auto id = id_arg(args, "rule");

@@ -8,9 +8,7 @@ namespace hearth {
 
 service_notifier::service_notifier(boost::asio::io_context& loop) : timer_(loop) {}
 
-void service_notifier::ready(const std::string& status) {
-    sd_notifyf(0, "READY=1\nSTATUS=%s", status.c_str());
-}
+void service_notifier::ready(const std::string& status) { sd_notifyf(0, "READY=1\nSTATUS=%s", status.c_str()); }
 
 void service_notifier::status(const std::string& text) { sd_notifyf(0, "STATUS=%s", text.c_str()); }
 
@@ -30,8 +28,10 @@ void service_notifier::arm() {
     timer_.expires_after(interval_);
     timer_.async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
-        if (!healthy_ || healthy_()) sd_notify(0, "WATCHDOG=1");
-        else spdlog::error("health check failed: not feeding the systemd watchdog");
+        if (!healthy_ || healthy_())
+            sd_notify(0, "WATCHDOG=1");
+        else
+            spdlog::error("health check failed: not feeding the systemd watchdog");
         arm();
     });
 }

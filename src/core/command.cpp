@@ -107,8 +107,10 @@ command_result parse_set_payload(const device_descriptor& d, std::string_view pa
     }
     device_command c;
     if (auto t = j.find("transaction"); t != j.end()) {
-        if (t->is_string()) c.transaction = t->get<std::string>();
-        else if (t->is_number_integer()) c.transaction = t->dump();
+        if (t->is_string())
+            c.transaction = t->get<std::string>();
+        else if (t->is_number_integer())
+            c.transaction = t->dump();
         else {
             r.error = "transaction must be a string";
             return r;
@@ -116,8 +118,10 @@ command_result parse_set_payload(const device_descriptor& d, std::string_view pa
         j.erase("transaction");
     }
     if (auto code = j.find("code"); code != j.end()) {
-        if (code->is_string()) c.code = code->get<std::string>();
-        else if (code->is_number_integer()) c.code = code->dump();
+        if (code->is_string())
+            c.code = code->get<std::string>();
+        else if (code->is_number_integer())
+            c.code = code->dump();
         else {
             r.error = "code must be a string";
             return r;

@@ -15,11 +15,11 @@ namespace hearth {
 
 /// A command in the form drivers receive: a declared command, or "set" with properties.
 struct device_command {
-    std::string name;                           ///< command name, or "set"
+    std::string name;  ///< command name, or "set"
     nlohmann::json params = nlohmann::json::object();
-    std::optional<std::string> transaction;     ///< echoed in the response
-    std::optional<std::string> code;            ///< lock PIN: a secret, never logged
-    std::optional<std::int64_t> issued_at_ms;   ///< "ts" of the sender, for age limits
+    std::optional<std::string> transaction;    ///< echoed in the response
+    std::optional<std::string> code;           ///< lock PIN: a secret, never logged
+    std::optional<std::int64_t> issued_at_ms;  ///< "ts" of the sender, for age limits
 
     /// {"command": name, "params": params} — what crosses the plugin ABI.
     [[nodiscard]] nlohmann::json to_driver_json() const;

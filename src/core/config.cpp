@@ -145,7 +145,8 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
                 }
             }
             if (!ids.insert(dc.id).second) {
-                errors.push_back({file, "/drivers/" + std::to_string(i) + "/id", "duplicate driver id '" + dc.id + "'"});
+                errors.push_back(
+                    {file, "/drivers/" + std::to_string(i) + "/id", "duplicate driver id '" + dc.id + "'"});
             }
             c.drivers.push_back(std::move(dc));
         }
@@ -248,8 +249,8 @@ json config::summary() const {
     for (const auto& d : drivers) {
         json entry = {{"plugin", d.plugin}, {"id", d.id}, {"enabled", d.enabled}, {"isolation", d.isolation}};
         if (d.isolation == "process") {
-            entry["limits"] = {{"memory_mb", d.limits.memory_mb}, {"cpu_s", d.limits.cpu_s},
-                               {"open_files", d.limits.open_files}};
+            entry["limits"] = {
+                {"memory_mb", d.limits.memory_mb}, {"cpu_s", d.limits.cpu_s}, {"open_files", d.limits.open_files}};
         }
         drivers_json.push_back(std::move(entry));
     }
@@ -263,8 +264,10 @@ json config::summary() const {
           {"username_set", !mqtt.username.empty()},
           {"password_set", !mqtt.password.empty()},
           {"tls", mqtt.tls.has_value()}}},
-        {"database", {{"path", database.path}, {"commit_interval_ms", database.commit_interval_ms},
-                      {"history_days", database.history_days}}},
+        {"database",
+         {{"path", database.path},
+          {"commit_interval_ms", database.commit_interval_ms},
+          {"history_days", database.history_days}}},
         {"plugins", {{"dir", plugins.dir}, {"call_timeout_ms", plugins.call_timeout_ms}}},
         {"drivers", drivers_json},
         {"scenes", {{"dir", scenes_dir}}},

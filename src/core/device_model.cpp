@@ -31,13 +31,14 @@ std::string fmt_number(double d) {
     return j.dump();
 }
 
-void parse_spec(const json& j, const std::string& ptr, bool is_param, value_spec& out, std::vector<schema_error>& errors) {
+void parse_spec(const json& j, const std::string& ptr, bool is_param, value_spec& out,
+                std::vector<schema_error>& errors) {
     if (!j.is_object()) {
         errors.push_back({ptr, "expected an object"});
         return;
     }
-    static const std::set<std::string> known = {"type", "unit", "min", "max", "step", "values", "writable", "required",
-                                                "device_class", "description"};
+    static const std::set<std::string> known = {"type",   "unit",     "min",      "max",          "step",
+                                                "values", "writable", "required", "device_class", "description"};
     for (const auto& [k, _] : j.items()) {
         if (!known.contains(k)) errors.push_back({ptr + "/" + k, "unknown key '" + k + "'"});
     }
@@ -48,13 +49,17 @@ void parse_spec(const json& j, const std::string& ptr, bool is_param, value_spec
     }
     out.type = *parse_type(t->get<std::string>());
     if (auto u = j.find("unit"); u != j.end()) {
-        if (u->is_string()) out.unit = u->get<std::string>();
-        else errors.push_back({ptr + "/unit", "expected string"});
+        if (u->is_string())
+            out.unit = u->get<std::string>();
+        else
+            errors.push_back({ptr + "/unit", "expected string"});
     }
     for (auto [key, dest] : {std::pair{"min", &out.min}, std::pair{"max", &out.max}, std::pair{"step", &out.step}}) {
         if (auto it = j.find(key); it != j.end()) {
-            if (it->is_number()) *dest = it->get<double>();
-            else errors.push_back({ptr + "/" + key, "expected number"});
+            if (it->is_number())
+                *dest = it->get<double>();
+            else
+                errors.push_back({ptr + "/" + key, "expected number"});
         }
     }
     if (out.min && out.max && *out.min > *out.max) errors.push_back({ptr, "min is greater than max"});
@@ -65,18 +70,23 @@ void parse_spec(const json& j, const std::string& ptr, bool is_param, value_spec
             errors.push_back({ptr + "/values", "an enum needs a non-empty array of values"});
         } else {
             for (const auto& e : *v) {
-                if (e.is_string()) out.values.push_back(e.get<std::string>());
-                else errors.push_back({ptr + "/values", "enum values must be strings"});
+                if (e.is_string())
+                    out.values.push_back(e.get<std::string>());
+                else
+                    errors.push_back({ptr + "/values", "enum values must be strings"});
             }
         }
     }
     for (auto [key, dest] : {std::pair{"writable", &out.writable}, std::pair{"required", &out.required}}) {
         if (auto it = j.find(key); it != j.end()) {
-            if (it->is_boolean()) *dest = it->get<bool>();
-            else errors.push_back({ptr + "/" + key, "expected boolean"});
+            if (it->is_boolean())
+                *dest = it->get<bool>();
+            else
+                errors.push_back({ptr + "/" + key, "expected boolean"});
         }
     }
-    if (is_param && j.contains("writable")) errors.push_back({ptr + "/writable", "not meaningful on a command parameter"});
+    if (is_param && j.contains("writable"))
+        errors.push_back({ptr + "/writable", "not meaningful on a command parameter"});
 }
 
 }  // namespace
@@ -125,8 +135,9 @@ descriptor_result parse_descriptor(const json& j) {
         return r;
     }
     device_descriptor d;
-    static const std::set<std::string> known = {"id", "name", "type", "manufacturer", "model", "sw_version", "hw_version",
-                                                "driver", "device_class", "area", "properties", "commands", "events"};
+    static const std::set<std::string> known = {"id",         "name",       "type",   "manufacturer", "model",
+                                                "sw_version", "hw_version", "driver", "device_class", "area",
+                                                "properties", "commands",   "events"};
     for (const auto& [k, _] : j.items()) {
         if (!known.contains(k)) errors.push_back({"/" + k, "unknown key '" + k + "'"});
     }
@@ -151,7 +162,8 @@ descriptor_result parse_descriptor(const json& j) {
         if (j.contains(key) && !j[key].is_string()) errors.push_back({std::string("/") + key, "expected string"});
     }
     if (auto props = j.find("properties"); props != j.end()) {
-        if (!props->is_object()) errors.push_back({"/properties", "expected an object"});
+        if (!props->is_object())
+            errors.push_back({"/properties", "expected an object"});
         else {
             for (const auto& [pname, pspec] : props->items()) {
                 const std::string ptr = "/properties/" + pname;
@@ -161,7 +173,8 @@ descriptor_result parse_descriptor(const json& j) {
         }
     }
     if (auto cmds = j.find("commands"); cmds != j.end()) {
-        if (!cmds->is_object()) errors.push_back({"/commands", "expected an object"});
+        if (!cmds->is_object())
+            errors.push_back({"/commands", "expected an object"});
         else {
             for (const auto& [cname, cspec] : cmds->items()) {
                 const std::string ptr = "/commands/" + cname;
@@ -173,7 +186,8 @@ descriptor_result parse_descriptor(const json& j) {
                 }
                 command_spec cs;
                 if (auto params = cspec.find("params"); params != cspec.end()) {
-                    if (!params->is_object()) errors.push_back({ptr + "/params", "expected an object"});
+                    if (!params->is_object())
+                        errors.push_back({ptr + "/params", "expected an object"});
                     else {
                         for (const auto& [pname, pspec] : params->items()) {
                             parse_spec(pspec, ptr + "/params/" + pname, true, cs.params[pname], errors);
@@ -185,7 +199,8 @@ descriptor_result parse_descriptor(const json& j) {
         }
     }
     if (auto events = j.find("events"); events != j.end()) {
-        if (!events->is_array()) errors.push_back({"/events", "expected an array of event types"});
+        if (!events->is_array())
+            errors.push_back({"/events", "expected an array of event types"});
         else {
             for (std::size_t i = 0; i < events->size(); ++i) {
                 const auto& e = (*events)[i];
@@ -239,7 +254,8 @@ std::optional<std::string> check_value(const value_spec& spec, const json& v, bo
         if (enforce_step && spec.step) {
             const double base = spec.min.value_or(0.0);
             const double n = (d - base) / *spec.step;
-            if (std::fabs(n - std::round(n)) > 1e-6) return v.dump() + " is not a multiple of the step " + fmt_number(*spec.step);
+            if (std::fabs(n - std::round(n)) > 1e-6)
+                return v.dump() + " is not a multiple of the step " + fmt_number(*spec.step);
         }
         return std::nullopt;
     }

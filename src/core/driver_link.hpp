@@ -25,8 +25,8 @@ struct driver_status {
     std::string last_error;  ///< no secrets: driver-written text
 
     [[nodiscard]] nlohmann::json to_json() const {
-        return {{"id", id},       {"plugin", plugin}, {"version", version},      {"status", state},
-                {"ready", ready}, {"calls", calls},   {"errors", errors},        {"last_error", last_error}};
+        return {{"id", id},       {"plugin", plugin}, {"version", version}, {"status", state},
+                {"ready", ready}, {"calls", calls},   {"errors", errors},   {"last_error", last_error}};
     }
 };
 

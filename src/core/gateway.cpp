@@ -142,8 +142,8 @@ void gateway::execute(const std::string& device_id, device_command command, cons
     }
     const std::uint64_t cid = next_command_++;
     spdlog::debug("command {} from {} {} -> {}: {}", cid, source.kind, source.who, device_id, command.name);
-    pending_[cid] = pending_command{device->descriptor.driver, device_id, std::move(done),
-                                    steady::now() + opts_.command_timeout};
+    pending_[cid] =
+        pending_command{device->descriptor.driver, device_id, std::move(done), steady::now() + opts_.command_timeout};
     link->second->send_command(cid, device_id, command.to_driver_json().dump());
 }
 
@@ -205,8 +205,8 @@ void gateway::emit_device_event(const std::string& device_id, json event) {
 
 void gateway::audit_lock(const device_entry& device, const std::string& operation, const command_source& source,
                          const std::string& result, const std::string& reason) {
-    audit_entry e{clock_.now_ms(), source.who, source.kind, "lock." + operation, device.descriptor.id, result,
-                  json::object()};
+    audit_entry e{clock_.now_ms(),      source.who, source.kind,   "lock." + operation,
+                  device.descriptor.id, result,     json::object()};
     if (!reason.empty()) e.detail["reason"] = reason;
     if (audit_) {
         try {
@@ -215,8 +215,11 @@ void gateway::audit_lock(const device_entry& device, const std::string& operatio
             spdlog::error("audit log write failed for {} on '{}': {}", e.action, e.target, ex.what());
         }
     }
-    json ev = {{"event_type", "lock_operation"}, {"operation", operation}, {"source", source.kind},
-               {"user", source.who},            {"result", result}};
+    json ev = {{"event_type", "lock_operation"},
+               {"operation", operation},
+               {"source", source.kind},
+               {"user", source.who},
+               {"result", result}};
     if (!reason.empty()) ev["reason"] = reason;
     emit_device_event(device.descriptor.id, std::move(ev));
 }
@@ -225,11 +228,12 @@ bool gateway::lock_gate(device_entry& device, const device_command& command, con
                         command_callback& done) {
     const std::string op = command.name == "set" ? "set" : command.name;
     if (!is_lock_operation(op) && !command.issued_at_ms) return true;
-    const lock_decision d = locks_.check(device.descriptor.id, op, command.code, command.issued_at_ms, source.kind,
-                                         clock_.now_ms());
+    const lock_decision d =
+        locks_.check(device.descriptor.id, op, command.code, command.issued_at_ms, source.kind, clock_.now_ms());
     if (!d.allowed) {
         ++device.command_errors;
-        spdlog::warn("lock '{}': {} from {} {} refused: {}", device.descriptor.id, op, source.kind, source.who, d.reason);
+        spdlog::warn("lock '{}': {} from {} {} refused: {}", device.descriptor.id, op, source.kind, source.who,
+                     d.reason);
         audit_lock(device, op, source, d.result, d.reason);
         if (d.lockout_started) {
             emit_device_event(device.descriptor.id, {{"event_type", "lock_alarm"}, {"alarm", "wrong_code_limit"}});
@@ -239,7 +243,8 @@ bool gateway::lock_gate(device_entry& device, const device_command& command, con
     }
     if (!is_lock_operation(op)) return true;
     if (!device.online) {
-        const std::string why = "lock '" + device.descriptor.id + "' is offline: the command was not sent (never queued)";
+        const std::string why =
+            "lock '" + device.descriptor.id + "' is offline: the command was not sent (never queued)";
         audit_lock(device, op, source, "error", why);
         ++device.command_errors;
         done({false, HEARTH_ERR_OFFLINE, why});
@@ -362,7 +367,8 @@ void gateway::on_failed(const std::string& driver, const std::string& reason) {
         node.mapped().done({false, HEARTH_ERR_UNSUPPORTED, "driver '" + driver + "' failed: " + reason});
     }
     const auto& link = links_.at(driver);
-    bridge_event({{"type", "plugin_failed"}, {"driver", driver}, {"plugin", link->status().plugin}, {"reason", reason}});
+    bridge_event(
+        {{"type", "plugin_failed"}, {"driver", driver}, {"plugin", link->status().plugin}, {"reason", reason}});
     check_ready(false);
 }
 

@@ -69,7 +69,8 @@ struct audit_entry {
 using audit_sink = std::function<void(const audit_entry&)>;
 
 /// Creates the link for one configured driver (in-process today). Returns nullptr + error text.
-using driver_factory = std::function<std::unique_ptr<driver_link>(const driver_config&, driver_events&, std::string& error)>;
+using driver_factory =
+    std::function<std::unique_ptr<driver_link>(const driver_config&, driver_events&, std::string& error)>;
 
 class gateway final : private driver_events {
 public:

@@ -121,7 +121,8 @@ private:
         out.push_back({ptr, "value " + describe(v) + " is not one of " + allowed});
     }
 
-    static void check_number(const json& schema, const json& v, const std::string& ptr, std::vector<schema_error>& out) {
+    static void check_number(const json& schema, const json& v, const std::string& ptr,
+                             std::vector<schema_error>& out) {
         const double d = v.get<double>();
         if (auto it = schema.find("minimum"); it != schema.end() && it->is_number() && d < it->get<double>()) {
             out.push_back({ptr, describe(v) + " is below the minimum " + it->dump()});
@@ -131,7 +132,8 @@ private:
         }
     }
 
-    static void check_string(const json& schema, const json& v, const std::string& ptr, std::vector<schema_error>& out) {
+    static void check_string(const json& schema, const json& v, const std::string& ptr,
+                             std::vector<schema_error>& out) {
         const auto& s = v.get_ref<const std::string&>();
         if (auto it = schema.find("minLength"); it != schema.end() && s.size() < it->get<std::size_t>()) {
             out.push_back({ptr, "must be at least " + it->dump() + " characters long"});
@@ -188,7 +190,8 @@ private:
         if (auto it = schema.find("uniqueItems"); it != schema.end() && it->is_boolean() && it->get<bool>()) {
             for (std::size_t i = 0; i < v.size(); ++i) {
                 for (std::size_t j = i + 1; j < v.size(); ++j) {
-                    if (v[i] == v[j]) out.push_back({ptr + "/" + std::to_string(j), "duplicate item " + describe(v[j])});
+                    if (v[i] == v[j])
+                        out.push_back({ptr + "/" + std::to_string(j), "duplicate item " + describe(v[j])});
                 }
             }
         }

@@ -79,7 +79,8 @@ bool is_unlocking(const std::string& command) { return command == "unlock" || co
 
 std::string hash_pin(const std::string& pin, int iterations) {
     std::vector<unsigned char> salt(16);
-    if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) throw std::runtime_error("no randomness for a salt");
+    if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1)
+        throw std::runtime_error("no randomness for a salt");
     const auto hash = derive(pin, salt, iterations);
     return "pbkdf2-sha256$" + std::to_string(iterations) + "$" + to_hex(salt.data(), salt.size()) + "$" +
            to_hex(hash.data(), hash.size());
@@ -105,8 +106,9 @@ lock_settings lock_policy::settings_for(const std::string& device_id) const {
 }
 
 lock_decision lock_policy::check(const std::string& device_id, const std::string& command,
-                                 const std::optional<std::string>& code, const std::optional<std::int64_t>& issued_at_ms,
-                                 const std::string& source_kind, std::int64_t now_ms) {
+                                 const std::optional<std::string>& code,
+                                 const std::optional<std::int64_t>& issued_at_ms, const std::string& source_kind,
+                                 std::int64_t now_ms) {
     const lock_settings s = settings_for(device_id);
     lock_decision d;
     auto deny = [&](std::string result, std::string reason) {
@@ -131,7 +133,8 @@ lock_decision lock_policy::check(const std::string& device_id, const std::string
     attempts& a = attempts_[device_id];
     if (a.locked_out_until > now_ms) {
         const std::int64_t left_s = (a.locked_out_until - now_ms + 999) / 1000;
-        return deny("locked_out", "too many wrong codes: unlocking is blocked for another " + std::to_string(left_s) + " s");
+        return deny("locked_out",
+                    "too many wrong codes: unlocking is blocked for another " + std::to_string(left_s) + " s");
     }
     if (!code || code->empty()) return deny("denied", "a PIN code is required to " + command + " this lock");
     if (verify_pin(*code, s.pin_hash)) {

@@ -15,13 +15,13 @@ namespace hearth {
 
 /// Per-lock settings (config key "locks": {"<device id>": {...}}).
 struct lock_settings {
-    std::string pin_hash;                   ///< "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>"; empty: no PIN
-    int max_attempts = 5;                   ///< wrong codes before a lockout
-    std::int64_t lockout_ms = 300'000;      ///< how long unlocking is refused after max_attempts
-    std::int64_t max_command_age_ms = 5000; ///< commands carrying an older "ts" are refused
-    std::int64_t auto_relock_ms = 0;        ///< relock this long after unlocked (0: off)
-    std::int64_t left_unlocked_ms = 600'000;///< 'door left unlocked' alarm after this long (0: off)
-    bool allow_rule_unlock = false;         ///< may automations unlock/unlatch?
+    std::string pin_hash;                     ///< "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>"; empty: no PIN
+    int max_attempts = 5;                     ///< wrong codes before a lockout
+    std::int64_t lockout_ms = 300'000;        ///< how long unlocking is refused after max_attempts
+    std::int64_t max_command_age_ms = 5000;   ///< commands carrying an older "ts" are refused
+    std::int64_t auto_relock_ms = 0;          ///< relock this long after unlocked (0: off)
+    std::int64_t left_unlocked_ms = 600'000;  ///< 'door left unlocked' alarm after this long (0: off)
+    bool allow_rule_unlock = false;           ///< may automations unlock/unlatch?
 };
 
 /// What the policy decided about one lock command.
@@ -39,9 +39,9 @@ public:
 
     /// Decides on `command` (lock|unlock|unlatch|set) for lock `device_id`. `code` is the PIN the
     /// caller gave (maybe none), `issued_at_ms` its timestamp if any, `source_kind` mqtt|rule|...
-    lock_decision check(const std::string& device_id, const std::string& command, const std::optional<std::string>& code,
-                        const std::optional<std::int64_t>& issued_at_ms, const std::string& source_kind,
-                        std::int64_t now_ms);
+    lock_decision check(const std::string& device_id, const std::string& command,
+                        const std::optional<std::string>& code, const std::optional<std::int64_t>& issued_at_ms,
+                        const std::string& source_kind, std::int64_t now_ms);
 
     /// True when a PIN is configured for the lock (discovery sets HA's code_format then).
     [[nodiscard]] bool pin_required(const std::string& device_id) const;

@@ -9,8 +9,10 @@ void lock_supervisor::on_state_changed(const device_entry& device, const nlohman
     if (device.descriptor.type != "lock") return;
     auto it = changed.find("lock_state");
     if (it == changed.end() || !it->is_string()) return;
-    if (it->get<std::string>() == "unlocked") arm(device.descriptor.id);
-    else disarm(device.descriptor.id);
+    if (it->get<std::string>() == "unlocked")
+        arm(device.descriptor.id);
+    else
+        disarm(device.descriptor.id);
 }
 
 void lock_supervisor::on_device_removed(const std::string& device_id) { disarm(device_id); }

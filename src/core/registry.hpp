@@ -18,9 +18,9 @@ namespace hearth {
 struct device_entry {
     device_descriptor descriptor;
     nlohmann::json state = nlohmann::json::object();  ///< last known value of each property
-    bool online = false;                               ///< availability as last reported
-    bool registered = false;                           ///< false while only restored from the store
-    std::int64_t last_seen_ms = 0;                     ///< last report of any kind from the driver
+    bool online = false;                              ///< availability as last reported
+    bool registered = false;                          ///< false while only restored from the store
+    std::int64_t last_seen_ms = 0;                    ///< last report of any kind from the driver
     std::uint64_t command_errors = 0;
     std::uint64_t rejected_reports = 0;
 };

@@ -30,7 +30,9 @@ json data_of(const json& response) {
     return d == response.end() ? json(nullptr) : *d;
 }
 
-json call(context& ctx, const std::string& name, json args) { return data_of(ctx.client.request(name, std::move(args))); }
+json call(context& ctx, const std::string& name, json args) {
+    return data_of(ctx.client.request(name, std::move(args)));
+}
 
 std::int64_t int_field(const json& item, const char* key) {
     if (!item.is_object()) return 0;
@@ -116,8 +118,7 @@ int cmd_devices(context& ctx) {
         if (!d.is_object()) continue;
         t.add_row({text_of(d, "id"), text_of(d, "type"), truncate(text_of(d, "name"), 32),
                    bool_field(d, "online") ? "yes" : "no", text_of(d, "driver"),
-                   format_age(int_field(d, "last_seen"), now),
-                   summarize_state(d.value("state", json::object()))});
+                   format_age(int_field(d, "last_seen"), now), summarize_state(d.value("state", json::object()))});
     }
     ctx.out << t.render(ctx.color);
     return exit_ok;
@@ -143,8 +144,8 @@ int cmd_state(context& ctx) {
         if (auto p = props.find(key); p != props.end() && p->is_object()) unit = p->value("unit", std::string());
         t.add_row({key, cell_text(value), unit});
     }
-    ctx.out << text_of(*device, "name") << " (" << id << ", " << text_of(*device, "type") << "): "
-            << (bool_field(*device, "online") ? "online" : "offline") << ", last seen "
+    ctx.out << text_of(*device, "name") << " (" << id << ", " << text_of(*device, "type")
+            << "): " << (bool_field(*device, "online") ? "online" : "offline") << ", last seen "
             << format_age(int_field(*device, "last_seen"), now_ms()) << "\n";
     ctx.out << t.render(ctx.color);
     return exit_ok;
@@ -154,26 +155,33 @@ int cmd_set(context& ctx) {
     const std::string id = device_arg(ctx.args);
     set_request request = build_set_request(ctx.args);
     const json data = data_of(ctx.client.set(id, std::move(request.payload)));
-    if (ctx.json_output) print_json(ctx, data);
-    else ctx.out << "ok: " << id << " " << request.description << "\n";
+    if (ctx.json_output)
+        print_json(ctx, data);
+    else
+        ctx.out << "ok: " << id << " " << request.description << "\n";
     return exit_ok;
 }
 
 int cmd_rename(context& ctx) {
     const std::string id = device_arg(ctx.args);
     std::string name;
-    for (std::size_t i = 1; i < ctx.args.positional.size(); ++i) name += (name.empty() ? "" : " ") + ctx.args.positional[i];
+    for (std::size_t i = 1; i < ctx.args.positional.size(); ++i)
+        name += (name.empty() ? "" : " ") + ctx.args.positional[i];
     const json data = call(ctx, "device/rename", {{"device", id}, {"name", name}});
-    if (ctx.json_output) print_json(ctx, data);
-    else ctx.out << "renamed " << id << " to \"" << sanitize(name) << "\"\n";
+    if (ctx.json_output)
+        print_json(ctx, data);
+    else
+        ctx.out << "renamed " << id << " to \"" << sanitize(name) << "\"\n";
     return exit_ok;
 }
 
 int cmd_remove(context& ctx) {
     const std::string id = device_arg(ctx.args);
     const json data = call(ctx, "device/remove", {{"device", id}});
-    if (ctx.json_output) print_json(ctx, data);
-    else ctx.out << "removed " << id << "\n";
+    if (ctx.json_output)
+        print_json(ctx, data);
+    else
+        ctx.out << "removed " << id << "\n";
     return exit_ok;
 }
 

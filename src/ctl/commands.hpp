@@ -37,8 +37,8 @@ struct command_info {
     std::string summary;  ///< one line for the command list
     std::string details;  ///< paragraphs for "hearthctl <command> --help"
     std::size_t min_positional = 0;
-    std::size_t max_positional = 0;             ///< SIZE_MAX: unbounded
-    std::vector<std::string> options;           ///< command-specific options it accepts
+    std::size_t max_positional = 0;    ///< SIZE_MAX: unbounded
+    std::vector<std::string> options;  ///< command-specific options it accepts
     std::function<int(context&)> run;
     /// Checks the arguments before anything connects (throws usage_error); may be empty.
     std::function<void(const parsed_args&)> check;

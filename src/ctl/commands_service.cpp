@@ -58,7 +58,8 @@ int list_rules(context& ctx, bool scenes) {
         table t({"ID", "NAME", "LAST ACTIVATED", "LAST RESULT"});
         for (const auto& r : selected) {
             t.add_row({cell_text(r.value("id", json())), cell_text(r.value("name", json())),
-                       when_text(r.value("last_run", json()), now), truncate(cell_text(r.value("last_result", json())), 48)});
+                       when_text(r.value("last_run", json()), now),
+                       truncate(cell_text(r.value("last_result", json())), 48)});
         }
         ctx.out << t.render(ctx.color);
         return exit_ok;
@@ -67,7 +68,8 @@ int list_rules(context& ctx, bool scenes) {
     for (const auto& r : selected) {
         t.add_row({cell_text(r.value("id", json())), cell_text(r.value("kind", json())),
                    cell_text(r.value("name", json())), bool_field(r, "enabled") ? "yes" : "no",
-                   when_text(r.value("last_run", json()), now), truncate(cell_text(r.value("last_result", json())), 48)});
+                   when_text(r.value("last_run", json()), now),
+                   truncate(cell_text(r.value("last_result", json())), 48)});
     }
     ctx.out << t.render(ctx.color);
     return exit_ok;
@@ -127,8 +129,12 @@ int cmd_history(context& ctx) {
     const std::string since_text = ctx.args.option("since").value_or("24h");
     const long long limit = limit_arg(ctx.args, 1000, 1000000);
     const std::int64_t now = now_ms();
-    const json data = call(ctx, "history", {{"device", device}, {"property", property},
-                                            {"from", now - since.count()}, {"to", now}, {"limit", static_cast<std::uint64_t>(limit)}});
+    const json data = call(ctx, "history",
+                           {{"device", device},
+                            {"property", property},
+                            {"from", now - since.count()},
+                            {"to", now},
+                            {"limit", static_cast<std::uint64_t>(limit)}});
     if (ctx.json_output) {
         print_json(ctx, data);
         return exit_ok;
@@ -154,8 +160,10 @@ int cmd_history(context& ctx) {
 
 int cmd_backup(context& ctx) {
     const json data = call(ctx, "backup");
-    if (ctx.json_output) print_json(ctx, data);
-    else ctx.out << sanitize(cell_text(data.value("path", json()))) << "\n";
+    if (ctx.json_output)
+        print_json(ctx, data);
+    else
+        ctx.out << sanitize(cell_text(data.value("path", json()))) << "\n";
     return exit_ok;
 }
 

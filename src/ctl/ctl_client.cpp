@@ -38,9 +38,9 @@ std::string paho_uri(const std::string& url) {
 }
 
 std::string ctl_client::make_transaction() {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     return "ctl-" + std::to_string(::getpid()) + "-" + std::to_string(++transaction_counter) + "-" + std::to_string(ms);
 }
 

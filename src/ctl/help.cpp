@@ -49,25 +49,37 @@ void check_trace(const parsed_args& args) {
 
 const std::vector<option_spec>& all_option_specs() {
     static const std::vector<option_spec> specs = {
-        {"config", true}, {"url", true},    {"port", true},    {"base", true},  {"timeout", true},
-        {"json", false},  {"help", false},  {"version", false}, {"since", true}, {"limit", true},
-        {"command", true}, {"code", true},
+        {"config", true}, {"url", true},      {"port", true},  {"base", true},  {"timeout", true}, {"json", false},
+        {"help", false},  {"version", false}, {"since", true}, {"limit", true}, {"command", true}, {"code", true},
     };
     return specs;
 }
 
 const std::vector<command_info>& commands() {
     static const std::vector<command_info> table = {
-        {"devices", "devices", "list devices: id, type, name, online, driver, last seen, key state",
+        {"devices",
+         "devices",
+         "list devices: id, type, name, online, driver, last seen, key state",
          "Lists every device hearthd knows, one per row: id, type, name, online, the driver instance,\n"
          "when it last reported (relative) and a short summary of its state.\n"
          "--json prints the full device descriptors with state, online, last_seen and driver.",
-         0, 0, {}, cmd_devices, nullptr},
-        {"state", "state DEVICE", "show the current state of one device",
+         0,
+         0,
+         {},
+         cmd_devices,
+         nullptr},
+        {"state",
+         "state DEVICE",
+         "show the current state of one device",
          "Prints every property of DEVICE's current state with its value, plus whether the\n"
          "device is online and when it last reported. --json prints the state object.",
-         1, 1, {}, cmd_state, check_device},
-        {"set", "set DEVICE PROPERTY=VALUE... | set DEVICE --command NAME [PARAM=VALUE...]",
+         1,
+         1,
+         {},
+         cmd_state,
+         check_device},
+        {"set",
+         "set DEVICE PROPERTY=VALUE... | set DEVICE --command NAME [PARAM=VALUE...]",
          "change properties of a device or run one of its commands",
          "Publishes to <base>/DEVICE/set with a unique transaction and waits for the answer on\n"
          "<base>/DEVICE/response. VALUEs are JSON when they parse as JSON (true, 42, 2.5, \"x\"),\n"
@@ -77,47 +89,111 @@ const std::vector<command_info>& commands() {
          "Examples: hearthctl set living_light on=true brightness=30\n"
          "          hearthctl set robot_vacuum --command set_fan_speed fan_speed=max\n"
          "          hearthctl set hall_lock --command unlock --code 1234",
-         1, unbounded, {"command", "code"}, cmd_set, check_set},
-        {"rename", "rename DEVICE NAME...", "give a device a new display name",
+         1,
+         unbounded,
+         {"command", "code"},
+         cmd_set,
+         check_set},
+        {"rename",
+         "rename DEVICE NAME...",
+         "give a device a new display name",
          "Sets DEVICE's display name (the words of NAME joined by spaces); Home Assistant discovery\n"
          "is re-sent.",
-         2, unbounded, {}, cmd_rename, check_device},
-        {"remove", "remove DEVICE", "remove a device and clear its retained topics",
+         2,
+         unbounded,
+         {},
+         cmd_rename,
+         check_device},
+        {"remove",
+         "remove DEVICE",
+         "remove a device and clear its retained topics",
          "Removes DEVICE from hearthd and clears its retained state, availability and discovery\n"
          "topics. A driver that still has the device registers it again.",
-         1, 1, {}, cmd_remove, check_device},
-        {"health", "health", "uptime, loop lag, MQTT queues, drivers and the database",
+         1,
+         1,
+         {},
+         cmd_remove,
+         check_device},
+        {"health",
+         "health",
+         "uptime, loop lag, MQTT queues, drivers and the database",
          "Prints hearthd's health: uptime, event-loop lag, devices online, the MQTT link (connected,\n"
          "queued, in flight, dropped, reconnects), one row per driver (plugin, status, calls,\n"
          "errors, last error) and the database (size, WAL, last backup).",
-         0, 0, {}, cmd_health, nullptr},
-        {"history", "history DEVICE PROPERTY [--since DURATION] [--limit N]",
+         0,
+         0,
+         {},
+         cmd_health,
+         nullptr},
+        {"history",
+         "history DEVICE PROPERTY [--since DURATION] [--limit N]",
          "recorded values of one property",
          "Prints the stored values of DEVICE's PROPERTY: local time (ISO-8601) and value, plus\n"
          "min, max and count for hourly downsampled rows. --since takes a duration such as 30m,\n"
          "24h, 7d or 1h30m (units s, m, h, d, w; default 24h). --limit caps the rows, oldest first\n(default 1000).",
-         2, 2, {"since", "limit"}, cmd_history, check_history},
-        {"backup", "backup", "take an online database backup and print its path",
+         2,
+         2,
+         {"since", "limit"},
+         cmd_history,
+         check_history},
+        {"backup",
+         "backup",
+         "take an online database backup and print its path",
          "Asks hearthd for an online backup of its database now and prints the backup file's path.",
-         0, 0, {}, cmd_backup, nullptr},
-        {"rules", "rules", "list automations: id, name, enabled, last run, last result",
-         "Lists the automation rules of the rules service (scenes are listed by 'scenes').", 0, 0, {},
-         cmd_rules, nullptr},
-        {"rule", "rule enable|disable|run RULE", "enable, disable or run one automation now",
+         0,
+         0,
+         {},
+         cmd_backup,
+         nullptr},
+        {"rules",
+         "rules",
+         "list automations: id, name, enabled, last run, last result",
+         "Lists the automation rules of the rules service (scenes are listed by 'scenes').",
+         0,
+         0,
+         {},
+         cmd_rules,
+         nullptr},
+        {"rule",
+         "rule enable|disable|run RULE",
+         "enable, disable or run one automation now",
          "enable/disable switch an automation on or off until the next reload; run executes its\n"
          "actions now, without waiting for a trigger.",
-         2, 2, {}, cmd_rule, check_rule_args},
+         2,
+         2,
+         {},
+         cmd_rule,
+         check_rule_args},
         {"scenes", "scenes", "list scenes", "Lists the scenes of the rules service.", 0, 0, {}, cmd_scenes, nullptr},
-        {"scene", "scene activate SCENE", "activate a scene", "Applies every device change of SCENE.", 2, 2, {},
-         cmd_scene, check_scene_args},
-        {"trace", "trace RULE [--limit N]", "the recent runs of an automation, step by step",
+        {"scene",
+         "scene activate SCENE",
+         "activate a scene",
+         "Applies every device change of SCENE.",
+         2,
+         2,
+         {},
+         cmd_scene,
+         check_scene_args},
+        {"trace",
+         "trace RULE [--limit N]",
+         "the recent runs of an automation, step by step",
          "Prints the last runs of RULE (default 5, at most --limit): when each ran and the trace of\n"
          "its trigger, conditions and actions.",
-         1, 1, {"limit"}, cmd_trace, check_trace},
-        {"reload", "reload", "reload scene and automation files",
+         1,
+         1,
+         {"limit"},
+         cmd_trace,
+         check_trace},
+        {"reload",
+         "reload",
+         "reload scene and automation files",
          "Asks hearthd to reload its scene and automation files. A file with an error is refused\n"
          "whole and the running rules stay; the error is printed and the exit status is 1.",
-         0, 0, {}, cmd_reload, nullptr},
+         0,
+         0,
+         {},
+         cmd_reload,
+         nullptr},
     };
     return table;
 }
@@ -150,20 +226,22 @@ std::string general_help() {
 
 std::string command_help(const command_info& cmd) {
     std::string summary = cmd.summary;
-    if (!summary.empty() && summary[0] >= 'a' && summary[0] <= 'z') summary[0] = static_cast<char>(summary[0] - 'a' + 'A');
-    return "usage: hearthctl " + cmd.usage + "\n\n" + summary + ".\n\n" + cmd.details + "\n\n" +
-           global_options_text + "\n" + exit_codes_text;
+    if (!summary.empty() && summary[0] >= 'a' && summary[0] <= 'z')
+        summary[0] = static_cast<char>(summary[0] - 'a' + 'A');
+    return "usage: hearthctl " + cmd.usage + "\n\n" + summary + ".\n\n" + cmd.details + "\n\n" + global_options_text +
+           "\n" + exit_codes_text;
 }
 
 void validate_usage(const command_info& cmd, const parsed_args& args) {
     const std::size_t n = args.positional.size();
     if (n < cmd.min_positional || n > cmd.max_positional) {
-        throw usage_error(std::string(n < cmd.min_positional ? "missing arguments" : "too many arguments") +
-                          " for '" + cmd.name + "'\nusage: hearthctl " + cmd.usage);
+        throw usage_error(std::string(n < cmd.min_positional ? "missing arguments" : "too many arguments") + " for '" +
+                          cmd.name + "'\nusage: hearthctl " + cmd.usage);
     }
     static const std::vector<std::string> command_specific = {"since", "limit", "command", "code"};
     for (const auto& [name, value] : args.options) {
-        const bool specific = std::find(command_specific.begin(), command_specific.end(), name) != command_specific.end();
+        const bool specific =
+            std::find(command_specific.begin(), command_specific.end(), name) != command_specific.end();
         if (specific && std::find(cmd.options.begin(), cmd.options.end(), name) == cmd.options.end()) {
             throw usage_error("option '--" + name + "' does not apply to '" + cmd.name + "'");
         }

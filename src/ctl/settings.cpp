@@ -66,7 +66,8 @@ client_settings from_file(const fs::path& path, bool explicit_path, std::ostream
                           " (run as a user who can read it, or give --url and --base)");
     }
     const json doc = json::parse(text, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) throw usage_error("config file " + path.string() + " is not valid JSON");
+    if (doc.is_discarded() || !doc.is_object())
+        throw usage_error("config file " + path.string() + " is not valid JSON");
     warn << "hearthctl: warning: using the \"mqtt\" section of " << path.string() << " as written\n";
     const auto mqtt = doc.find("mqtt");
     return settings_from_mqtt_json(mqtt != doc.end() ? *mqtt : json::object(), path.parent_path());
@@ -92,7 +93,8 @@ client_settings settings_from_mqtt_json(const json& mqtt, const fs::path& base_d
         s.ca_file = resolve(base_dir, string_field(*tls, "ca_file"));
         s.cert_file = resolve(base_dir, string_field(*tls, "cert_file"));
         s.key_file = resolve(base_dir, string_field(*tls, "key_file"));
-        if (auto v = tls->find("verify_hostname"); v != tls->end() && v->is_boolean()) s.verify_hostname = v->get<bool>();
+        if (auto v = tls->find("verify_hostname"); v != tls->end() && v->is_boolean())
+            s.verify_hostname = v->get<bool>();
     }
     return s;
 }

@@ -59,9 +59,12 @@ std::string sanitize(const std::string& s) {
     std::string out;
     out.reserve(s.size());
     for (unsigned char c : s) {
-        if (c == '\n' || c == '\t' || c == '\r') out += ' ';
-        else if (c < 0x20 || c == 0x7F) out += '?';
-        else out += static_cast<char>(c);
+        if (c == '\n' || c == '\t' || c == '\r')
+            out += ' ';
+        else if (c < 0x20 || c == 0x7F)
+            out += '?';
+        else
+            out += static_cast<char>(c);
     }
     return out;
 }
@@ -86,10 +89,14 @@ std::string format_age(std::int64_t then_ms, std::int64_t now_ms) {
     const std::int64_t s = (future ? -diff : diff) / 1000;
     if (!future && s < 2) return "just now";
     std::string amount;
-    if (s < 120) amount = std::to_string(s) + "s";
-    else if (s < 2 * 3600) amount = std::to_string(s / 60) + "m";
-    else if (s < 2 * 86400) amount = std::to_string(s / 3600) + "h";
-    else amount = std::to_string(s / 86400) + "d";
+    if (s < 120)
+        amount = std::to_string(s) + "s";
+    else if (s < 2 * 3600)
+        amount = std::to_string(s / 60) + "m";
+    else if (s < 2 * 86400)
+        amount = std::to_string(s / 3600) + "h";
+    else
+        amount = std::to_string(s / 86400) + "d";
     return future ? "in " + amount : amount + " ago";
 }
 
@@ -142,9 +149,9 @@ std::string cell_text(const nlohmann::json& value) {
 std::string summarize_state(const nlohmann::json& state, std::size_t max) {
     if (!state.is_object()) return truncate(cell_text(state), max);
     // The properties that say most about a device first, then the rest alphabetically.
-    static const std::array<const char*, 12> key_first = {
-        "on",          "lock_state", "operational_state", "mode",  "value",   "target_temp",
-        "current_temp", "brightness", "power_w",           "motion", "battery", "fridge_temp"};
+    static const std::array<const char*, 12> key_first = {"on",      "lock_state",  "operational_state", "mode",
+                                                          "value",   "target_temp", "current_temp",      "brightness",
+                                                          "power_w", "motion",      "battery",           "fridge_temp"};
     std::vector<std::string> order;
     for (const char* k : key_first) {
         if (state.contains(k)) order.emplace_back(k);

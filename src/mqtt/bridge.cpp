@@ -177,8 +177,10 @@ void bridge::drain_discovery() {
         const std::string payload = discovery_config(topics_, device->descriptor, opts).dump();
         const std::string hash = sha256_hex(payload);
         std::optional<std::string> previous;
-        if (auto it = discovery_hash_.find(id); it != discovery_hash_.end()) previous = it->second;
-        else if (options_.load_discovery_hash) previous = options_.load_discovery_hash(id);
+        if (auto it = discovery_hash_.find(id); it != discovery_hash_.end())
+            previous = it->second;
+        else if (options_.load_discovery_hash)
+            previous = options_.load_discovery_hash(id);
         if (!forced && previous && *previous == hash) {
             discovery_hash_[id] = hash;
             continue;  // unchanged: the retained config on the broker is still right
@@ -227,7 +229,9 @@ void bridge::publish_snapshot(const device_entry& device, const json& event) {
     link_->publish(topics_.device(id, "snapshot"), std::move(*image), 0, false);
 }
 
-void bridge::publish_bridge_event(const json& event) { link_->publish(topics_.bridge("event"), event.dump(), 1, false); }
+void bridge::publish_bridge_event(const json& event) {
+    link_->publish(topics_.bridge("event"), event.dump(), 1, false);
+}
 
 // ---- gateway_observer ----
 
@@ -245,8 +249,9 @@ void bridge::on_device_updated(const device_entry& device) {
 
 void bridge::on_device_removed(const std::string& device_id) {
     // Empty retained payloads delete the retained messages: no ghost entities in Home Assistant.
-    for (const std::string& topic : {topics_.discovery(device_id), topics_.state(device_id),
-                                     topics_.device(device_id, "availability"), topics_.device(device_id, "ha_vacuum")}) {
+    for (const std::string& topic :
+         {topics_.discovery(device_id), topics_.state(device_id), topics_.device(device_id, "availability"),
+          topics_.device(device_id, "ha_vacuum")}) {
         link_->publish(topic, "", 1, true);
     }
     discovery_hash_.erase(device_id);

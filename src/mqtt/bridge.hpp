@@ -39,11 +39,11 @@ struct request_reply {
 using request_handler = std::function<void(const nlohmann::json& args, std::function<void(request_reply)> reply)>;
 
 struct bridge_options {
-    std::string version;                         ///< hearthd version
-    std::size_t max_snapshot_bytes = 1 << 20;    ///< camera JPEGs larger than this are dropped
+    std::string version;                                    ///< hearthd version
+    std::size_t max_snapshot_bytes = 1 << 20;               ///< camera JPEGs larger than this are dropped
     std::chrono::milliseconds snapshot_min_interval{1000};  ///< per camera
     std::chrono::milliseconds health_interval{60000};
-    std::size_t discovery_per_tick = 25;         ///< discovery rate limit: configs per 100 ms
+    std::size_t discovery_per_tick = 25;           ///< discovery rate limit: configs per 100 ms
     std::function<nlohmann::json()> extra_health;  ///< store/rules figures merged into health
     /// Discovery hash persistence (optional): get/set the last published hash per device.
     std::function<std::optional<std::string>(const std::string&)> load_discovery_hash;

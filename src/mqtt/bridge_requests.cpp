@@ -26,9 +26,9 @@ std::optional<std::string> transaction_of(const std::string& payload) {
 /// "not running" instead of "unknown" when one is absent.
 const std::map<std::string, std::string>& service_requests() {
     static const std::map<std::string, std::string> names = {
-        {"scene/activate", "scenes"}, {"rules", "rules"},         {"rule/enable", "rules"}, {"rule/disable", "rules"},
-        {"rule/run", "rules"},        {"config/reload", "rules"}, {"backup", "storage"},    {"history", "storage"},
-        {"trace", "rules"},
+        {"scene/activate", "scenes"}, {"rules", "rules"},     {"rule/enable", "rules"},
+        {"rule/disable", "rules"},    {"rule/run", "rules"},  {"config/reload", "rules"},
+        {"backup", "storage"},        {"history", "storage"}, {"trace", "rules"},
     };
     return names;
 }

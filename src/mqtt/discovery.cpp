@@ -18,13 +18,20 @@ std::string humanize(const std::string& name) {
 /// HA device_class / state_class for a numeric sensor, from its unit and name.
 void sensor_classes(const std::string& prop, const value_spec& spec, json& c) {
     const std::string& u = spec.unit;
-    if (u == "°C" || u == "°F") c["dev_cla"] = "temperature", c["stat_cla"] = "measurement";
-    else if (u == "W") c["dev_cla"] = "power", c["stat_cla"] = "measurement";
-    else if (u == "kWh" || u == "Wh") c["dev_cla"] = "energy", c["stat_cla"] = "total_increasing";
-    else if (u == "%" && prop == "battery") c["dev_cla"] = "battery", c["stat_cla"] = "measurement";
-    else if (u == "%" && prop == "humidity") c["dev_cla"] = "humidity", c["stat_cla"] = "measurement";
-    else if (u == "s") c["dev_cla"] = "duration";
-    else if (spec.type == value_type::number || spec.type == value_type::integer) c["stat_cla"] = "measurement";
+    if (u == "°C" || u == "°F")
+        c["dev_cla"] = "temperature", c["stat_cla"] = "measurement";
+    else if (u == "W")
+        c["dev_cla"] = "power", c["stat_cla"] = "measurement";
+    else if (u == "kWh" || u == "Wh")
+        c["dev_cla"] = "energy", c["stat_cla"] = "total_increasing";
+    else if (u == "%" && prop == "battery")
+        c["dev_cla"] = "battery", c["stat_cla"] = "measurement";
+    else if (u == "%" && prop == "humidity")
+        c["dev_cla"] = "humidity", c["stat_cla"] = "measurement";
+    else if (u == "s")
+        c["dev_cla"] = "duration";
+    else if (spec.type == value_type::number || spec.type == value_type::integer)
+        c["stat_cla"] = "measurement";
 }
 
 std::string value_of(const std::string& prop) { return "{{ value_json." + prop + " }}"; }
@@ -63,8 +70,10 @@ json property_component(const topic_scheme& t, const device_descriptor& d, const
         c["p"] = w ? "select" : "sensor";
         c["val_tpl"] = value_of(prop);
         c["options"] = spec.values;
-        if (w) c["cmd_t"] = t.device(d.id, "set/" + prop);
-        else c["dev_cla"] = "enum";
+        if (w)
+            c["cmd_t"] = t.device(d.id, "set/" + prop);
+        else
+            c["dev_cla"] = "enum";
         break;
     case value_type::string:
         c["p"] = w ? "text" : "sensor";
@@ -79,12 +88,8 @@ json property_component(const topic_scheme& t, const device_descriptor& d, const
 json light_component(const topic_scheme& t, const device_descriptor& d) {
     // HA's default light schema: it reads our plain state snapshot through templates and writes
     // through /set/<property>, so the state topic stays the device model with no HA-only keys.
-    json c = {{"p", "light"},
-              {"name", nullptr},
-              {"cmd_t", t.device(d.id, "set/on")},
-              {"pl_on", "ON"},
-              {"pl_off", "OFF"},
-              {"stat_val_tpl", on_off_of("on")},
+    json c = {{"p", "light"},         {"name", nullptr}, {"cmd_t", t.device(d.id, "set/on")},
+              {"pl_on", "ON"},        {"pl_off", "OFF"}, {"stat_val_tpl", on_off_of("on")},
               {"on_cmd_type", "last"}};
     if (d.properties.contains("brightness")) {
         c["bri_cmd_t"] = t.device(d.id, "set/brightness");
@@ -112,9 +117,12 @@ json climate_component(const topic_scheme& t, const device_descriptor& d) {
               {"name", nullptr},
               {"modes", modes},
               {"mode_stat_t", t.state(d.id)},
-              {"mode_stat_tpl", "{{ 'off' if not value_json.on else ('fan_only' if value_json.mode == 'fan' else value_json.mode) }}"},
+              {"mode_stat_tpl",
+               "{{ 'off' if not value_json.on else ('fan_only' if value_json.mode == 'fan' else value_json.mode) }}"},
               {"mode_cmd_t", t.device(d.id, "set")},
-              {"mode_cmd_tpl", "{% if value == 'off' %}{\"on\": false}{% else %}{\"on\": true, \"mode\": \"{{ 'fan' if value == 'fan_only' else value }}\"}{% endif %}"},
+              {"mode_cmd_tpl",
+               "{% if value == 'off' %}{\"on\": false}{% else %}{\"on\": true, \"mode\": \"{{ 'fan' if value == "
+               "'fan_only' else value }}\"}{% endif %}"},
               {"temp_cmd_t", t.device(d.id, "set/target_temp")},
               {"temp_stat_t", t.state(d.id)},
               {"temp_stat_tpl", value_of("target_temp")},
@@ -194,11 +202,16 @@ std::string vacuum_state_topic(const topic_scheme& topics, const device_descript
 json vacuum_state_payload(const json& state) {
     const std::string op = state.value("operational_state", "stopped");
     std::string ha = "idle";
-    if (op == "running") ha = "cleaning";
-    else if (op == "paused") ha = "paused";
-    else if (op == "seeking_charger") ha = "returning";
-    else if (op == "charging" || op == "docked") ha = "docked";
-    else if (op == "error") ha = "error";
+    if (op == "running")
+        ha = "cleaning";
+    else if (op == "paused")
+        ha = "paused";
+    else if (op == "seeking_charger")
+        ha = "returning";
+    else if (op == "charging" || op == "docked")
+        ha = "docked";
+    else if (op == "error")
+        ha = "error";
     json out = {{"state", ha}};
     if (state.contains("fan_speed")) out["fan_speed"] = state["fan_speed"];
     return out;
@@ -256,11 +269,12 @@ json discovery_config(const topic_scheme& t, const device_descriptor& d, const d
     for (const auto& [prop, spec] : d.properties) {
         if (!covered.contains(prop)) add(prop, property_component(t, d, prop, spec));
     }
-    static const std::set<std::string> primary_commands = {"turn_on", "turn_off", "toggle", "lock", "unlock",
-                                                           "unlatch"};
+    static const std::set<std::string> primary_commands = {"turn_on", "turn_off", "toggle",
+                                                           "lock",    "unlock",   "unlatch"};
     for (const auto& [name, cmd] : d.commands) {
         if (primary_commands.contains(name) && d.type != "washer") continue;
-        if (d.type == "vacuum" && (name == "start" || name == "pause" || name == "return_to_dock" || name == "locate")) continue;
+        if (d.type == "vacuum" && (name == "start" || name == "pause" || name == "return_to_dock" || name == "locate"))
+            continue;
         bool has_required = false;
         for (const auto& [p, spec] : cmd.params) has_required = has_required || spec.required;
         if (has_required) continue;  // a button cannot supply parameters
@@ -280,9 +294,8 @@ json discovery_config(const topic_scheme& t, const device_descriptor& d, const d
                 {"o", {{"name", "Hearth"}, {"sw", options.origin_version}}},
                 {"cmps", cmps},
                 {"stat_t", t.state(d.id)},
-                {"avty",
-                 json::array({{{"t", t.bridge("state")}, {"val_tpl", "{{ value_json.state }}"}},
-                              {{"t", t.device(d.id, "availability")}, {"val_tpl", "{{ value_json.state }}"}}})},
+                {"avty", json::array({{{"t", t.bridge("state")}, {"val_tpl", "{{ value_json.state }}"}},
+                                      {{"t", t.device(d.id, "availability")}, {"val_tpl", "{{ value_json.state }}"}}})},
                 {"avty_mode", "all"},
                 {"qos", 1}};
 }

@@ -82,8 +82,7 @@ mqtt_link::~mqtt_link() {
     if (client_ && connected_) {
         try {
             client_->disconnect(0)->wait_for(std::chrono::milliseconds(300));
-        } catch (const std::exception&) {
-        }
+        } catch (const std::exception&) {}
     }
     client_.reset();  // before the listeners it may still call
 }
@@ -271,11 +270,14 @@ void mqtt_link::stop(std::chrono::milliseconds budget) {
             tokens.push_back(client_->publish(e.topic, e.payload.data(), e.payload.size(), e.qos, e.retained));
         }
         for (auto& t : tokens) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             if (left <= std::chrono::milliseconds(0) || !t->wait_for(left)) break;
         }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        client_->disconnect(static_cast<int>(std::max<long>(left.count(), 0)))->wait_for(std::max(left, std::chrono::milliseconds(100)));
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        client_->disconnect(static_cast<int>(std::max<long>(left.count(), 0)))
+            ->wait_for(std::max(left, std::chrono::milliseconds(100)));
     } catch (const std::exception& e) {
         spdlog::warn("mqtt: clean disconnect failed: {}", e.what());
     }

@@ -18,7 +18,9 @@ public:
     [[nodiscard]] const std::string& prefix() const { return prefix_; }
 
     [[nodiscard]] std::string bridge(std::string_view leaf) const { return base_ + "/bridge/" + std::string(leaf); }
-    [[nodiscard]] std::string response(std::string_view request) const { return bridge("response/" + std::string(request)); }
+    [[nodiscard]] std::string response(std::string_view request) const {
+        return bridge("response/" + std::string(request));
+    }
     [[nodiscard]] std::string state(std::string_view id) const { return base_ + "/" + std::string(id); }
     [[nodiscard]] std::string device(std::string_view id, std::string_view leaf) const {
         return state(id) + "/" + std::string(leaf);

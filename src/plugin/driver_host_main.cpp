@@ -161,7 +161,7 @@ private:
 
     socket_t& socket_;
     std::deque<entry> queue_;
-    std::uint64_t head_seq_ = 0;                     ///< sequence number of queue_.front()
+    std::uint64_t head_seq_ = 0;                       ///< sequence number of queue_.front()
     std::map<std::string, std::uint64_t> open_state_;  ///< device -> mergeable queued state
     std::size_t queued_bytes_ = 0;
     bool writing_ = false;
@@ -194,13 +194,16 @@ int main(int argc, char** argv) {
     std::string driver_id = "?";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string key = argv[i];
-        if (key == "--fd") fd = std::atoi(argv[i + 1]);
-        else if (key == "--driver") driver_id = argv[i + 1];
+        if (key == "--fd")
+            fd = std::atoi(argv[i + 1]);
+        else if (key == "--driver")
+            driver_id = argv[i + 1];
     }
     struct stat st {};
     if (fd >= 0 && (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))) fd = -1;
     if (fd < 0) {
-        std::fprintf(stderr, "usage: hearth-driver-host --fd N [--driver ID]: N must be a socket (started by hearthd only)\n");
+        std::fprintf(stderr,
+                     "usage: hearth-driver-host --fd N [--driver ID]: N must be a socket (started by hearthd only)\n");
         return hearth::wire::exit_usage;
     }
     ::signal(SIGPIPE, SIG_IGN);
@@ -239,7 +242,8 @@ int main(int argc, char** argv) {
 
     auto loaded = hearth::load_plugin(plugin_path, dc.plugin);
     if (!loaded.value) {
-        const auto frame = hearth::wire::encode(hearth::wire::failed_message("cannot load plugin: " + loaded.error, true));
+        const auto frame =
+            hearth::wire::encode(hearth::wire::failed_message("cannot load plugin: " + loaded.error, true));
         asio::write(socket, asio::buffer(frame), ec);
         finish(hearth::wire::exit_ok);
     }

@@ -294,8 +294,10 @@ struct host_services {
         }
         s->to_loop([s, id = from_c(device_id), j = std::move(j), is_event]() mutable {
             if (!s->open) return;
-            if (is_event) s->events.on_event(s->id(), id, std::move(j));
-            else s->events.on_state(s->id(), id, std::move(j));
+            if (is_event)
+                s->events.on_event(s->id(), id, std::move(j));
+            else
+                s->events.on_state(s->id(), id, std::move(j));
         });
         return HEARTH_OK;
     }
@@ -458,8 +460,7 @@ void inproc_driver::refresh(const std::string& device_id) {
             rc = s->tracked("refresh", [&] {
                 return s->module->api.refresh(s->instance, hearth_str{device_id.data(), device_id.size()});
             });
-        } catch (...) {
-        }
+        } catch (...) {}
         if (rc == HEARTH_ERR_INTERNAL) s->record_error("refresh failed", true);
     });
 }
@@ -470,9 +471,8 @@ void inproc_driver::check_health(std::chrono::steady_clock::time_point now) {
     const auto running = now - steady::time_point(steady::duration(started));
     if (running > s_->limits.call_timeout) {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(running).count();
-        s_->quarantine(std::string("call '") + s_->call_name.load() + "' did not return within " +
-                       std::to_string(ms) + " ms (watchdog limit " + std::to_string(s_->limits.call_timeout.count()) +
-                       " ms)");
+        s_->quarantine(std::string("call '") + s_->call_name.load() + "' did not return within " + std::to_string(ms) +
+                       " ms (watchdog limit " + std::to_string(s_->limits.call_timeout.count()) + " ms)");
     }
 }
 

@@ -194,27 +194,27 @@ void process_driver::spawn() {
 void process_driver::read_more() {
     std::weak_ptr<int> life = life_;
     const auto gen = generation_;
-    socket_->async_read_some(asio::buffer(read_buf_), [this, life, gen](const boost::system::error_code& ec,
-                                                                         std::size_t n) {
-        if (life.expired() || gen != generation_ || !socket_) return;
-        if (ec) {
-            lose_worker(ec == asio::error::eof ? "" : "lost its socket: " + ec.message(), false);
-            return;
-        }
-        reader_.feed(read_buf_.data(), n);
-        json m;
-        for (;;) {
-            const auto r = reader_.next(m);
-            if (r == wire::frame_reader::result::need_more) break;
-            if (r == wire::frame_reader::result::error) {
-                lose_worker("broke the protocol: " + reader_.error(), true);
+    socket_->async_read_some(
+        asio::buffer(read_buf_), [this, life, gen](const boost::system::error_code& ec, std::size_t n) {
+            if (life.expired() || gen != generation_ || !socket_) return;
+            if (ec) {
+                lose_worker(ec == asio::error::eof ? "" : "lost its socket: " + ec.message(), false);
                 return;
             }
-            handle(m);
-            if (gen != generation_) return;  // the message tore the worker down
-        }
-        read_more();
-    });
+            reader_.feed(read_buf_.data(), n);
+            json m;
+            for (;;) {
+                const auto r = reader_.next(m);
+                if (r == wire::frame_reader::result::need_more) break;
+                if (r == wire::frame_reader::result::error) {
+                    lose_worker("broke the protocol: " + reader_.error(), true);
+                    return;
+                }
+                handle(m);
+                if (gen != generation_) return;  // the message tore the worker down
+            }
+            read_more();
+        });
 }
 
 void process_driver::handle(const json& m) {
@@ -254,8 +254,10 @@ void process_driver::handle(const json& m) {
         } else if (t == "state" || t == "event") {
             const json& body = m.at(t);
             if (!body.is_object()) throw std::invalid_argument(t + " is not an object");
-            if (t == "state") events_.on_state(id, m.at("device").get<std::string>(), body);
-            else events_.on_event(id, m.at("device").get<std::string>(), body);
+            if (t == "state")
+                events_.on_state(id, m.at("device").get<std::string>(), body);
+            else
+                events_.on_event(id, m.at("device").get<std::string>(), body);
         } else if (t == "availability") {
             events_.on_availability(id, m.at("device").get<std::string>(), m.at("online").get<bool>());
         } else if (t == "command_done") {
@@ -272,7 +274,8 @@ void process_driver::handle(const json& m) {
             status_.ready = true;
             events_.on_ready(id);
         } else if (t == "failed") {
-            lose_worker("reported its driver failed: " + m.at("reason").get<std::string>(), true, m.value("fatal", false));
+            lose_worker("reported its driver failed: " + m.at("reason").get<std::string>(), true,
+                        m.value("fatal", false));
         } else {
             lose_worker("broke the protocol: unknown message type '" + t + "'", true);
         }
@@ -323,9 +326,9 @@ void process_driver::send_command(std::uint64_t command_id, const std::string& d
         return;
     }
     if (out_.size() >= options_.max_queued_frames) {
-        events_.on_command_done(id, command_id, HEARTH_ERR_TIMEOUT,
-                                "driver '" + id + "' is not keeping up (" + std::to_string(out_.size()) +
-                                    " messages queued)");
+        events_.on_command_done(
+            id, command_id, HEARTH_ERR_TIMEOUT,
+            "driver '" + id + "' is not keeping up (" + std::to_string(out_.size()) + " messages queued)");
         return;
     }
     pending_.insert(command_id);
@@ -370,7 +373,7 @@ void process_driver::poll_reap(int tick) {
     int st = 0;
     const pid_t r = ::waitpid(pid_, &st, WNOHANG);
     if (r == pid_) return worker_gone(st, true);
-    if (r < 0) return worker_gone(0, false);  // ECHILD: someone else reaped it (SIGCHLD ignored?)
+    if (r < 0) return worker_gone(0, false);                    // ECHILD: someone else reaped it (SIGCHLD ignored?)
     if (tick == reap_ticks_before_kill) ::kill(pid_, SIGKILL);  // closed its socket but lingers
     if (tick >= reap_ticks_total) {
         spdlog::error("driver '{}': worker pid {} cannot be reaped; giving up on it", config_.id, pid_);
@@ -394,7 +397,8 @@ void process_driver::worker_gone(int wait_status, bool reaped) {
     base_errors_ += worker_errors_ + 1;
     worker_calls_ = worker_errors_ = 0;
     spdlog::error("driver '{}': worker pid {} {}", config_.id, pid, cause);
-    fail_pending(HEARTH_ERR_INTERNAL, "driver '" + config_.id + "' went down before completing the command: worker " + cause);
+    fail_pending(HEARTH_ERR_INTERNAL,
+                 "driver '" + config_.id + "' went down before completing the command: worker " + cause);
     for (const auto& device : devices_) events_.on_availability(config_.id, device, false);
     if (fatal_) return quarantine(cause);
     const auto now = steady::now();
@@ -468,8 +472,10 @@ void process_driver::stop(milliseconds budget) {
         bool reaped = false;
         while (!reaped && steady::now() < deadline) {
             const pid_t r = ::waitpid(pid_, nullptr, WNOHANG);
-            if (r == pid_ || r < 0) reaped = true;
-            else std::this_thread::sleep_for(milliseconds(2));
+            if (r == pid_ || r < 0)
+                reaped = true;
+            else
+                std::this_thread::sleep_for(milliseconds(2));
         }
         if (!reaped) {
             spdlog::warn("driver '{}': worker pid {} did not stop within {} ms; killing it", config_.id, pid_,

@@ -61,8 +61,7 @@ std::string find_driver_host();
 class process_driver final : public driver_link {
 public:
     /// `loop` is the core io_context; `events` must outlive this object.
-    process_driver(boost::asio::io_context& loop, driver_config config, process_options options,
-                   driver_events& events);
+    process_driver(boost::asio::io_context& loop, driver_config config, process_options options, driver_events& events);
     ~process_driver() override;
     process_driver(const process_driver&) = delete;
     process_driver& operator=(const process_driver&) = delete;
@@ -120,10 +119,10 @@ private:
     boost::asio::steady_timer timer_;  ///< reap polling and restart backoff
     std::chrono::steady_clock::time_point last_heartbeat_{};
 
-    std::string down_cause_;       ///< why the current worker is being torn down
-    bool fatal_ = false;           ///< the cause cannot be fixed by restarting
-    std::set<std::string> devices_;     ///< registered by the plugin, across restarts
-    std::set<std::uint64_t> pending_;   ///< commands sent to the current worker, not done
+    std::string down_cause_;           ///< why the current worker is being torn down
+    bool fatal_ = false;               ///< the cause cannot be fixed by restarting
+    std::set<std::string> devices_;    ///< registered by the plugin, across restarts
+    std::set<std::uint64_t> pending_;  ///< commands sent to the current worker, not done
     std::deque<std::chrono::steady_clock::time_point> crashes_;
     std::uint64_t dropped_reported_ = 0;
     std::uint64_t worker_calls_ = 0;  ///< as last reported by the current worker

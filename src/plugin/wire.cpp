@@ -47,8 +47,8 @@ frame_reader::result frame_reader::next(json& out) {
     if (!error_.empty()) return result::error;
     if (buffered() < header_size) return result::need_more;
     const auto* h = reinterpret_cast<const unsigned char*>(buf_.data() + pos_);
-    const std::size_t n = std::size_t{h[0]} | (std::size_t{h[1]} << 8) | (std::size_t{h[2]} << 16) |
-                          (std::size_t{h[3]} << 24);
+    const std::size_t n =
+        std::size_t{h[0]} | (std::size_t{h[1]} << 8) | (std::size_t{h[2]} << 16) | (std::size_t{h[3]} << 24);
     if (n == 0) return fail("empty frame");
     if (n > max_frame_) {
         return fail("frame of " + std::to_string(n) + " bytes exceeds the limit of " + std::to_string(max_frame_));
@@ -73,8 +73,8 @@ frame_reader::result frame_reader::next(json& out) {
 
 json start_message(const std::string& plugin_path, const std::string& plugin_name, const std::string& id,
                    const json& config, const json& settings) {
-    return {{"t", "start"},   {"plugin_path", plugin_path}, {"plugin_name", plugin_name},
-            {"id", id},       {"config", config},           {"settings", settings}};
+    return {{"t", "start"}, {"plugin_path", plugin_path}, {"plugin_name", plugin_name},
+            {"id", id},     {"config", config},           {"settings", settings}};
 }
 
 json command_message(std::uint64_t command_id, const std::string& device, const std::string& body) {

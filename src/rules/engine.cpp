@@ -120,7 +120,8 @@ effects engine::start(time_ms now, std::optional<time_ms> last_alive) {
         for (std::size_t i = 0; i < a.triggers.size(); ++i) {
             const auto missed = next_occurrence(a.triggers[i], *last_alive);
             if (!missed || *missed > now) continue;
-            fire(id, {{"index", i}, {"type", to_string(a.triggers[i].type)}, {"scheduled", *missed}, {"catch_up", true}},
+            fire(id,
+                 {{"index", i}, {"type", to_string(a.triggers[i].type)}, {"scheduled", *missed}, {"catch_up", true}},
                  now, true, out);
             break;  // once per rule, however many occurrences were missed
         }
@@ -150,7 +151,7 @@ void engine::restore_one(const pending_timer& timer, time_ms now, effects& out) 
         const trigger& t = a->second.triggers[index];
         const json* value = state_(t.device, t.property);
         const bool holds = value != nullptr && (t.type == trigger_type::numeric ? in_range(*value, t.above, t.below)
-                                                                                  : (t.to && *value == *t.to));
+                                                                                : (t.to && *value == *t.to));
         if (!holds) return drop();
         const std::string key = schedule_key('F', timer.rule_id, index);
         for_context_[key] = p.value("info", json::object());
@@ -215,8 +216,10 @@ std::optional<time_ms> engine::next_occurrence(const trigger& t, time_ms after) 
 void engine::arm_time_trigger(const std::string& rule, std::size_t index, time_ms after) {
     const trigger& t = rules_.automations.at(rule).triggers[index];
     std::optional<time_ms> due;
-    if (t.type == trigger_type::interval) due = after + t.every_ms;
-    else due = next_occurrence(t, after);
+    if (t.type == trigger_type::interval)
+        due = after + t.every_ms;
+    else
+        due = next_occurrence(t, after);
     if (due) arm(schedule_key('T', rule, index), *due);
 }
 
@@ -227,7 +230,8 @@ effects engine::on_state_change(const std::string& device, const std::string& pr
     if (auto it = by_device_.find(device); it != by_device_.end()) {
         for (const auto& ref : it->second) {
             const trigger& t = rules_.automations.at(ref.rule).triggers[ref.index];
-            if (t.type != trigger_type::event && t.property == property) state_trigger(ref, old_value, new_value, now, out);
+            if (t.type != trigger_type::event && t.property == property)
+                state_trigger(ref, old_value, new_value, now, out);
         }
     }
     check_waits(device, property, now, out);
@@ -246,8 +250,8 @@ void engine::state_trigger(const trigger_ref& ref, const json& old_value, const 
         holds_now = in_range(new_value, t.above, t.below);
         entered = holds_now && !in_range(old_value, t.above, t.below);
     }
-    json info = {{"index", ref.index}, {"type", to_string(t.type)}, {"device", t.device},
-                 {"property", t.property}, {"from", old_value}, {"to", new_value}};
+    json info = {{"index", ref.index},     {"type", to_string(t.type)}, {"device", t.device},
+                 {"property", t.property}, {"from", old_value},         {"to", new_value}};
     if (t.for_ms == 0) {
         if (entered) fire(ref.rule, std::move(info), now, true, out);
         return;
@@ -264,7 +268,9 @@ void engine::state_trigger(const trigger_ref& ref, const json& old_value, const 
     for_context_[key] = info;
     auto save = effect::of(effect::kind::save_timer, ref.rule, for_run_id(ref.index));
     save.due = due;
-    save.data = {{"kind", "for"}, {"trigger", ref.index}, {"hash", rule_states_.at(ref.rule).definition_hash},
+    save.data = {{"kind", "for"},
+                 {"trigger", ref.index},
+                 {"hash", rule_states_.at(ref.rule).definition_hash},
                  {"info", std::move(info)}};
     out.push_back(std::move(save));
 }
@@ -284,8 +290,9 @@ effects engine::on_event(const std::string& device, const json& event, time_ms n
             match = match && f != event.end() && *f == v;
         }
         if (!match) continue;
-        fire(ref.rule, {{"index", ref.index}, {"type", "event"}, {"device", device}, {"event_type", type}, {"data", event}},
-             now, true, out);
+        fire(ref.rule,
+             {{"index", ref.index}, {"type", "event"}, {"device", device}, {"event_type", type}, {"data", event}}, now,
+             true, out);
     }
     return out;
 }

@@ -38,8 +38,8 @@ using state_view = std::function<const nlohmann::json*(const std::string& device
 /// Something the host must do. Which fields are set depends on `what`.
 struct effect {
     enum class kind {
-        command,      ///< gateway::execute(device, command) as source {"rule", rule}; report via on_command_result(token)
-        notify,       ///< publish `data` as a bridge event ({"type": "notify", ...})
+        command,  ///< gateway::execute(device, command) as source {"rule", rule}; report via on_command_result(token)
+        notify,   ///< publish `data` as a bridge event ({"type": "notify", ...})
         set_enabled,  ///< persist rule `rule` as `enabled`
         save_timer,   ///< persist pending timer (rule, run, due, data) — replaces one with the same key
         drop_timer,   ///< delete pending timer (rule, run)
@@ -188,8 +188,7 @@ private:
     bool holds(const condition& c) const;
     void start_run(const std::string& rule, nlohmann::json trace, time_ms now, effects& out);
     void advance(run_state& run, time_ms now, effects& out);
-    void finish(std::string run_id, std::string_view result, const std::string& error, time_ms now,
-                effects& out);
+    void finish(std::string run_id, std::string_view result, const std::string& error, time_ms now, effects& out);
     void cancel_runs(const std::string& rule, const std::string& why, time_ms now, effects& out,
                      const std::string& except = {});
     void persist(run_state& run, effects& out);
@@ -199,8 +198,7 @@ private:
                       int depth) const;
     void apply_enabled(const std::string& rule, bool enabled, time_ms now, effects& out,
                        const std::string& calling_run);
-    std::uint64_t issue_command(run_state& run, const std::string& device, const device_command& command,
-                                effects& out);
+    std::uint64_t issue_command(run_state& run, const std::string& device, const device_command& command, effects& out);
 
     state_view state_;
     std::optional<geo_location> where_;
@@ -209,9 +207,9 @@ private:
     std::map<std::string, std::vector<trigger_ref>> by_device_;  ///< state/numeric/event triggers
     std::map<std::string, run_state> runs_;
     std::map<std::uint64_t, std::pair<std::string, std::string>> token_runs_;  ///< token -> (run, device)
-    std::map<std::string, time_ms> scheduled_;            ///< key -> due
-    std::set<std::pair<time_ms, std::string>> schedule_;  ///< (due, key), earliest first
-    std::map<std::string, nlohmann::json> for_context_;   ///< `for` window key -> trigger info
+    std::map<std::string, time_ms> scheduled_;                                 ///< key -> due
+    std::set<std::pair<time_ms, std::string>> schedule_;                       ///< (due, key), earliest first
+    std::map<std::string, nlohmann::json> for_context_;                        ///< `for` window key -> trigger info
     std::vector<pending_timer> restored_;
     std::uint64_t next_token_ = 1;
     std::uint64_t next_run_ = 1;

@@ -55,13 +55,13 @@ void engine::fire(const std::string& rule, json trigger_info, time_ms now, bool 
     case run_mode::single:
         if (!st.runs.empty()) return void(++st.skipped);
         break;
-    case run_mode::restart:
-        cancel_runs(rule, "restarted by a new trigger", now, out);
-        break;
+    case run_mode::restart: cancel_runs(rule, "restarted by a new trigger", now, out); break;
     case run_mode::queued:
         if (!st.runs.empty()) {
-            if (st.queue.size() < max) st.queue.push_back({std::move(t)});
-            else ++st.skipped;
+            if (st.queue.size() < max)
+                st.queue.push_back({std::move(t)});
+            else
+                ++st.skipped;
             return;
         }
         break;
@@ -95,9 +95,7 @@ bool engine::evaluate(const condition& c, time_ms now, json& record) const {
         ok = in_window(s, c.after_s, c.before_s) && (c.days & (1u << local_weekday(now))) != 0;
         break;
     }
-    case condition_type::weekday:
-        ok = (c.days & (1u << local_weekday(now))) != 0;
-        break;
+    case condition_type::weekday: ok = (c.days & (1u << local_weekday(now))) != 0; break;
     case condition_type::all_of:
     case condition_type::any_of:
     case condition_type::none_of: {
@@ -196,7 +194,8 @@ void engine::advance(run_state& run, time_ms now, effects& out) {
             persist(run, out);
             return;
         case action_type::notify: {
-            json event = {{"type", "notify"}, {"rule", run.rule}, {"run", run.id}, {"message", act.message}, {"ts", now}};
+            json event = {
+                {"type", "notify"}, {"rule", run.rule}, {"run", run.id}, {"message", act.message}, {"ts", now}};
             if (!act.title.empty()) event["title"] = act.title;
             out.push_back(effect::of(effect::kind::notify, run.rule, run.id, std::move(event)));
             entry["message"] = act.message;
@@ -229,7 +228,8 @@ void engine::persist(run_state& run, effects& out) {
 
 void engine::resume(run_state& run, time_ms now, effects& out) {
     const action& act = rules_.automations.at(run.rule).actions[run.pc];
-    if (run.trace["actions"].empty()) run.trace["actions"].push_back(trace::action_entry(run.pc, to_string(act.type), now));
+    if (run.trace["actions"].empty())
+        run.trace["actions"].push_back(trace::action_entry(run.pc, to_string(act.type), now));
     json& entry = run.trace["actions"].back();
     disarm("R|" + run.id);
     if (run.persisted) {
@@ -289,8 +289,7 @@ effects engine::on_command_result(std::uint64_t token, bool ok, const std::strin
     return out;
 }
 
-void engine::finish(std::string run_id, std::string_view result, const std::string& error, time_ms now,
-                    effects& out) {
+void engine::finish(std::string run_id, std::string_view result, const std::string& error, time_ms now, effects& out) {
     auto it = runs_.find(run_id);
     if (it == runs_.end()) return;
     run_state run = std::move(it->second);
@@ -304,8 +303,9 @@ void engine::finish(std::string run_id, std::string_view result, const std::stri
     st.last_result = std::string(result);
     out.push_back(effect::of(effect::kind::trace, run.rule, run_id, std::move(run.trace)));
     if (result == "failed") {
-        out.push_back(effect::of(effect::kind::rule_failed, run.rule, run_id,
-                                 {{"type", "rule_failed"}, {"rule", run.rule}, {"run", run_id}, {"error", error}, {"ts", now}}));
+        out.push_back(
+            effect::of(effect::kind::rule_failed, run.rule, run_id,
+                       {{"type", "rule_failed"}, {"rule", run.rule}, {"run", run_id}, {"error", error}, {"ts", now}}));
     }
     if (!st.queue.empty() && st.runs.empty() && st.enabled) {
         json next = std::move(st.queue.front().trace);
@@ -365,12 +365,15 @@ void engine::expand_scene(const std::string& scene, std::vector<std::pair<std::s
     auto it = rules_.scenes.find(scene);
     if (it == rules_.scenes.end() || depth > 32) return;  // cycles are refused by the loader
     for (const auto& t : it->second.targets) {
-        if (!t.scene.empty()) expand_scene(t.scene, out, depth + 1);
-        else out.emplace_back(t.device, t.command);
+        if (!t.scene.empty())
+            expand_scene(t.scene, out, depth + 1);
+        else
+            out.emplace_back(t.device, t.command);
     }
 }
 
-std::optional<std::vector<std::pair<std::string, device_command>>> engine::scene_commands(const std::string& scene) const {
+std::optional<std::vector<std::pair<std::string, device_command>>> engine::scene_commands(
+    const std::string& scene) const {
     if (!rules_.scenes.contains(scene)) return std::nullopt;
     std::vector<std::pair<std::string, device_command>> out;
     expand_scene(scene, out, 0);

@@ -88,7 +88,9 @@ struct parse_context {
     const std::string& file;
     std::vector<load_error>& errors;
 
-    void fail(const std::string& pointer, std::string reason) const { errors.push_back({file, pointer, std::move(reason)}); }
+    void fail(const std::string& pointer, std::string reason) const {
+        errors.push_back({file, pointer, std::move(reason)});
+    }
 
     time_ms duration(const json& obj, const char* key, const std::string& ptr, bool allow_negative = false) const {
         auto it = obj.find(key);
@@ -200,7 +202,9 @@ condition parse_condition(const json& j, const std::string& ptr, const parse_con
         c.type = condition_type::weekday;
         c.days = ctx.days(j, ptr);
     } else if (type == "and" || type == "or" || type == "not") {
-        c.type = type == "and" ? condition_type::all_of : type == "or" ? condition_type::any_of : condition_type::none_of;
+        c.type = type == "and"  ? condition_type::all_of
+                 : type == "or" ? condition_type::any_of
+                                : condition_type::none_of;
         const auto& list = j.at("conditions");
         for (std::size_t i = 0; i < list.size(); ++i)
             c.children.push_back(parse_condition(list[i], ptr + "/conditions/" + std::to_string(i), ctx));
@@ -310,14 +314,16 @@ void parse_rule_file(const json& doc, const std::string& file, std::vector<scene
             a.definition = j;
             a.mode = mode_of(j.value("mode", "single"));
             a.max = j.value("max", 10);
-            a.catch_up = j.value("catch_up", "skip") == "fire_once" ? catch_up_policy::fire_once : catch_up_policy::skip;
+            a.catch_up =
+                j.value("catch_up", "skip") == "fire_once" ? catch_up_policy::fire_once : catch_up_policy::skip;
             a.enabled = j.value("enabled", true);
             const auto& triggers = j.at("triggers");
             for (std::size_t k = 0; k < triggers.size(); ++k)
                 a.triggers.push_back(parse_trigger(triggers[k], a.pointer + "/triggers/" + std::to_string(k), ctx));
             if (auto c = j.find("conditions"); c != j.end()) {
                 for (std::size_t k = 0; k < c->size(); ++k)
-                    a.conditions.push_back(parse_condition((*c)[k], a.pointer + "/conditions/" + std::to_string(k), ctx));
+                    a.conditions.push_back(
+                        parse_condition((*c)[k], a.pointer + "/conditions/" + std::to_string(k), ctx));
             }
             const auto& actions = j.at("actions");
             for (std::size_t k = 0; k < actions.size(); ++k)
@@ -328,7 +334,8 @@ void parse_rule_file(const json& doc, const std::string& file, std::vector<scene
 }
 
 std::string_view to_string(trigger_type t) {
-    static constexpr std::array<std::string_view, 7> n = {"state", "numeric", "event", "time", "interval", "sun", "start"};
+    static constexpr std::array<std::string_view, 7> n = {"state",    "numeric", "event", "time",
+                                                          "interval", "sun",     "start"};
     return n[static_cast<std::size_t>(t)];
 }
 
@@ -338,7 +345,8 @@ std::string_view to_string(condition_type t) {
 }
 
 std::string_view to_string(action_type t) {
-    static constexpr std::array<std::string_view, 7> n = {"command", "scene", "delay", "wait", "notify", "enable", "disable"};
+    static constexpr std::array<std::string_view, 7> n = {"command", "scene",  "delay",  "wait",
+                                                          "notify",  "enable", "disable"};
     return n[static_cast<std::size_t>(t)];
 }
 

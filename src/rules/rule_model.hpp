@@ -69,18 +69,18 @@ struct trigger {
     std::string pointer;
     std::string device;
     std::string property;
-    std::optional<nlohmann::json> from;  ///< state: previous value must equal this
-    std::optional<nlohmann::json> to;    ///< state: new value must equal this
-    std::optional<double> above;         ///< numeric: value > above
-    std::optional<double> below;         ///< numeric: value < below
-    time_ms for_ms = 0;                  ///< state/numeric: must hold this long before firing
-    std::string event_type;              ///< event
+    std::optional<nlohmann::json> from;                    ///< state: previous value must equal this
+    std::optional<nlohmann::json> to;                      ///< state: new value must equal this
+    std::optional<double> above;                           ///< numeric: value > above
+    std::optional<double> below;                           ///< numeric: value < below
+    time_ms for_ms = 0;                                    ///< state/numeric: must hold this long before firing
+    std::string event_type;                                ///< event
     nlohmann::json event_data = nlohmann::json::object();  ///< event: fields that must match
-    int at_s = 0;                        ///< time: seconds after local midnight
-    weekday_mask days = every_day;       ///< time, sun
-    time_ms every_ms = 0;                ///< interval
-    bool sunrise = true;                 ///< sun: sunrise (true) or sunset (false)
-    time_ms offset_ms = 0;               ///< sun: signed offset
+    int at_s = 0;                                          ///< time: seconds after local midnight
+    weekday_mask days = every_day;                         ///< time, sun
+    time_ms every_ms = 0;                                  ///< interval
+    bool sunrise = true;                                   ///< sun: sunrise (true) or sunset (false)
+    time_ms offset_ms = 0;                                 ///< sun: signed offset
 };
 
 enum class condition_type { state, numeric, time, weekday, all_of, any_of, none_of };
@@ -94,10 +94,10 @@ struct condition {
     std::optional<nlohmann::json> is_not;  ///< state: value must differ from this
     std::optional<double> above;
     std::optional<double> below;
-    std::optional<int> after_s;            ///< time window start (local, inclusive)
-    std::optional<int> before_s;           ///< time window end (local, exclusive); may wrap midnight
-    weekday_mask days = every_day;         ///< time, weekday
-    std::vector<condition> children;       ///< and / or / not
+    std::optional<int> after_s;       ///< time window start (local, inclusive)
+    std::optional<int> before_s;      ///< time window end (local, exclusive); may wrap midnight
+    weekday_mask days = every_day;    ///< time, weekday
+    std::vector<condition> children;  ///< and / or / not
 };
 
 enum class action_type { command, scene, delay, wait, notify, enable, disable };
@@ -106,14 +106,14 @@ struct action {
     action_type type = action_type::command;
     std::string pointer;
     std::string device;
-    device_command command;           ///< command: name + params ("set" for {"set": {...}})
-    std::string target;               ///< scene id, or the rule to enable/disable
-    time_ms duration_ms = 0;          ///< delay; wait timeout (0 = none)
-    condition until;                  ///< wait: a state or numeric condition
-    bool continue_on_timeout = false; ///< wait: go on when the timeout expires (else stop)
-    bool continue_on_error = false;   ///< command/scene: go on when it fails (else stop)
-    std::string message;              ///< notify
-    std::string title;                ///< notify
+    device_command command;            ///< command: name + params ("set" for {"set": {...}})
+    std::string target;                ///< scene id, or the rule to enable/disable
+    time_ms duration_ms = 0;           ///< delay; wait timeout (0 = none)
+    condition until;                   ///< wait: a state or numeric condition
+    bool continue_on_timeout = false;  ///< wait: go on when the timeout expires (else stop)
+    bool continue_on_error = false;    ///< command/scene: go on when it fails (else stop)
+    std::string message;               ///< notify
+    std::string title;                 ///< notify
 };
 
 enum class run_mode { single, restart, queued, parallel };

@@ -60,7 +60,9 @@ public:
     }
 
 private:
-    void fail(const std::string& pointer, std::string reason) { errors_.push_back({file_, pointer, std::move(reason)}); }
+    void fail(const std::string& pointer, std::string reason) {
+        errors_.push_back({file_, pointer, std::move(reason)});
+    }
 
     const device_descriptor* device(const std::string& id, const std::string& pointer) {
         const device_descriptor* d = lookup_(id);
@@ -74,7 +76,8 @@ private:
         auto it = d->properties.find(name);
         if (it != d->properties.end()) return &it->second;
         std::string reason = "device '" + device_id + "' has no property '" + name + "'";
-        if (auto near = closest_match(name, keys_of(d->properties)); !near.empty()) reason += " (did you mean '" + near + "'?)";
+        if (auto near = closest_match(name, keys_of(d->properties)); !near.empty())
+            reason += " (did you mean '" + near + "'?)";
         fail(ptr + "/property", reason);
         return nullptr;
     }
@@ -84,10 +87,11 @@ private:
         if (auto why = check_value(spec, *v, false)) fail(ptr, "impossible value " + v->dump() + ": " + *why);
     }
 
-    void range(const value_spec& spec, std::optional<double> above, std::optional<double> below, const std::string& ptr) {
+    void range(const value_spec& spec, std::optional<double> above, std::optional<double> below,
+               const std::string& ptr) {
         if (spec.type != value_type::integer && spec.type != value_type::number) {
-            fail(ptr + "/property", "above/below need a numeric property, this one is " +
-                                        std::string(value_type_name(spec.type)));
+            fail(ptr + "/property",
+                 "above/below need a numeric property, this one is " + std::string(value_type_name(spec.type)));
             return;
         }
         if (above && spec.max && *above >= *spec.max)
@@ -108,7 +112,8 @@ private:
             if (d == nullptr || d->events.contains(t.event_type)) return;
             std::string reason = "device '" + t.device + "' has no event '" + t.event_type + "'";
             const std::vector<std::string> events(d->events.begin(), d->events.end());
-            if (auto near = closest_match(t.event_type, events); !near.empty()) reason += " (did you mean '" + near + "'?)";
+            if (auto near = closest_match(t.event_type, events); !near.empty())
+                reason += " (did you mean '" + near + "'?)";
             fail(t.pointer + "/event_type", reason);
         }
     }
@@ -137,8 +142,9 @@ private:
 void check_ranges(const automation& a, std::vector<load_error>& errors) {
     auto check = [&](std::optional<double> above, std::optional<double> below, const std::string& ptr) {
         if (above && below && *above >= *below)
-            errors.push_back({a.file, ptr, "impossible range: above " + json(*above).dump() + " is not below " +
-                                               json(*below).dump()});
+            errors.push_back(
+                {a.file, ptr,
+                 "impossible range: above " + json(*above).dump() + " is not below " + json(*below).dump()});
     };
     std::function<void(const condition&)> walk = [&](const condition& c) {
         check(c.above, c.below, c.pointer);
@@ -158,7 +164,8 @@ void check_set(const std::vector<scene>& scenes, const std::vector<automation>& 
     std::map<std::string, std::string> first_seen;  // id -> "file at pointer"
     auto claim = [&](const std::string& id, const std::string& file, const std::string& ptr) {
         auto [it, fresh] = first_seen.emplace(id, file + " at " + ptr);
-        if (!fresh) errors.push_back({file, ptr + "/id", "duplicate id '" + id + "' (first defined in " + it->second + ")"});
+        if (!fresh)
+            errors.push_back({file, ptr + "/id", "duplicate id '" + id + "' (first defined in " + it->second + ")"});
         return fresh;
     };
     for (const auto& s : scenes)
@@ -183,7 +190,8 @@ void check_set(const std::vector<scene>& scenes, const std::vector<automation>& 
         }
         for (const auto& t : a.triggers) {
             if (t.type == trigger_type::sun && !options.have_location)
-                errors.push_back({a.file, t.pointer, "a sun trigger needs \"location\" (latitude, longitude) in hearth.json"});
+                errors.push_back(
+                    {a.file, t.pointer, "a sun trigger needs \"location\" (latitude, longitude) in hearth.json"});
         }
     }
 

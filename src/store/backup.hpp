@@ -18,12 +18,10 @@ std::vector<backup_info> list(const std::filesystem::path& dir);
 
 /// Copy the open database `src` into `dir` as hearth-<now>.db: backup API in steps of
 /// `pages_per_step` pages, into a temp file that is fsync'd, renamed, and the dir fsync'd.
-backup_info take(sqlite::db& src, const std::filesystem::path& dir, time_ms now,
-                 int pages_per_step = 256);
+backup_info take(sqlite::db& src, const std::filesystem::path& dir, time_ms now, int pages_per_step = 256);
 
 /// Delete backups not kept by the policy; returns the deleted paths.
-std::vector<std::filesystem::path> rotate(const std::filesystem::path& dir, int hourly,
-                                          int daily);
+std::vector<std::filesystem::path> rotate(const std::filesystem::path& dir, int hourly, int daily);
 
 /// Open `file` read-only and run quick_check; "ok" on success, else the reason.
 std::string verify(const std::filesystem::path& file);

@@ -111,51 +111,49 @@ CREATE INDEX state_history_by_property ON state_history (property, ts);
 const char* v1_sql() { return k_v1; }
 
 const std::vector<migration>& builtin_migrations() {
-  static const std::vector<migration> steps{
-      {1, "core tables", k_v1},
-      {2, "rules, timers, traces, discovery", k_v2},
-      {3, "hourly downsampled history", k_v3},
-  };
-  return steps;
+    static const std::vector<migration> steps{
+        {1, "core tables", k_v1},
+        {2, "rules, timers, traces, discovery", k_v2},
+        {3, "hourly downsampled history", k_v3},
+    };
+    return steps;
 }
 
 migrate_result apply(sqlite::db& conn, const std::vector<migration>& extra) {
-  std::vector<const migration*> steps;
-  for (const auto& m : builtin_migrations()) steps.push_back(&m);
-  for (const auto& m : extra) steps.push_back(&m);
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    if (steps[i]->version != static_cast<int>(i) + 1) {
-      throw std::logic_error("migration list is not consecutive at step " +
-                             std::to_string(steps[i]->version));
+    std::vector<const migration*> steps;
+    for (const auto& m : builtin_migrations()) steps.push_back(&m);
+    for (const auto& m : extra) steps.push_back(&m);
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        if (steps[i]->version != static_cast<int>(i) + 1) {
+            throw std::logic_error("migration list is not consecutive at step " + std::to_string(steps[i]->version));
+        }
     }
-  }
-  const int known = static_cast<int>(steps.size());
-  migrate_result result;
-  result.from = static_cast<int>(conn.query_int("PRAGMA user_version").value_or(0));
-  result.to = result.from;
-  if (result.from > known) {
-    throw schema_too_new("database schema version " + std::to_string(result.from) +
-                         " is newer than this build supports (" + std::to_string(known) +
-                         "); refusing to open it. Upgrade hearthd or restore a matching backup.");
-  }
-  for (int v = result.from + 1; v <= known; ++v) {
-    const migration& step = *steps[static_cast<std::size_t>(v - 1)];
-    try {
-      sqlite::transaction tx(conn);
-      conn.exec(step.sql);
-      conn.exec("PRAGMA user_version = " + std::to_string(v));
-      tx.commit();
-    } catch (const sqlite::error& e) {
-      if (e.is_corruption()) throw;  // let open() treat it as a corrupt file
-      throw migration_failed("migration " + std::to_string(v) + " (" + step.name +
-                                 ") failed: " + e.what() + "; database left at version " +
-                                 std::to_string(v - 1),
-                             v, e.code());
+    const int known = static_cast<int>(steps.size());
+    migrate_result result;
+    result.from = static_cast<int>(conn.query_int("PRAGMA user_version").value_or(0));
+    result.to = result.from;
+    if (result.from > known) {
+        throw schema_too_new("database schema version " + std::to_string(result.from) +
+                             " is newer than this build supports (" + std::to_string(known) +
+                             "); refusing to open it. Upgrade hearthd or restore a matching backup.");
     }
-    spdlog::info("store: applied migration {} ({})", v, step.name);
-    result.to = v;
-  }
-  return result;
+    for (int v = result.from + 1; v <= known; ++v) {
+        const migration& step = *steps[static_cast<std::size_t>(v - 1)];
+        try {
+            sqlite::transaction tx(conn);
+            conn.exec(step.sql);
+            conn.exec("PRAGMA user_version = " + std::to_string(v));
+            tx.commit();
+        } catch (const sqlite::error& e) {
+            if (e.is_corruption()) throw;  // let open() treat it as a corrupt file
+            throw migration_failed("migration " + std::to_string(v) + " (" + step.name + ") failed: " + e.what() +
+                                       "; database left at version " + std::to_string(v - 1),
+                                   v, e.code());
+        }
+        spdlog::info("store: applied migration {} ({})", v, step.name);
+        result.to = v;
+    }
+    return result;
 }
 
 }  // namespace hearth::store_schema

@@ -20,8 +20,8 @@ const char* v1_sql();
 
 /// Result of apply(): version found and version reached.
 struct migrate_result {
-  int from = 0;
-  int to = 0;
+    int from = 0;
+    int to = 0;
 };
 
 /// Apply built-in then `extra` steps above the current user_version.
@@ -31,21 +31,21 @@ migrate_result apply(sqlite::db& conn, const std::vector<migration>& extra);
 
 /// Thrown when the file's schema is newer than this build understands.
 class schema_too_new : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
+public:
+    using std::runtime_error::runtime_error;
 };
 
 /// Thrown when a migration step fails; the database stays at the previous version.
 class migration_failed : public std::runtime_error {
- public:
-  migration_failed(const std::string& what, int step, int sqlite_code)
-      : std::runtime_error(what), step_(step), code_(sqlite_code) {}
-  int step() const noexcept { return step_; }
-  int sqlite_code() const noexcept { return code_; }
+public:
+    migration_failed(const std::string& what, int step, int sqlite_code)
+        : std::runtime_error(what), step_(step), code_(sqlite_code) {}
+    int step() const noexcept { return step_; }
+    int sqlite_code() const noexcept { return code_; }
 
- private:
-  int step_;
-  int code_;
+private:
+    int step_;
+    int code_;
 };
 
 }  // namespace hearth::store_schema

@@ -22,142 +22,140 @@
 namespace hearth {
 
 class store {
- public:
-  /// Open (or create) the database at `path`, check health, migrate, and return the store.
-  /// Health: PRAGMA quick_check runs if options.quick_check_always, options.last_stop_unclean, or
-  /// the previous session did not close() cleanly. A corrupt / non-database file is moved aside to
-  /// `<path>.corrupt-<now>` (with -wal/-shm), then the newest backup in options.backup_dir that
-  /// passes quick_check is restored, else a new empty DB is created; report() says which.
-  /// Throws store_schema::schema_too_new (file untouched) or store_schema::migration_failed (file
-  /// left at its previous version). `now` names the moved-aside file; no clock is read.
-  static std::unique_ptr<store> open(const std::filesystem::path& path, store_options options,
-                                     time_ms now);
+public:
+    /// Open (or create) the database at `path`, check health, migrate, and return the store.
+    /// Health: PRAGMA quick_check runs if options.quick_check_always, options.last_stop_unclean, or
+    /// the previous session did not close() cleanly. A corrupt / non-database file is moved aside to
+    /// `<path>.corrupt-<now>` (with -wal/-shm), then the newest backup in options.backup_dir that
+    /// passes quick_check is restored, else a new empty DB is created; report() says which.
+    /// Throws store_schema::schema_too_new (file untouched) or store_schema::migration_failed (file
+    /// left at its previous version). `now` names the moved-aside file; no clock is read.
+    static std::unique_ptr<store> open(const std::filesystem::path& path, store_options options, time_ms now);
 
-  /// Flushes queued state and marks the session clean; errors are logged, never thrown.
-  ~store();
-  store(const store&) = delete;
-  store& operator=(const store&) = delete;
+    /// Flushes queued state and marks the session clean; errors are logged, never thrown.
+    ~store();
+    store(const store&) = delete;
+    store& operator=(const store&) = delete;
 
-  /// What open() found and did (recovery, migrations, clean-stop flag).
-  const open_report& report() const noexcept { return report_; }
-  /// Flush, mark the session as cleanly stopped and checkpoint the WAL. Idempotent.
-  void close();
+    /// What open() found and did (recovery, migrations, clean-stop flag).
+    const open_report& report() const noexcept { return report_; }
+    /// Flush, mark the session as cleanly stopped and checkpoint the WAL. Idempotent.
+    void close();
 
-  // --- devices ---------------------------------------------------------------------------
-  /// Insert or replace a device row (one autocommit transaction).
-  void upsert_device(const device_record& device);
-  /// Delete a device with its current state and discovery hash; history ages out normally.
-  /// Returns false if no such device.
-  bool remove_device(const std::string& device_id);
-  /// All devices, ordered by id.
-  std::vector<device_record> load_devices();
+    // --- devices ---------------------------------------------------------------------------
+    /// Insert or replace a device row (one autocommit transaction).
+    void upsert_device(const device_record& device);
+    /// Delete a device with its current state and discovery hash; history ages out normally.
+    /// Returns false if no such device.
+    bool remove_device(const std::string& device_id);
+    /// All devices, ordered by id.
+    std::vector<device_record> load_devices();
 
-  // --- state, history, events (buffered) ---------------------------------------------------
-  /// Queue one state value (memory only). Current state keeps the newest ts per (device,
-  /// property); every queued value also becomes a history row (numbers as REAL, else JSON).
-  /// If flush() keeps failing, the queue is capped at 200k rows (oldest half dropped, logged).
-  void queue_state(const std::string& device_id, const std::string& property,
-                   const nlohmann::json& value, time_ms ts);
-  /// Queue a device event; written by the next flush().
-  void append_event(const event_record& event);
-  /// Write every queued state, history and event row in ONE transaction (synchronous=NORMAL:
-  /// durable against process crashes; the last ~second may be lost on power loss). On failure
-  /// the queue is kept for the next call and the error is thrown. Returns rows written.
-  std::size_t flush();
-  /// Number of queued (unflushed) state + event rows.
-  std::size_t queued() const noexcept { return history_queue_.size() + event_queue_.size(); }
-  /// Current state for restore at start: device id -> {property: value}. Flushed rows only.
-  std::map<std::string, nlohmann::json> load_current_state();
-  /// History of one property in [from_ts, to_ts], oldest first, at most `limit` points: hourly
-  /// downsampled rows (older data) followed by raw rows; an hour with both yields both.
-  std::vector<history_point> query_history(const std::string& device_id,
-                                           const std::string& property, time_ms from_ts,
-                                           time_ms to_ts, std::size_t limit);
-  /// Events in [from_ts, to_ts] (all devices if device_id is empty), oldest first.
-  std::vector<event_record> query_events(const std::string& device_id, time_ms from_ts,
-                                         time_ms to_ts, std::size_t limit);
+    // --- state, history, events (buffered) ---------------------------------------------------
+    /// Queue one state value (memory only). Current state keeps the newest ts per (device,
+    /// property); every queued value also becomes a history row (numbers as REAL, else JSON).
+    /// If flush() keeps failing, the queue is capped at 200k rows (oldest half dropped, logged).
+    void queue_state(const std::string& device_id, const std::string& property, const nlohmann::json& value,
+                     time_ms ts);
+    /// Queue a device event; written by the next flush().
+    void append_event(const event_record& event);
+    /// Write every queued state, history and event row in ONE transaction (synchronous=NORMAL:
+    /// durable against process crashes; the last ~second may be lost on power loss). On failure
+    /// the queue is kept for the next call and the error is thrown. Returns rows written.
+    std::size_t flush();
+    /// Number of queued (unflushed) state + event rows.
+    std::size_t queued() const noexcept { return history_queue_.size() + event_queue_.size(); }
+    /// Current state for restore at start: device id -> {property: value}. Flushed rows only.
+    std::map<std::string, nlohmann::json> load_current_state();
+    /// History of one property in [from_ts, to_ts], oldest first, at most `limit` points: hourly
+    /// downsampled rows (older data) followed by raw rows; an hour with both yields both.
+    std::vector<history_point> query_history(const std::string& device_id, const std::string& property, time_ms from_ts,
+                                             time_ms to_ts, std::size_t limit);
+    /// Events in [from_ts, to_ts] (all devices if device_id is empty), oldest first.
+    std::vector<event_record> query_events(const std::string& device_id, time_ms from_ts, time_ms to_ts,
+                                           std::size_t limit);
 
-  // --- audit (durable) ---------------------------------------------------------------------
-  /// Append one audit record and commit it with synchronous=FULL before returning, independent
-  /// of queued state. Returns the assigned id. Only after this returns may the core acknowledge
-  /// the audited action. Never updated afterwards (a trigger refuses UPDATE).
-  std::int64_t append_audit(const audit_record& record);
-  /// Newest-first audit records with id < before_id (0 = from the newest), at most `limit`.
-  std::vector<audit_record> list_audit(std::size_t limit, std::int64_t before_id = 0);
+    // --- audit (durable) ---------------------------------------------------------------------
+    /// Append one audit record and commit it with synchronous=FULL before returning, independent
+    /// of queued state. Returns the assigned id. Only after this returns may the core acknowledge
+    /// the audited action. Never updated afterwards (a trigger refuses UPDATE).
+    std::int64_t append_audit(const audit_record& record);
+    /// Newest-first audit records with id < before_id (0 = from the newest), at most `limit`.
+    std::vector<audit_record> list_audit(std::size_t limit, std::int64_t before_id = 0);
 
-  // --- rules and scenes ----------------------------------------------------------------------
-  /// Insert or update (by id) without deleting: its timers and traces are kept.
-  void upsert_rule(const rule_record& rule);
-  /// Delete a rule; its pending timers and traces are deleted with it (FK cascade).
-  bool remove_rule(const std::string& rule_id);
-  bool set_rule_enabled(const std::string& rule_id, bool enabled, time_ms now);
-  std::vector<rule_record> load_rules();
+    // --- rules and scenes ----------------------------------------------------------------------
+    /// Insert or update (by id) without deleting: its timers and traces are kept.
+    void upsert_rule(const rule_record& rule);
+    /// Delete a rule; its pending timers and traces are deleted with it (FK cascade).
+    bool remove_rule(const std::string& rule_id);
+    bool set_rule_enabled(const std::string& rule_id, bool enabled, time_ms now);
+    std::vector<rule_record> load_rules();
 
-  // --- pending rule timers -------------------------------------------------------------------
-  /// Insert or replace a timer. Precondition: the rule exists (else throws, FK).
-  void upsert_timer(const pending_timer& timer);
-  bool remove_timer(const std::string& rule_id, const std::string& run_id);
-  /// All timers ordered by due_ts.
-  std::vector<pending_timer> load_timers();
+    // --- pending rule timers -------------------------------------------------------------------
+    /// Insert or replace a timer. Precondition: the rule exists (else throws, FK).
+    void upsert_timer(const pending_timer& timer);
+    bool remove_timer(const std::string& rule_id, const std::string& run_id);
+    /// All timers ordered by due_ts.
+    std::vector<pending_timer> load_timers();
 
-  // --- rule traces -----------------------------------------------------------------------------
-  /// Append a trace and keep only the newest options.traces_per_rule for that rule.
-  /// Precondition: the rule exists (else throws, FK).
-  void append_trace(const rule_trace& trace);
-  /// Newest-first traces of one rule.
-  std::vector<rule_trace> list_traces(const std::string& rule_id, std::size_t limit);
+    // --- rule traces -----------------------------------------------------------------------------
+    /// Append a trace and keep only the newest options.traces_per_rule for that rule.
+    /// Precondition: the rule exists (else throws, FK).
+    void append_trace(const rule_trace& trace);
+    /// Newest-first traces of one rule.
+    std::vector<rule_trace> list_traces(const std::string& rule_id, std::size_t limit);
 
-  // --- discovery hashes and meta ---------------------------------------------------------
-  std::optional<std::string> discovery_hash(const std::string& device_id);
-  /// Precondition: the device exists (else throws, FK).
-  void set_discovery_hash(const std::string& device_id, const std::string& hash);
-  std::optional<std::string> meta(const std::string& key);
-  void set_meta(const std::string& key, const std::string& value);
+    // --- discovery hashes and meta ---------------------------------------------------------
+    std::optional<std::string> discovery_hash(const std::string& device_id);
+    /// Precondition: the device exists (else throws, FK).
+    void set_discovery_hash(const std::string& device_id, const std::string& hash);
+    std::optional<std::string> meta(const std::string& key);
+    void set_meta(const std::string& key, const std::string& value);
 
-  // --- retention ---------------------------------------------------------------------------
-  /// Do at most ~`budget` row deletions of retention work and return true if more remains:
-  /// downsample + delete raw history past its retention, delete expired hourly rows, events and
-  /// audit, enforce the size budget (oldest raw history first, then oldest events), then
-  /// `PRAGMA incremental_vacuum` a bounded number of pages. Call repeatedly on a timer.
-  bool purge_step(time_ms now, std::size_t budget);
+    // --- retention ---------------------------------------------------------------------------
+    /// Do at most ~`budget` row deletions of retention work and return true if more remains:
+    /// downsample + delete raw history past its retention, delete expired hourly rows, events and
+    /// audit, enforce the size budget (oldest raw history first, then oldest events), then
+    /// `PRAGMA incremental_vacuum` a bounded number of pages. Call repeatedly on a timer.
+    bool purge_step(time_ms now, std::size_t budget);
 
-  // --- backups and health --------------------------------------------------------------------
-  /// Take an online backup into options.backup_dir (sqlite3 backup API, in steps of 256 pages
-  /// within this call; temp name, fsync, rename, fsync dir), then rotate. Flushes first.
-  /// Returns the backup path. Throws std::logic_error if no backup_dir was configured.
-  std::filesystem::path backup_now(time_ms now);
-  /// Newest backup known (found at open or taken since).
-  std::optional<backup_info> last_backup() const { return last_backup_; }
-  /// Sizes, row counts, last backup.
-  store_stats stats();
-  /// Run PRAGMA quick_check; returns "ok" or the first problems reported.
-  std::string quick_check();
+    // --- backups and health --------------------------------------------------------------------
+    /// Take an online backup into options.backup_dir (sqlite3 backup API, in steps of 256 pages
+    /// within this call; temp name, fsync, rename, fsync dir), then rotate. Flushes first.
+    /// Returns the backup path. Throws std::logic_error if no backup_dir was configured.
+    std::filesystem::path backup_now(time_ms now);
+    /// Newest backup known (found at open or taken since).
+    std::optional<backup_info> last_backup() const { return last_backup_; }
+    /// Sizes, row counts, last backup.
+    store_stats stats();
+    /// Run PRAGMA quick_check; returns "ok" or the first problems reported.
+    std::string quick_check();
 
- private:
-  store(std::filesystem::path path, store_options options, sqlite::db conn);
-  sqlite::statement& cached(const char* sql);
-  void configure_connection();
-  bool downsample_and_delete(sqlite::statement& select, std::size_t& budget);
-  bool delete_batch(const char* sql, time_ms cutoff, std::size_t& budget);
-  bool enforce_size_budget(std::size_t& budget);
-  std::uint64_t used_bytes();
+private:
+    store(std::filesystem::path path, store_options options, sqlite::db conn);
+    sqlite::statement& cached(const char* sql);
+    void configure_connection();
+    bool downsample_and_delete(sqlite::statement& select, std::size_t& budget);
+    bool delete_batch(const char* sql, time_ms cutoff, std::size_t& budget);
+    bool enforce_size_budget(std::size_t& budget);
+    std::uint64_t used_bytes();
 
-  struct queued_value {
-    std::string device_id;
-    std::string property;
-    nlohmann::json value;
-    time_ms ts;
-  };
+    struct queued_value {
+        std::string device_id;
+        std::string property;
+        nlohmann::json value;
+        time_ms ts;
+    };
 
-  std::filesystem::path path_;
-  store_options options_;
-  sqlite::db db_;
-  open_report report_;
-  std::map<std::string, sqlite::statement> statements_;
-  std::vector<queued_value> history_queue_;
-  std::vector<event_record> event_queue_;
-  std::optional<backup_info> last_backup_;
-  bool closed_ = true;  ///< true until open() completes, and after close()
+    std::filesystem::path path_;
+    store_options options_;
+    sqlite::db db_;
+    open_report report_;
+    std::map<std::string, sqlite::statement> statements_;
+    std::vector<queued_value> history_queue_;
+    std::vector<event_record> event_queue_;
+    std::optional<backup_info> last_backup_;
+    bool closed_ = true;  ///< true until open() completes, and after close()
 };
 
 }  // namespace hearth

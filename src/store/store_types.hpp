@@ -21,114 +21,114 @@ inline constexpr time_ms ms_per_day = 24 * ms_per_hour;
 
 /// One schema step: applied in its own transaction, then PRAGMA user_version = version.
 struct migration {
-  int version = 0;
-  std::string name;
-  std::string sql;  ///< parameterless DDL/DML script
+    int version = 0;
+    std::string name;
+    std::string sql;  ///< parameterless DDL/DML script
 };
 
 /// Options for store::open. All durations are in days, sizes in bytes.
 struct store_options {
-  int history_days = 10;                         ///< raw state history kept this long
-  std::map<std::string, int> property_history_days;  ///< overrides: "<property>" or "<device>.<property>" (wins)
-  int downsampled_days = 365;                    ///< hourly min/max/mean rows kept this long
-  int events_days = 30;                          ///< device events kept this long
-  int audit_days = 365;                          ///< audit log kept this long (0 = forever)
-  std::uint64_t size_budget_bytes = 0;           ///< 0 = unlimited; else purge oldest history first
-  std::filesystem::path backup_dir;              ///< empty = no backups, no restore on corruption
-  int backups_hourly = 24;                       ///< newest backup of each of the newest N hours
-  int backups_daily = 7;                         ///< newest backup of each of the newest N days
-  int traces_per_rule = 20;                      ///< rule traces kept per rule (newest)
-  bool quick_check_always = true;  ///< run PRAGMA quick_check at every open, not only after an unclean stop
-  bool last_stop_unclean = false;  ///< caller knows the last stop was unclean: force quick_check
-  std::vector<migration> extra_migrations;  ///< test hook: steps appended after the built-in ones
+    int history_days = 10;                             ///< raw state history kept this long
+    std::map<std::string, int> property_history_days;  ///< overrides: "<property>" or "<device>.<property>" (wins)
+    int downsampled_days = 365;                        ///< hourly min/max/mean rows kept this long
+    int events_days = 30;                              ///< device events kept this long
+    int audit_days = 365;                              ///< audit log kept this long (0 = forever)
+    std::uint64_t size_budget_bytes = 0;               ///< 0 = unlimited; else purge oldest history first
+    std::filesystem::path backup_dir;                  ///< empty = no backups, no restore on corruption
+    int backups_hourly = 24;                           ///< newest backup of each of the newest N hours
+    int backups_daily = 7;                             ///< newest backup of each of the newest N days
+    int traces_per_rule = 20;                          ///< rule traces kept per rule (newest)
+    bool quick_check_always = true;           ///< run PRAGMA quick_check at every open, not only after an unclean stop
+    bool last_stop_unclean = false;           ///< caller knows the last stop was unclean: force quick_check
+    std::vector<migration> extra_migrations;  ///< test hook: steps appended after the built-in ones
 };
 
 /// What open() found and did. `recovered` is true iff the database file was replaced.
 struct open_report {
-  bool recovered = false;
-  std::filesystem::path moved_aside_to;  ///< where the corrupt file went (empty if none)
-  std::filesystem::path restored_from;   ///< backup used (empty if none / new empty DB)
-  bool previous_stop_clean = true;       ///< false if the last session did not close() cleanly
-  bool quick_check_ran = false;
-  int schema_from = 0;  ///< user_version found on disk (0 = new file)
-  int schema_to = 0;    ///< user_version after migrations
-  std::string message;  ///< human-readable summary; non-empty whenever something notable happened
+    bool recovered = false;
+    std::filesystem::path moved_aside_to;  ///< where the corrupt file went (empty if none)
+    std::filesystem::path restored_from;   ///< backup used (empty if none / new empty DB)
+    bool previous_stop_clean = true;       ///< false if the last session did not close() cleanly
+    bool quick_check_ran = false;
+    int schema_from = 0;  ///< user_version found on disk (0 = new file)
+    int schema_to = 0;    ///< user_version after migrations
+    std::string message;  ///< human-readable summary; non-empty whenever something notable happened
 };
 
 struct device_record {
-  std::string id;
-  std::string driver;
-  nlohmann::json descriptor;
-  time_ms updated_at = 0;
+    std::string id;
+    std::string driver;
+    nlohmann::json descriptor;
+    time_ms updated_at = 0;
 };
 
 /// One audit entry. `detail` must never contain secrets (PINs, tokens): the caller redacts.
 struct audit_record {
-  std::int64_t id = 0;  ///< assigned by append_audit
-  time_ms ts = 0;
-  std::string actor;   ///< who (user, client id, "rule:<id>")
-  std::string source;  ///< where from (mqtt, hearthctl, rule, ...)
-  std::string action;  ///< e.g. "lock.unlock"
-  std::string target;  ///< e.g. device id
-  std::string result;  ///< e.g. "ok", "denied", "error"
-  nlohmann::json detail = nlohmann::json::object();
+    std::int64_t id = 0;  ///< assigned by append_audit
+    time_ms ts = 0;
+    std::string actor;   ///< who (user, client id, "rule:<id>")
+    std::string source;  ///< where from (mqtt, hearthctl, rule, ...)
+    std::string action;  ///< e.g. "lock.unlock"
+    std::string target;  ///< e.g. device id
+    std::string result;  ///< e.g. "ok", "denied", "error"
+    nlohmann::json detail = nlohmann::json::object();
 };
 
 struct event_record {
-  std::string device_id;
-  std::string event_type;
-  nlohmann::json payload;
-  time_ms ts = 0;
+    std::string device_id;
+    std::string event_type;
+    nlohmann::json payload;
+    time_ms ts = 0;
 };
 
 /// A scene or automation definition loaded from a scene file.
 struct rule_record {
-  std::string id;
-  std::string kind;  ///< "scene" or "automation"
-  std::string source_file;
-  nlohmann::json definition;
-  bool enabled = true;
-  time_ms updated_at = 0;
+    std::string id;
+    std::string kind;  ///< "scene" or "automation"
+    std::string source_file;
+    nlohmann::json definition;
+    bool enabled = true;
+    time_ms updated_at = 0;
 };
 
 struct pending_timer {
-  std::string rule_id;
-  std::string run_id;
-  time_ms due_ts = 0;
-  nlohmann::json payload;
+    std::string rule_id;
+    std::string run_id;
+    time_ms due_ts = 0;
+    nlohmann::json payload;
 };
 
 struct rule_trace {
-  std::string rule_id;
-  std::string run_id;
-  time_ms ts = 0;
-  nlohmann::json trace;
+    std::string rule_id;
+    std::string run_id;
+    time_ms ts = 0;
+    nlohmann::json trace;
 };
 
 /// One point of history. Raw points have count == 1 and min == max == value (if numeric);
 /// downsampled points cover [ts, ts + 1h) with value = mean.
 struct history_point {
-  time_ms ts = 0;
-  nlohmann::json value;
-  bool downsampled = false;
-  double min = 0, max = 0;
-  std::int64_t count = 1;
+    time_ms ts = 0;
+    nlohmann::json value;
+    bool downsampled = false;
+    double min = 0, max = 0;
+    std::int64_t count = 1;
 };
 
 struct backup_info {
-  std::filesystem::path path;
-  time_ms ts = 0;
+    std::filesystem::path path;
+    time_ms ts = 0;
 };
 
 struct store_stats {
-  std::uint64_t db_bytes = 0;   ///< main file size on disk
-  std::uint64_t wal_bytes = 0;  ///< -wal file size on disk (0 if absent)
-  std::uint64_t used_bytes = 0; ///< (page_count - freelist_count) * page_size
-  std::uint64_t free_pages = 0;
-  std::map<std::string, std::int64_t> rows;  ///< table -> row count
-  std::size_t queued_state = 0;              ///< state rows waiting for flush()
-  std::optional<backup_info> last_backup;
-  int schema_version = 0;
+    std::uint64_t db_bytes = 0;    ///< main file size on disk
+    std::uint64_t wal_bytes = 0;   ///< -wal file size on disk (0 if absent)
+    std::uint64_t used_bytes = 0;  ///< (page_count - freelist_count) * page_size
+    std::uint64_t free_pages = 0;
+    std::map<std::string, std::int64_t> rows;  ///< table -> row count
+    std::size_t queued_state = 0;              ///< state rows waiting for flush()
+    std::optional<backup_info> last_backup;
+    int schema_version = 0;
 };
 
 }  // namespace hearth

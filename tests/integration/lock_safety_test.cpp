@@ -127,11 +127,14 @@ TEST_F(lock_safety, pin_lockout_age_limit_no_optimism_alarm_and_audit) {
                     .has_value());
     EXPECT_EQ(probe->set("hall_lock", {{"command", "lock"}}, 10s)["status"], "ok");
 
-    { const auto e = daemon.stop(); ASSERT_TRUE(e.exited && !e.signalled && e.code == 0); }
+    {
+        const auto e = daemon.stop();
+        ASSERT_TRUE(e.exited && !e.signalled && e.code == 0);
+    }
     const auto audit = audit_results(daemon.database_path());
-    const std::vector<std::string> expected = {"lock.unlock:denied", "lock.unlock:denied",     "lock.unlock:denied",
-                                               "lock.unlock:locked_out", "lock.unlock:locked_out", "lock.lock:denied",
-                                               "lock.unlock:ok",     "lock.lock:ok"};
+    const std::vector<std::string> expected = {
+        "lock.unlock:denied",     "lock.unlock:denied", "lock.unlock:denied", "lock.unlock:locked_out",
+        "lock.unlock:locked_out", "lock.lock:denied",   "lock.unlock:ok",     "lock.lock:ok"};
     EXPECT_EQ(audit, expected);
     EXPECT_EQ(daemon.log().find(pin), std::string::npos) << "the PIN reached the log";
 }
@@ -141,9 +144,9 @@ TEST_F(lock_safety, full_run_never_leaks_pin_token_or_passwords) {
     const std::string token = "nukicanary5d20aa";
     const std::string camera_password = "cam-canary-0b77f4";
     const auto pw = dir_ / "mosquitto.passwd";
-    ASSERT_EQ(run_command({"/usr/bin/mosquitto_passwd", "-c", "-b", pw.string(), "hearth", mqtt_secret},
-                          dir_ / "passwd.log"),
-              0);
+    ASSERT_EQ(
+        run_command({"/usr/bin/mosquitto_passwd", "-c", "-b", pw.string(), "hearth", mqtt_secret}, dir_ / "passwd.log"),
+        0);
     ASSERT_EQ(run_command({"/usr/bin/mosquitto_passwd", "-b", pw.string(), "probe", "probe-pass"}, dir_ / "passwd.log"),
               0);
     broker_options bo;
@@ -152,23 +155,27 @@ TEST_F(lock_safety, full_run_never_leaks_pin_token_or_passwords) {
     write_file(dir_ / "mqtt.secret", mqtt_secret + "\n");
 
     const std::uint16_t nuki_port = probe_free_port();
-    const pid_t nuki = spawn_process({NUKI_SIM_PATH, "--port", std::to_string(nuki_port), "--token", token, "--locks", "1"},
-                                     dir_ / "nuki_sim.log");
+    const pid_t nuki = spawn_process(
+        {NUKI_SIM_PATH, "--port", std::to_string(nuki_port), "--token", token, "--locks", "1"}, dir_ / "nuki_sim.log");
     const std::uint16_t cam_port = probe_free_port();
-    const pid_t cam = spawn_process({CAMERA_SIM_PATH, "--port", std::to_string(cam_port), "--user", "admin", "--password",
-                                     camera_password, "--motion-every-ms", "500"},
+    const pid_t cam = spawn_process({CAMERA_SIM_PATH, "--port", std::to_string(cam_port), "--user", "admin",
+                                     "--password", camera_password, "--motion-every-ms", "500"},
                                     dir_ / "camera_sim.log");
 
     auto options = default_daemon_options();
     options.log_level = "trace";
     options.mqtt_extra = {{"username", "hearth"}, {"password_file", (dir_ / "mqtt.secret").string()}};
-    options.extra_drivers = json::array(
-        {{{"plugin", "nuki"}, {"id", "nuki"}, {"config", {{"host", "127.0.0.1"}, {"port", nuki_port}, {"token", token}}}},
-         {{"plugin", "isapi_camera"},
-          {"id", "cam"},
-          {"config",
-           {{"host", "127.0.0.1"}, {"port", cam_port}, {"username", "admin"}, {"password", camera_password},
-            {"id", "porch_camera"}}}}});
+    options.extra_drivers = json::array({{{"plugin", "nuki"},
+                                          {"id", "nuki"},
+                                          {"config", {{"host", "127.0.0.1"}, {"port", nuki_port}, {"token", token}}}},
+                                         {{"plugin", "isapi_camera"},
+                                          {"id", "cam"},
+                                          {"config",
+                                           {{"host", "127.0.0.1"},
+                                            {"port", cam_port},
+                                            {"username", "admin"},
+                                            {"password", camera_password},
+                                            {"id", "porch_camera"}}}}});
     json locks = lock_config(0);
     locks["locks"]["nuki_20000001"] = locks["locks"]["hall_lock"];
     options.config_extra = locks;
@@ -192,7 +199,10 @@ TEST_F(lock_safety, full_run_never_leaks_pin_token_or_passwords) {
     EXPECT_FALSE(probe->request("health").is_null());
     EXPECT_FALSE(probe->request("info").is_null());
 
-    { const auto e = daemon.stop(); ASSERT_TRUE(e.exited && !e.signalled && e.code == 0); }
+    {
+        const auto e = daemon.stop();
+        ASSERT_TRUE(e.exited && !e.signalled && e.code == 0);
+    }
     stop_process(nuki, SIGTERM, 3s);
     stop_process(cam, SIGTERM, 3s);
 

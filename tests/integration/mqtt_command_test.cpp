@@ -50,7 +50,8 @@ TEST_F(mqtt_command, set_json_with_transaction_answers_ok_and_publishes_the_new_
     ASSERT_TRUE(reply.is_object()) << "no response with our transaction";
     EXPECT_EQ(reply.value("status", ""), "ok") << reply;
     EXPECT_TRUE(reply.contains("transaction"));
-    auto state = wait_state("living_light", [](const json& s) { return s.value("brightness", -1) == 35; }, from);
+    auto state = wait_state(
+        "living_light", [](const json& s) { return s.value("brightness", -1) == 35; }, from);
     ASSERT_TRUE(state) << "state topic never showed brightness 35";
     EXPECT_EQ((*state)["on"], true);
 }
@@ -61,8 +62,8 @@ TEST_F(mqtt_command, set_command_with_params) {
     const json reply = probe_->set("living_light", {{"command", "turn_on"}, {"params", {{"brightness", 12}}}});
     ASSERT_TRUE(reply.is_object());
     EXPECT_EQ(reply.value("status", ""), "ok") << reply;
-    EXPECT_TRUE(wait_state("living_light", [](const json& s) { return s.value("brightness", -1) == 12 && s.value("on", false); },
-                           from));
+    EXPECT_TRUE(wait_state(
+        "living_light", [](const json& s) { return s.value("brightness", -1) == 12 && s.value("on", false); }, from));
 }
 
 TEST_F(mqtt_command, set_property_raw_value) {
@@ -70,16 +71,19 @@ TEST_F(mqtt_command, set_property_raw_value) {
     std::size_t from = probe_->mark();
     const json reply = next_response("hearth/living_light/set/brightness", "40", "hearth/living_light/response");
     EXPECT_EQ(reply.value("status", ""), "ok") << reply;
-    EXPECT_TRUE(wait_state("living_light", [](const json& s) { return s.value("brightness", -1) == 40; }, from));
+    EXPECT_TRUE(wait_state(
+        "living_light", [](const json& s) { return s.value("brightness", -1) == 40; }, from));
 
     from = probe_->mark();
     EXPECT_EQ(next_response("hearth/porch_switch/set/on", "ON", "hearth/porch_switch/response").value("status", ""),
               "ok");
-    EXPECT_TRUE(wait_state("porch_switch", [](const json& s) { return s.value("on", false); }, from));
+    EXPECT_TRUE(wait_state(
+        "porch_switch", [](const json& s) { return s.value("on", false); }, from));
     from = probe_->mark();
     EXPECT_EQ(next_response("hearth/porch_switch/set/on", "OFF", "hearth/porch_switch/response").value("status", ""),
               "ok");
-    EXPECT_TRUE(wait_state("porch_switch", [](const json& s) { return !s.value("on", true); }, from));
+    EXPECT_TRUE(wait_state(
+        "porch_switch", [](const json& s) { return !s.value("on", true); }, from));
 }
 
 TEST_F(mqtt_command, get_republishes_the_state) {
@@ -108,9 +112,13 @@ TEST_F(mqtt_command, every_bad_set_gets_an_error_naming_the_problem) {
         {"read-only", "living_climate_sensor", {{"value", 20}}, {"value", "read-only"}},
         {"bad enum", "bedroom_ac", {{"mode", "turbo"}}, {"mode", "turbo"}},
         {"unknown command", "living_light", {{"command", "fly"}}, {"unknown command", "fly"}},
-        {"missing required param", "robot_vacuum", {{"command", "set_fan_speed"}, {"params", json::object()}},
+        {"missing required param",
+         "robot_vacuum",
+         {{"command", "set_fan_speed"}, {"params", json::object()}},
          {"missing required parameter", "fan_speed"}},
-        {"unknown param", "robot_vacuum", {{"command", "set_fan_speed"}, {"params", {{"speed", "max"}}}},
+        {"unknown param",
+         "robot_vacuum",
+         {{"command", "set_fan_speed"}, {"params", {{"speed", "max"}}}},
          {"unknown parameter", "speed"}},
     };
     for (const auto& c : cases) {

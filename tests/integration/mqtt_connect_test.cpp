@@ -80,7 +80,7 @@ TEST_F(mqtt_connect, discovery_is_device_based_with_type_specific_primaries) {
         15s));
 
     const std::map<std::string, std::string> primaries = {
-        {"living_light", "light"}, {"hall_lock", "lock"},     {"robot_vacuum", "vacuum"}, {"bedroom_ac", "climate"},
+        {"living_light", "light"},  {"hall_lock", "lock"},      {"robot_vacuum", "vacuum"}, {"bedroom_ac", "climate"},
         {"front_camera", "camera"}, {"porch_switch", "switch"}, {"kitchen_plug", "switch"}};
     for (const auto& id : demo_device_ids()) {
         SCOPED_TRACE(id);

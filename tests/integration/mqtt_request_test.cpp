@@ -109,10 +109,10 @@ TEST_F(mqtt_request, remove_clears_the_retained_topics) {
 
     // A fresh subscriber sees nothing retained for the removed device; the control topic (another
     // device's state, subscribed last) proves the retained replays were delivered.
-    auto fresh = make_probe({discovery_topic(id), state_topic(id), availability_topic(id), state_topic("living_light")});
+    auto fresh =
+        make_probe({discovery_topic(id), state_topic(id), availability_topic(id), state_topic("living_light")});
     ASSERT_TRUE(fresh->wait_topic(state_topic("living_light"), 5s));
-    EXPECT_FALSE(fresh->wait_message(
-        [&](const received& m) { return m.topic != state_topic("living_light"); }, 500ms))
+    EXPECT_FALSE(fresh->wait_message([&](const received& m) { return m.topic != state_topic("living_light"); }, 500ms))
         << "a retained message survived the removal";
 
     const json devices = probe_->request("devices");
@@ -126,8 +126,7 @@ TEST_F(mqtt_request, backup_and_history) {
     const std::string path = backup["data"].value("path", "");
     EXPECT_TRUE(!path.empty() && std::filesystem::exists(path)) << backup;
 
-    const json history =
-        probe_->request("history", {{"device", "living_climate_sensor"}, {"property", "value"}}, 10s);
+    const json history = probe_->request("history", {{"device", "living_climate_sensor"}, {"property", "value"}}, 10s);
     ASSERT_EQ(history.value("status", ""), "ok") << history;
     EXPECT_TRUE(history["data"].is_array()) << history;
 }

@@ -46,8 +46,8 @@ TEST_F(mqtt_resilience, kill_9_leaves_the_last_will) {
     auto offline = probe->wait_message([](const received& m) { return is_bridge_state(m, "offline"); },
                                        std::chrono::milliseconds(keepalive_s * 1500 + 3000), from);
     ASSERT_TRUE(offline) << "no last will after kill -9";
-    std::cerr << "last will after " << std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - killed).count()
-              << " ms\n";
+    std::cerr << "last will after "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - killed).count() << " ms\n";
     // And it is retained: a newcomer sees hearthd offline.
     auto fresh = make_probe({bridge_state_topic});
     auto retained = fresh->wait_topic(bridge_state_topic, 3s);
@@ -68,8 +68,7 @@ TEST_F(mqtt_resilience, sigterm_publishes_offline_and_exits_within_3s) {
     EXPECT_FALSE(exit.signalled);
     EXPECT_EQ(exit.code, 0);
     EXPECT_LT(exit.elapsed, std::chrono::milliseconds(3000)) << "shutdown took " << exit.elapsed.count() << " ms";
-    auto offline =
-        probe->wait_message([](const received& m) { return is_bridge_state(m, "offline"); }, 3s, from);
+    auto offline = probe->wait_message([](const received& m) { return is_bridge_state(m, "offline"); }, 3s, from);
     ASSERT_TRUE(offline) << "no explicit offline on SIGTERM";
     // Explicit, not the will: hearthd sent DISCONNECT, and a will is only sent without one.
     broker_->stop();  // flushes mosquitto's log
@@ -101,8 +100,7 @@ TEST_F(mqtt_resilience, broker_restart_republishes_the_latest_of_everything) {
     broker_->start();  // same port; persistence is off, so nothing retained survived
     const auto back = steady::now();
     auto after = make_probe({"hearth/#", "homeassistant/device/+/config"});
-    const bool complete =
-        after->wait_for([](const auto& all) { return missing_topics(all, 0, false).empty(); }, 12s);
+    const bool complete = after->wait_for([](const auto& all) { return missing_topics(all, 0, false).empty(); }, 12s);
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - back);
     ASSERT_TRUE(complete) << "12 s after the broker came back, still missing: "
                           << missing_topics(after->messages(), 0, false)[0];
@@ -175,8 +173,8 @@ TEST_F(mqtt_resilience, unchanged_discovery_is_not_resent_after_a_restart) {
         },
         10s))
         << "states were not re-published after the restart";
-    auto resent = probe->wait_message([](const received& m) { return m.topic.starts_with("homeassistant/device/"); },
-                                      3s, from);
+    auto resent =
+        probe->wait_message([](const received& m) { return m.topic.starts_with("homeassistant/device/"); }, 3s, from);
     EXPECT_FALSE(resent) << "discovery re-sent although unchanged: " << (resent ? resent->topic : "");
 }
 

@@ -31,13 +31,13 @@ protected:
     void make_server_cert(const std::string& ca) {
         const auto tls = dir_ / "tls";
         write_file(tls / "san.cnf", "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-        ASSERT_NO_FATAL_FAILURE(openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                                         "-keyout", (tls / "server.key").string(), "-out",
-                                         (tls / "server.csr").string(), "-subj", "/CN=localhost"}));
-        ASSERT_NO_FATAL_FAILURE(openssl({"x509", "-req", "-in", (tls / "server.csr").string(), "-CA",
-                                         (tls / (ca + ".crt")).string(), "-CAkey", (tls / (ca + ".key")).string(),
-                                         "-CAcreateserial", "-out", (tls / "server.crt").string(), "-days", "2",
-                                         "-extfile", (tls / "san.cnf").string()}));
+        ASSERT_NO_FATAL_FAILURE(
+            openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+                     (tls / "server.key").string(), "-out", (tls / "server.csr").string(), "-subj", "/CN=localhost"}));
+        ASSERT_NO_FATAL_FAILURE(
+            openssl({"x509", "-req", "-in", (tls / "server.csr").string(), "-CA", (tls / (ca + ".crt")).string(),
+                     "-CAkey", (tls / (ca + ".key")).string(), "-CAcreateserial", "-out", (tls / "server.crt").string(),
+                     "-days", "2", "-extfile", (tls / "san.cnf").string()}));
     }
 
     /// Broker with a plain listener (for the probe) and a TLS listener (for hearthd).
@@ -53,12 +53,12 @@ protected:
     /// Broker with a password file holding users `hearth` (`secret`) and `probe`.
     void start_password_broker(const std::string& secret) {
         const auto pw = dir_ / "mosquitto.passwd";
-        ASSERT_EQ(run_command({"/usr/bin/mosquitto_passwd", "-c", "-b", pw.string(), "hearth", secret},
-                              dir_ / "passwd.log"),
-                  0);
-        ASSERT_EQ(run_command({"/usr/bin/mosquitto_passwd", "-b", pw.string(), "probe", "probe-pass"},
-                              dir_ / "passwd.log"),
-                  0);
+        ASSERT_EQ(
+            run_command({"/usr/bin/mosquitto_passwd", "-c", "-b", pw.string(), "hearth", secret}, dir_ / "passwd.log"),
+            0);
+        ASSERT_EQ(
+            run_command({"/usr/bin/mosquitto_passwd", "-b", pw.string(), "probe", "probe-pass"}, dir_ / "passwd.log"),
+            0);
         broker_options o;
         o.password_file = pw;
         start_broker(o);

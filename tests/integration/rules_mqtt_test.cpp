@@ -107,8 +107,9 @@ TEST_F(rules_mqtt, scenes_automations_traces_and_atomic_reload) {
     ASSERT_TRUE(traces.contains("data") && !traces["data"].empty()) << traces.dump();
 
     // A bad file is refused whole; the running set stays.
-    write_file(dir_ / "scenes" / "bad.json",
-               R"({"automations": [{"id": "x", "triggers": [{"type": "state", "device": "no_such_device", "property": "on"}], "actions": []}]})");
+    write_file(
+        dir_ / "scenes" / "bad.json",
+        R"({"automations": [{"id": "x", "triggers": [{"type": "state", "device": "no_such_device", "property": "on"}], "actions": []}]})");
     auto reload = probe->request("config/reload");
     EXPECT_EQ(reload["status"], "error") << reload.dump();
     EXPECT_NE(reload.dump().find("bad.json"), std::string::npos) << reload.dump();

@@ -155,7 +155,8 @@ TEST(Isolation, StateFloodKeepsTheCoreResponsiveAndBounded) {
         << "the final state (on=true) of the flood never arrived";
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - t0).count();
     std::size_t flood_changes = 0;
-    for (std::size_t i = before; i < h.rec.states.size(); ++i) flood_changes += h.rec.states[i].device == "flood_switch";
+    for (std::size_t i = before; i < h.rec.states.size(); ++i)
+        flood_changes += h.rec.states[i].device == "flood_switch";
     std::printf("[ info ] 200000 reports: %zu state changes reached the core in %lld ms; core RSS %ld -> %ld kB\n",
                 flood_changes, static_cast<long long>(ms), rss_before, rss_kb(::getpid()));
     EXPECT_EQ(h.workers.at("flood")->spawn_count(), 1) << "the flooding worker was restarted";

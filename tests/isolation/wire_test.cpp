@@ -118,7 +118,7 @@ TEST(Wire, EncodingAnOversizeMessageThrows) {
 
 TEST(Wire, GarbageIsAnError) {
     for (const std::string& payload : {std::string("not json at all"), std::string("[1,2,3]"),
-                                      std::string(R"({"no_type":1})"), std::string(R"({"t":7})")}) {
+                                       std::string(R"({"no_type":1})"), std::string(R"({"t":7})")}) {
         frame_reader r;
         json m;
         r.feed(header(static_cast<std::uint32_t>(payload.size())) + payload);

@@ -15,10 +15,10 @@ std::string refused(const std::string& name) {
     EXPECT_EQ(r.value, nullptr) << name << " was accepted";
     EXPECT_FALSE(r.error.empty());
     EXPECT_EQ(r.error.find('\n'), std::string::npos) << "error is not one line: " << r.error;
-    EXPECT_NE(r.error.find(plugin_file(name).string()), std::string::npos) << "error does not name the file: " << r.error;
+    EXPECT_NE(r.error.find(plugin_file(name).string()), std::string::npos)
+        << "error does not name the file: " << r.error;
     return r.error;
 }
-
 
 TEST(zoo_loader, good_plugin_is_accepted) {
     const auto r = hearth::load_plugin(plugin_file("zoo_good"), "zoo_good");

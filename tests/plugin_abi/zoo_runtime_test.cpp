@@ -106,7 +106,8 @@ TEST(zoo_runtime, throwing_command_fails_each_command_then_quarantines) {
     EXPECT_EQ(h.status_of("thrower").state, "running") << "4 failures, but never 3 in a row";
     EXPECT_FALSE(h.rec.bridge_event("plugin_failed", "thrower").has_value());
 
-    // The third consecutive failure (the fifth turn_on) quarantines it; the command still gets an error with the message.
+    // The third consecutive failure (the fifth turn_on) quarantines it; the command still gets an error with the
+    // message.
     const auto fifth = h.execute("thrower_switch", "turn_on");
     ASSERT_TRUE(fifth.has_value());
     EXPECT_FALSE(fifth->ok);

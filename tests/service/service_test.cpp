@@ -85,8 +85,8 @@ std::size_t count_with(const std::vector<notify_message>& m, const std::string& 
 
 TEST(service, systemd_analyze_rates_the_unit_ok) {
     if (run_command("command -v systemd-analyze").empty()) GTEST_SKIP() << "systemd-analyze is not installed";
-    const std::string out = run_command("systemd-analyze security --offline=true " HEARTH_SOURCE_DIR
-                                        "/config/hearthd.service 2>&1");
+    const std::string out =
+        run_command("systemd-analyze security --offline=true " HEARTH_SOURCE_DIR "/config/hearthd.service 2>&1");
     std::smatch m;
     ASSERT_TRUE(std::regex_search(out, m, std::regex("Overall exposure level for hearthd.service: ([0-9.]+)"))) << out;
     const double exposure = std::stod(m[1].str());
@@ -121,11 +121,11 @@ TEST(service, notify_ready_watchdog_from_the_loop_and_clean_stop) {
         ::_exit(127);
     }
 
-    ASSERT_TRUE(sock.receive_until([](const auto& m) { return count_with(m, "READY=1") == 1; },
-                                   std::chrono::seconds(10)))
+    ASSERT_TRUE(
+        sock.receive_until([](const auto& m) { return count_with(m, "READY=1") == 1; }, std::chrono::seconds(10)))
         << "no READY=1";
-    ASSERT_TRUE(sock.receive_until([](const auto& m) { return count_with(m, "WATCHDOG=1") >= 3; },
-                                   std::chrono::seconds(5)))
+    ASSERT_TRUE(
+        sock.receive_until([](const auto& m) { return count_with(m, "WATCHDOG=1") >= 3; }, std::chrono::seconds(5)))
         << "the watchdog is not fed";
 
     // Hang the loop for 1.5 s: no WATCHDOG=1 may arrive meanwhile, and pings resume afterwards.

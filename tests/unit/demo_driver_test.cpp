@@ -46,8 +46,8 @@ hearth_str cstr(const std::string& s) { return hearth_str{s.data(), s.size()}; }
 // ---------------------------------------------------------------------------------------------
 // Descriptor and state checks mirroring the core's rules
 
-const std::set<std::string> k_types = {"light",  "switch", "plug",   "climate", "refrigerator", "washer",
-                                       "lock",   "camera", "vacuum", "sensor",  "binary_sensor"};
+const std::set<std::string> k_types = {"light", "switch", "plug",   "climate", "refrigerator", "washer",
+                                       "lock",  "camera", "vacuum", "sensor",  "binary_sensor"};
 
 /// Returns "" when `p` is a well-formed property (or command parameter) spec, else the reason.
 std::string check_property_spec(const json& p) {
@@ -135,8 +135,8 @@ struct fake_host {
     std::size_t fired = 0;
 
     std::map<std::string, json> descriptors;
-    std::map<std::string, json> state;                              // merged reported state
-    std::map<std::string, std::vector<json>> state_reports;         // every report per device
+    std::map<std::string, json> state;                       // merged reported state
+    std::map<std::string, std::vector<json>> state_reports;  // every report per device
     std::vector<event> events;
     std::map<std::string, bool> online;
     std::vector<result> results;
@@ -327,11 +327,17 @@ protected:
     std::uint64_t next_command_id_ = 0;
 };
 
-const std::map<std::string, std::string> k_expected_ids = {
-    {"living_light", "light"},           {"porch_switch", "switch"},   {"kitchen_plug", "plug"},
-    {"bedroom_ac", "climate"},           {"kitchen_fridge", "refrigerator"}, {"bathroom_washer", "washer"},
-    {"hall_lock", "lock"},               {"front_camera", "camera"},   {"robot_vacuum", "vacuum"},
-    {"living_climate_sensor", "sensor"}, {"hall_motion", "binary_sensor"}};
+const std::map<std::string, std::string> k_expected_ids = {{"living_light", "light"},
+                                                           {"porch_switch", "switch"},
+                                                           {"kitchen_plug", "plug"},
+                                                           {"bedroom_ac", "climate"},
+                                                           {"kitchen_fridge", "refrigerator"},
+                                                           {"bathroom_washer", "washer"},
+                                                           {"hall_lock", "lock"},
+                                                           {"front_camera", "camera"},
+                                                           {"robot_vacuum", "vacuum"},
+                                                           {"living_climate_sensor", "sensor"},
+                                                           {"hall_motion", "binary_sensor"}};
 
 // ---------------------------------------------------------------------------------------------
 

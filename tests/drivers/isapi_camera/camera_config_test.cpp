@@ -46,7 +46,8 @@ TEST(camera_config, refusals_name_the_key) {
     EXPECT_NE(error_of(with("channel", 0)).find("\"channel\""), std::string::npos);
     EXPECT_NE(error_of(with("id", "Bad Id")).find("\"id\""), std::string::npos);
     EXPECT_NE(error_of(with("doorbell_event_types", "IO")).find("\"doorbell_event_types\""), std::string::npos);
-    EXPECT_NE(error_of(with("doorbell_event_types", json::array({1}))).find("\"doorbell_event_types\""), std::string::npos);
+    EXPECT_NE(error_of(with("doorbell_event_types", json::array({1}))).find("\"doorbell_event_types\""),
+              std::string::npos);
     EXPECT_NE(error_of(with("timeout_ms", 1.5)).find("\"timeout_ms\""), std::string::npos);
     json missing = k_base;
     missing.erase("username");

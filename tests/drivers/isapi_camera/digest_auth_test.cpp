@@ -89,8 +89,7 @@ TEST(digest_auth, authorization_header_round_trips_through_a_verifier) {
     c.nonce = "dcd98b7102dd2f0e8b11d0f600bfb0c093";
     c.opaque = "5ccc069c403ebaf9f0171e9517f40e41";
     c.qop_auth = true;
-    const std::string h =
-        digest_authorization(c, "Mufasa", "Circle Of Life", "GET", "/dir/index.html", 1, "0a4f113b");
+    const std::string h = digest_authorization(c, "Mufasa", "Circle Of Life", "GET", "/dir/index.html", 1, "0a4f113b");
     ASSERT_EQ(h.rfind("Digest ", 0), 0U);
     const auto p = parse_auth_params(std::string_view(h).substr(7));
     EXPECT_EQ(p.at("username"), "Mufasa");

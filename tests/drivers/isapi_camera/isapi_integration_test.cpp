@@ -63,7 +63,8 @@ protected:
     auto timed(F&& f) {
         const auto t0 = clock_type::now();
         auto r = f();
-        slowest_entry_ = std::max(slowest_entry_, std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0));
+        slowest_entry_ =
+            std::max(slowest_entry_, std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0));
         return r;
     }
 
@@ -71,7 +72,8 @@ protected:
     std::string start_driver(const json& overrides = json::object()) {
         char error[256] = "";
         const std::string text = config(overrides).dump();
-        driver_ = timed([&] { return plugin()->create(&host_.api, host_.ctx(), cstr("cam1"), cstr(text), error, sizeof error); });
+        driver_ = timed(
+            [&] { return plugin()->create(&host_.api, host_.ctx(), cstr("cam1"), cstr(text), error, sizeof error); });
         if (driver_ == nullptr) return error[0] ? error : "create failed";
         const int rc = timed([&] { return plugin()->start(driver_, error, sizeof error); });
         return rc == HEARTH_OK ? "" : std::string("start: ") + error;
@@ -96,9 +98,8 @@ protected:
     int command(std::uint64_t id, const json& body, std::string* error = nullptr) {
         char buf[256] = "";
         const std::string text = body.dump();
-        const int rc = timed([&] {
-            return plugin()->handle_command(driver_, id, cstr(k_device), cstr(text), buf, sizeof buf);
-        });
+        const int rc =
+            timed([&] { return plugin()->handle_command(driver_, id, cstr(k_device), cstr(text), buf, sizeof buf); });
         if (error != nullptr) *error = buf;
         return rc;
     }
@@ -106,25 +107,31 @@ protected:
     /// Waits for the command_result of `id`; nullopt on timeout.
     std::optional<fake_host::result> result_of(std::uint64_t id, std::chrono::milliseconds deadline = 10s) {
         std::optional<fake_host::result> out;
-        host_.wait_for([&](const fake_host& f) {
-            for (const auto& r : f.results)
-                if (r.id == id) out = r;
-            return out.has_value();
-        }, deadline);
+        host_.wait_for(
+            [&](const fake_host& f) {
+                for (const auto& r : f.results)
+                    if (r.id == id) out = r;
+                return out.has_value();
+            },
+            deadline);
         return out;
     }
 
     bool wait_online(bool want, std::chrono::milliseconds deadline = 10s) {
-        return host_.wait_for([&](const fake_host& f) {
-            auto it = f.online.find(k_device);
-            return it != f.online.end() && it->second == want;
-        }, deadline);
+        return host_.wait_for(
+            [&](const fake_host& f) {
+                auto it = f.online.find(k_device);
+                return it != f.online.end() && it->second == want;
+            },
+            deadline);
     }
     bool wait_state(const std::string& prop, const json& want, std::chrono::milliseconds deadline = 10s) {
-        return host_.wait_for([&](const fake_host& f) {
-            auto it = f.state.find(k_device);
-            return it != f.state.end() && it->second.contains(prop) && it->second[prop] == want;
-        }, deadline);
+        return host_.wait_for(
+            [&](const fake_host& f) {
+                auto it = f.state.find(k_device);
+                return it != f.state.end() && it->second.contains(prop) && it->second[prop] == want;
+            },
+            deadline);
     }
     std::size_t count_events(const std::string& type) {
         std::lock_guard lock(host_.mutex);
@@ -163,7 +170,8 @@ TEST_F(camera_test, registers_the_camera_and_goes_online) {
     const json& d = host_.descriptors.at(k_device);
     EXPECT_EQ(d["type"], "camera");
     EXPECT_EQ(d["name"], "Front door");
-    for (const char* p : {"online", "motion", "recording", "privacy_mode"}) EXPECT_TRUE(d["properties"].contains(p)) << p;
+    for (const char* p : {"online", "motion", "recording", "privacy_mode"})
+        EXPECT_TRUE(d["properties"].contains(p)) << p;
     EXPECT_EQ(d["properties"]["privacy_mode"]["writable"], true);
     EXPECT_TRUE(d["commands"]["set_privacy"]["params"]["on"]["required"].get<bool>());
     EXPECT_EQ(host_.ready, 1);

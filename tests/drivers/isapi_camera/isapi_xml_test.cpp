@@ -10,14 +10,15 @@ namespace hearth::isapi {
 namespace {
 
 TEST(isapi_xml, tag_text_tolerates_prefixes_attributes_whitespace_and_entities) {
-    const std::string xml = "<?xml version=\"1.0\"?>\n<a:Root xmlns:a=\"urn:x\">\n  <a:eventType  kind=\"x\" >\n VMD \n"
-                            "</a:eventType ><name>Tom &amp; Jerry &lt;3</name><empty/><e2></e2></a:Root>";
+    const std::string xml =
+        "<?xml version=\"1.0\"?>\n<a:Root xmlns:a=\"urn:x\">\n  <a:eventType  kind=\"x\" >\n VMD \n"
+        "</a:eventType ><name>Tom &amp; Jerry &lt;3</name><empty/><e2></e2></a:Root>";
     EXPECT_EQ(xml_tag_text(xml, "eventType").value_or("?"), "VMD");
     EXPECT_EQ(xml_tag_text(xml, "name").value_or("?"), "Tom & Jerry <3");
     EXPECT_EQ(xml_tag_text(xml, "empty").value_or("?"), "");
     EXPECT_EQ(xml_tag_text(xml, "e2").value_or("?"), "");
     EXPECT_FALSE(xml_tag_text(xml, "missing"));
-    EXPECT_FALSE(xml_tag_text(xml, "event"));  // no prefix matches of local names
+    EXPECT_FALSE(xml_tag_text(xml, "event"));                   // no prefix matches of local names
     EXPECT_FALSE(xml_tag_text("<eventType>VMD", "eventType"));  // unterminated
 }
 
@@ -45,15 +46,17 @@ TEST(isapi_xml, parses_a_hikvision_style_motion_alert) {
 }
 
 TEST(isapi_xml, heartbeat_dyn_channel_and_rejects) {
-    const auto hb = parse_alert("<EventNotificationAlert><dynChannelID>3</dynChannelID><eventType>videoloss</eventType>"
-                                "<eventState>inactive</eventState></EventNotificationAlert>");
+    const auto hb = parse_alert(
+        "<EventNotificationAlert><dynChannelID>3</dynChannelID><eventType>videoloss</eventType>"
+        "<eventState>inactive</eventState></EventNotificationAlert>");
     ASSERT_TRUE(hb);
     EXPECT_FALSE(hb->active);
     EXPECT_EQ(hb->channel, 3);
     EXPECT_FALSE(parse_alert("<Other><eventType>VMD</eventType></Other>"));
     EXPECT_FALSE(parse_alert("<EventNotificationAlert><eventState>active</eventState></EventNotificationAlert>"));
-    const auto bad_channel = parse_alert("<EventNotificationAlert><channelID>x1</channelID><eventType>IO</eventType>"
-                                         "<eventState>ACTIVE</eventState></EventNotificationAlert>");
+    const auto bad_channel = parse_alert(
+        "<EventNotificationAlert><channelID>x1</channelID><eventType>IO</eventType>"
+        "<eventState>ACTIVE</eventState></EventNotificationAlert>");
     ASSERT_TRUE(bad_channel);
     EXPECT_EQ(bad_channel->channel, 0);
     EXPECT_TRUE(bad_channel->active);

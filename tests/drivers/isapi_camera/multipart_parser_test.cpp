@@ -10,8 +10,9 @@
 namespace hearth::isapi {
 namespace {
 
-std::vector<multipart_part> parse_in_pieces(const std::string& input, std::size_t piece, const std::string& boundary = "boundary",
-                                            std::size_t max_part = 256 * 1024, std::size_t* discarded = nullptr) {
+std::vector<multipart_part> parse_in_pieces(const std::string& input, std::size_t piece,
+                                            const std::string& boundary = "boundary", std::size_t max_part = 256 * 1024,
+                                            std::size_t* discarded = nullptr) {
     multipart_parser p(boundary, max_part);
     std::vector<multipart_part> out;
     for (std::size_t i = 0; i < input.size(); i += piece) p.feed(std::string_view(input).substr(i, piece), out);
@@ -74,20 +75,21 @@ TEST(multipart_parser, bare_lf_line_endings) {
 
 TEST(multipart_parser, content_length_body_may_contain_the_delimiter) {
     const std::string body = "a\r\n--boundary\r\nb";
-    const std::string s = "--boundary\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body +
-                          "\r\n--boundary\r\n";
+    const std::string s =
+        "--boundary\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body + "\r\n--boundary\r\n";
     const auto parts = parse_in_pieces(s, 7);
     ASSERT_EQ(parts.size(), 1U);
     EXPECT_EQ(parts[0].body, body);
 }
 
 TEST(multipart_parser, garbage_preamble_and_junk_between_parts_are_skipped) {
-    const std::string s = "some preamble\r\n\x01\x02\xff junk\r\n"
-                          "--boundary\r\nContent-Length: 3\r\n\r\none"
-                          "\r\n\r\ntrailing junk after a length part\r\n"
-                          "--boundary\r\n"
-                          "this is no header line\r\n\r\nbody of a broken part\r\n"
-                          "--boundary\r\nContent-Type: a/b\r\n\r\ntwo\r\n--boundary\r\n";
+    const std::string s =
+        "some preamble\r\n\x01\x02\xff junk\r\n"
+        "--boundary\r\nContent-Length: 3\r\n\r\none"
+        "\r\n\r\ntrailing junk after a length part\r\n"
+        "--boundary\r\n"
+        "this is no header line\r\n\r\nbody of a broken part\r\n"
+        "--boundary\r\nContent-Type: a/b\r\n\r\ntwo\r\n--boundary\r\n";
     for (std::size_t piece : {1U, 5U, 1000U}) {
         std::size_t discarded = 0;
         const auto parts = parse_in_pieces(s, piece, "boundary", 256 * 1024, &discarded);
@@ -99,7 +101,7 @@ TEST(multipart_parser, garbage_preamble_and_junk_between_parts_are_skipped) {
 TEST(multipart_parser, oversized_parts_are_dropped_and_the_stream_resyncs) {
     const std::string big(5000, 'x');
     const std::string s = "--boundary\r\nContent-Length: 99999999\r\n\r\n" + big +  // invalid length: cut by delimiter
-                          "\r\n--boundary\r\n\r\n" + big +                           // too big without a length
+                          "\r\n--boundary\r\n\r\n" + big +                          // too big without a length
                           "\r\n--boundary\r\nContent-Length: 2\r\n\r\nok\r\n--boundary\r\n";
     for (std::size_t piece : {1U, 64U, 100000U}) {
         const auto parts = parse_in_pieces(s, piece, "boundary", 1024);
@@ -120,7 +122,8 @@ TEST(multipart_parser, endless_garbage_keeps_memory_bounded) {
 }
 
 TEST(multipart_parser, empty_body_and_transport_padding) {
-    const std::string s = "--boundary  \r\nContent-Type: a/b\r\n\r\n--boundary\r\nContent-Length: 0\r\n\r\n\r\n--boundary\r\n";
+    const std::string s =
+        "--boundary  \r\nContent-Type: a/b\r\n\r\n--boundary\r\nContent-Length: 0\r\n\r\n\r\n--boundary\r\n";
     const auto parts = parse_in_pieces(s, 2);
     EXPECT_EQ(bodies(parts), (std::vector<std::string>{"", ""}));
 }

@@ -105,8 +105,8 @@ class simulator {
 public:
     simulator(std::uint16_t port, const std::vector<std::string>& extra) : port_(port) {
         log_path_ = "/tmp/isapi_camera_sim_" + std::to_string(::getpid()) + "_" + std::to_string(port) + ".log";
-        std::vector<std::string> args = {CAMERA_SIM_PATH, "--port", std::to_string(port), "--user", k_user,
-                                         "--password", k_password, "--heartbeat-ms", "300", "--verbose"};
+        std::vector<std::string> args = {CAMERA_SIM_PATH, "--port",   std::to_string(port), "--user", k_user,
+                                         "--password",    k_password, "--heartbeat-ms",     "300",    "--verbose"};
         args.insert(args.end(), extra.begin(), extra.end());
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
@@ -229,35 +229,43 @@ struct fake_host {
         };
         api.register_device = [](hearth_host* h, hearth_str d) {
             const std::string text = str(d);
-            self(h).record([&](fake_host& f) {
-                const json j = json::parse(text);
-                f.descriptors[j.at("id").get<std::string>()] = j;
-            }, text);
+            self(h).record(
+                [&](fake_host& f) {
+                    const json j = json::parse(text);
+                    f.descriptors[j.at("id").get<std::string>()] = j;
+                },
+                text);
             return static_cast<int>(HEARTH_OK);
         };
         api.remove_device = [](hearth_host*, hearth_str) { return static_cast<int>(HEARTH_OK); };
         api.report_state = [](hearth_host* h, hearth_str id, hearth_str s) {
             const std::string text = str(s), dev = str(id);
-            self(h).record([&](fake_host& f) {
-                if (!f.descriptors.contains(dev)) f.violations.push_back("state for unregistered " + dev);
-                const json reported = json::parse(text);
-                for (const auto& [k, v] : reported.items()) {
-                    if (!f.descriptors[dev]["properties"].contains(k)) f.violations.push_back("undeclared property " + k);
-                    if (!v.is_boolean()) f.violations.push_back("non-bool " + k);
-                    f.state[dev][k] = v;
-                }
-            }, text);
+            self(h).record(
+                [&](fake_host& f) {
+                    if (!f.descriptors.contains(dev)) f.violations.push_back("state for unregistered " + dev);
+                    const json reported = json::parse(text);
+                    for (const auto& [k, v] : reported.items()) {
+                        if (!f.descriptors[dev]["properties"].contains(k))
+                            f.violations.push_back("undeclared property " + k);
+                        if (!v.is_boolean()) f.violations.push_back("non-bool " + k);
+                        f.state[dev][k] = v;
+                    }
+                },
+                text);
             return static_cast<int>(HEARTH_OK);
         };
         api.report_event = [](hearth_host* h, hearth_str id, hearth_str e) {
             const std::string text = str(e), dev = str(id);
-            self(h).record([&](fake_host& f) {
-                const json j = json::parse(text);
-                const auto& allowed = f.descriptors[dev]["events"];
-                if (!j.contains("event_type") || std::find(allowed.begin(), allowed.end(), j["event_type"]) == allowed.end())
-                    f.violations.push_back("undeclared event " + text.substr(0, 80));
-                f.events.push_back(j);
-            }, text);
+            self(h).record(
+                [&](fake_host& f) {
+                    const json j = json::parse(text);
+                    const auto& allowed = f.descriptors[dev]["events"];
+                    if (!j.contains("event_type") ||
+                        std::find(allowed.begin(), allowed.end(), j["event_type"]) == allowed.end())
+                        f.violations.push_back("undeclared event " + text.substr(0, 80));
+                    f.events.push_back(j);
+                },
+                text);
             return static_cast<int>(HEARTH_OK);
         };
         api.report_availability = [](hearth_host* h, hearth_str id, int on) {
@@ -276,8 +284,9 @@ struct fake_host {
         };
         api.cancel_timer = [](hearth_host*, std::uint64_t) {};
         api.now_ms = [](hearth_host*) {
-            return static_cast<std::uint64_t>(
-                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+            return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::system_clock::now().time_since_epoch())
+                                                  .count());
         };
         api.report_ready = [](hearth_host* h) {
             self(h).record([](fake_host& f) { ++f.ready; }, "");

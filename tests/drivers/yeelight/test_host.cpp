@@ -75,9 +75,9 @@ test_host::test_host() {
             }
     };
     api_.now_ms = [](hearth_host*) {
-        return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count());
+        return static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count());
     };
     api_.report_ready = [](hearth_host* h) {
         self(h).record([](host_record& r) { ++r.ready; });
@@ -108,8 +108,10 @@ void test_host::loop() {
             timers_.erase(timers_.begin());
             job = [t] { t.fn(t.user); };
         } else {
-            if (timers_.empty()) loop_cv_.wait(lock);
-            else loop_cv_.wait_until(lock, timers_.begin()->first);
+            if (timers_.empty())
+                loop_cv_.wait(lock);
+            else
+                loop_cv_.wait_until(lock, timers_.begin()->first);
             continue;
         }
         lock.unlock();

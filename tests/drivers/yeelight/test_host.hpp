@@ -28,9 +28,9 @@ using json = nlohmann::json;
 /// Everything the driver reported, in order.
 struct host_record {
     std::map<std::string, json> descriptors;
-    std::map<std::string, json> state;                              ///< merged per device
-    std::map<std::string, std::vector<json>> state_reports;         ///< every report per device
-    std::map<std::string, std::vector<bool>> availability;          ///< every availability report
+    std::map<std::string, json> state;                       ///< merged per device
+    std::map<std::string, std::vector<json>> state_reports;  ///< every report per device
+    std::map<std::string, std::vector<bool>> availability;   ///< every availability report
     struct result {
         int status;
         std::string message;

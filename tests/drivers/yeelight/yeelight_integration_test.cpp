@@ -30,7 +30,10 @@ json light(const std::string& id, int port) {
 }
 
 json config_for(const json& lights) {
-    return {{"lights", lights}, {"timeout_ms", 1000}, {"reconnect_ms", 100}, {"offline_after_failures", 3},
+    return {{"lights", lights},
+            {"timeout_ms", 1000},
+            {"reconnect_ms", 100},
+            {"offline_after_failures", 3},
             {"duration_ms", 30}};
 }
 
@@ -39,8 +42,8 @@ protected:
     void SetUp() override {
         ASSERT_NE(plugin(), nullptr) << dlerror_text();
         port_ = free_port();
-        sim_ = std::make_unique<sim_child>(port_, std::vector<std::string>{"--power", "off", "--bright", "50", "--ct",
-                                                                           "3000", "--drop-ms", "2500"});
+        sim_ = std::make_unique<sim_child>(
+            port_, std::vector<std::string>{"--power", "off", "--bright", "50", "--ct", "3000", "--drop-ms", "2500"});
     }
     void TearDown() override {
         driver_.reset();  // before the host it reports to
@@ -194,7 +197,7 @@ TEST_F(YeelightDriver, BulbErrorFailsTheCommandWithItsMessage) {
     EXPECT_EQ(res.status, HEARTH_ERR_DEVICE);
     EXPECT_NE(res.message.find("sim fault: general error"), std::string::npos) << res.message;
     EXPECT_TRUE(state_is("desk", {{"on", false}, {"brightness", 50}}));  // nothing optimistic
-    EXPECT_EQ(host_.snapshot().online("desk"), 1);                      // an error is an answer
+    EXPECT_EQ(host_.snapshot().online("desk"), 1);                       // an error is an answer
 
     ASSERT_EQ(sim_request(port_, "sim_fault", {"none"}).value("result", json()), json::array({"ok"}));
     res = run("desk", "turn_on");

@@ -119,8 +119,7 @@ void broker_process::start() {
         }
         if (ports_fixed_) std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
-    throw std::runtime_error("mosquitto did not start; see " + log_path().string() + ":\n" +
-                             tail_file(log_path(), 20));
+    throw std::runtime_error("mosquitto did not start; see " + log_path().string() + ":\n" + tail_file(log_path(), 20));
 }
 
 void broker_process::stop() {

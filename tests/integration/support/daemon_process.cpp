@@ -33,11 +33,11 @@ json daemon_process::config_json() const {
     json drivers = json::array({{{"plugin", "demo"}, {"id", "demo"}, {"config", options_.demo_config}}});
     for (const auto& d : options_.extra_drivers) drivers.push_back(d);
     json cfg = json{{"mqtt", mqtt},
-                {"database", {{"path", database_path().string()}, {"commit_interval_ms", 100}}},
-                {"plugins", {{"dir", HEARTH_PLUGIN_DIR}}},
-                {"drivers", drivers},
-                {"scenes", {{"dir", (dir_ / "scenes").string()}}},
-                {"log", {{"level", options_.log_level}}}};
+                    {"database", {{"path", database_path().string()}, {"commit_interval_ms", 100}}},
+                    {"plugins", {{"dir", HEARTH_PLUGIN_DIR}}},
+                    {"drivers", drivers},
+                    {"scenes", {{"dir", (dir_ / "scenes").string()}}},
+                    {"log", {{"level", options_.log_level}}}};
     cfg.update(options_.config_extra);
     return cfg;
 }

@@ -16,12 +16,12 @@
 namespace hearth::it {
 
 struct daemon_options {
-    std::string mqtt_url;               ///< e.g. broker_process::url()
+    std::string mqtt_url;  ///< e.g. broker_process::url()
     int keepalive_s = 5;
     std::string client_id = "hearth-it";
     nlohmann::json mqtt_extra = nlohmann::json::object();  ///< merged into "mqtt" (tls, username, ...)
     nlohmann::json demo_config = {{"tick_ms", 100}};
-    std::string log_level = "debug";    ///< passed as --log-level
+    std::string log_level = "debug";                         ///< passed as --log-level
     nlohmann::json extra_drivers = nlohmann::json::array();  ///< appended after the demo driver
     nlohmann::json config_extra = nlohmann::json::object();  ///< merged into the top level (e.g. "locks")
 };

@@ -8,8 +8,9 @@ namespace hearth::it {
 
 const std::vector<std::string>& demo_device_ids() {
     static const std::vector<std::string> ids = {
-        "living_light",   "porch_switch", "kitchen_plug", "bedroom_ac",           "kitchen_fridge", "bathroom_washer",
-        "hall_lock",      "front_camera", "robot_vacuum", "living_climate_sensor", "hall_motion"};
+        "living_light",   "porch_switch",          "kitchen_plug", "bedroom_ac",
+        "kitchen_fridge", "bathroom_washer",       "hall_lock",    "front_camera",
+        "robot_vacuum",   "living_climate_sensor", "hall_motion"};
     return ids;
 }
 
@@ -74,8 +75,10 @@ daemon_options hearth_test::default_daemon_options() const {
 }
 
 daemon_process& hearth_test::start_daemon(daemon_options options) {
-    if (!daemon_) daemon_ = std::make_unique<daemon_process>(dir_, std::move(options));
-    else daemon_->options() = std::move(options);
+    if (!daemon_)
+        daemon_ = std::make_unique<daemon_process>(dir_, std::move(options));
+    else
+        daemon_->options() = std::move(options);
     daemon_->start();
     return *daemon_;
 }

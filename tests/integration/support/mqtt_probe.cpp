@@ -43,9 +43,9 @@ mqtt_probe::mqtt_probe(probe_options options) : options_(std::move(options)) {
     if (options_.client_id.empty()) {
         options_.client_id = "probe-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
     }
-    client_ = std::make_unique<::mqtt::async_client>("tcp://127.0.0.1:" + std::to_string(options_.port),
-                                                     options_.client_id, ::mqtt::create_options(MQTTVERSION_3_1_1),
-                                                     nullptr);
+    client_ =
+        std::make_unique<::mqtt::async_client>("tcp://127.0.0.1:" + std::to_string(options_.port), options_.client_id,
+                                               ::mqtt::create_options(MQTTVERSION_3_1_1), nullptr);
     client_->set_message_callback([this](::mqtt::const_message_ptr msg) {
         {
             std::lock_guard lock(mutex_);
@@ -58,8 +58,7 @@ mqtt_probe::mqtt_probe(probe_options options) : options_(std::move(options)) {
 mqtt_probe::~mqtt_probe() {
     try {
         if (client_->is_connected()) client_->disconnect(0)->wait_for(std::chrono::milliseconds(1000));
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
 }
 
 void mqtt_probe::connect(std::chrono::milliseconds timeout) {

@@ -36,8 +36,8 @@ struct received {
 };
 
 struct probe_options {
-    std::uint16_t port = 0;       ///< plain listener on 127.0.0.1
-    std::string client_id;        ///< default: unique "probe-<pid>-<n>"
+    std::uint16_t port = 0;  ///< plain listener on 127.0.0.1
+    std::string client_id;   ///< default: unique "probe-<pid>-<n>"
     std::string username;
     std::string password;
     std::string base = "hearth";  ///< base topic, for request()

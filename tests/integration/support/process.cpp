@@ -111,7 +111,8 @@ std::filesystem::path make_temp_dir(const std::string& tag) {
     for (char& c : safe) {
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') c = '_';
     }
-    const std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/hearth-it-" + safe + "-XXXXXX";
+    const std::string tmpl =
+        std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/hearth-it-" + safe + "-XXXXXX";
     std::vector<char> buf(tmpl.begin(), tmpl.end());
     buf.push_back('\0');
     if (::mkdtemp(buf.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + tmpl);

@@ -19,9 +19,9 @@ pid_t spawn_process(const std::vector<std::string>& argv, const std::filesystem:
 
 /// Result of waiting for a child.
 struct exit_info {
-    bool exited = false;         ///< the child is gone (reaped)
-    bool signalled = false;      ///< it died from a signal
-    int code = -1;               ///< exit code or signal number
+    bool exited = false;                   ///< the child is gone (reaped)
+    bool signalled = false;                ///< it died from a signal
+    int code = -1;                         ///< exit code or signal number
     std::chrono::milliseconds elapsed{0};  ///< from the stop request to the reap
 };
 

@@ -32,9 +32,12 @@ public:
     }
 
     hearth::status handle_command(const hearth::command& cmd) override {
-        if (cmd.name == "turn_on") on_ = true;
-        else if (cmd.name == "turn_off") on_ = false;
-        else if (cmd.name == "set") on_ = cmd.params.at("on").get<bool>();
+        if (cmd.name == "turn_on")
+            on_ = true;
+        else if (cmd.name == "turn_off")
+            on_ = false;
+        else if (cmd.name == "set")
+            on_ = cmd.params.at("on").get<bool>();
         host().report_state(id_, {{"on", on_}});
         return hearth::status::ok;
     }

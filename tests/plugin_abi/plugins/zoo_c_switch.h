@@ -81,8 +81,10 @@ static inline int zoo_switch_start(hearth_driver* driver, char* error, size_t er
 /* Copies a borrowed string into a NUL-terminated buffer (truncating). */
 static inline void zoo_copy(char* out, size_t out_size, hearth_str s) {
     size_t n = s.size < out_size - 1 ? s.size : out_size - 1;
-    if (s.data != NULL) memcpy(out, s.data, n);
-    else n = 0;
+    if (s.data != NULL)
+        memcpy(out, s.data, n);
+    else
+        n = 0;
     out[n] = '\0';
 }
 
@@ -93,9 +95,12 @@ static inline int zoo_switch_handle_command(hearth_driver* driver, uint64_t comm
     (void)command_id;
     (void)device_id;
     zoo_copy(body, sizeof body, command_json);
-    if (strstr(body, "\"command\":\"turn_on\"") != NULL) d->on = 1;
-    else if (strstr(body, "\"command\":\"turn_off\"") != NULL) d->on = 0;
-    else if (strstr(body, "\"command\":\"set\"") != NULL) d->on = strstr(body, "\"on\":true") != NULL;
+    if (strstr(body, "\"command\":\"turn_on\"") != NULL)
+        d->on = 1;
+    else if (strstr(body, "\"command\":\"turn_off\"") != NULL)
+        d->on = 0;
+    else if (strstr(body, "\"command\":\"set\"") != NULL)
+        d->on = strstr(body, "\"on\":true") != NULL;
     else {
         zoo_write_error(error, error_size, "unsupported command");
         return HEARTH_ERR_UNSUPPORTED;
@@ -109,11 +114,11 @@ static inline void zoo_switch_stop(hearth_driver* driver) { (void)driver; }
 static inline void zoo_switch_destroy(hearth_driver* driver) { free(zoo_self(driver)); }
 
 /* Initializer of a correct v1.0 api struct named `name`; zoo plugins then break one field. */
-#define ZOO_SWITCH_API(plugin_name)                                                              \
-    {                                                                                            \
-        sizeof(hearth_plugin_v1_api), HEARTH_ABI_MAJOR, HEARTH_ABI_MINOR, 0, plugin_name, "0.0.1", \
-            "bad-plugin zoo", &zoo_switch_create, &zoo_switch_start, &zoo_switch_handle_command,   \
-            NULL, &zoo_switch_stop, &zoo_switch_destroy                                          \
+#define ZOO_SWITCH_API(plugin_name)                                                                                  \
+    {                                                                                                                \
+        sizeof(hearth_plugin_v1_api), HEARTH_ABI_MAJOR, HEARTH_ABI_MINOR, 0, plugin_name, "0.0.1", "bad-plugin zoo", \
+            &zoo_switch_create, &zoo_switch_start, &zoo_switch_handle_command, NULL, &zoo_switch_stop,               \
+            &zoo_switch_destroy                                                                                      \
     }
 
 #endif /* ZOO_C_SWITCH_H */

@@ -29,10 +29,14 @@ public:
     }
 
     hearth::status handle_command(const hearth::command& cmd) override {
-        if (cmd.name == "turn_on") on_ = true;
-        else if (cmd.name == "turn_off") on_ = false;
-        else if (cmd.name == "set") on_ = cmd.params.value("on", on_);
-        else throw hearth::command_error(hearth::status::unsupported, "unsupported command " + cmd.name);
+        if (cmd.name == "turn_on")
+            on_ = true;
+        else if (cmd.name == "turn_off")
+            on_ = false;
+        else if (cmd.name == "set")
+            on_ = cmd.params.value("on", on_);
+        else
+            throw hearth::command_error(hearth::status::unsupported, "unsupported command " + cmd.name);
         report();
         return hearth::status::ok;
     }

@@ -19,8 +19,8 @@ static int garbage_start(hearth_driver* driver, char* error, size_t error_size) 
     (void)error_size;
     for (i = 0; i < ZOO_G_COUNT; ++i) results[i] = ZOO_GARBAGE_UNSET;
 
-    results[ZOO_G_REGISTER_INVALID_DESCRIPTOR] = d->api->register_device(
-        d->host, zoo_str("{\"id\":\"Not A Valid Id\",\"type\":\"toaster\",\"properties\":{}}"));
+    results[ZOO_G_REGISTER_INVALID_DESCRIPTOR] =
+        d->api->register_device(d->host, zoo_str("{\"id\":\"Not A Valid Id\",\"type\":\"toaster\",\"properties\":{}}"));
     results[ZOO_G_REGISTER_NOT_JSON] = d->api->register_device(d->host, zoo_str("{\"id\":\"zoo_garbage_half"));
     results[ZOO_G_REGISTER_GOOD] = zoo_switch_register(d);
     d->api->report_availability(d->host, dev, 1);

@@ -18,9 +18,18 @@ typedef struct zoo_short_api {
 } zoo_short_api;
 
 HEARTH_EXPORT const hearth_plugin_v1_api* hearth_plugin_v1(uint32_t host_abi_minor) {
-    static const zoo_short_api api = {sizeof(zoo_short_api), HEARTH_ABI_MAJOR, HEARTH_ABI_MINOR, 0,
-                                      "zoo_short_struct", "0.0.1", "bad-plugin zoo", &zoo_switch_create,
-                                      &zoo_switch_start, &zoo_switch_handle_command, NULL, &zoo_switch_stop};
+    static const zoo_short_api api = {sizeof(zoo_short_api),
+                                      HEARTH_ABI_MAJOR,
+                                      HEARTH_ABI_MINOR,
+                                      0,
+                                      "zoo_short_struct",
+                                      "0.0.1",
+                                      "bad-plugin zoo",
+                                      &zoo_switch_create,
+                                      &zoo_switch_start,
+                                      &zoo_switch_handle_command,
+                                      NULL,
+                                      &zoo_switch_stop};
     (void)host_abi_minor;
     return (const hearth_plugin_v1_api*)(const void*)&api;
 }

@@ -4,8 +4,8 @@
 
 typedef struct zoo_v1_5_api {
     hearth_plugin_v1_api base;
-    uint64_t future_flags;     /* a field this host does not know */
-    const char* future_text;   /* another one */
+    uint64_t future_flags;   /* a field this host does not know */
+    const char* future_text; /* another one */
 } zoo_v1_5_api;
 
 HEARTH_EXPORT const hearth_plugin_v1_api* hearth_plugin_v1(uint32_t host_abi_minor) {

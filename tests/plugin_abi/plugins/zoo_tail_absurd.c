@@ -13,7 +13,8 @@ HEARTH_EXPORT const hearth_plugin_v1_api* hearth_plugin_v1(uint32_t host_abi_min
     (void)host_abi_minor;
     if (api == NULL) {
         const size_t page = (size_t)sysconf(_SC_PAGESIZE);
-        unsigned char* mem = (unsigned char*)mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        unsigned char* mem =
+            (unsigned char*)mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (mem == MAP_FAILED) return NULL;
         if (mprotect(mem + page, page, PROT_NONE) != 0) return NULL;
         api = (hearth_plugin_v1_api*)(void*)(mem + page - sizeof(hearth_plugin_v1_api));

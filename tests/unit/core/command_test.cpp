@@ -28,7 +28,8 @@ TEST(command, property_set_is_validated) {
     EXPECT_EQ(hearth::parse_set_payload(d, R"({"battery":5})").error, "property 'battery' is read-only");
     EXPECT_EQ(hearth::parse_set_payload(d, R"({"fan_sped":"max"})").error,
               "unknown property 'fan_sped' (did you mean 'fan_speed'?)");
-    EXPECT_EQ(hearth::parse_set_payload(d, R"({"fan_speed":"turbo"})").error, "fan_speed: 'turbo' is not one of quiet, max");
+    EXPECT_EQ(hearth::parse_set_payload(d, R"({"fan_speed":"turbo"})").error,
+              "fan_speed: 'turbo' is not one of quiet, max");
     EXPECT_EQ(hearth::parse_set_payload(d, "{oops").error, "payload is not valid JSON");
     EXPECT_EQ(hearth::parse_set_payload(d, "[1]").error, "payload must be a JSON object");
     EXPECT_EQ(hearth::parse_set_payload(d, "{}").error, "nothing to set");
@@ -36,11 +37,13 @@ TEST(command, property_set_is_validated) {
 
 TEST(command, named_commands_are_validated) {
     auto d = vacuum();
-    auto ok = hearth::parse_set_payload(d, R"({"command":"set_fan_speed","params":{"fan_speed":"quiet"},"code":"1234"})");
+    auto ok =
+        hearth::parse_set_payload(d, R"({"command":"set_fan_speed","params":{"fan_speed":"quiet"},"code":"1234"})");
     ASSERT_TRUE(ok.value) << ok.error;
     EXPECT_EQ(ok.value->code, "1234");
     EXPECT_EQ(ok.value->to_driver_json().dump().find("1234"), std::string::npos);  // the PIN never reaches a driver
-    EXPECT_EQ(hearth::parse_set_payload(d, R"({"command":"strat"})").error, "unknown command 'strat' (did you mean 'start'?)");
+    EXPECT_EQ(hearth::parse_set_payload(d, R"({"command":"strat"})").error,
+              "unknown command 'strat' (did you mean 'start'?)");
     EXPECT_EQ(hearth::parse_set_payload(d, R"({"command":"set_fan_speed"})").error,
               "missing required parameter 'fan_speed' for command 'set_fan_speed'");
     EXPECT_EQ(hearth::parse_set_payload(d, R"({"command":"start","params":{"speed":1}})").error,
@@ -54,7 +57,8 @@ TEST(command, raw_property_values) {
     EXPECT_EQ(hearth::parse_set_property(d, "on", "ON").value->params, json::parse(R"({"on":true})"));
     EXPECT_EQ(hearth::parse_set_property(d, "on", " off\n").value->params, json::parse(R"({"on":false})"));
     EXPECT_EQ(hearth::parse_set_property(d, "fan_speed", "max").value->params, json::parse(R"({"fan_speed":"max"})"));
-    EXPECT_EQ(hearth::parse_set_property(d, "fan_speed", "\"quiet\"").value->params, json::parse(R"({"fan_speed":"quiet"})"));
+    EXPECT_EQ(hearth::parse_set_property(d, "fan_speed", "\"quiet\"").value->params,
+              json::parse(R"({"fan_speed":"quiet"})"));
     EXPECT_EQ(hearth::parse_set_property(d, "on", "maybe").error, "on: cannot read 'maybe' as bool");
     EXPECT_EQ(hearth::parse_set_property(d, "nope", "1").error, "unknown property 'nope'");
 }

@@ -79,13 +79,12 @@ protected:
         hearth::driver_config dc;
         dc.plugin = "fake";
         dc.id = "drv";
-        gw->start_drivers({dc},
-                          [this](const hearth::driver_config&, hearth::driver_events& ev, std::string&) {
-                              events = &ev;
-                              auto l = std::make_unique<fake_link>("drv");
-                              link = l.get();
-                              return l;
-                          });
+        gw->start_drivers({dc}, [this](const hearth::driver_config&, hearth::driver_events& ev, std::string&) {
+            events = &ev;
+            auto l = std::make_unique<fake_link>("drv");
+            link = l.get();
+            return l;
+        });
         auto d = lock_descriptor();
         d.driver = "drv";
         events->on_device_registered("drv", d);
@@ -98,7 +97,8 @@ protected:
             order.push_back(std::string("done:") + (o.ok ? "ok" : "error"));
             out = o;
         });
-        if (!out && complete && !link->sent.empty()) events->on_command_done("drv", link->sent.back().id, HEARTH_OK, "");
+        if (!out && complete && !link->sent.empty())
+            events->on_command_done("drv", link->sent.back().id, HEARTH_OK, "");
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
         while (!out && std::chrono::steady_clock::now() < deadline) loop.run_for(std::chrono::milliseconds(5));
         EXPECT_TRUE(out.has_value());

@@ -23,7 +23,9 @@ const json schema = json::parse(R"({
 }  // namespace
 
 TEST(json_schema, accepts_valid_document) {
-    EXPECT_TRUE(validate_json_schema(schema, json::parse(R"({"name":"ok","port":80,"mode":"a","tags":["x","y"],"item":{"y":"s"}})")).empty());
+    EXPECT_TRUE(validate_json_schema(
+                    schema, json::parse(R"({"name":"ok","port":80,"mode":"a","tags":["x","y"],"item":{"y":"s"}})"))
+                    .empty());
 }
 
 TEST(json_schema, reports_wrong_type_with_pointer) {

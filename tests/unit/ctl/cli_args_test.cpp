@@ -68,7 +68,8 @@ TEST(CliArgs, EveryCommandHasHelp) {
         EXPECT_FALSE(c.summary.empty()) << c.name;
         EXPECT_NE(command_help(c).find("usage: hearthctl " + c.usage), std::string::npos) << c.name;
     }
-    for (const char* code : {"  0  ", "  1  ", "  2  ", "  3  ", "  4  "}) EXPECT_NE(help.find(code), std::string::npos);
+    for (const char* code : {"  0  ", "  1  ", "  2  ", "  3  ", "  4  "})
+        EXPECT_NE(help.find(code), std::string::npos);
 }
 
 TEST(ParseValue, JsonWhenPossibleElseString) {

@@ -89,8 +89,10 @@ protected:
         stop(daemon_pid_);
         delete broker_;
         broker_ = nullptr;
-        if (!::testing::UnitTest::GetInstance()->Failed()) fs::remove_all(*dir_);
-        else std::fprintf(stderr, "kept %s for inspection\n", dir_->c_str());
+        if (!::testing::UnitTest::GetInstance()->Failed())
+            fs::remove_all(*dir_);
+        else
+            std::fprintf(stderr, "kept %s for inspection\n", dir_->c_str());
         delete dir_;
         dir_ = nullptr;
     }
@@ -184,7 +186,8 @@ TEST_F(HearthctlTest, RenameAndUnknownDevice) {
     const auto j = ctl({"devices", "--json"});
     ASSERT_EQ(j.code, 0) << j.err;
     bool renamed = false;
-    for (const auto& d : json::parse(j.out)) renamed = renamed || (d["id"] == "porch_switch" && d["name"] == "Front porch");
+    for (const auto& d : json::parse(j.out))
+        renamed = renamed || (d["id"] == "porch_switch" && d["name"] == "Front porch");
     EXPECT_TRUE(renamed) << j.out;
 
     const auto gone = ctl({"remove", "no_such_device"});
@@ -201,9 +204,13 @@ TEST_F(HearthctlTest, RulesRequestsAreAnswered) {
 }
 
 TEST_F(HearthctlTest, UsageErrorsExitWith2WithoutABroker) {
-    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-             {"set", "living_light"}, {"frobnicate"}, {"devices", "--bogus"}, {"history", "a", "b", "--since", "7x"},
-             {"set", "Bad/Id", "on=true"}, {}}) {
+    for (const std::vector<std::string>& args :
+         std::vector<std::vector<std::string>>{{"set", "living_light"},
+                                               {"frobnicate"},
+                                               {"devices", "--bogus"},
+                                               {"history", "a", "b", "--since", "7x"},
+                                               {"set", "Bad/Id", "on=true"},
+                                               {}}) {
         std::vector<std::string> argv = {HEARTHCTL_PATH, "--port", "1"};
         argv.insert(argv.end(), args.begin(), args.end());
         const auto r = run(argv, *dir_);

@@ -137,7 +137,8 @@ bool port_accepts(std::uint16_t port) {
 
 fs::path make_temp_dir(const std::string& tag) {
     const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl = (fs::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") / ("hearthctl-" + tag + "-XXXXXX")).string();
+    std::string tmpl =
+        (fs::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") / ("hearthctl-" + tag + "-XXXXXX")).string();
     if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     return tmpl;
 }

@@ -29,9 +29,9 @@ protected:
         return dir_ / name;
     }
     client_settings make(const std::vector<std::string>& args) {
-        return make_settings(parse_args(args, {{"config", true}, {"url", true}, {"port", true}, {"base", true},
-                                               {"timeout", true}}),
-                             warnings_);
+        return make_settings(
+            parse_args(args, {{"config", true}, {"url", true}, {"port", true}, {"base", true}, {"timeout", true}}),
+            warnings_);
     }
     fs::path dir_;
     std::ostringstream warnings_;

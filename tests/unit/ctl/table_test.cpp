@@ -15,9 +15,10 @@ TEST(Table, AlignsColumnsWithoutTrailingBlanks) {
     table t({"ID", "NAME", "N"});
     t.add_row({"living_light", "Lamp", "3"});
     t.add_row({"x", "Kitchen plug", "12"});
-    EXPECT_EQ(t.render(), "ID            NAME          N\n"
-                          "living_light  Lamp          3\n"
-                          "x             Kitchen plug  12\n");
+    EXPECT_EQ(t.render(),
+              "ID            NAME          N\n"
+              "living_light  Lamp          3\n"
+              "x             Kitchen plug  12\n");
 }
 
 TEST(Table, RightAlignAndMissingCells) {
@@ -33,9 +34,14 @@ TEST(Table, RightAlignAndMissingCells) {
 
 TEST(Table, Utf8WidthAndSanitizing) {
     table t({"NAME", "X"});
-    t.add_row({"K\xC3\xBC" "che", "1"});  // "Küche": 5 code points
+    t.add_row(
+        {"K\xC3\xBC"
+         "che",
+         "1"});  // "Küche": 5 code points
     t.add_row({"a\nb\x1b[31m", "2"});
-    EXPECT_EQ(t.render(), "NAME      X\nK\xC3\xBC" "che     1\na b?[31m  2\n");
+    EXPECT_EQ(t.render(),
+              "NAME      X\nK\xC3\xBC"
+              "che     1\na b?[31m  2\n");
 }
 
 TEST(Table, ColorOnlyWhenAsked) {
@@ -70,8 +76,10 @@ TEST(Format, LocalTimeIso8601) {
     ::setenv("TZ", "CET-1", 1);
     ::tzset();
     EXPECT_EQ(format_local_time(1'700'000'000'123), "2023-11-14T23:13:20+01:00");
-    if (old != nullptr) ::setenv("TZ", saved.c_str(), 1);
-    else ::unsetenv("TZ");
+    if (old != nullptr)
+        ::setenv("TZ", saved.c_str(), 1);
+    else
+        ::unsetenv("TZ");
     ::tzset();
 }
 

@@ -5,7 +5,9 @@ namespace hearth::rules::testing {
 namespace {
 
 json delayed_rule(const std::string& mode, int max = 10) {
-    return one_rule({{"id", "m"}, {"mode", mode}, {"max", max},
+    return one_rule({{"id", "m"},
+                     {"mode", mode},
+                     {"max", max},
                      {"triggers", {{{"type", "event"}, {"device", "front_camera"}, {"event_type", "doorbell"}}}},
                      {"actions", {{{"delay", "1m"}}, {{"notify", "done"}}}}});
 }
@@ -77,15 +79,20 @@ TEST_F(engine_test, thousand_rules) {
     for (int i = 0; i < 1000; ++i) {
         json trigger;
         switch (i % 3) {
-        case 0: trigger = {{"type", "numeric"}, {"device", "kitchen_fridge"}, {"property", "fridge_temp"}, {"above", i % 30}}; break;
+        case 0:
+            trigger = {
+                {"type", "numeric"}, {"device", "kitchen_fridge"}, {"property", "fridge_temp"}, {"above", i % 30}};
+            break;
         case 1: trigger = {{"type", "state"}, {"device", "hall_motion"}, {"property", "on"}, {"to", true}}; break;
         default: trigger = {{"type", "event"}, {"device", "front_camera"}, {"event_type", "doorbell"}}; break;
         }
-        list.push_back({{"id", "rule_" + std::to_string(i)},
-                        {"mode", "parallel"},
-                        {"triggers", {trigger}},
-                        {"conditions", {{{"type", "numeric"}, {"device", "robot_vacuum"}, {"property", "battery"}, {"above", i % 100}}}},
-                        {"actions", {{{"notify", "n"}}}}});
+        list.push_back(
+            {{"id", "rule_" + std::to_string(i)},
+             {"mode", "parallel"},
+             {"triggers", {trigger}},
+             {"conditions",
+              {{{"type", "numeric"}, {"device", "robot_vacuum"}, {"property", "battery"}, {"above", i % 100}}}},
+             {"actions", {{{"notify", "n"}}}}});
     }
     world["kitchen_fridge"]["fridge_temp"] = -5.0;
     world["robot_vacuum"]["battery"] = 50;  // rules with i % 100 < 50 pass their condition

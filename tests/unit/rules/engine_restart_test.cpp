@@ -6,9 +6,11 @@ namespace hearth::rules::testing {
 namespace {
 
 json delay_rule() {
-    return one_rule({{"id", "d"},
-                     {"triggers", {{{"type", "state"}, {"device", "bathroom_washer"}, {"property", "operational_state"}, {"to", "running"}}}},
-                     {"actions", {{{"delay", "1h"}}, {{"notify", "Laundry has been sitting for an hour"}}}}});
+    return one_rule(
+        {{"id", "d"},
+         {"triggers",
+          {{{"type", "state"}, {"device", "bathroom_washer"}, {"property", "operational_state"}, {"to", "running"}}}},
+         {"actions", {{{"delay", "1h"}}, {{"notify", "Laundry has been sitting for an hour"}}}}});
 }
 
 TEST_F(engine_test, delay_resumes_after_restart) {
@@ -50,10 +52,13 @@ TEST_F(engine_test, restored_timer_of_a_changed_rule_is_dropped) {
 }
 
 TEST_F(engine_test, wait_resumes_after_restart_and_rechecks_state) {
-    json doc = one_rule({{"id", "w"},
-                         {"triggers", {{{"type", "event"}, {"device", "robot_vacuum"}, {"event_type", "operation_completed"}}}},
-                         {"actions", {{{"wait", {{"device", "robot_vacuum"}, {"property", "operational_state"}, {"is", "docked"}}}, {"timeout", "1h"}},
-                                      {{"notify", "docked"}}}}});
+    json doc = one_rule(
+        {{"id", "w"},
+         {"triggers", {{{"type", "event"}, {"device", "robot_vacuum"}, {"event_type", "operation_completed"}}}},
+         {"actions",
+          {{{"wait", {{"device", "robot_vacuum"}, {"property", "operational_state"}, {"is", "docked"}}},
+            {"timeout", "1h"}},
+           {{"notify", "docked"}}}}});
     world["robot_vacuum"]["operational_state"] = "seeking_charger";
     make(doc);
     record(eng->on_event("robot_vacuum", {{"event_type", "operation_completed"}}, now));
@@ -76,9 +81,11 @@ TEST_F(engine_test, wait_resumes_after_restart_and_rechecks_state) {
 }
 
 TEST_F(engine_test, for_window_survives_a_restart_only_if_state_still_holds) {
-    json doc = one_rule({{"id", "elder"},
-                         {"triggers", {{{"type", "state"}, {"device", "hall_motion"}, {"property", "on"}, {"to", false}, {"for", "4h"}}}},
-                         {"actions", {{{"notify", "No motion for 4 hours"}}}}});
+    json doc =
+        one_rule({{"id", "elder"},
+                  {"triggers",
+                   {{{"type", "state"}, {"device", "hall_motion"}, {"property", "on"}, {"to", false}, {"for", "4h"}}}},
+                  {"actions", {{{"notify", "No motion for 4 hours"}}}}});
     world["hall_motion"]["on"] = true;
     make(doc);
     set("hall_motion", "on", false);
@@ -97,7 +104,8 @@ TEST_F(engine_test, for_window_survives_a_restart_only_if_state_still_holds) {
 }
 
 json morning(const std::string& policy) {
-    return one_rule({{"id", "morning"}, {"catch_up", policy},
+    return one_rule({{"id", "morning"},
+                     {"catch_up", policy},
                      {"triggers", {{{"type", "time"}, {"at", "07:00"}}}},
                      {"actions", {{{"notify", "coffee"}}}}});
 }
@@ -126,9 +134,13 @@ TEST_F(engine_test, catch_up_fire_once_runs_once_for_many_missed_times) {
 }
 
 TEST_F(engine_test, reload_keeps_runs_of_unchanged_rules_and_cancels_changed_ones) {
-    json doc = {{"automations", {delay_rule()["automations"][0],
-                                 {{"id", "other"}, {"triggers", {{{"type", "state"}, {"device", "bathroom_washer"}, {"property", "operational_state"}, {"to", "running"}}}},
-                                  {"actions", {{{"delay", "1h"}}, {{"notify", "other"}}}}}}}};
+    json doc = {
+        {"automations",
+         {delay_rule()["automations"][0],
+          {{"id", "other"},
+           {"triggers",
+            {{{"type", "state"}, {"device", "bathroom_washer"}, {"property", "operational_state"}, {"to", "running"}}}},
+           {"actions", {{{"delay", "1h"}}, {{"notify", "other"}}}}}}}};
     make(doc);
     set("bathroom_washer", "operational_state", "running");
     EXPECT_EQ(eng->active_runs(), 2u);

@@ -7,9 +7,10 @@ namespace hearth::rules::testing {
 namespace {
 
 json lock_rule(json extra = json::object()) {
-    json r = {{"id", "r"},
-              {"triggers", {{{"type", "state"}, {"device", "hall_lock"}, {"property", "lock_state"}, {"to", "locked"}}}},
-              {"actions", {{{"device", "living_light"}, {"command", "turn_off"}}}}};
+    json r = {
+        {"id", "r"},
+        {"triggers", {{{"type", "state"}, {"device", "hall_lock"}, {"property", "lock_state"}, {"to", "locked"}}}},
+        {"actions", {{{"device", "living_light"}, {"command", "turn_off"}}}}};
     r.update(extra);
     return one_rule(r);
 }
@@ -71,9 +72,10 @@ TEST_F(engine_test, for_duration_fires_only_when_held) {
 }
 
 TEST_F(engine_test, numeric_trigger_fires_on_entering_the_range) {
-    make(one_rule({{"id", "warm"},
-                   {"triggers", {{{"type", "numeric"}, {"device", "kitchen_fridge"}, {"property", "fridge_temp"}, {"above", 8}}}},
-                   {"actions", {{{"notify", "Fridge is warm"}}}}}));
+    make(one_rule(
+        {{"id", "warm"},
+         {"triggers", {{{"type", "numeric"}, {"device", "kitchen_fridge"}, {"property", "fridge_temp"}, {"above", 8}}}},
+         {"actions", {{{"notify", "Fridge is warm"}}}}}));
     EXPECT_TRUE(set("kitchen_fridge", "fridge_temp", 7.5).empty());
     auto e = set("kitchen_fridge", "fridge_temp", 8.5);
     auto notes = only(e, effect::kind::notify);
@@ -88,9 +90,11 @@ TEST_F(engine_test, numeric_trigger_fires_on_entering_the_range) {
 }
 
 TEST_F(engine_test, numeric_between_and_below) {
-    make(one_rule({{"id", "band"},
-                   {"triggers", {{{"type", "numeric"}, {"device", "robot_vacuum"}, {"property", "battery"}, {"above", 10}, {"below", 20}}}},
-                   {"actions", {{{"notify", "low"}}}}}));
+    make(one_rule(
+        {{"id", "band"},
+         {"triggers",
+          {{{"type", "numeric"}, {"device", "robot_vacuum"}, {"property", "battery"}, {"above", 10}, {"below", 20}}}},
+         {"actions", {{{"notify", "low"}}}}}));
     EXPECT_TRUE(set("robot_vacuum", "battery", 25).empty());
     EXPECT_EQ(only(set("robot_vacuum", "battery", 15), effect::kind::notify).size(), 1u);
     EXPECT_TRUE(set("robot_vacuum", "battery", 5).empty());
@@ -98,9 +102,14 @@ TEST_F(engine_test, numeric_between_and_below) {
 
 TEST_F(engine_test, event_trigger_matches_type_and_data) {
     make(one_rule({{"id", "jam"},
-                   {"triggers", {{{"type", "event"}, {"device", "hall_lock"}, {"event_type", "lock_alarm"}, {"data", {{"alarm", "jammed"}}}}}},
+                   {"triggers",
+                    {{{"type", "event"},
+                      {"device", "hall_lock"},
+                      {"event_type", "lock_alarm"},
+                      {"data", {{"alarm", "jammed"}}}}}},
                    {"actions", {{{"notify", "Lock jammed"}}}}}));
-    EXPECT_TRUE(record(eng->on_event("hall_lock", {{"event_type", "lock_alarm"}, {"alarm", "forced_open"}}, now)).empty());
+    EXPECT_TRUE(
+        record(eng->on_event("hall_lock", {{"event_type", "lock_alarm"}, {"alarm", "forced_open"}}, now)).empty());
     EXPECT_TRUE(record(eng->on_event("hall_lock", {{"event_type", "lock_operation"}}, now)).empty());
     auto e = record(eng->on_event("hall_lock", {{"event_type", "lock_alarm"}, {"alarm", "jammed"}}, now));
     ASSERT_EQ(only(e, effect::kind::notify).size(), 1u);
@@ -114,14 +123,18 @@ TEST_F(engine_test, time_trigger_on_weekdays) {
     EXPECT_EQ(eng->next_deadline(), t0 + 7 * hour + 30 * minute);
     std::vector<time_ms> fired;
     for (int i = 0; i < 7 * 24 * 4; ++i) {  // one week in 15-minute steps
-        for (const auto& n : only(advance(15 * minute), effect::kind::notify)) fired.push_back(n.data["ts"].get<time_ms>());
+        for (const auto& n : only(advance(15 * minute), effect::kind::notify))
+            fired.push_back(n.data["ts"].get<time_ms>());
     }
     ASSERT_EQ(fired.size(), 5u);  // Monday..Friday, not the weekend
-    for (std::size_t d = 0; d < 5; ++d) EXPECT_EQ(fired[d], t0 + static_cast<time_ms>(d) * 24 * hour + 7 * hour + 30 * minute);
+    for (std::size_t d = 0; d < 5; ++d)
+        EXPECT_EQ(fired[d], t0 + static_cast<time_ms>(d) * 24 * hour + 7 * hour + 30 * minute);
 }
 
 TEST_F(engine_test, interval_trigger) {
-    make(one_rule({{"id", "tick"}, {"mode", "parallel"}, {"triggers", {{{"type", "interval"}, {"every", "10m"}}}},
+    make(one_rule({{"id", "tick"},
+                   {"mode", "parallel"},
+                   {"triggers", {{{"type", "interval"}, {"every", "10m"}}}},
                    {"actions", {{{"notify", "tick"}}}}}));
     std::size_t n = 0;
     for (int i = 0; i < 60; ++i) n += only(advance(minute), effect::kind::notify).size();
@@ -146,13 +159,16 @@ TEST_F(engine_test, start_trigger_fires_once_at_start) {
 }
 
 TEST_F(engine_test, conditions_are_evaluated_and_traced) {
-    auto doc = lock_rule({{"conditions",
-                           {{{"type", "state"}, {"device", "living_light"}, {"property", "on"}, {"is", true}},
-                            {{"type", "numeric"}, {"device", "living_light"}, {"property", "brightness"}, {"above", 10}},
-                            {{"type", "time"}, {"after", "22:00"}, {"before", "06:00"}},
-                            {{"type", "weekday"}, {"days", {"mon"}}},
-                            {{"type", "or"}, {"conditions", {{{"type", "weekday"}, {"days", {"sun"}}},
-                                                             {{"type", "not"}, {"conditions", {{{"type", "weekday"}, {"days", {"tue"}}}}}}}}}}}});
+    auto doc =
+        lock_rule({{"conditions",
+                    {{{"type", "state"}, {"device", "living_light"}, {"property", "on"}, {"is", true}},
+                     {{"type", "numeric"}, {"device", "living_light"}, {"property", "brightness"}, {"above", 10}},
+                     {{"type", "time"}, {"after", "22:00"}, {"before", "06:00"}},
+                     {{"type", "weekday"}, {"days", {"mon"}}},
+                     {{"type", "or"},
+                      {"conditions",
+                       {{{"type", "weekday"}, {"days", {"sun"}}},
+                        {{"type", "not"}, {"conditions", {{{"type", "weekday"}, {"days", {"tue"}}}}}}}}}}}});
     make(doc);
     // 00:00 Monday: inside the wrapping window; the light is off -> condition 0 fails.
     auto e = set("hall_lock", "lock_state", "locked");
@@ -181,12 +197,18 @@ TEST_F(engine_test, conditions_are_evaluated_and_traced) {
 }
 
 TEST_F(engine_test, scene_action_expands_nested_scenes) {
-    json doc = {{"scenes", {{{"id", "lights_off"}, {"targets", {{{"device", "living_light"}, {"set", {{"on", false}}}},
-                                                               {{"device", "porch_switch"}, {"command", "turn_off"}}}}},
-                            {{"id", "away"}, {"targets", {{{"scene", "lights_off"}}, {{"device", "robot_vacuum"}, {"command", "start"}}}}}}},
-                {"automations", {{{"id", "r"},
-                                  {"triggers", {{{"type", "state"}, {"device", "hall_lock"}, {"property", "lock_state"}, {"to", "locked"}}}},
-                                  {"actions", {{{"scene", "away"}}, {{"notify", "done"}}}}}}}};
+    json doc = {
+        {"scenes",
+         {{{"id", "lights_off"},
+           {"targets",
+            {{{"device", "living_light"}, {"set", {{"on", false}}}},
+             {{"device", "porch_switch"}, {"command", "turn_off"}}}}},
+          {{"id", "away"},
+           {"targets", {{{"scene", "lights_off"}}, {{"device", "robot_vacuum"}, {"command", "start"}}}}}}},
+        {"automations",
+         {{{"id", "r"},
+           {"triggers", {{{"type", "state"}, {"device", "hall_lock"}, {"property", "lock_state"}, {"to", "locked"}}}},
+           {"actions", {{{"scene", "away"}}, {{"notify", "done"}}}}}}}};
     make(doc);
     auto e = set("hall_lock", "lock_state", "locked");
     auto cmds = only(e, effect::kind::command);
@@ -217,9 +239,11 @@ TEST_F(engine_test, delay_then_continue) {
 }
 
 TEST_F(engine_test, wait_is_satisfied_by_a_state_change) {
-    make(lock_rule({{"actions", {{{"device", "robot_vacuum"}, {"command", "start"}},
-                                  {{"wait", {{"device", "robot_vacuum"}, {"property", "operational_state"}, {"is", "docked"}}}, {"timeout", "2h"}},
-                                  {{"notify", "Vacuum finished"}}}}}));
+    make(lock_rule({{"actions",
+                     {{{"device", "robot_vacuum"}, {"command", "start"}},
+                      {{"wait", {{"device", "robot_vacuum"}, {"property", "operational_state"}, {"is", "docked"}}},
+                       {"timeout", "2h"}},
+                      {{"notify", "Vacuum finished"}}}}}));
     world["robot_vacuum"]["operational_state"] = "running";
     auto e = answer(set("hall_lock", "lock_state", "locked"));
     EXPECT_EQ(only(e, effect::kind::save_timer).size(), 1u);
@@ -230,8 +254,10 @@ TEST_F(engine_test, wait_is_satisfied_by_a_state_change) {
 }
 
 TEST_F(engine_test, wait_timeout_stops_or_continues) {
-    auto doc = lock_rule({{"actions", {{{"wait", {{"device", "hall_lock"}, {"property", "door_state"}, {"is", "open"}}}, {"timeout", "5m"}},
-                                       {{"notify", "after"}}}}});
+    auto doc = lock_rule(
+        {{"actions",
+          {{{"wait", {{"device", "hall_lock"}, {"property", "door_state"}, {"is", "open"}}}, {"timeout", "5m"}},
+           {{"notify", "after"}}}}});
     make(doc);
     set("hall_lock", "lock_state", "locked");
     auto e = advance(5 * minute);
@@ -250,11 +276,14 @@ TEST_F(engine_test, wait_timeout_stops_or_continues) {
 
 TEST_F(engine_test, enable_and_disable_other_rules) {
     json doc = {{"automations",
-                 {{{"id", "night"}, {"triggers", {{{"type", "state"}, {"device", "living_light"}, {"property", "on"}, {"to", false}}}},
+                 {{{"id", "night"},
+                   {"triggers", {{{"type", "state"}, {"device", "living_light"}, {"property", "on"}, {"to", false}}}},
                    {"actions", {{{"disable", "motion_light"}}}}},
-                  {{"id", "day"}, {"triggers", {{{"type", "state"}, {"device", "living_light"}, {"property", "on"}, {"to", true}}}},
+                  {{"id", "day"},
+                   {"triggers", {{{"type", "state"}, {"device", "living_light"}, {"property", "on"}, {"to", true}}}},
                    {"actions", {{{"enable", "motion_light"}}}}},
-                  {{"id", "motion_light"}, {"triggers", {{{"type", "state"}, {"device", "hall_motion"}, {"property", "on"}, {"to", true}}}},
+                  {{"id", "motion_light"},
+                   {"triggers", {{{"type", "state"}, {"device", "hall_motion"}, {"property", "on"}, {"to", true}}}},
                    {"actions", {{{"notify", "motion"}}}}}}}};
     make(doc);
     set("living_light", "on", true);
@@ -291,7 +320,8 @@ TEST_F(engine_test, failed_command_fails_the_run_unless_continue_on_error) {
 }
 
 TEST_F(engine_test, manual_run_skips_conditions_and_status_reports_it) {
-    make(lock_rule({{"conditions", {{{"type", "state"}, {"device", "living_light"}, {"property", "on"}, {"is", true}}}}}));
+    make(lock_rule(
+        {{"conditions", {{{"type", "state"}, {"device", "living_light"}, {"property", "on"}, {"is", true}}}}}));
     auto e = answer(record(*eng->run("r", now)));
     EXPECT_EQ(only(e, effect::kind::trace)[0].data["trigger"]["type"], "manual");
     auto st = eng->status();

@@ -29,7 +29,8 @@ load_result load(const std::vector<std::pair<std::string, json>>& docs, const lo
                                      const std::string& words) {
     std::string all;
     for (const auto& e : r.errors) {
-        if (e.file == file && e.pointer == pointer && e.reason.find(words) != std::string::npos) return ::testing::AssertionSuccess();
+        if (e.file == file && e.pointer == pointer && e.reason.find(words) != std::string::npos)
+            return ::testing::AssertionSuccess();
         all += "\n  " + e.to_string();
     }
     return ::testing::AssertionFailure() << "no error " << file << " " << pointer << " '" << words << "' in:" << all;
@@ -43,8 +44,8 @@ TEST(scene_loader, shipped_examples_are_valid_against_the_demo_devices) {
     auto r = load_scene_dir(std::filesystem::path(HEARTH_SOURCE_DIR) / "config" / "scenes", with_devices());
     for (const auto& e : r.errors) ADD_FAILURE() << e.to_string();
     ASSERT_TRUE(r.value);
-    for (const char* id : {"leave_home", "arrive_home", "night_mode", "washer_finished", "fridge_door_open",
-                           "elder_care_inactivity"})
+    for (const char* id :
+         {"leave_home", "arrive_home", "night_mode", "washer_finished", "fridge_door_open", "elder_care_inactivity"})
         EXPECT_TRUE(r.value->automations.contains(id)) << id;
     EXPECT_TRUE(r.value->scenes.contains("away"));
 }
@@ -64,7 +65,11 @@ TEST(scene_loader, syntax_error_names_line_and_column) {
 
 TEST(scene_loader, schema_errors_have_pointers_and_refuse_the_whole_set) {
     json good = automation({{"type", "start"}});
-    json bad = {{"automations", {{{"id", "b"}, {"mode", "sometimes"}, {"triggers", {{{"type", "start"}}}}, {"actions", {{{"notify", "x"}}}}}}}};
+    json bad = {{"automations",
+                 {{{"id", "b"},
+                   {"mode", "sometimes"},
+                   {"triggers", {{{"type", "start"}}}},
+                   {"actions", {{{"notify", "x"}}}}}}}};
     auto r = load({{"good.json", good}, {"bad.json", bad}});
     EXPECT_FALSE(r.value);  // all or nothing
     EXPECT_TRUE(has_error(r, "bad.json", "/automations/0/mode", ""));
@@ -82,7 +87,8 @@ TEST(scene_loader, unknown_device_property_value_command_event) {
     EXPECT_TRUE(has_error(r, "f.json", "/automations/0/triggers/0/device", "unknown device 'garage'"));
     r = load({{"f.json", automation({{"type", "state"}, {"device", "hall_lock"}, {"property", "lock_stat"}})}});
     EXPECT_TRUE(has_error(r, "f.json", "/automations/0/triggers/0/property", "did you mean 'lock_state'"));
-    r = load({{"f.json", automation({{"type", "state"}, {"device", "hall_lock"}, {"property", "lock_state"}, {"to", "open"}})}});
+    r = load({{"f.json",
+               automation({{"type", "state"}, {"device", "hall_lock"}, {"property", "lock_state"}, {"to", "open"}})}});
     EXPECT_TRUE(has_error(r, "f.json", "/automations/0/triggers/0/to", "impossible value"));
     r = load({{"f.json", automation({{"type", "start"}}, {{"device", "robot_vacuum"}, {"command", "fly"}})}});
     EXPECT_TRUE(has_error(r, "f.json", "/automations/0/actions/0/command", "fly"));
@@ -90,16 +96,24 @@ TEST(scene_loader, unknown_device_property_value_command_event) {
     EXPECT_TRUE(has_error(r, "f.json", "/automations/0/actions/0/set", "target_temp"));
     r = load({{"f.json", automation({{"type", "start"}}, {{"device", "kitchen_plug"}, {"set", {{"power_w", 5}}}})}});
     EXPECT_TRUE(has_error(r, "f.json", "/automations/0/actions/0/set", "read-only"));
-    r = load({{"f.json", automation({{"type", "event"}, {"device", "bathroom_washer"}, {"event_type", "cycle_finish"}})}});
+    r = load(
+        {{"f.json", automation({{"type", "event"}, {"device", "bathroom_washer"}, {"event_type", "cycle_finish"}})}});
     EXPECT_TRUE(has_error(r, "f.json", "/automations/0/triggers/0/event_type", "did you mean 'cycle_finished'"));
 }
 
 TEST(scene_loader, impossible_ranges) {
-    auto r = load({{"f.json", automation({{"type", "numeric"}, {"device", "kitchen_fridge"}, {"property", "fridge_temp"}, {"above", 10}, {"below", 5}})}});
+    auto r = load({{"f.json", automation({{"type", "numeric"},
+                                          {"device", "kitchen_fridge"},
+                                          {"property", "fridge_temp"},
+                                          {"above", 10},
+                                          {"below", 5}})}});
     EXPECT_TRUE(has_error(r, "f.json", "/automations/0/triggers/0", "impossible range"));
-    r = load({{"f.json", automation({{"type", "numeric"}, {"device", "robot_vacuum"}, {"property", "battery"}, {"above", 100}})}});
+    r = load(
+        {{"f.json",
+          automation({{"type", "numeric"}, {"device", "robot_vacuum"}, {"property", "battery"}, {"above", 100}})}});
     EXPECT_TRUE(has_error(r, "f.json", "/automations/0/triggers/0/above", "maximum"));
-    r = load({{"f.json", automation({{"type", "numeric"}, {"device", "hall_lock"}, {"property", "lock_state"}, {"above", 1}})}});
+    r = load({{"f.json",
+               automation({{"type", "numeric"}, {"device", "hall_lock"}, {"property", "lock_state"}, {"above", 1}})}});
     EXPECT_TRUE(has_error(r, "f.json", "/automations/0/triggers/0/property", "numeric"));
 }
 
@@ -113,9 +127,10 @@ TEST(scene_loader, duplicate_ids_across_files) {
 }
 
 TEST(scene_loader, scene_cycles_and_unknown_references) {
-    json doc = {{"scenes", {{{"id", "a"}, {"targets", {{{"scene", "b"}}}}},
-                            {{"id", "b"}, {"targets", {{{"scene", "c"}}}}},
-                            {{"id", "c"}, {"targets", {{{"scene", "a"}}, {{"scene", "nowhere"}}}}}}}};
+    json doc = {{"scenes",
+                 {{{"id", "a"}, {"targets", {{{"scene", "b"}}}}},
+                  {{"id", "b"}, {"targets", {{{"scene", "c"}}}}},
+                  {{"id", "c"}, {"targets", {{{"scene", "a"}}, {{"scene", "nowhere"}}}}}}}};
     auto r = load({{"s.json", doc}});
     EXPECT_FALSE(r.value);
     EXPECT_TRUE(has_error(r, "s.json", "/scenes/2/targets/0/scene", "cycle: a -> b -> c -> a"));

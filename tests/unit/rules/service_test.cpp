@@ -23,9 +23,11 @@ protected:
         fs::remove_all(dir);
         fs::create_directories(dir / "scenes");
         cfg.scenes_dir = (dir / "scenes").string();
-        write("main.json", {{"automations", {{{"id", "late"},
-                                              {"triggers", {{{"type", "state"}, {"device", "hall_motion"}, {"property", "on"}, {"to", true}}}},
-                                              {"actions", {{{"delay", "1h"}}, {{"notify", "an hour after motion"}}}}}}}});
+        write("main.json",
+              {{"automations",
+                {{{"id", "late"},
+                  {"triggers", {{{"type", "state"}, {"device", "hall_motion"}, {"property", "on"}, {"to", true}}}},
+                  {"actions", {{{"delay", "1h"}}, {{"notify", "an hour after motion"}}}}}}}});
         db = store::open(dir / "hearth.db", store_options{}, clock.now_ms());
     }
     void TearDown() override {
@@ -38,7 +40,8 @@ protected:
     /// A gateway with the demo devices restored (as the store would at startup).
     std::unique_ptr<gateway> make_gateway() {
         auto gw = std::make_unique<gateway>(loop, clock, gateway::options{});
-        for (const auto& [id, d] : demo_devices()) gw->restore_device(d, id == "hall_motion" ? json{{"on", false}} : json::object());
+        for (const auto& [id, d] : demo_devices())
+            gw->restore_device(d, id == "hall_motion" ? json{{"on", false}} : json::object());
         return gw;
     }
 
@@ -83,9 +86,10 @@ TEST_F(service_test, bad_reload_keeps_the_running_set) {
     rules_service rules(loop, clock, *gw, *db, cfg);
     rules.start(nullptr);
     rules.on_drivers_ready();
-    write("zz_bad.json", {{"automations", {{{"id", "x"},
-                                            {"triggers", {{{"type", "state"}, {"device", "hall_motion"}, {"property", "color"}}}},
-                                            {"actions", {{{"notify", "x"}}}}}}}});
+    write("zz_bad.json", {{"automations",
+                           {{{"id", "x"},
+                             {"triggers", {{{"type", "state"}, {"device", "hall_motion"}, {"property", "color"}}}},
+                             {"actions", {{{"notify", "x"}}}}}}}});
     auto errors = rules.reload();
     ASSERT_EQ(errors.size(), 1u);
     EXPECT_NE(errors[0].file.find("zz_bad.json"), std::string::npos);

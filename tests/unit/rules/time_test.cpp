@@ -27,7 +27,8 @@ TEST(time_calc, local_time_follows_the_process_time_zone_across_dst) {
     const time_ms mar31 = 1'711'843'200'000;  // 2024-03-31T00:00Z
     EXPECT_EQ(next_time_of_day(mar31, 7 * 3600 + 1800, every_day), mar31 + 5 * hour + 30 * minute);
     // The day before it is 06:30 UTC.
-    EXPECT_EQ(next_time_of_day(mar31 - 24 * hour, 7 * 3600 + 1800, every_day), mar31 - 24 * hour + 6 * hour + 30 * minute);
+    EXPECT_EQ(next_time_of_day(mar31 - 24 * hour, 7 * 3600 + 1800, every_day),
+              mar31 - 24 * hour + 6 * hour + 30 * minute);
 }
 
 TEST(time_calc, sunrise_and_sunset_in_berlin_at_midsummer) {

@@ -58,7 +58,8 @@ std::string render_snapshot_jpeg(std::uint64_t frame, int width, int height) {
     const int marker = static_cast<int>(frame * 7 % static_cast<std::uint64_t>(width));
     for (int y = 0; y < height; ++y) {
         for (int x = 0; x < width; ++x) {
-            unsigned char* px = &rgb[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)) * 3];
+            unsigned char* px =
+                &rgb[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)) * 3];
             const bool bar = y < height / 4;
             px[0] = static_cast<unsigned char>(bar ? (x * 8 / width % 2) * 255 : x * 255 / width);
             px[1] = static_cast<unsigned char>(bar ? (x * 8 / width / 2 % 2) * 255 : y * 255 / height);

@@ -116,8 +116,10 @@ awaitable<void> sim_server::periodic(std::chrono::milliseconds every, std::strin
         timer.expires_after(every);
         boost::system::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        if (event == "VMD") broadcast("VMD", true);
-        else broadcast(event, false);  // heartbeat: videoloss inactive, as real cameras send
+        if (event == "VMD")
+            broadcast("VMD", true);
+        else
+            broadcast(event, false);  // heartbeat: videoloss inactive, as real cameras send
         // Under stream_drop, streams older than drop_after are cut here too.
         if (fault_ == fault::stream_drop) {
             for (auto& s : subscribers_) {
@@ -206,11 +208,15 @@ void sim_server::drop_streams() {
 std::string sim_server::alert_xml(const std::string& event_type, bool active) const {
     std::string io_port = event_type == "IO" ? "<inputIOPortID>1</inputIOPortID>\n" : "";
     return "<EventNotificationAlert version=\"2.0\" xmlns=\"http://www.isapi.org/ver20/XMLSchema\">\n"
-           "<ipAddress>127.0.0.1</ipAddress>\n<portNo>" + std::to_string(opts_.port) + "</portNo>\n"
+           "<ipAddress>127.0.0.1</ipAddress>\n<portNo>" +
+           std::to_string(opts_.port) +
+           "</portNo>\n"
            "<protocol>HTTP</protocol>\n<macAddress>02:00:00:00:00:01</macAddress>\n<channelID>1</channelID>\n" +
            io_port + "<dateTime>" + iso_now() + "</dateTime>\n<activePostCount>1</activePostCount>\n<eventType>" +
-           event_type + "</eventType>\n<eventState>" + (active ? "active" : "inactive") + "</eventState>\n"
-           "<eventDescription>" + event_type + " alarm</eventDescription>\n</EventNotificationAlert>\n";
+           event_type + "</eventType>\n<eventState>" + (active ? "active" : "inactive") +
+           "</eventState>\n"
+           "<eventDescription>" +
+           event_type + " alarm</eventDescription>\n</EventNotificationAlert>\n";
 }
 
 std::string sim_server::part(const std::string& xml) {
@@ -221,8 +227,9 @@ std::string sim_server::part(const std::string& xml) {
     if (with_length) out += "Content-Length: " + std::to_string(xml.size()) + "\r\n";
     out += "\r\n" + xml + "\r\n--" + k_boundary + "\r\n";
     if (fault_ == fault::garbage) {
-        const std::string junk = std::string("X-Garbage \x01\x02\xff no colon here\r\n\r\n") + "%%%%\r\n--" + k_boundary +
-                                 "\r\nContent-Type: text/plain\r\n\r\n<NotAnAlert>noise</NotAnAlert>\r\n--" + k_boundary + "\r\n";
+        const std::string junk =
+            std::string("X-Garbage \x01\x02\xff no colon here\r\n\r\n") + "%%%%\r\n--" + k_boundary +
+            "\r\nContent-Type: text/plain\r\n\r\n<NotAnAlert>noise</NotAnAlert>\r\n--" + k_boundary + "\r\n";
         out = junk + out;
     }
     return out;
@@ -313,12 +320,19 @@ sim_server::response sim_server::handle(const request& req) {
 sim_server::response sim_server::handle_control(const request& req, const std::string& path, const std::string& query) {
     if (path == "/sim/trigger") {
         const std::string event = query_param(query, "event");
-        if (event == "motion") broadcast("VMD", true);
-        else if (event == "motion_end") broadcast("VMD", false);
-        else if (event == "doorbell") broadcast("IO", true);
-        else if (event == "videoloss") broadcast("videoloss", true);
-        else return make(req, http::status::bad_request, "event must be motion|motion_end|doorbell|videoloss\n", "text/plain");
-        return make(req, http::status::ok, "sent to " + std::to_string(subscribers_.size()) + " stream(s)\n", "text/plain");
+        if (event == "motion")
+            broadcast("VMD", true);
+        else if (event == "motion_end")
+            broadcast("VMD", false);
+        else if (event == "doorbell")
+            broadcast("IO", true);
+        else if (event == "videoloss")
+            broadcast("videoloss", true);
+        else
+            return make(req, http::status::bad_request, "event must be motion|motion_end|doorbell|videoloss\n",
+                        "text/plain");
+        return make(req, http::status::ok, "sent to " + std::to_string(subscribers_.size()) + " stream(s)\n",
+                    "text/plain");
     }
     if (path == "/sim/fault") {
         try {
@@ -332,13 +346,12 @@ sim_server::response sim_server::handle_control(const request& req, const std::s
         return make(req, http::status::ok, std::string("fault ") + fault_name(fault_) + "\n", "text/plain");
     }
     if (path == "/sim/status") {
-        const std::string body = "{\"fault\":\"" + std::string(fault_name(fault_)) +
-                                 "\",\"open_streams\":" + std::to_string(subscribers_.size()) +
-                                 ",\"streams_opened\":" + std::to_string(streams_opened_) +
-                                 ",\"requests\":" + std::to_string(requests_) +
-                                 ",\"unauthorized\":" + std::to_string(unauthorized_) +
-                                 ",\"snapshots\":" + std::to_string(frames_) +
-                                 ",\"privacy\":" + (privacy_ ? "true" : "false") + "}\n";
+        const std::string body =
+            "{\"fault\":\"" + std::string(fault_name(fault_)) +
+            "\",\"open_streams\":" + std::to_string(subscribers_.size()) +
+            ",\"streams_opened\":" + std::to_string(streams_opened_) + ",\"requests\":" + std::to_string(requests_) +
+            ",\"unauthorized\":" + std::to_string(unauthorized_) + ",\"snapshots\":" + std::to_string(frames_) +
+            ",\"privacy\":" + (privacy_ ? "true" : "false") + "}\n";
         return make(req, http::status::ok, body, "application/json");
     }
     return make(req, http::status::not_found, "not found\n", "text/plain");

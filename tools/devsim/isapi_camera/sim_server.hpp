@@ -38,13 +38,13 @@ const char* fault_name(fault f);
 struct sim_options {
     std::uint16_t port = 0;
     std::string user = "admin";
-    std::string password;                           ///< never printed
-    std::chrono::milliseconds motion_every{0};      ///< 0: only on /sim/trigger
-    std::chrono::milliseconds heartbeat{2000};      ///< videoloss/inactive part period
-    std::chrono::milliseconds slow{8000};           ///< response delay under fault slow
-    std::chrono::milliseconds drop_after{1500};     ///< stream lifetime under fault stream_drop
+    std::string password;                        ///< never printed
+    std::chrono::milliseconds motion_every{0};   ///< 0: only on /sim/trigger
+    std::chrono::milliseconds heartbeat{2000};   ///< videoloss/inactive part period
+    std::chrono::milliseconds slow{8000};        ///< response delay under fault slow
+    std::chrono::milliseconds drop_after{1500};  ///< stream lifetime under fault stream_drop
     fault initial_fault = fault::none;
-    bool verbose = false;                           ///< one stderr line per request
+    bool verbose = false;  ///< one stderr line per request
 };
 
 class sim_server {

@@ -31,10 +31,14 @@ json error_reply(const json& id, const std::string& message) {
 json sim_bulb::get_prop(const json& params) const {
     json result = json::array();
     for (const auto& name : params) {
-        if (name == "power") result.push_back(state_.power ? "on" : "off");
-        else if (name == "bright") result.push_back(std::to_string(state_.bright));
-        else if (name == "ct") result.push_back(std::to_string(state_.ct));
-        else result.push_back("");  // unknown properties read as empty strings
+        if (name == "power")
+            result.push_back(state_.power ? "on" : "off");
+        else if (name == "bright")
+            result.push_back(std::to_string(state_.bright));
+        else if (name == "ct")
+            result.push_back(std::to_string(state_.ct));
+        else
+            result.push_back("");  // unknown properties read as empty strings
     }
     return result;
 }

@@ -53,14 +53,15 @@ public:
 
 private:
     void write_next() {
-        asio::async_write(socket_, asio::buffer(out_.front()), [self = shared_from_this()](const error_code& ec, std::size_t) {
-            if (ec) {
-                self->out_.clear();
-                return self->close();
-            }
-            self->out_.pop_front();
-            if (!self->out_.empty()) self->write_next();
-        });
+        asio::async_write(socket_, asio::buffer(out_.front()),
+                          [self = shared_from_this()](const error_code& ec, std::size_t) {
+                              if (ec) {
+                                  self->out_.clear();
+                                  return self->close();
+                              }
+                              self->out_.pop_front();
+                              if (!self->out_.empty()) self->write_next();
+                          });
     }
 
     tcp::socket socket_;
@@ -107,8 +108,8 @@ private:
         std::array<char, 4096> chunk{};
         for (;;) {
             error_code ec;
-            const std::size_t n =
-                co_await c->socket().async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
+            const std::size_t n = co_await c->socket().async_read_some(asio::buffer(chunk),
+                                                                       asio::redirect_error(asio::use_awaitable, ec));
             if (ec) break;
             buffer.append(chunk.data(), n);
             for (auto nl = buffer.find('\n'); nl != std::string::npos; nl = buffer.find('\n')) {
@@ -126,10 +127,13 @@ private:
     void on_line(const std::shared_ptr<client>& c, const std::string& line) {
         if (options_.verbose) std::cerr << "[" << port_ << "] <- " << line << "\n";
         const json req = json::parse(line, nullptr, false);
-        if (req.is_discarded() || !req.is_object()) return c->send(error_reply(nullptr, "invalid command").dump() + "\r\n");
+        if (req.is_discarded() || !req.is_object())
+            return c->send(error_reply(nullptr, "invalid command").dump() + "\r\n");
         if (req.value("method", "") == "sim_fault") return set_fault(c, req);
-        if (fault_ == "garbage") for (const char* g : k_garbage) c->send(g);
-        if (fault_ == "error") return c->send(error_reply(req.value("id", json()), "sim fault: general error").dump() + "\r\n");
+        if (fault_ == "garbage")
+            for (const char* g : k_garbage) c->send(g);
+        if (fault_ == "error")
+            return c->send(error_reply(req.value("id", json()), "sim fault: general error").dump() + "\r\n");
         if (fault_ == "delay") {
             auto timer = std::make_shared<asio::steady_timer>(io_, options_.delay);
             timer->async_wait([self = shared_from_this(), c, req, timer](const error_code& ec) {

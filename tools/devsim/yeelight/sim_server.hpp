@@ -21,13 +21,13 @@ namespace hearth::devsim::yeelight {
 
 /// Command-line options of the simulator.
 struct sim_options {
-    std::uint16_t port = 55443;             ///< first bulb's port; bulb i listens on port + i
-    int bulbs = 1;                          ///< number of simulated bulbs
-    bulb_state initial;                     ///< initial state of every bulb
-    std::string fault = "none";             ///< initial fault of every bulb
+    std::uint16_t port = 55443;                ///< first bulb's port; bulb i listens on port + i
+    int bulbs = 1;                             ///< number of simulated bulbs
+    bulb_state initial;                        ///< initial state of every bulb
+    std::string fault = "none";                ///< initial fault of every bulb
     std::chrono::milliseconds drop_for{3000};  ///< how long "drop" refuses connections
     std::chrono::milliseconds delay{5000};     ///< how late "delay" replies
-    bool verbose = false;                   ///< log every line to stderr
+    bool verbose = false;                      ///< log every line to stderr
 };
 
 /// True for the fault names the simulator knows.

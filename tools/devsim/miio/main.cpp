@@ -1,0 +1,219 @@
+// Role: miio_sim, a simulated miIO device on a loopback UDP port for the miIO driver tests and
+// for manual experiments. It answers the hello handshake, decrypts requests with its token
+// (frames with a bad checksum are ignored like a real device does), runs them against a stateful
+// device (sim_devices.hpp) and encrypts the reply. Fault injection: --fault at start or, at run
+// time, the encrypted RPC {"method":"sim.fault","params":["drop"|"delay"|"wrong_token"|
+// "error_code"|"garbage"|"stale"|"none"]}; sim.status returns the internal state.
+//
+// Usage: miio_sim --port N --token HEX32 --kind vacuum|ac|fridge|washer [--fault F]
+//                 [--delay-ms N] [--did N] [--verbose]
+#include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
+
+#include "miio_protocol.hpp"
+#include "sim_devices.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::udp;
+namespace miio = hearth::miio;
+using json = nlohmann::json;
+
+const std::set<std::string> k_faults = {"none", "drop", "delay", "wrong_token", "error_code", "garbage", "stale"};
+
+struct options {
+    std::uint16_t port = 0;
+    std::string token_hex;
+    std::string kind;
+    std::string fault = "none";
+    int delay_ms = 2500;
+    std::uint32_t did = 0x0123ABCD;
+    bool verbose = false;
+};
+
+[[noreturn]] void usage(const std::string& why) {
+    std::cerr << "miio_sim: " << why << "\nusage: miio_sim --port N --token HEX32 --kind vacuum|ac|fridge|washer "
+                 "[--fault drop|delay|wrong_token|error_code|garbage|stale] [--delay-ms N] [--did N] [--verbose]\n";
+    std::exit(2);
+}
+
+options parse_args(int argc, char** argv) {
+    options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc) usage("missing value for " + a);
+            return argv[++i];
+        };
+        if (a == "--port") o.port = static_cast<std::uint16_t>(std::stoi(next()));
+        else if (a == "--token") o.token_hex = next();
+        else if (a == "--kind") o.kind = next();
+        else if (a == "--fault") o.fault = next();
+        else if (a == "--delay-ms") o.delay_ms = std::stoi(next());
+        else if (a == "--did") o.did = static_cast<std::uint32_t>(std::stoul(next()));
+        else if (a == "--verbose") o.verbose = true;
+        else usage("unknown argument " + a);
+    }
+    if (o.port == 0) usage("--port is required");
+    if (!k_faults.contains(o.fault)) usage("unknown fault " + o.fault);
+    return o;
+}
+
+class server {
+public:
+    server(asio::io_context& io, options o, miio::token_bytes token, std::unique_ptr<miio_sim::sim_device> dev)
+        : io_(io), opts_(std::move(o)), token_(token), device_(std::move(dev)),
+          socket_(io, udp::endpoint(asio::ip::make_address("127.0.0.1"), opts_.port)) {
+        wrong_token_ = token_;
+        for (auto& b : wrong_token_) b ^= 0x55;
+        last_tick_ = start_ = std::chrono::steady_clock::now();
+    }
+    void start() { receive(); }
+
+private:
+    void receive() {
+        socket_.async_receive_from(asio::buffer(buf_), sender_, [this](const boost::system::error_code& ec, std::size_t n) {
+            if (!ec) on_datagram(miio::bytes(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(n)), sender_);
+            if (ec != asio::error::operation_aborted) receive();
+        });
+    }
+    std::uint32_t stamp() const {
+        return 10000 + static_cast<std::uint32_t>(
+                           std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start_).count());
+    }
+    void log(const std::string& line) const {
+        if (opts_.verbose) std::cerr << "miio_sim: " << line << std::endl;
+    }
+    void send(const miio::bytes& frame, const udp::endpoint& to) {
+        boost::system::error_code ec;
+        socket_.send_to(asio::buffer(frame), to, 0, ec);
+    }
+
+    void on_datagram(const miio::bytes& d, const udp::endpoint& from) {
+        if (d == miio::hello_frame()) {  // hello: header only, 0xFF checksum (a provisioned device)
+            miio::bytes reply = miio::hello_frame();
+            reply[4] = reply[5] = reply[6] = reply[7] = 0;
+            for (int i = 0; i < 4; ++i) reply[8 + i] = static_cast<std::uint8_t>(opts_.did >> (24 - 8 * i));
+            const std::uint32_t s = stamp();
+            for (int i = 0; i < 4; ++i) reply[12 + i] = static_cast<std::uint8_t>(s >> (24 - 8 * i));
+            log("hello");
+            send(reply, from);
+            return;
+        }
+        const auto r = miio::decode_frame(token_, d);
+        if (!r.frame) {
+            log(std::string("ignored a datagram: ") + miio::describe(r.error));
+            return;
+        }
+        const json req = json::parse(r.frame->json_text, nullptr, false);
+        if (req.is_discarded() || !req.contains("id") || !req.contains("method")) {
+            log("ignored a request that is not JSON-RPC");
+            return;
+        }
+        const auto id = req["id"];
+        const std::string method = req["method"].get<std::string>();
+        const json params = req.value("params", json::array());
+        log("request " + method + " id " + id.dump() + " (fault " + opts_.fault + ")");
+        const auto now = std::chrono::steady_clock::now();
+        device_->tick(std::chrono::duration<double>(now - last_tick_).count());
+        last_tick_ = now;
+
+        json reply = {{"id", id}};
+        if (method == "sim.fault") {
+            const std::string f = params.is_array() && !params.empty() && params[0].is_string() ? params[0].get<std::string>() : "";
+            if (!k_faults.contains(f)) {
+                reply["error"] = {{"code", -32602}, {"message", "unknown fault"}};
+            } else {
+                opts_.fault = f;
+                device_->set_error_fault(f == "error_code");
+                reply["result"] = json::array({"ok"});
+            }
+            send(encode(reply, token_), from);
+            return;
+        }
+        if (method == "sim.status") {
+            reply["result"] = {{"fault", opts_.fault}, {"device", device_->status()}, {"requests", ++requests_}};
+            send(encode(reply, token_), from);
+            return;
+        }
+        ++requests_;
+        if (opts_.fault == "drop") return;
+        try {
+            reply["result"] = device_->handle(method, params);
+        } catch (const miio_sim::rpc_error& e) {
+            reply["error"] = {{"code", e.code()}, {"message", e.what()}};
+        }
+        if (opts_.fault == "garbage") {
+            miio::bytes junk(48 + rng_() % 64);
+            for (auto& b : junk) b = static_cast<std::uint8_t>(rng_());
+            send(junk, from);
+            miio::bytes bad = encode(reply, token_);  // valid magic, corrupted payload
+            bad.back() ^= 0xFF;
+            send(bad, from);
+            return;
+        }
+        if (opts_.fault == "stale") {  // a duplicate of an older reply first, then the real one
+            json old = reply;
+            old["id"] = id.is_number_integer() ? id.get<std::int64_t>() - 1 : 0;
+            send(encode(old, token_), from);
+        }
+        const miio::bytes frame = encode(reply, opts_.fault == "wrong_token" ? wrong_token_ : token_);
+        if (opts_.fault == "delay") {
+            auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(opts_.delay_ms));
+            timer->async_wait([this, timer, frame, from](const boost::system::error_code&) { send(frame, from); });
+            return;
+        }
+        send(frame, from);
+    }
+    miio::bytes encode(const json& reply, const miio::token_bytes& t) const {
+        return miio::encode_frame(t, opts_.did, stamp(), reply.dump());
+    }
+
+    asio::io_context& io_;
+    options opts_;
+    miio::token_bytes token_;
+    miio::token_bytes wrong_token_{};
+    std::unique_ptr<miio_sim::sim_device> device_;
+    udp::socket socket_;
+    udp::endpoint sender_;
+    std::array<std::uint8_t, 65536> buf_{};
+    std::chrono::steady_clock::time_point start_, last_tick_;
+    std::uint64_t requests_ = 0;
+    std::minstd_rand rng_{42};
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const options o = parse_args(argc, argv);
+    const auto token = miio::parse_token(o.token_hex);
+    if (!token) usage("--token must be 32 hex digits");
+    auto dev = miio_sim::make_device(o.kind);
+    if (!dev) usage("unknown --kind " + o.kind);
+    try {
+        asio::io_context io;
+        server s(io, o, *token, std::move(dev));
+        s.start();
+        asio::signal_set signals(io, SIGTERM, SIGINT);
+        signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
+        std::cerr << "miio_sim: " << o.kind << " listening on 127.0.0.1:" << o.port << std::endl;
+        io.run();
+    } catch (const std::exception& e) {
+        std::cerr << "miio_sim: " << e.what() << std::endl;
+        return 1;
+    }
+    return 0;
+}
