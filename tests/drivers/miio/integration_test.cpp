@@ -22,14 +22,14 @@ using namespace miio_test;
 constexpr const char* k_dev = "robo";
 
 json vacuum_config(std::uint16_t port, const std::string& token = k_token) {
-    return {{"host", "127.0.0.1"}, {"port", port},           {"token", token},
-            {"id", k_dev},         {"name", "Robo"},          {"poll_interval_ms", 150},
-            {"timeout_ms", 250},   {"retries", 1},            {"offline_after_failures", 3}};
+    return {{"host", "127.0.0.1"}, {"port", port},   {"token", token},
+            {"id", k_dev},         {"name", "Robo"}, {"poll_interval_ms", 150},
+            {"timeout_ms", 250},   {"retries", 1},   {"offline_after_failures", 3}};
 }
 
 json miot_config(std::uint16_t port, const std::string& model, const std::string& id) {
-    return {{"host", "127.0.0.1"}, {"port", port},         {"token", k_token},    {"model", model},
-            {"id", id},            {"poll_interval_ms", 150}, {"timeout_ms", 250}, {"retries", 1}};
+    return {{"host", "127.0.0.1"},     {"port", port},      {"token", k_token}, {"model", model}, {"id", id},
+            {"poll_interval_ms", 150}, {"timeout_ms", 250}, {"retries", 1}};
 }
 
 const hearth_plugin_v1_api* vacuum_plugin() {
@@ -44,11 +44,13 @@ const hearth_plugin_v1_api* miot_plugin() {
 /// Waits for the command's result and returns its status (or 999 on timeout).
 int wait_result(fake_host& h, std::uint64_t id, std::chrono::milliseconds deadline = 10s) {
     int st = 999;
-    h.wait_for([&](const fake_host& f) {
-        const auto* r = f.result_of(id);
-        if (r != nullptr) st = r->status;
-        return r != nullptr;
-    }, deadline);
+    h.wait_for(
+        [&](const fake_host& f) {
+            const auto* r = f.result_of(id);
+            if (r != nullptr) st = r->status;
+            return r != nullptr;
+        },
+        deadline);
     return st;
 }
 
@@ -69,8 +71,9 @@ TEST_F(MiioIntegration, VacuumRegistersReportsStateAndRunsCommands) {
     ASSERT_TRUE(sim.wait_ready());
     instance drv(vacuum_plugin(), host_, vacuum_config(sim.port()));
     ASSERT_TRUE(drv.ok()) << drv.create_error();
-    ASSERT_TRUE(host_.wait_for([](const fake_host& f) { return f.online(k_dev) == true && !f.prop(k_dev, "battery").is_null(); }))
-        << host_.all_logs();
+    ASSERT_TRUE(host_.wait_for([](const fake_host& f) {
+        return f.online(k_dev) == true && !f.prop(k_dev, "battery").is_null();
+    })) << host_.all_logs();
     {
         std::lock_guard lock(host_.mutex);
         EXPECT_EQ(host_.descriptors[k_dev]["type"], "vacuum");
@@ -84,7 +87,8 @@ TEST_F(MiioIntegration, VacuumRegistersReportsStateAndRunsCommands) {
     EXPECT_EQ(wait_result(host_, 1), HEARTH_OK);
     EXPECT_TRUE(host_.wait_for([](const fake_host& f) { return f.prop(k_dev, "operational_state") == "running"; }));
 
-    EXPECT_EQ(drv.command(2, k_dev, {{"command", "set_fan_speed"}, {"params", {{"fan_speed", "max"}}}}), HEARTH_PENDING);
+    EXPECT_EQ(drv.command(2, k_dev, {{"command", "set_fan_speed"}, {"params", {{"fan_speed", "max"}}}}),
+              HEARTH_PENDING);
     EXPECT_EQ(wait_result(host_, 2), HEARTH_OK);
     EXPECT_EQ(sim.status()["device"]["fan_power"], 104);
     EXPECT_TRUE(host_.wait_for([](const fake_host& f) { return f.prop(k_dev, "fan_speed") == "max"; }));
@@ -92,12 +96,14 @@ TEST_F(MiioIntegration, VacuumRegistersReportsStateAndRunsCommands) {
     EXPECT_EQ(drv.command(3, k_dev, {{"command", "clean_areas"}, {"params", {{"areas", "16,17"}}}}), HEARTH_PENDING);
     EXPECT_EQ(wait_result(host_, 3), HEARTH_OK);
     std::string error;
-    EXPECT_EQ(drv.command(4, k_dev, {{"command", "clean_areas"}, {"params", {{"areas", "kitchen"}}}}, &error), HEARTH_ERR_INVALID);
+    EXPECT_EQ(drv.command(4, k_dev, {{"command", "clean_areas"}, {"params", {{"areas", "kitchen"}}}}, &error),
+              HEARTH_ERR_INVALID);
 
     EXPECT_EQ(drv.command(5, k_dev, {{"command", "return_to_dock"}, {"params", json::object()}}), HEARTH_PENDING);
     EXPECT_EQ(wait_result(host_, 5), HEARTH_OK);
     EXPECT_TRUE(host_.wait_for([](const fake_host& f) {
-        return std::any_of(f.events.begin(), f.events.end(), [](const json& e) { return e["event_type"] == "operation_completed"; });
+        return std::any_of(f.events.begin(), f.events.end(),
+                           [](const json& e) { return e["event_type"] == "operation_completed"; });
     })) << host_.all_logs();
     EXPECT_TRUE(host_.wait_for([](const fake_host& f) {
         const auto s = f.prop(k_dev, "operational_state");
@@ -112,7 +118,8 @@ TEST_F(MiioIntegration, VacuumErrorRaisesOperationalError) {
     ASSERT_TRUE(host_.wait_for([](const fake_host& f) { return f.online(k_dev) == true; }));
     sim.fault("error_code");
     ASSERT_TRUE(host_.wait_for([](const fake_host& f) {
-        return std::any_of(f.events.begin(), f.events.end(), [](const json& e) { return e["event_type"] == "operational_error"; });
+        return std::any_of(f.events.begin(), f.events.end(),
+                           [](const json& e) { return e["event_type"] == "operational_error"; });
     })) << host_.all_logs();
     std::lock_guard lock(host_.mutex);
     EXPECT_EQ(host_.prop(k_dev, "operational_state"), "error");
@@ -132,7 +139,9 @@ TEST_F(MiioIntegration, DroppedRepliesGoOfflineOnlyAfterNFailuresThenRecover) {
     EXPECT_GE(clock_type::now() - t0, 1400ms);
     {
         std::lock_guard lock(host_.mutex);
-        EXPECT_EQ(std::count(host_.availability.begin(), host_.availability.end(), std::make_pair(std::string(k_dev), false)), 1);
+        EXPECT_EQ(
+            std::count(host_.availability.begin(), host_.availability.end(), std::make_pair(std::string(k_dev), false)),
+            1);
     }
     // A command while the device drops everything times out.
     EXPECT_EQ(drv.command(7, k_dev, {{"command", "locate"}, {"params", json::object()}}), HEARTH_PENDING);
@@ -182,7 +191,8 @@ TEST_F(MiioIntegration, WrongTokenNeverGoesOnline) {
     instance drv(vacuum_plugin(), host_, vacuum_config(sim.port(), k_other_token));
     ASSERT_TRUE(host_.wait_for([](const fake_host& f) { return f.online(k_dev) == false; }, 15s)) << host_.all_logs();
     std::lock_guard lock(host_.mutex);
-    EXPECT_EQ(std::count(host_.availability.begin(), host_.availability.end(), std::make_pair(std::string(k_dev), true)), 0);
+    EXPECT_EQ(
+        std::count(host_.availability.begin(), host_.availability.end(), std::make_pair(std::string(k_dev), true)), 0);
     EXPECT_TRUE(host_.has_log("no valid reply")) << host_.all_logs();
     EXPECT_NE(sim.log_text().find("checksum mismatch"), std::string::npos);  // the device ignored our frames
 }
@@ -248,7 +258,8 @@ TEST_F(MiioIntegration, MiotAirConditionerSetsTargetTemperature) {
     EXPECT_EQ(wait_result(host_, 2), HEARTH_OK);
     EXPECT_TRUE(host_.wait_for([](const fake_host& f) { return f.prop("bedroom_ac", "on") == false; }));
     std::string error;
-    EXPECT_EQ(drv.command(3, "bedroom_ac", {{"command", "set"}, {"params", {{"current_temp", 20}}}}, &error), HEARTH_ERR_INVALID);
+    EXPECT_EQ(drv.command(3, "bedroom_ac", {{"command", "set"}, {"params", {{"current_temp", 20}}}}, &error),
+              HEARTH_ERR_INVALID);
 }
 
 TEST_F(MiioIntegration, MiotWasherRunsACycle) {
@@ -260,9 +271,13 @@ TEST_F(MiioIntegration, MiotWasherRunsACycle) {
     EXPECT_EQ(drv.command(1, "washer", {{"command", "start"}, {"params", {{"program", "quick"}}}}), HEARTH_PENDING);
     EXPECT_EQ(wait_result(host_, 1), HEARTH_OK);
     EXPECT_TRUE(host_.wait_for([](const fake_host& f) { return f.prop("washer", "operational_state") == "running"; }));
-    EXPECT_TRUE(host_.wait_for([](const fake_host& f) {
-        return std::any_of(f.events.begin(), f.events.end(), [](const json& e) { return e["event_type"] == "cycle_finished"; });
-    }, 15s)) << host_.all_logs();
+    EXPECT_TRUE(host_.wait_for(
+        [](const fake_host& f) {
+            return std::any_of(f.events.begin(), f.events.end(),
+                               [](const json& e) { return e["event_type"] == "cycle_finished"; });
+        },
+        15s))
+        << host_.all_logs();
     std::lock_guard lock(host_.mutex);
     EXPECT_EQ(host_.prop("washer", "program"), "quick");
 }

@@ -120,10 +120,14 @@ TEST(Miot, RefrigeratorAndWasherMappings) {
 TEST(Miot, RefusesBadModelsAndFiles) {
     EXPECT_THROW(miot::load_mapping_file(MIOT_MODELS_DIR, "../etc/passwd"), std::invalid_argument);
     EXPECT_THROW(miot::load_mapping_file(MIOT_MODELS_DIR, "no.such.model"), std::invalid_argument);
-    EXPECT_THROW(miot::parse_mapping(json::parse(R"({"model":"x","type":"climate","properties":{"on":{"siid":0,"piid":1,"spec":{"type":"bool"}}}})")),
-                 std::invalid_argument);
-    EXPECT_THROW(miot::parse_mapping(json::parse(R"({"model":"x","type":"climate","properties":{"on":{"siid":2,"piid":1,"spec":{"type":"bool"}}},
-        "commands":{"x":{"steps":[{"set":{"on":true}}]}}})")), std::invalid_argument);  // "on" is not writable
+    EXPECT_THROW(
+        miot::parse_mapping(json::parse(
+            R"({"model":"x","type":"climate","properties":{"on":{"siid":0,"piid":1,"spec":{"type":"bool"}}}})")),
+        std::invalid_argument);
+    EXPECT_THROW(miot::parse_mapping(json::parse(
+                     R"({"model":"x","type":"climate","properties":{"on":{"siid":2,"piid":1,"spec":{"type":"bool"}}},
+        "commands":{"x":{"steps":[{"set":{"on":true}}]}}})")),
+                 std::invalid_argument);  // "on" is not writable
 }
 
 TEST(Availability, Hysteresis) {

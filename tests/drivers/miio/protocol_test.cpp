@@ -31,7 +31,8 @@ const std::string k_frame = "21310050000000000123abcd00002710a5bd459cb43532fc213
 
 bytes from_hex(const std::string& h) {
     bytes out;
-    for (std::size_t i = 0; i + 1 < h.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
+    for (std::size_t i = 0; i + 1 < h.size(); i += 2)
+        out.push_back(static_cast<std::uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
     return out;
 }
 token_bytes token() { return *parse_token(k_token_hex); }

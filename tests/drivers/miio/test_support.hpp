@@ -88,7 +88,7 @@ public:
     simulator(const std::string& kind, const std::vector<std::string>& extra = {}) : port_(free_udp_port()) {
         log_path_ = "/tmp/miio_sim_" + std::to_string(::getpid()) + "_" + std::to_string(port_) + ".log";
         std::vector<std::string> args = {MIIO_SIM_PATH, "--port", std::to_string(port_), "--token", k_token,
-                                         "--kind", kind, "--delay-ms", "1500", "--verbose"};
+                                         "--kind",      kind,     "--delay-ms",          "1500",    "--verbose"};
         args.insert(args.end(), extra.begin(), extra.end());
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
@@ -208,44 +208,54 @@ struct fake_host {
         api.register_device = [](hearth_host* h, hearth_str d) {
             const std::string text = str(d);
             int rc = HEARTH_OK;
-            self(h).record([&](fake_host& f) {
-                const json j = json::parse(text);
-                auto r = hearth::parse_descriptor(j);
-                if (!r.value) {
-                    for (const auto& e : r.errors) f.violations.push_back("descriptor " + e.pointer + ": " + e.reason);
-                    rc = HEARTH_ERR_INVALID;
-                    return;
-                }
-                f.descriptors[j.at("id").get<std::string>()] = j;
-                f.parsed[r.value->id] = std::move(*r.value);
-            }, text);
+            self(h).record(
+                [&](fake_host& f) {
+                    const json j = json::parse(text);
+                    auto r = hearth::parse_descriptor(j);
+                    if (!r.value) {
+                        for (const auto& e : r.errors)
+                            f.violations.push_back("descriptor " + e.pointer + ": " + e.reason);
+                        rc = HEARTH_ERR_INVALID;
+                        return;
+                    }
+                    f.descriptors[j.at("id").get<std::string>()] = j;
+                    f.parsed[r.value->id] = std::move(*r.value);
+                },
+                text);
             return rc;
         };
         api.remove_device = [](hearth_host*, hearth_str) { return static_cast<int>(HEARTH_OK); };
         api.report_state = [](hearth_host* h, hearth_str id, hearth_str s) {
             const std::string text = str(s), dev = str(id);
-            self(h).record([&](fake_host& f) {
-                if (!f.descriptors.contains(dev)) f.violations.push_back("state for unregistered " + dev);
-                const json reported = json::parse(text);
-                for (const auto& [k, v] : reported.items()) {
-                    const auto& props = f.parsed[dev].properties;
-                    const auto spec = props.find(k);
-                    if (spec == props.end()) f.violations.push_back("undeclared property " + k);
-                    else if (auto why = hearth::check_value(spec->second, v, false)) f.violations.push_back(k + ": " + *why);
-                    f.state[dev][k] = v;
-                }
-            }, text);
+            self(h).record(
+                [&](fake_host& f) {
+                    if (!f.descriptors.contains(dev)) f.violations.push_back("state for unregistered " + dev);
+                    const json reported = json::parse(text);
+                    for (const auto& [k, v] : reported.items()) {
+                        const auto& props = f.parsed[dev].properties;
+                        const auto spec = props.find(k);
+                        if (spec == props.end())
+                            f.violations.push_back("undeclared property " + k);
+                        else if (auto why = hearth::check_value(spec->second, v, false))
+                            f.violations.push_back(k + ": " + *why);
+                        f.state[dev][k] = v;
+                    }
+                },
+                text);
             return static_cast<int>(HEARTH_OK);
         };
         api.report_event = [](hearth_host* h, hearth_str id, hearth_str e) {
             const std::string text = str(e), dev = str(id);
-            self(h).record([&](fake_host& f) {
-                const json j = json::parse(text);
-                const auto& allowed = f.descriptors[dev]["events"];
-                if (!j.contains("event_type") || std::find(allowed.begin(), allowed.end(), j["event_type"]) == allowed.end())
-                    f.violations.push_back("undeclared event " + text.substr(0, 80));
-                f.events.push_back(j);
-            }, text);
+            self(h).record(
+                [&](fake_host& f) {
+                    const json j = json::parse(text);
+                    const auto& allowed = f.descriptors[dev]["events"];
+                    if (!j.contains("event_type") ||
+                        std::find(allowed.begin(), allowed.end(), j["event_type"]) == allowed.end())
+                        f.violations.push_back("undeclared event " + text.substr(0, 80));
+                    f.events.push_back(j);
+                },
+                text);
             return static_cast<int>(HEARTH_OK);
         };
         api.report_availability = [](hearth_host* h, hearth_str id, int on) {
@@ -265,7 +275,8 @@ struct fake_host {
         api.cancel_timer = [](hearth_host*, std::uint64_t) {};
         api.now_ms = [](hearth_host*) {
             return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  std::chrono::system_clock::now().time_since_epoch()).count());
+                                                  std::chrono::system_clock::now().time_since_epoch())
+                                                  .count());
         };
         api.report_ready = [](hearth_host* h) {
             self(h).record([](fake_host& f) { ++f.ready; }, "");
@@ -309,7 +320,8 @@ struct fake_host {
         return nullptr;
     }
     [[nodiscard]] bool has_log(const std::string& needle) const {
-        return std::any_of(logs.begin(), logs.end(), [&](const auto& l) { return l.second.find(needle) != std::string::npos; });
+        return std::any_of(logs.begin(), logs.end(),
+                           [&](const auto& l) { return l.second.find(needle) != std::string::npos; });
     }
     [[nodiscard]] std::string all_logs() const {
         std::string out;
@@ -365,7 +377,8 @@ private:
 /// Fails the test if the token (any case) appears in anything the driver said.
 inline void expect_no_token(const fake_host& h) {
     std::string upper = k_token;
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     std::lock_guard lock(h.mutex);
     for (const auto& s : h.everything) {
         EXPECT_EQ(s.find(k_token), std::string::npos) << "token leaked: " << s;

@@ -45,7 +45,8 @@ struct options {
 };
 
 [[noreturn]] void usage(const std::string& why) {
-    std::cerr << "miio_sim: " << why << "\nusage: miio_sim --port N --token HEX32 --kind vacuum|ac|fridge|washer "
+    std::cerr << "miio_sim: " << why
+              << "\nusage: miio_sim --port N --token HEX32 --kind vacuum|ac|fridge|washer "
                  "[--fault drop|delay|wrong_token|error_code|garbage|stale] [--delay-ms N] [--did N] [--verbose]\n";
     std::exit(2);
 }
@@ -58,14 +59,22 @@ options parse_args(int argc, char** argv) {
             if (i + 1 >= argc) usage("missing value for " + a);
             return argv[++i];
         };
-        if (a == "--port") o.port = static_cast<std::uint16_t>(std::stoi(next()));
-        else if (a == "--token") o.token_hex = next();
-        else if (a == "--kind") o.kind = next();
-        else if (a == "--fault") o.fault = next();
-        else if (a == "--delay-ms") o.delay_ms = std::stoi(next());
-        else if (a == "--did") o.did = static_cast<std::uint32_t>(std::stoul(next()));
-        else if (a == "--verbose") o.verbose = true;
-        else usage("unknown argument " + a);
+        if (a == "--port")
+            o.port = static_cast<std::uint16_t>(std::stoi(next()));
+        else if (a == "--token")
+            o.token_hex = next();
+        else if (a == "--kind")
+            o.kind = next();
+        else if (a == "--fault")
+            o.fault = next();
+        else if (a == "--delay-ms")
+            o.delay_ms = std::stoi(next());
+        else if (a == "--did")
+            o.did = static_cast<std::uint32_t>(std::stoul(next()));
+        else if (a == "--verbose")
+            o.verbose = true;
+        else
+            usage("unknown argument " + a);
     }
     if (o.port == 0) usage("--port is required");
     if (!k_faults.contains(o.fault)) usage("unknown fault " + o.fault);
@@ -75,7 +84,10 @@ options parse_args(int argc, char** argv) {
 class server {
 public:
     server(asio::io_context& io, options o, miio::token_bytes token, std::unique_ptr<miio_sim::sim_device> dev)
-        : io_(io), opts_(std::move(o)), token_(token), device_(std::move(dev)),
+        : io_(io),
+          opts_(std::move(o)),
+          token_(token),
+          device_(std::move(dev)),
           socket_(io, udp::endpoint(asio::ip::make_address("127.0.0.1"), opts_.port)) {
         wrong_token_ = token_;
         for (auto& b : wrong_token_) b ^= 0x55;
@@ -85,14 +97,16 @@ public:
 
 private:
     void receive() {
-        socket_.async_receive_from(asio::buffer(buf_), sender_, [this](const boost::system::error_code& ec, std::size_t n) {
-            if (!ec) on_datagram(miio::bytes(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(n)), sender_);
-            if (ec != asio::error::operation_aborted) receive();
-        });
+        socket_.async_receive_from(
+            asio::buffer(buf_), sender_, [this](const boost::system::error_code& ec, std::size_t n) {
+                if (!ec) on_datagram(miio::bytes(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(n)), sender_);
+                if (ec != asio::error::operation_aborted) receive();
+            });
     }
     std::uint32_t stamp() const {
-        return 10000 + static_cast<std::uint32_t>(
-                           std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start_).count());
+        return 10000 +
+               static_cast<std::uint32_t>(
+                   std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start_).count());
     }
     void log(const std::string& line) const {
         if (opts_.verbose) std::cerr << "miio_sim: " << line << std::endl;
@@ -133,7 +147,8 @@ private:
 
         json reply = {{"id", id}};
         if (method == "sim.fault") {
-            const std::string f = params.is_array() && !params.empty() && params[0].is_string() ? params[0].get<std::string>() : "";
+            const std::string f =
+                params.is_array() && !params.empty() && params[0].is_string() ? params[0].get<std::string>() : "";
             if (!k_faults.contains(f)) {
                 reply["error"] = {{"code", -32602}, {"message", "unknown fault"}};
             } else {

@@ -15,8 +15,8 @@ class vacuum final : public sim_device {
 public:
     void tick(double dt) override {
         if (state_ == 5 || state_ == 18) {
-            clean_time_ += dt * 10;                    // 10x speed-up
-            clean_area_ += dt * 10 * 20000.0;          // 0.02 m²/s
+            clean_time_ += dt * 10;            // 10x speed-up
+            clean_area_ += dt * 10 * 20000.0;  // 0.02 m²/s
             battery_ = std::max(0.0, battery_ - dt * 1.0);
             if (battery_ <= 20) state_ = 6;
         } else if (state_ == 6) {
@@ -63,15 +63,20 @@ public:
             clean_time_ = 0;
             state_ = 18;
         } else if (m == "get_consumable") {
-            return json::array({{{"main_brush_work_time", 32000}, {"side_brush_work_time", 32000},
-                                 {"filter_work_time", 32000}, {"sensor_dirty_time", 3000}}});
+            return json::array({{{"main_brush_work_time", 32000},
+                                 {"side_brush_work_time", 32000},
+                                 {"filter_work_time", 32000},
+                                 {"sensor_dirty_time", 3000}}});
         } else {
             throw rpc_error(-32601, "Method not found.");
         }
         return json::array({"ok"});
     }
     [[nodiscard]] json status() const override {
-        return {{"state", state_}, {"battery", battery_}, {"fan_power", fan_power_}, {"clean_area", clean_area_},
+        return {{"state", state_},
+                {"battery", battery_},
+                {"fan_power", fan_power_},
+                {"clean_area", clean_area_},
                 {"error_fault", error_fault_}};
     }
     void set_error_fault(bool on) override { error_fault_ = on; }
@@ -124,7 +129,8 @@ private:
             const key k{q.value("siid", 0), q.value("piid", 0)};
             json r = {{"did", q.value("did", "")}, {"siid", k.first}, {"piid", k.second}};
             const auto it = values_.find(k);
-            if (it == values_.end()) r["code"] = -4003;
+            if (it == values_.end())
+                r["code"] = -4003;
             else {
                 r["code"] = 0;
                 r["value"] = it->second;
@@ -138,8 +144,10 @@ private:
         for (const auto& q : p) {
             const key k{q.value("siid", 0), q.value("piid", 0)};
             json r = {{"did", q.value("did", "")}, {"siid", k.first}, {"piid", k.second}};
-            if (values_.find(k) == values_.end()) r["code"] = -4003;
-            else if (!writable_[k]) r["code"] = -4002;
+            if (values_.find(k) == values_.end())
+                r["code"] = -4003;
+            else if (!writable_[k])
+                r["code"] = -4002;
             else {
                 values_[k] = q.at("value");
                 r["code"] = 0;
@@ -168,7 +176,7 @@ public:
 class fridge final : public miot_device {
 public:
     fridge() {
-        values_ = {{{2, 1}, 4},  {{2, 2}, 4.5},   {{3, 1}, -18},  {{3, 2}, -17.5},
+        values_ = {{{2, 1}, 4},     {{2, 2}, 4.5},   {{3, 1}, -18},  {{3, 2}, -17.5},
                    {{4, 1}, false}, {{5, 1}, false}, {{5, 2}, false}};
         writable_ = {{{2, 1}, true}, {{3, 1}, true}, {{4, 1}, true}};
     }
