@@ -101,7 +101,10 @@ public:
     }
     void on_ready(const std::string&) override { push(hearth::wire::ready_message()); }
     void on_failed(const std::string&, const std::string& reason) override {
-        push(hearth::wire::failed_message(reason, false));  // the core kills and restarts this worker
+        // A driver that refused its config ("create failed") will refuse it again: restarting cannot
+        // help, so the core quarantines at once. Anything else: the core kills and restarts us.
+        const bool fatal = reason.rfind("create failed", 0) == 0;
+        push(hearth::wire::failed_message(reason, fatal));
     }
 
     /// Queues any frame in order; no later state report is merged across it.
