@@ -37,6 +37,7 @@ listener $mqtt_port 127.0.0.1
 allow_anonymous true
 persistence false
 user root
+set_tcp_nodelay true
 CONF
 start mosquitto.log mosquitto -c "$run_dir/mosquitto.conf"
 

@@ -66,7 +66,8 @@ void broker_process::write_config() const {
     c += "persistence false\n";
     c += "max_queued_messages 0\n";
     c += "log_dest stdout\n";
-    c += "log_type all\n";
+    c += options_.quiet_log ? "log_type error\nlog_type warning\n" : "log_type all\n";
+    if (options_.tcp_nodelay) c += "set_tcp_nodelay true\n";
     c += "connection_messages true\n";
     if (options_.password_file.empty()) {
         c += "allow_anonymous true\n";

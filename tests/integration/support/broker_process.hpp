@@ -22,6 +22,8 @@ struct broker_tls {
 struct broker_options {
     std::filesystem::path password_file;  ///< empty: allow_anonymous true
     bool with_tls = false;                ///< add a TLS listener on tls_port()
+    bool quiet_log = false;               ///< log errors and warnings only (benchmarks), not every packet
+    bool tcp_nodelay = false;             ///< set_tcp_nodelay true: no Nagle delay on the broker's sends
     broker_tls tls;
 };
 

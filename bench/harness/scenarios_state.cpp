@@ -1,0 +1,182 @@
+// State path scenarios: the raw broker baseline, Hearth's state path (driver -> hearthd ->
+// SQLite + MQTT -> subscriber) and the soak run.
+#include "bench_util.hpp"
+#include "scenarios.hpp"
+
+#include <fmt/format.h>
+
+namespace hearth::bench {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Latencies arrival - emit of every received sequence number, and the number never received.
+struct delivery {
+    std::vector<std::int64_t> latencies;
+    std::uint64_t lost = 0;
+    std::uint64_t outliers_1s = 0;
+};
+
+delivery collect(const arrival_log& arrivals, const std::function<std::int64_t(std::uint64_t)>& emit_ns,
+                 std::uint64_t first, std::uint64_t last) {
+    delivery d;
+    d.latencies.reserve(last - first + 1);
+    for (std::uint64_t s = first; s <= last; ++s) {
+        const auto a = arrivals.at(s);
+        const auto e = emit_ns(s);
+        if (a == 0 || e == 0) {
+            ++d.lost;
+            continue;
+        }
+        d.latencies.push_back(a - e);
+        if (a - e >= 1'000'000'000) ++d.outliers_1s;
+    }
+    return d;
+}
+
+json delivery_json(delivery& d, double seconds, std::uint64_t count) {
+    json r = to_json(summarize(d.latencies));
+    r["sent"] = count;
+    r["lost"] = d.lost;
+    r["outliers_ge_1s"] = d.outliers_1s;
+    r["seconds"] = seconds;
+    r["delivered_per_s"] = seconds > 0 ? static_cast<double>(count - d.lost) / seconds : 0;
+    return r;
+}
+
+}  // namespace
+
+json raw_state(const bench_env& env, double rate, std::uint64_t count, std::size_t topics) {
+    arrival_log arrivals(count);
+    std::vector<std::int64_t> emitted(count + 1, 0);
+    bench_client sub(env.broker_url, "bench-raw-sub", [&](const arrival& m) {
+        if (!m.retained) arrivals.record(value_field(m.payload), m.ns);
+    });
+    sub.subscribe("raw/s/+");
+    bench_client pub(env.broker_url, "bench-raw-pub");
+    const std::int64_t start = now_ns();
+    const double period = 1e9 / rate;
+    for (std::uint64_t seq = 1; seq <= count; ++seq) {
+        sleep_until_ns(start + static_cast<std::int64_t>(static_cast<double>(seq - 1) * period));
+        emitted[seq] = now_ns();
+        pub.publish("raw/s/" + std::to_string(seq % topics), fmt::format("{{\"value\":{}}}", seq), 1, true);
+    }
+    wait_for([&] { return arrivals.received() >= count; }, 10s);
+    const double seconds = static_cast<double>(arrivals.last() - start) / 1e9;
+    auto d = collect(
+        arrivals, [&](std::uint64_t s) { return emitted[s]; }, 1, count);
+    for (std::size_t i = 0; i < topics; ++i) pub.publish_wait("raw/s/" + std::to_string(i), "", 1, true);  // clear
+    json r = delivery_json(d, seconds, count);
+    r["rate"] = rate;
+    return r;
+}
+
+namespace {
+
+/// One hearthd with the bench driver and a subscriber on its sensors' state topics.
+struct state_rig {
+    state_rig(const bench_env& env, const std::string& name, const std::string& isolation, std::size_t sensors,
+              std::uint64_t capacity, json scenes = nullptr, std::size_t switches = 1)
+        : dir(scenario_dir(env.work, name)),
+          tl((dir / "timeline").string(), capacity + 1, true),
+          arrivals(capacity),
+          daemon(
+              env.paths, dir,
+              hearthd_options{env.broker_url,
+                              isolation,
+                              {{"sensors", sensors}, {"switches", switches}, {"timeline", (dir / "timeline").string()}},
+                              std::move(scenes)}) {
+        ready = daemon.start();
+        sub = std::make_unique<bench_client>(env.broker_url, "bench-sub-" + name, [this](const arrival& m) {
+            if (m.topic.rfind("hearth/bench_s_", 0) == 0) {
+                if (!m.retained) arrivals.record(value_field(m.payload), m.ns);
+            } else if (m.topic == "hearth/bench_ctl") {
+                ctl_seen = true;
+            }
+        });
+        sub->subscribe("hearth/+");
+        if (!wait_for([this] { return ctl_seen.load(); }, 20s))
+            throw std::runtime_error("bench: hearthd never published bench_ctl; see " + daemon.log().string());
+    }
+
+    /// Asks the driver for `count` updates at `rate`; waits until all arrived (or a bounded time).
+    void run(double rate, std::uint64_t count, std::uint64_t already = 0) {
+        sub->publish("hearth/bench_ctl/set",
+                     json{{"command", "run"}, {"params", {{"rate", rate}, {"count", count}}}}.dump());
+        const auto budget =
+            std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(count) / rate * 1000)) + 15s;
+        wait_for([&] { return arrivals.received() >= already + count; }, budget);
+        std::this_thread::sleep_for(200ms);  // stragglers and duplicates
+    }
+
+    std::filesystem::path dir;
+    timeline tl;
+    arrival_log arrivals;
+    hearthd_run daemon;
+    std::chrono::microseconds ready{};
+    std::atomic<bool> ctl_seen{false};
+    std::unique_ptr<bench_client> sub;
+};
+
+}  // namespace
+
+json hearth_state(const bench_env& env, const std::string& isolation, std::size_t sensors, double rate,
+                  std::uint64_t count) {
+    state_rig rig(env, "state", isolation, sensors, count);
+    rig.run(rate, count);
+    const auto first_emit = rig.tl.emit(1);
+    const double seconds = static_cast<double>(rig.arrivals.last() - first_emit) / 1e9;
+    auto d = collect(
+        rig.arrivals, [&](std::uint64_t s) { return rig.tl.emit(s); }, 1, count);
+    json r = delivery_json(d, seconds, count);
+    r["rate"] = rate;
+    r["sensors"] = sensors;
+    r["isolation"] = isolation;
+    r["duplicates"] = rig.arrivals.duplicates();
+    r["rss_kib"] = rig.daemon.rss_kib();
+    r["rss_with_workers_kib"] = rig.daemon.rss_with_workers_kib();
+    rig.sub.reset();
+    rig.daemon.stop();  // flushes the store
+    const auto stored = query_int(rig.daemon.database(),
+                                  "SELECT COUNT(*) FROM state_history WHERE device_id LIKE 'bench_s_%' "
+                                  "AND property = 'value' AND value_num > 0");
+    r["stored"] = stored;
+    r["store_lost"] = static_cast<std::int64_t>(count) - stored;
+    return r;
+}
+
+json soak(const bench_env& env, const std::string& isolation, double rate, double seconds) {
+    const auto count = static_cast<std::uint64_t>(rate * seconds);
+    state_rig rig(env, "soak", isolation, 100, count);
+    json samples = json::array();
+    rig.sub->publish("hearth/bench_ctl/set",
+                     json{{"command", "run"}, {"params", {{"rate", rate}, {"count", count}}}}.dump());
+    const auto start = std::chrono::steady_clock::now();
+    while (rig.arrivals.received() < count &&
+           std::chrono::steady_clock::now() - start < std::chrono::duration<double>(seconds + 30)) {
+        std::this_thread::sleep_for(10s);
+        const auto t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        samples.push_back({{"t_s", std::round(t)},
+                           {"rss_kib", rig.daemon.rss_kib()},
+                           {"rss_with_workers_kib", rig.daemon.rss_with_workers_kib()},
+                           {"received", rig.arrivals.received()}});
+    }
+    std::this_thread::sleep_for(200ms);
+    auto d = collect(
+        rig.arrivals, [&](std::uint64_t s) { return rig.tl.emit(s); }, 1, count);
+    json r = delivery_json(d, seconds, count);
+    r["rate"] = rate;
+    r["isolation"] = isolation;
+    r["rss_samples"] = samples;
+    rig.sub.reset();
+    rig.daemon.stop();
+    const auto stored = query_int(rig.daemon.database(),
+                                  "SELECT COUNT(*) FROM state_history WHERE device_id LIKE 'bench_s_%' "
+                                  "AND property = 'value' AND value_num > 0");
+    r["store_lost"] = static_cast<std::int64_t>(count) - stored;
+    return r;
+}
+
+}  // namespace hearth::bench
