@@ -7,7 +7,8 @@
 namespace hearth::bench {
 
 bench_client::bench_client(const std::string& url, const std::string& client_id, handler on_message)
-    : client_(std::make_unique<::mqtt::async_client>(url, client_id, ::mqtt::create_options(MQTTVERSION_3_1_1))) {
+    : client_(
+          std::make_unique<::mqtt::async_client>(url, client_id, ::mqtt::create_options(MQTTVERSION_3_1_1, 1000000))) {
     if (on_message) {
         client_->set_message_callback([cb = std::move(on_message)](::mqtt::const_message_ptr m) {
             const std::int64_t ns = now_ns();

@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -59,6 +61,32 @@ private:
     std::vector<std::atomic<std::int64_t>> ns_;
     std::atomic<std::uint64_t> received_{0};
     std::atomic<std::uint64_t> duplicates_{0};
+};
+
+/// Which devices are online, from `hearth/<id>/availability` messages.
+class online_tracker {
+public:
+    /// Feeds one message; returns false if it was not an availability topic.
+    bool feed(const arrival& m) {
+        constexpr std::string_view suffix = "/availability";
+        if (m.topic.size() < suffix.size() ||
+            m.topic.compare(m.topic.size() - suffix.size(), suffix.size(), suffix) != 0)
+            return false;
+        const bool online = m.payload.find("online") != std::string::npos;
+        const std::lock_guard lock(mutex_);
+        if (online)
+            online_.insert(m.topic);
+        else
+            online_.erase(m.topic);
+        count_ = online_.size();
+        return true;
+    }
+    [[nodiscard]] std::size_t count() const { return count_.load(); }
+
+private:
+    std::mutex mutex_;
+    std::set<std::string> online_;
+    std::atomic<std::size_t> count_{0};
 };
 
 /// The integer after "\"value\":" in a small JSON object, or -1.

@@ -85,7 +85,10 @@ int main(int argc, char** argv) try {
     broker_opts.tcp_nodelay = true;
     hearth::it::broker_process broker(work, broker_opts);
     broker.start();
-    const bench_env env{opt.paths, work, broker.url(), broker.port(), opt.nodered_dir};
+    const bench_env env{opt.paths, work, broker.url(), broker.port(), opt.nodered_dir, [&broker] {
+                            broker.stop();
+                            broker.start();
+                        }};
     json results = {{"date", std::time(nullptr)}, {"repeat", opt.repeat}};
     const auto want = [&](const char* s) { return opt.scenarios.count(s) > 0; };
     const auto save = [&] { std::ofstream(opt.out) << results.dump(2) << "\n"; };

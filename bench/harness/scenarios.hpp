@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace hearth::bench {
@@ -18,7 +19,13 @@ struct bench_env {
     std::string broker_url;      ///< mqtt://127.0.0.1:<port>
     std::uint16_t broker_port = 0;
     std::filesystem::path nodered_dir;  ///< bench/nodered (start.sh), for the Node-RED comparison
+    /// Restarts the broker on the same port with nothing retained (each scenario starts clean:
+    /// no retained availability or state of an earlier hearthd can be mistaken for this one's).
+    std::function<void()> fresh_broker;
 };
+
+/// A fresh broker (nothing retained) and a fresh scratch directory for scenario `name`.
+std::filesystem::path start_scenario(const bench_env& env, const std::string& name);
 
 /// Raw broker baseline, one hop: a Paho client publishes {"value": seq} (QoS 1, retained) to
 /// raw/s/<i> at `rate`, another receives. Same payloads and QoS as Hearth's state topics.

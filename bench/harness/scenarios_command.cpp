@@ -80,7 +80,7 @@ json raw_command(const bench_env& env, std::uint64_t count) {
 }
 
 json hearth_command(const bench_env& env, const std::string& isolation, std::uint64_t count) {
-    const auto dir = scenario_dir(env.work, "command");
+    const auto dir = start_scenario(env, "command");
     hearthd_run daemon(env.paths, dir,
                        hearthd_options{env.broker_url, isolation, {{"sensors", 1}, {"switches", 1}}, nullptr});
     daemon.start();

@@ -35,7 +35,7 @@ json rule_file(std::size_t devices, std::size_t rules) {
 struct rig {
     rig(const bench_env& env, const std::string& name, const std::string& isolation, std::size_t sensors,
         std::size_t switches, std::uint64_t capacity, json scenes)
-        : dir(scenario_dir(env.work, name)),
+        : dir(start_scenario(env, name)),
           tl((dir / "timeline").string(), capacity + 1, true),
           daemon(
               env.paths, dir,
@@ -45,13 +45,15 @@ struct rig {
                               std::move(scenes)}),
           ready(daemon.start()),
           ctl(env.broker_url, "bench-ctl-" + name, [this](const arrival& m) {
-              if (m.topic != "hearth/bench_ctl") return;
+              if (online.feed(m) || m.topic != "hearth/bench_ctl") return;
               const auto p = m.payload.find("\"emitted\":");
               if (p != std::string::npos && m.payload.find("\"on\":false") != std::string::npos)
                   emitted = std::strtoll(m.payload.c_str() + p + 10, nullptr, 10);
           }) {
         ctl.subscribe("hearth/bench_ctl");
-        wait_for([this] { return emitted.load() >= 0; }, 20s);
+        ctl.subscribe("hearth/+/availability");
+        if (!wait_for([&] { return emitted.load() >= 0 && online.count() >= sensors + switches + 1; }, 30s))
+            throw std::runtime_error("bench: not every device came online; see " + daemon.log().string());
     }
 
     /// Runs `count` updates at `rate` and waits until the driver reports it emitted them.
@@ -82,6 +84,7 @@ struct rig {
     hearthd_run daemon;
     std::chrono::microseconds ready;
     std::atomic<std::int64_t> emitted{-1};
+    online_tracker online;  // before ctl: its callback uses it
     bench_client ctl;
 };
 
@@ -134,7 +137,7 @@ json hearth_rules(const bench_env& env, const std::string& isolation, std::size_
 
 json footprint(const bench_env& env, const std::string& isolation, std::size_t sensors, std::size_t switches,
                std::size_t rules) {
-    const auto dir = scenario_dir(env.work, "footprint");
+    const auto dir = start_scenario(env, "footprint");
     const json scenes = rules > 0 ? rule_file(std::min(sensors, switches), rules) : json(nullptr);
     hearthd_run daemon(
         env.paths, dir,

@@ -48,6 +48,11 @@ json delivery_json(delivery& d, double seconds, std::uint64_t count) {
 
 }  // namespace
 
+std::filesystem::path start_scenario(const bench_env& env, const std::string& name) {
+    env.fresh_broker();
+    return scenario_dir(env.work, name);
+}
+
 json raw_state(const bench_env& env, double rate, std::uint64_t count, std::size_t topics) {
     arrival_log arrivals(count);
     std::vector<std::int64_t> emitted(count + 1, 0);
@@ -79,7 +84,7 @@ namespace {
 struct state_rig {
     state_rig(const bench_env& env, const std::string& name, const std::string& isolation, std::size_t sensors,
               std::uint64_t capacity, json scenes = nullptr, std::size_t switches = 1)
-        : dir(scenario_dir(env.work, name)),
+        : dir(start_scenario(env, name)),
           tl((dir / "timeline").string(), capacity + 1, true),
           arrivals(capacity),
           daemon(
@@ -90,15 +95,22 @@ struct state_rig {
                               std::move(scenes)}) {
         ready = daemon.start();
         sub = std::make_unique<bench_client>(env.broker_url, "bench-sub-" + name, [this](const arrival& m) {
-            if (m.topic.rfind("hearth/bench_s_", 0) == 0) {
-                if (!m.retained) arrivals.record(value_field(m.payload), m.ns);
-            } else if (m.topic == "hearth/bench_ctl") {
-                ctl_seen = true;
-            }
+            const bool sensor_state =
+                m.topic.rfind("hearth/bench_s_", 0) == 0 && m.topic.find('/', 7) == std::string::npos;
+            if (sensor_state && !m.retained)
+                arrivals.record(value_field(m.payload), m.ns);
+            else if (m.topic == "hearth/bridge/response/health") {
+                const std::lock_guard lock(health_mutex);
+                health_reply = m.payload;
+            } else
+                online.feed(m);
         });
+        sub->subscribe("hearth/bridge/response/health");
         sub->subscribe("hearth/+");
-        if (!wait_for([this] { return ctl_seen.load(); }, 20s))
-            throw std::runtime_error("bench: hearthd never published bench_ctl; see " + daemon.log().string());
+        sub->subscribe("hearth/+/availability");
+        const std::size_t devices = sensors + switches + 1;
+        if (!wait_for([&] { return online.count() >= devices; }, 30s))
+            throw std::runtime_error("bench: not every device came online; see " + daemon.log().string());
     }
 
     /// Asks the driver for `count` updates at `rate`; waits until all arrived (or a bounded time).
@@ -111,12 +123,28 @@ struct state_rig {
         std::this_thread::sleep_for(200ms);  // stragglers and duplicates
     }
 
+    /// hearthd's `health` answer (its MQTT and database counters), or null after 5 s.
+    json health() {
+        sub->publish("hearth/bridge/request/health", R"({"transaction":"bench"})");
+        std::string reply;
+        wait_for(
+            [&] {
+                const std::lock_guard lock(health_mutex);
+                reply = health_reply;
+                return !reply.empty();
+            },
+            5s);
+        return reply.empty() ? json(nullptr) : json::parse(reply).value("data", json(nullptr));
+    }
+
     std::filesystem::path dir;
     timeline tl;
     arrival_log arrivals;
+    std::mutex health_mutex;
+    std::string health_reply;
     hearthd_run daemon;
     std::chrono::microseconds ready{};
-    std::atomic<bool> ctl_seen{false};
+    online_tracker online;
     std::unique_ptr<bench_client> sub;
 };
 
@@ -137,6 +165,7 @@ json hearth_state(const bench_env& env, const std::string& isolation, std::size_
     r["duplicates"] = rig.arrivals.duplicates();
     r["rss_kib"] = rig.daemon.rss_kib();
     r["rss_with_workers_kib"] = rig.daemon.rss_with_workers_kib();
+    if (const json h = rig.health(); h.is_object()) r["hearthd_mqtt"] = h.value("mqtt", json(nullptr));
     rig.sub.reset();
     rig.daemon.stop();  // flushes the store
     const auto stored = query_int(rig.daemon.database(),

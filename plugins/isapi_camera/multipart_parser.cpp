@@ -68,6 +68,15 @@ bool multipart_parser::is_boundary_line(std::string_view line, bool& closing) co
     return trim(rest).empty();  // transport padding (spaces) is allowed after the delimiter
 }
 
+bool multipart_parser::may_start_boundary_line(std::string_view partial) const {
+    if (partial.size() <= boundary_.size()) return boundary_.compare(0, partial.size(), partial) == 0;
+    if (partial.substr(0, boundary_.size()) != boundary_) return false;
+    std::string_view rest = partial.substr(boundary_.size());
+    if (rest == "-") return true;  // the start of a closing "--"
+    if (rest.substr(0, 2) == "--") rest.remove_prefix(2);
+    return trim(rest).empty();
+}
+
 void multipart_parser::skip_to_boundary(std::size_t dropped) {
     discarded_ += dropped;
     current_ = {};
@@ -81,14 +90,22 @@ bool multipart_parser::step(std::vector<multipart_part>& out) {
         const std::size_t start = pos_;
         auto line = next_line();
         if (!line) {
-            // No complete line: keep only a tail that could still begin a boundary line.
-            const std::size_t pending = buffer_.size() - pos_;
-            const std::size_t keep = boundary_.size() + 4;
-            if (pending > keep) {
-                discarded_ += pending - keep;
-                pos_ = buffer_.size() - keep;
+            // No complete line: keep it while it may still become a delimiter line (whatever the
+            // read boundaries: a delimiter followed by transport padding can be long). Once it
+            // cannot, drop it, and drop the rest of that line when it arrives: the tail of a junk
+            // line must not pass for a delimiter line.
+            const std::string_view pending(buffer_.data() + pos_, buffer_.size() - pos_);
+            if (skipping_line_ || pending.size() > max_part_ || !may_start_boundary_line(pending)) {
+                discarded_ += pending.size();
+                pos_ = buffer_.size();
+                skipping_line_ = true;
             }
             return false;
+        }
+        if (skipping_line_) {
+            skipping_line_ = false;
+            discarded_ += pos_ - start;
+            return true;
         }
         bool closing = false;
         if (is_boundary_line(*line, closing)) {

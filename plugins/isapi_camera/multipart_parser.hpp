@@ -46,6 +46,7 @@ private:
     bool step(std::vector<multipart_part>& out);  ///< one transition; false when more input is needed
     std::optional<std::string_view> next_line();  ///< a whole line at pos_ without its CR/LF
     bool is_boundary_line(std::string_view line, bool& closing) const;
+    bool may_start_boundary_line(std::string_view partial) const;  ///< an incomplete line
     void skip_to_boundary(std::size_t dropped);
     void compact();
 
@@ -60,6 +61,7 @@ private:
     std::size_t content_length_ = 0;
     std::size_t discarded_ = 0;
     bool closed_ = false;
+    bool skipping_line_ = false;  // dropping the rest of a junk line seen incomplete
 };
 
 }  // namespace hearth::isapi

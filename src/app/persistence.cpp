@@ -50,7 +50,7 @@ void persistence::restore_into(gateway& gw) {
 }
 
 void persistence::start(mqtt::bridge* bridge) {
-    arm_commit();
+    arm_commit(std::chrono::milliseconds(cfg_.commit_interval_ms));
     arm_purge(std::chrono::seconds(30));
     if (cfg_.backup_interval_h > 0) arm_backup(std::chrono::minutes(5));
     if (bridge == nullptr) return;
@@ -125,17 +125,21 @@ json persistence::health() {
     return out;
 }
 
-void persistence::arm_commit() {
-    commit_timer_.expires_after(std::chrono::milliseconds(cfg_.commit_interval_ms));
+void persistence::arm_commit(std::chrono::milliseconds after) {
+    commit_timer_.expires_after(after);
     commit_timer_.async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
+        bool more = false;
         try {
-            store_->flush();
+            // A backlog (thousands of updates per second) is written in slices with the loop
+            // serving MQTT and the drivers in between: no stall long enough to back up the outbox.
+            store_->flush(k_commit_slice_rows);
+            more = store_->queued() > 0;
         } catch (const std::exception& e) {
             ++write_errors_;
             spdlog::error("database: commit failed (will retry): {}", e.what());
         }
-        arm_commit();
+        arm_commit(more ? std::chrono::milliseconds(0) : std::chrono::milliseconds(cfg_.commit_interval_ms));
     });
 }
 

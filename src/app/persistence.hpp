@@ -50,7 +50,9 @@ public:
     void on_device_event(const device_entry& device, const nlohmann::json& event) override;
 
 private:
-    void arm_commit();
+    /// Rows per commit transaction: a slice takes a few ms, then the loop runs other work.
+    static constexpr std::size_t k_commit_slice_rows = 500;
+    void arm_commit(std::chrono::milliseconds after);
     void arm_purge(std::chrono::milliseconds after);
     void arm_backup(std::chrono::milliseconds after);
 

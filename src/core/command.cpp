@@ -35,6 +35,41 @@ std::string trim(std::string_view s) {
     return std::string(s);
 }
 
+/// True for well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code points above
+/// U+10FFFF). Raw MQTT payloads and topic levels are bytes; anything that reaches a JSON text
+/// (a driver command, an error response) must be valid UTF-8 or nlohmann::json::dump throws.
+bool is_valid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto lead = static_cast<unsigned char>(s[i]);
+        std::size_t continuation = 0;
+        unsigned char low = 0x80, high = 0xBF;  // allowed range of the first continuation byte
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        } else if (lead >= 0xC2 && lead <= 0xDF) {
+            continuation = 1;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            continuation = 2;
+            if (lead == 0xE0) low = 0xA0;   // overlong
+            if (lead == 0xED) high = 0x9F;  // surrogates
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            continuation = 3;
+            if (lead == 0xF0) low = 0x90;   // overlong
+            if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
+        } else {
+            return false;
+        }
+        if (s.size() - i - 1 < continuation) return false;
+        for (std::size_t k = 1; k <= continuation; ++k) {
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            if (b < (k == 1 ? low : 0x80) || b > (k == 1 ? high : 0xBF)) return false;
+        }
+        i += continuation + 1;
+    }
+    return true;
+}
+
 std::optional<json> parse_raw(const value_spec& spec, std::string_view raw_in) {
     const std::string raw = trim(raw_in);
     switch (spec.type) {
@@ -167,6 +202,10 @@ command_result parse_set_payload(const device_descriptor& d, std::string_view pa
 
 command_result parse_set_property(const device_descriptor& d, std::string_view property, std::string_view raw) {
     command_result r;
+    if (!is_valid_utf8(property) || !is_valid_utf8(raw)) {  // echoed in errors, passed on as JSON
+        r.error = "payload or property name is not valid UTF-8";
+        return r;
+    }
     const std::string prop(property);
     auto it = d.properties.find(prop);
     if (it == d.properties.end()) {

@@ -165,8 +165,9 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
             lock_settings s;
             take(l, "pin_hash", s.pin_hash);
             take(l, "max_attempts", s.max_attempts);
-            auto seconds = [&](const char* key, std::int64_t& out_ms) {
-                if (l.contains(key)) out_ms = l[key].get<std::int64_t>() * 1000;
+            const json& lock_json = l;  // clang 14 cannot capture a structured binding
+            auto seconds = [&lock_json](const char* key, std::int64_t& out_ms) {
+                if (lock_json.contains(key)) out_ms = lock_json[key].get<std::int64_t>() * 1000;
             };
             seconds("lockout_s", s.lockout_ms);
             seconds("max_command_age_s", s.max_command_age_ms);
@@ -220,6 +221,9 @@ config_result parse_config(const std::string& text, const std::string& file, con
         std::string reason = e.what();
         if (auto pos = reason.find("]: "); pos != std::string::npos) reason = reason.substr(pos + 3);
         result.errors.push_back({file, line_column(text, e.byte), "invalid JSON: " + reason});
+        return result;
+    } catch (const json::out_of_range&) {  // a number too large for a double: no byte offset
+        result.errors.push_back({file, "", "invalid JSON: a number is out of range"});
         return result;
     }
     for (const auto& e : validate_json_schema(main_config_schema(), j)) {

@@ -2,6 +2,7 @@
 #include "core/json_schema.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <regex>
 #include <unordered_map>
 
@@ -34,8 +35,10 @@ bool type_matches(const std::string& type, const json& v) {
     if (type == "integer") {
         if (v.is_number_integer()) return true;
         if (v.is_number_float()) {
+            // A whole number within the range of long long (casting one outside it is UB).
+            constexpr double two_to_63 = 9223372036854775808.0;
             const double d = v.get<double>();
-            return d == static_cast<double>(static_cast<long long>(d));
+            return d >= -two_to_63 && d < two_to_63 && d == std::trunc(d);
         }
         return false;
     }

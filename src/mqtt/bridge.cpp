@@ -297,6 +297,7 @@ json bridge::health() const {
                 {"inflight", stats.inflight},
                 {"published", stats.published},
                 {"dropped", stats.dropped},
+                {"coalesced", stats.coalesced},
                 {"reconnects", stats.reconnects},
                 {"refused_messages", refused_messages_},
                 {"snapshots_dropped", snapshots_dropped_}}}};

@@ -166,6 +166,7 @@ void mqtt_link::publish(const std::string& topic, std::string payload, int qos, 
         auto it = retained_.find(topic);
         if (it != retained_.end()) {
             it->second = {std::move(payload), qos};  // coalesce: the queued entry sends the newest
+            ++coalesced_;
         } else {
             retained_.emplace(topic, std::make_pair(std::move(payload), qos));
             queue_.push_back(entry{topic, true, qos, {}});
@@ -289,7 +290,7 @@ void mqtt_link::stop(std::chrono::milliseconds budget) {
 }
 
 link_stats mqtt_link::stats() const {
-    return link_stats{connected_, queue_.size(), inflight_.size(), published_, dropped_, reconnects_};
+    return link_stats{connected_, queue_.size(), inflight_.size(), published_, dropped_, reconnects_, coalesced_};
 }
 
 }  // namespace hearth::mqtt

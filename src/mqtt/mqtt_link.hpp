@@ -62,6 +62,7 @@ struct link_stats {
     std::uint64_t published = 0;
     std::uint64_t dropped = 0;
     std::uint64_t reconnects = 0;
+    std::uint64_t coalesced = 0;  ///< retained payloads replaced by a newer one before they were sent
 };
 
 class mqtt_link {
@@ -127,6 +128,7 @@ private:
     bool connected_ = false;
     std::uint64_t published_ = 0;
     std::uint64_t dropped_ = 0;
+    std::uint64_t coalesced_ = 0;
     std::uint64_t reconnects_ = 0;
 
     std::function<void()> connected_handler_;

@@ -236,6 +236,9 @@ load_result load_scene_sources(const std::vector<source_file>& files, const load
             if (auto pos = reason.find("]: "); pos != std::string::npos) reason = reason.substr(pos + 3);
             errors.push_back({f.name, line_column(f.text, e.byte), "invalid JSON: " + reason});
             continue;
+        } catch (const json::out_of_range&) {  // a number too large for a double: no byte offset
+            errors.push_back({f.name, "", "invalid JSON: a number is out of range"});
+            continue;
         }
         auto schema_errors = validate_json_schema(scenes_schema(), doc);
         if (!schema_errors.empty()) {

@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <system_error>
 
 namespace hearth {
@@ -164,6 +165,7 @@ bool store::remove_device(const std::string& device_id) {
     bool removed = db_.changes() > 0;
     tx.commit();
     std::erase_if(history_queue_, [&](const queued_value& q) { return q.device_id == device_id; });
+    std::erase_if(current_pending_, [&](const auto& kv) { return kv.first.first == device_id; });
     return removed;
 }
 
@@ -185,12 +187,16 @@ void store::queue_state(const std::string& device_id, const std::string& propert
         spdlog::error("store: flush keeps failing; dropped the oldest {} queued state rows", k_max_queued / 2);
     }
     history_queue_.push_back({device_id, property, value, ts});
+    auto& current = current_pending_[{device_id, property}];
+    if (ts >= current.second) current = {value, ts};
 }
 
 void store::append_event(const event_record& event) { event_queue_.push_back(event); }
 
-std::size_t store::flush() {
-    if (history_queue_.empty() && event_queue_.empty()) return 0;
+std::size_t store::flush(std::size_t max_rows) {
+    if (history_queue_.empty() && event_queue_.empty() && current_pending_.empty()) return 0;
+    const std::size_t history_rows = std::min(max_rows, history_queue_.size());
+    const std::size_t event_rows = std::min(max_rows - history_rows, event_queue_.size());
     sqlite::transaction tx(db_);
     auto& current = cached(
         "INSERT INTO current_state (device_id, property, value, updated_at) VALUES (?1, ?2, ?3, ?4) "
@@ -199,24 +205,33 @@ std::size_t store::flush() {
     auto& history = cached(
         "INSERT INTO state_history (device_id, property, value_num, value_json, ts) "
         "VALUES (?1, ?2, ?3, ?4, ?5)");
-    for (const auto& q : history_queue_) {
-        std::string json = q.value.dump();
-        current.bind_all(q.device_id, q.property, json, q.ts).run();
+    for (std::size_t i = 0; i < history_rows; ++i) {
+        const auto& q = history_queue_[i];
         if (q.value.is_number()) {
             history.bind_all(q.device_id, q.property, q.value.get<double>(), nullptr, q.ts).run();
         } else {
-            history.bind_all(q.device_id, q.property, nullptr, json, q.ts).run();
+            history.bind_all(q.device_id, q.property, nullptr, q.value.dump(), q.ts).run();
         }
     }
     auto& events = cached("INSERT INTO events (device_id, event_type, payload, ts) VALUES (?1, ?2, ?3, ?4)");
-    for (const auto& e : event_queue_) {
+    for (std::size_t i = 0; i < event_rows; ++i) {
+        const auto& e = event_queue_[i];
         events.bind_all(e.device_id, e.event_type, e.payload.dump(), e.ts).run();
     }
+    // current_state once the backlog is written, or every 8th slice under sustained load.
+    const bool last_slice = history_rows == history_queue_.size() || ++slices_since_current_ >= 8;
+    if (last_slice) {
+        for (const auto& [key, value] : current_pending_)
+            current.bind_all(key.first, key.second, value.first.dump(), value.second).run();
+    }
     tx.commit();
-    std::size_t written = history_queue_.size() + event_queue_.size();
-    history_queue_.clear();
-    event_queue_.clear();
-    return written;
+    if (last_slice) {
+        current_pending_.clear();
+        slices_since_current_ = 0;
+    }
+    history_queue_.erase(history_queue_.begin(), history_queue_.begin() + static_cast<std::ptrdiff_t>(history_rows));
+    event_queue_.erase(event_queue_.begin(), event_queue_.begin() + static_cast<std::ptrdiff_t>(event_rows));
+    return history_rows + event_rows;
 }
 
 std::map<std::string, nlohmann::json> store::load_current_state() {

@@ -13,6 +13,7 @@
 #include "store/store_types.hpp"
 
 #include <filesystem>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -59,10 +60,12 @@ public:
                      time_ms ts);
     /// Queue a device event; written by the next flush().
     void append_event(const event_record& event);
-    /// Write every queued state, history and event row in ONE transaction (synchronous=NORMAL:
-    /// durable against process crashes; the last ~second may be lost on power loss). On failure
-    /// the queue is kept for the next call and the error is thrown. Returns rows written.
-    std::size_t flush();
+    /// Write the queued state, history and event rows, oldest first, at most `max_rows` of them,
+    /// in ONE transaction (synchronous=NORMAL: durable against process crashes; the last ~second
+    /// may be lost on power loss). The rest stay queued, so a caller on the event loop can write a
+    /// large backlog in slices without stalling it. On failure the queue is kept for the next call
+    /// and the error is thrown. Returns rows written.
+    std::size_t flush(std::size_t max_rows = static_cast<std::size_t>(-1));
     /// Number of queued (unflushed) state + event rows.
     std::size_t queued() const noexcept { return history_queue_.size() + event_queue_.size(); }
     /// Current state for restore at start: device id -> {property: value}. Flushed rows only.
@@ -152,8 +155,12 @@ private:
     sqlite::db db_;
     open_report report_;
     std::map<std::string, sqlite::statement> statements_;
-    std::vector<queued_value> history_queue_;
-    std::vector<event_record> event_queue_;
+    std::deque<queued_value> history_queue_;
+    /// Newest queued value per (device, property): current_state is upserted once per key when
+    /// the history backlog is written out, not once per history row.
+    std::map<std::pair<std::string, std::string>, std::pair<nlohmann::json, time_ms>> current_pending_;
+    unsigned slices_since_current_ = 0;
+    std::deque<event_record> event_queue_;
     std::optional<backup_info> last_backup_;
     bool closed_ = true;  ///< true until open() completes, and after close()
 };

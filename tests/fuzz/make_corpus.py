@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+# Writes the seed corpora under tests/fuzz/corpus/<target>/ (small, realistic inputs in each
+# target's input format, see the header of fuzz_<target>.cpp). The files are committed; rerun
+# this only to change the seeds: python3 tests/fuzz/make_corpus.py. Needs the openssl CLI
+# (for genuine encrypted miIO frames).
+import hashlib
+import json
+import pathlib
+import struct
+import subprocess
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+CORPUS = HERE / "corpus"
+
+
+def write(target, name, data):
+    d = CORPUS / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_bytes(data.encode("latin-1") if isinstance(data, str) else data)
+
+
+# ---- command: byte 0 device (0 bedroom_ac, 1 hall_lock, 2 living_light, 3 robot_vacuum),
+# byte 1 bit 0: 0 = <id>/set JSON, 1 = <id>/set/<property> ("property\nraw")
+for name, dev, mode, text in [
+    ("light_set", 2, 0, '{"on":true,"brightness":80,"transaction":"t1"}'),
+    ("light_scene", 2, 0, '{"command":"set_scene","params":{"name":"sunset","duration_ms":500}}'),
+    ("light_color", 2, 0, '{"color_temp_k":2700,"rgb":"#ff8800"}'),
+    ("climate_set", 0, 0, '{"mode":"cool","target_temp":22.5,"ts":1732585200000}'),
+    ("lock_unlock", 1, 0, '{"command":"unlock","params":{"reason":"guest"},"code":"1234","transaction":"door-1"}'),
+    ("lock_relock", 1, 0, '{"auto_relock_s":30}'),
+    ("vacuum_fan", 3, 0, '{"command":"set_fan_speed","params":{"fan_speed":"turbo"}}'),
+    ("vacuum_areas", 3, 0, '{"command":"clean_areas","params":{"areas":"kitchen,hall","repeat":2},"transaction":7}'),
+    ("light_prop_brightness", 2, 1, "brightness\n42"),
+    ("light_prop_on", 2, 1, "on\nON"),
+    ("climate_prop_temp", 0, 1, "target_temp\n21.5"),
+    ("vacuum_prop_fan", 3, 1, 'fan_speed\n"max"'),
+]:
+    write("command", name, bytes([dev, mode]) + text.encode())
+
+# ---- topics: one topic each
+for i, topic in enumerate([
+    "hearth/living_light/set", "hearth/living_light/set/brightness", "hearth/hall_lock/get",
+    "hearth/bridge/request/device/rename", "homeassistant/status", "home/hub1/robot_vacuum/set",
+    "hearth/bridge/set", "ha/discovery/status",
+]):
+    write("topics", f"topic_{i}", topic)
+
+# ---- config: whole files
+write("config", "hearth.json", (ROOT / "config/hearth.json").read_text())
+write("config", "demo.json", (ROOT / "config/demo.json").read_text())
+write("config", "full.json", json.dumps({
+    "mqtt": {"url": "mqtts://broker.lan:8883", "client_id": "hub", "base_topic": "home/hub1",
+             "username": "hearth", "password": "s3cret",
+             "tls": {"ca_file": "ca.pem"}},
+    "database": {"path": "hearth.db", "commit_interval_ms": 500, "history_days": 30,
+                 "retention_days": {"power_w": 3, "hall_lock.lock_state": 365}},
+    "drivers": [{"plugin": "nuki", "id": "nuki", "config": {"host": "192.168.1.20", "token": "abc123"},
+                 "limits": {"memory_mb": 256, "cpu_s": 3600, "open_files": 64}},
+                {"plugin": "demo", "id": "demo", "isolation": "inproc", "enabled": False}],
+    "scenes": {"dir": "scenes"},
+    "location": {"latitude": 48.137, "longitude": 11.575},
+    "locks": {"hall_lock": {"pin_hash": "pbkdf2-sha256$200000$0abecceb34d3309e85f08209f526e0bf$"
+                                        "bee9fafd091ea76592ce9bfc1d3f5544a9bcd38bd33c0bdc48c95a980128d192",
+                            "max_attempts": 3, "lockout_s": 600, "max_command_age_s": 10,
+                            "auto_relock_s": 120, "allow_rule_unlock": False}},
+    "log": {"level": "debug"}}, indent=1))
+
+# ---- scenes: flags (bit 0 location, bit 1 device checks), files separated by NUL
+scene_files = sorted((ROOT / "config/scenes").glob("*.json"))
+for f in scene_files:
+    write("scenes", f.stem, b"\x03" + f.read_bytes())
+write("scenes", "two_files_no_devices", b"\x00" + scene_files[0].read_bytes() + b"\x00" + scene_files[1].read_bytes())
+
+# ---- descriptor: descriptor JSON, NUL, reported state
+descriptors = {
+    "light": ({"id": "living_light", "name": "Living room light", "type": "light",
+               "properties": {"on": {"type": "bool", "writable": True},
+                              "brightness": {"type": "int", "min": 1, "max": 100, "unit": "%", "writable": True}},
+               "commands": {"turn_on": {}, "turn_off": {}}},
+              {"on": True, "brightness": 55}),
+    "climate": ({"id": "bedroom_ac", "name": "Bedroom AC", "type": "climate",
+                 "properties": {"on": {"type": "bool", "writable": True},
+                                "mode": {"type": "enum", "values": ["cool", "heat", "auto"], "writable": True},
+                                "target_temp": {"type": "number", "min": 16, "max": 31, "step": 0.5, "writable": True}}},
+                {"on": True, "mode": "heat", "target_temp": 21.37}),
+    "lock": ({"id": "nuki_439041101", "name": "Front door", "type": "lock", "manufacturer": "Nuki",
+              "model": "Smart Lock 3.0/4.0", "sw_version": "3.5.10",
+              "properties": {"lock_state": {"type": "enum", "values": ["locked", "unlocked", "jammed", "unknown"]},
+                             "battery": {"type": "int", "min": 0, "max": 100, "unit": "%"}},
+              "commands": {"lock": {"params": {}}, "unlock": {"params": {}}},
+              "events": ["lock_operation", "lock_alarm"]},
+             {"lock_state": "locked", "battery": 87}),
+    "vacuum": ({"id": "robot_vacuum", "name": "Robot vacuum", "type": "vacuum",
+                "properties": {"operational_state": {"type": "enum", "values": ["docked", "running"]},
+                               "battery": {"type": "int", "min": 0, "max": 100}},
+                "commands": {"set_fan_speed": {"params": {"fan_speed": {"type": "enum", "values": ["quiet", "max"],
+                                                                        "required": True}}}},
+                "events": ["operational_error"]},
+               {"operational_state": "running", "battery": 64}),
+}
+for name, (descriptor, state) in descriptors.items():
+    write("descriptor", name, json.dumps(descriptor) + "\0" + json.dumps(state))
+
+
+# ---- wire: byte 0 (bit 0: 64-byte frame limit), then frames (4-byte LE length + JSON)
+def frame(message):
+    payload = json.dumps(message, separators=(",", ":")).encode()
+    return struct.pack("<I", len(payload)) + payload
+
+
+worker_session = b"".join(frame(m) for m in [
+    {"t": "hello", "plugin": "demo", "version": "0.1.0", "pid": 4242},
+    {"t": "device_registered", "descriptor": descriptors["light"][0]},
+    {"t": "state", "device": "living_light", "state": {"on": True, "brightness": 55}},
+    {"t": "event", "device": "hall_lock", "event": {"event_type": "lock_operation", "operation": "lock"}},
+    {"t": "availability", "device": "living_light", "online": False},
+    {"t": "command_done", "id": 17, "status": 0, "message": ""},
+    {"t": "ready"},
+    {"t": "heartbeat", "ts": 1732585200123, "stats": {"calls": 12, "errors": 0, "dropped_events": 0}},
+])
+write("wire", "worker_session", b"\x00" + worker_session)
+write("wire", "small_limit", b"\x01" + frame({"t": "ready"}) + frame({"t": "state", "device": "x", "state": {"a": 1}}))
+write("wire", "failed", b"\x00" + frame({"t": "failed", "reason": "cannot open plugin", "fatal": True}))
+
+# ---- miio: byte 0 mode (0 datagram, 1 ciphertext, 2 JSON text to encode)
+TOKEN = bytes.fromhex("00112233445566778899aabbccddeeff")
+KEY = hashlib.md5(TOKEN).digest()
+IV = hashlib.md5(KEY + TOKEN).digest()
+
+
+def encrypt(plain):
+    return subprocess.run(["openssl", "enc", "-aes-128-cbc", "-K", KEY.hex(), "-iv", IV.hex()],
+                          input=plain, capture_output=True, check=True).stdout
+
+
+def miio_frame(text, device_id=0x0102ABCD, stamp=42):
+    payload = encrypt(text.encode())
+    head = struct.pack(">HHIII", 0x2131, 32 + len(payload), 0, device_id, stamp)
+    checksum = hashlib.md5(head + TOKEN + payload).digest()
+    return head + checksum + payload
+
+
+reply = '{"id":1,"result":[{"state":8,"battery":100,"fan_power":102,"error_code":0}]}'
+write("miio", "frame_reply", b"\x00" + miio_frame(reply))
+write("miio", "frame_stale", b"\x00" + miio_frame('{"id":0,"result":["ok"]}\0'))
+write("miio", "hello_reply", b"\x00" + struct.pack(">HHIII", 0x2131, 32, 0, 0x0102ABCD, 1234) + TOKEN)
+write("miio", "ciphertext", b"\x01" + encrypt(reply.encode()))
+write("miio", "json_miot", b"\x02" + b'{"id":7,"result":[{"did":"on","siid":2,"piid":1,"code":0,"value":true}]}')
+write("miio", "json_error", b"\x02" + b'{"id":7,"error":{"code":-9999,"message":"user ack timeout"}}')
+
+# ---- multipart: Content-Type line, flags byte (bit 0: 64-byte part limit), body
+alert = ('<?xml version="1.0" encoding="UTF-8"?>\r\n<EventNotificationAlert version="2.0" '
+         'xmlns="http://www.hikvision.com/ver20/XMLSchema">\r\n<ipAddress>192.168.1.64</ipAddress>\r\n'
+         '<channelID>1</channelID>\r\n<dateTime>2026-11-26T01:02:03+01:00</dateTime>\r\n'
+         '<activePostCount>1</activePostCount>\r\n<eventType>VMD</eventType>\r\n<eventState>active</eventState>\r\n'
+         '<eventDescription>Motion alarm</eventDescription>\r\n</EventNotificationAlert>\r\n')
+heartbeat = alert.replace("VMD", "videoloss").replace("active<", "inactive<")
+body = (f"--boundary\r\nContent-Type: application/xml; charset=\"UTF-8\"\r\nContent-Length: {len(alert)}\r\n\r\n"
+        f"{alert}\r\n--boundary\r\nContent-Type: application/xml\r\n\r\n{heartbeat}\r\n--boundary--\r\n")
+write("multipart", "alert_stream", "multipart/mixed; boundary=boundary\n\x00" + body)
+write("multipart", "alert_stream_small_limit", "multipart/mixed; boundary=boundary\n\x01" + body)
+lf_body = f"junk preamble\n--MIME_boundary\nContent-Type: image/jpeg\nContent-Length: 4\n\n\xff\xd8\xff\xd9\n--MIME_boundary--\n"
+write("multipart", "quoted_boundary_lf", 'multipart/x-mixed-replace; boundary="MIME_boundary"\n\x00' + lf_body)
+
+# ---- isapi_xml: byte 0 tag index, the document
+write("isapi_xml", "alert", "\x00" + alert)
+write("isapi_xml", "privacy_mask", "\x01" + '<?xml version="1.0" encoding="UTF-8"?>\n<PrivacyMask version="2.0" '
+      'xmlns="http://www.isapi.org/ver20/XMLSchema">\n<enabled>true</enabled>\n<PrivacyMaskRegionList/>\n</PrivacyMask>\n')
+write("isapi_xml", "response_status", "\x02" + '<?xml version="1.0" encoding="UTF-8"?>\n<ResponseStatus version="2.0" '
+      'xmlns="http://www.isapi.org/ver20/XMLSchema">\n<requestURL>/ISAPI/System/Video/inputs/channels/1/privacyMask'
+      '</requestURL>\n<statusCode>1</statusCode>\n<statusString>OK</statusString>\n<subStatusCode>ok</subStatusCode>\n'
+      '</ResponseStatus>\n')
+write("isapi_xml", "namespaced", "\x03" + '<ns:EventNotificationAlert><ns:channelID>2</ns:channelID><ns:eventType>IO'
+      '</ns:eventType><ns:eventState>inactive</ns:eventState><ns:eventDescription>A &amp; B &lt;1&gt;'
+      '</ns:eventDescription></ns:EventNotificationAlert>')
+
+# ---- digest_auth: WWW-Authenticate values
+for name, header in [
+    ("md5_qop", 'Digest realm="DS-2CD2143G2", nonce="4e5468694e7a59334f4455365a4451314e7a6b364f4449794d7a453d", '
+                'qop="auth", algorithm=MD5, opaque="5ccc069c403ebaf9f0171e9517f40e41", stale=FALSE'),
+    ("sha256_multi", 'Basic realm="IP Camera", Digest realm="IP Camera", nonce="abc\\"def", algorithm="SHA-256", '
+                     'qop="auth,auth-int"'),
+    ("md5_sess_legacy", 'Digest realm="legacy", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", algorithm=MD5-sess'),
+    ("stale", 'Digest realm="cam", nonce="n2", stale=true, algorithm=SHA-256-sess, qop=auth'),
+]:
+    write("digest_auth", name, header)
+
+# ---- nuki_http: byte 0 mode (0 /list answer, 1 /lockState answer, 2 callback POST), the stream
+nuki_list = json.dumps([
+    {"nukiId": 439041101, "deviceType": 4, "name": "Front door", "firmwareVersion": "3.5.10",
+     "lastKnownState": {"mode": 2, "state": 1, "stateName": "locked", "batteryCritical": False,
+                        "batteryChargeState": 87, "doorsensorState": 2, "timestamp": "2026-11-26T01:00:00+00:00"}},
+    {"nukiId": 13, "deviceType": 2, "name": "Opener", "lastKnownState": {"state": 1}},
+    {"nukiId": 77, "deviceType": 0, "name": "Back door", "lastKnownState": {"state": 254, "batteryCritical": True}},
+])
+
+
+def response(body, chunked=False):
+    if chunked:
+        half = len(body) // 2
+        chunks = f"{half:x}\r\n{body[:half]}\r\n{len(body) - half:x}\r\n{body[half:]}\r\n0\r\n\r\n"
+        return f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{chunks}"
+    return (f"HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {len(body)}\r\n"
+            f"Connection: close\r\n\r\n{body}")
+
+
+write("nuki_http", "list", "\x00" + response(nuki_list))
+write("nuki_http", "list_chunked", "\x00" + response(nuki_list, chunked=True))
+write("nuki_http", "list_until_eof", "\x00" + "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + nuki_list)
+write("nuki_http", "lock_state", "\x01" + response('{"mode":2,"state":5,"stateName":"unlatched","batteryCritical":false,'
+                                                   '"batteryChargeState":30,"doorsensorState":3,"success":true}'))
+write("nuki_http", "unauthorized", "\x01" + "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n")
+cb = '{"nukiId":439041101,"deviceType":4,"mode":2,"state":3,"stateName":"unlocked","batteryCritical":false,' \
+     '"batteryChargeState":86,"doorsensorState":3}'
+write("nuki_http", "callback", "\x02" + f"POST /hearth-nuki/cb-3f9a1c HTTP/1.1\r\nHost: 192.168.1.10:8081\r\n"
+      f"Content-Type: application/json\r\nContent-Length: {len(cb)}\r\n\r\n{cb}")
