@@ -109,12 +109,48 @@ std::uint64_t hearthd_run::rss_with_workers_kib() const {
     return total;
 }
 
-std::uint64_t rss_kib_of(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+double hearthd_run::worker_cpu_seconds() const {
+    double total = 0;
+    if (pid_ > 0)
+        for (pid_t c : children_of(pid_)) total += cpu_seconds_of(c);
+    return total;
+}
+
+double cpu_seconds_of(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto close = stat.rfind(')');  // the command name may contain spaces
+    if (close == std::string::npos) return 0;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string f;
+    unsigned long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> f; ++i) {
+        if (i == 14) utime = std::stoull(f);
+        if (i == 15) stime = std::stoull(f);
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+namespace {
+/// The KiB value of the first line starting with `key` in a /proc file (0 if none).
+std::uint64_t proc_kib(const std::string& file, const std::string& key) {
+    std::ifstream in(file);
     std::string line;
     while (std::getline(in, line))
-        if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6));
+        if (line.rfind(key, 0) == 0) return std::stoull(line.substr(key.size()));
     return 0;
+}
+}  // namespace
+
+std::uint64_t rss_kib_of(pid_t pid) { return proc_kib("/proc/" + std::to_string(pid) + "/status", "VmRSS:"); }
+
+std::uint64_t pss_kib_of(pid_t pid) { return proc_kib("/proc/" + std::to_string(pid) + "/smaps_rollup", "Pss:"); }
+
+std::uint64_t hearthd_run::pss_with_workers_kib() const {
+    if (pid_ <= 0) return 0;
+    std::uint64_t total = pss_kib_of(pid_);
+    for (pid_t c : children_of(pid_)) total += pss_kib_of(c);
+    return total;
 }
 
 std::vector<pid_t> children_of(pid_t pid) {

@@ -15,6 +15,9 @@
 
 namespace hearth::bench {
 
+/// CPU time (user + system) a process has used so far, in seconds (0 if it is gone).
+double cpu_seconds_of(pid_t pid);
+
 /// Paths of the build the harness runs against.
 struct build_paths {
     std::filesystem::path hearthd;
@@ -47,6 +50,11 @@ public:
     /// VmRSS of hearthd alone, and of hearthd + its direct children (driver workers), in KiB.
     [[nodiscard]] std::uint64_t rss_kib() const;
     [[nodiscard]] std::uint64_t rss_with_workers_kib() const;
+    /// PSS of hearthd + its workers in KiB: the memory they really add (shared libraries counted once).
+    [[nodiscard]] std::uint64_t pss_with_workers_kib() const;
+    /// CPU seconds used so far by hearthd, and by its driver workers.
+    [[nodiscard]] double cpu_seconds() const { return pid_ > 0 ? cpu_seconds_of(pid_) : 0; }
+    [[nodiscard]] double worker_cpu_seconds() const;
 
 private:
     build_paths paths_;
@@ -55,6 +63,8 @@ private:
     pid_t pid_ = -1;
 };
 
+/// Proportional set size (shared pages split between their users) in KiB, from smaps_rollup.
+std::uint64_t pss_kib_of(pid_t pid);
 /// VmRSS of a process in KiB (0 if it is gone).
 std::uint64_t rss_kib_of(pid_t pid);
 /// Direct children of `pid` (from /proc/<pid>/task/*/children).

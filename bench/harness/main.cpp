@@ -85,7 +85,13 @@ int main(int argc, char** argv) try {
     broker_opts.tcp_nodelay = true;
     hearth::it::broker_process broker(work, broker_opts);
     broker.start();
-    const bench_env env{opt.paths, work, broker.url(), broker.port(), opt.nodered_dir, [&broker] {
+    const bench_env env{opt.paths,
+                        work,
+                        broker.url(),
+                        broker.port(),
+                        [&broker] { return broker.pid(); },
+                        opt.nodered_dir,
+                        [&broker] {
                             broker.stop();
                             broker.start();
                         }};

@@ -18,6 +18,7 @@ struct bench_env {
     std::filesystem::path work;  ///< scratch root; each scenario makes a subdirectory
     std::string broker_url;      ///< mqtt://127.0.0.1:<port>
     std::uint16_t broker_port = 0;
+    std::function<pid_t()> broker_pid;  ///< mosquitto's PID (for its CPU time)
     std::filesystem::path nodered_dir;  ///< bench/nodered (start.sh), for the Node-RED comparison
     /// Restarts the broker on the same port with nothing retained (each scenario starts clean:
     /// no retained availability or state of an earlier hearthd can be mistaken for this one's).

@@ -156,6 +156,7 @@ json footprint(const bench_env& env, const std::string& isolation, std::size_t s
     std::this_thread::sleep_for(10s);  // discovery publishing done, idle
     out["rss_kib"] = daemon.rss_kib();
     out["rss_with_workers_kib"] = daemon.rss_with_workers_kib();
+    out["pss_with_workers_kib"] = daemon.pss_with_workers_kib();
     daemon.stop();
     return out;
 }

@@ -61,6 +61,7 @@ json raw_state(const bench_env& env, double rate, std::uint64_t count, std::size
     });
     sub.subscribe("raw/s/+");
     bench_client pub(env.broker_url, "bench-raw-pub");
+    const double bcpu0 = cpu_seconds_of(env.broker_pid());
     const std::int64_t start = now_ns();
     const double period = 1e9 / rate;
     for (std::uint64_t seq = 1; seq <= count; ++seq) {
@@ -75,6 +76,7 @@ json raw_state(const bench_env& env, double rate, std::uint64_t count, std::size
     for (std::size_t i = 0; i < topics; ++i) pub.publish_wait("raw/s/" + std::to_string(i), "", 1, true);  // clear
     json r = delivery_json(d, seconds, count);
     r["rate"] = rate;
+    r["cpu_s"] = {{"broker", cpu_seconds_of(env.broker_pid()) - bcpu0}};
     return r;
 }
 
@@ -153,7 +155,11 @@ struct state_rig {
 json hearth_state(const bench_env& env, const std::string& isolation, std::size_t sensors, double rate,
                   std::uint64_t count) {
     state_rig rig(env, "state", isolation, sensors, count);
+    const double cpu0 = rig.daemon.cpu_seconds(), wcpu0 = rig.daemon.worker_cpu_seconds();
+    const double bcpu0 = cpu_seconds_of(env.broker_pid());
     rig.run(rate, count);
+    const double cpu = rig.daemon.cpu_seconds() - cpu0, wcpu = rig.daemon.worker_cpu_seconds() - wcpu0;
+    const double bcpu = cpu_seconds_of(env.broker_pid()) - bcpu0;
     const auto first_emit = rig.tl.emit(1);
     const double seconds = static_cast<double>(rig.arrivals.last() - first_emit) / 1e9;
     auto d = collect(
@@ -162,6 +168,8 @@ json hearth_state(const bench_env& env, const std::string& isolation, std::size_
     r["rate"] = rate;
     r["sensors"] = sensors;
     r["isolation"] = isolation;
+    r["cpu_s"] = {{"hearthd", cpu}, {"workers", wcpu}, {"broker", bcpu}};
+    r["cpu_us_per_update"] = (cpu + wcpu) * 1e6 / static_cast<double>(count);
     r["duplicates"] = rig.arrivals.duplicates();
     r["rss_kib"] = rig.daemon.rss_kib();
     r["rss_with_workers_kib"] = rig.daemon.rss_with_workers_kib();
@@ -190,6 +198,7 @@ json soak(const bench_env& env, const std::string& isolation, double rate, doubl
         samples.push_back({{"t_s", std::round(t)},
                            {"rss_kib", rig.daemon.rss_kib()},
                            {"rss_with_workers_kib", rig.daemon.rss_with_workers_kib()},
+                           {"pss_with_workers_kib", rig.daemon.pss_with_workers_kib()},
                            {"received", rig.arrivals.received()}});
     }
     std::this_thread::sleep_for(200ms);

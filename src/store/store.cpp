@@ -121,7 +121,9 @@ void store::configure_connection() {
     db_.exec(
         "PRAGMA synchronous = NORMAL;"
         "PRAGMA foreign_keys = ON;"
-        "PRAGMA journal_size_limit = 8388608;");
+        "PRAGMA journal_size_limit = 8388608;"
+        "PRAGMA wal_autocheckpoint = 0;");  // checkpoints run on checkpointer_'s thread
+    checkpointer_ = std::make_unique<checkpointer>(path_, std::chrono::seconds(1));
 }
 
 store::~store() {
@@ -137,6 +139,7 @@ void store::close() {
     if (closed_) return;
     flush();
     set_meta("open_state", "closed");
+    checkpointer_.reset();
     db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     statements_.clear();
     closed_ = true;

@@ -9,6 +9,7 @@
 // Errors: every member may throw sqlite::error (message from SQLite) unless noted otherwise.
 #pragma once
 
+#include "store/checkpointer.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_types.hpp"
 
@@ -153,6 +154,7 @@ private:
     std::filesystem::path path_;
     store_options options_;
     sqlite::db db_;
+    std::unique_ptr<checkpointer> checkpointer_;  ///< after db_: stops before the connection closes
     open_report report_;
     std::map<std::string, sqlite::statement> statements_;
     std::deque<queued_value> history_queue_;
