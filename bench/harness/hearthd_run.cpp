@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -145,6 +146,28 @@ std::uint64_t proc_kib(const std::string& file, const std::string& key) {
 std::uint64_t rss_kib_of(pid_t pid) { return proc_kib("/proc/" + std::to_string(pid) + "/status", "VmRSS:"); }
 
 std::uint64_t pss_kib_of(pid_t pid) { return proc_kib("/proc/" + std::to_string(pid) + "/smaps_rollup", "Pss:"); }
+
+std::uint64_t mapped_rss_kib_of(pid_t pid, const std::string& part) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/smaps");
+    std::string line;
+    bool inside = false;
+    std::uint64_t total = 0;
+    while (std::getline(in, line)) {
+        if (!line.empty() && std::isxdigit(static_cast<unsigned char>(line[0])) &&
+            line.find('-') != std::string::npos && line.find(':') > line.find(' '))
+            inside = line.find(part) != std::string::npos;  // a mapping header: "addr-addr perms ... path"
+        else if (inside && line.rfind("Rss:", 0) == 0)
+            total += std::stoull(line.substr(4));
+    }
+    return total;
+}
+
+std::uint64_t hearthd_run::timeline_rss_kib() const {
+    if (pid_ <= 0) return 0;
+    std::uint64_t total = mapped_rss_kib_of(pid_, "/timeline");
+    for (pid_t c : children_of(pid_)) total += mapped_rss_kib_of(c, "/timeline");
+    return total;
+}
 
 std::uint64_t hearthd_run::pss_with_workers_kib() const {
     if (pid_ <= 0) return 0;

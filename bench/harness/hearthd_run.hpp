@@ -52,6 +52,9 @@ public:
     [[nodiscard]] std::uint64_t rss_with_workers_kib() const;
     /// PSS of hearthd + its workers in KiB: the memory they really add (shared libraries counted once).
     [[nodiscard]] std::uint64_t pss_with_workers_kib() const;
+    /// Resident KiB of the bench timeline file mapped into hearthd and its workers: the bench
+    /// driver touches a new page every 512 updates, which is the harness's memory, not Hearth's.
+    [[nodiscard]] std::uint64_t timeline_rss_kib() const;
     /// CPU seconds used so far by hearthd, and by its driver workers.
     [[nodiscard]] double cpu_seconds() const { return pid_ > 0 ? cpu_seconds_of(pid_) : 0; }
     [[nodiscard]] double worker_cpu_seconds() const;
@@ -63,6 +66,8 @@ private:
     pid_t pid_ = -1;
 };
 
+/// Resident KiB of the mappings of files whose path contains `part` (from /proc/<pid>/smaps).
+std::uint64_t mapped_rss_kib_of(pid_t pid, const std::string& part);
 /// Proportional set size (shared pages split between their users) in KiB, from smaps_rollup.
 std::uint64_t pss_kib_of(pid_t pid);
 /// VmRSS of a process in KiB (0 if it is gone).

@@ -199,6 +199,7 @@ json soak(const bench_env& env, const std::string& isolation, double rate, doubl
                            {"rss_kib", rig.daemon.rss_kib()},
                            {"rss_with_workers_kib", rig.daemon.rss_with_workers_kib()},
                            {"pss_with_workers_kib", rig.daemon.pss_with_workers_kib()},
+                           {"timeline_rss_kib", rig.daemon.timeline_rss_kib()},
                            {"received", rig.arrivals.received()}});
     }
     std::this_thread::sleep_for(200ms);

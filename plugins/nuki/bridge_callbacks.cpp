@@ -1,6 +1,8 @@
 // Role: implementation of the callback registration (see bridge_callbacks.hpp).
 #include "bridge_callbacks.hpp"
 
+#include "nuki_model.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace hearth::nuki {
@@ -29,7 +31,7 @@ callback_outcome ensure_callback(bridge_client& client, const std::string& url, 
     if (callbacks.is_null()) return out;
     for (const auto& cb : callbacks) {
         if (!cb.is_object()) continue;
-        const std::string listed = cb.value("url", "");
+        const std::string listed = string_field(cb, "url");
         if (listed == url)
             out.registered = true;
         else if (listed.rfind(stale_prefix, 0) == 0 && cb.contains("id"))
@@ -38,10 +40,12 @@ callback_outcome ensure_callback(bridge_client& client, const std::string& url, 
     if (out.registered) return out;
     const http_result added = client.get("/callback/add", {{"url", url}});
     const json a = added.ok() ? json::parse(added.body, nullptr, false) : json();
-    out.registered = a.is_object() && a.value("success", false);
-    if (!out.registered)
+    out.registered = bool_field(a, "success", false);
+    if (!out.registered) {
+        const std::string message = string_field(a, "message");
         out.problem = "the bridge did not accept the callback (" +
-                      (a.is_object() ? a.value("message", std::string("success=false")) : describe(added)) + ")";
+                      (a.is_object() ? (message.empty() ? "success=false" : message) : describe(added)) + ")";
+    }
     return out;
 }
 
@@ -50,7 +54,7 @@ void remove_callback(bridge_client& client, const std::string& url, std::chrono:
     const json callbacks = list_callbacks(client, budget, ignored);
     if (callbacks.is_null()) return;
     for (const auto& cb : callbacks)
-        if (cb.is_object() && cb.value("url", "") == url && cb.contains("id"))
+        if (string_field(cb, "url") == url && cb.contains("id"))
             client.get("/callback/remove", {{"id", cb["id"].dump()}}, budget);
 }
 

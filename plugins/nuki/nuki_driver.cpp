@@ -292,7 +292,7 @@ private:
                         [this, id](const http_result& r) {
                             auto it = locks_.find(id);
                             if (it == locks_.end()) return;
-                            if (auto body = accept(r, "/lockState"); body && body->value("success", true))
+                            if (auto body = accept(r, "/lockState"); body && bool_field(*body, "success", true))
                                 apply(it->second, parse_snapshot(*body));
                             if (it->second.tracker.busy()) arm_pending_poll(it->second);
                         });
@@ -321,7 +321,7 @@ private:
             return finish(lock, status::device_error,
                           "the Nuki bridge refused the " + op + " (HTTP " + std::to_string(r.status) + ")");
         }
-        if (!body->is_object() || !body->value("success", false))
+        if (!bool_field(*body, "success", false))
             return finish(lock, status::device_error, "the Nuki bridge refused the " + op + " (success=false)");
         arm_pending_poll(lock);  // accepted: now wait for the lock to report the target state
     }

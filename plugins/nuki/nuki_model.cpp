@@ -13,16 +13,6 @@ std::optional<std::int64_t> int_field(const json& o, const char* key) {
     return it->get<std::int64_t>();
 }
 
-bool bool_field(const json& o, const char* key) {
-    auto it = o.find(key);
-    return it != o.end() && it->is_boolean() && it->get<bool>();
-}
-
-std::string string_field(const json& o, const char* key) {
-    auto it = o.find(key);
-    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 json enum_prop(const std::vector<std::string>& values) {
     return {{"type", "enum"}, {"values", values}, {"writable", false}};
 }
@@ -39,7 +29,7 @@ lock_snapshot parse_snapshot(const json& body) {
     if (!body.is_object()) return s;
     if (auto v = int_field(body, "state"); v && *v >= 0 && *v <= 255) s.state = static_cast<int>(*v);
     if (auto v = int_field(body, "doorsensorState"); v && *v >= 0 && *v <= 255) s.door_sensor = static_cast<int>(*v);
-    s.battery_critical = bool_field(body, "batteryCritical");
+    s.battery_critical = bool_field(body, "batteryCritical", false);
     if (auto v = int_field(body, "batteryChargeState"); v && *v >= 0 && *v <= 100)
         s.battery_charge = static_cast<int>(*v);
     return s;
@@ -144,6 +134,18 @@ std::string target_state(const std::string& command) {
     if (command == "lock") return "locked";
     if (command == "unlatch") return "unlatched";
     return "";
+}
+
+bool bool_field(const json& body, const char* key, bool fallback) {
+    if (!body.is_object()) return fallback;
+    const auto it = body.find(key);
+    return it != body.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+std::string string_field(const json& body, const char* key) {
+    if (!body.is_object()) return {};
+    const auto it = body.find(key);
+    return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 }  // namespace hearth::nuki

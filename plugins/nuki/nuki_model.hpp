@@ -89,4 +89,11 @@ int action_code(const std::string& command);
 /// The lock_state a command settles on ("locked", "unlocked", "unlatched"); "" if unknown.
 std::string target_state(const std::string& command);
 
+/// `body[key]` if `body` is an object holding a boolean there, else `fallback` (a bridge that
+/// answers with the wrong type must not throw out of a poll and stop it).
+bool bool_field(const json& body, const char* key, bool fallback);
+
+/// `body[key]` if `body` is an object holding a string there, else "".
+std::string string_field(const json& body, const char* key);
+
 }  // namespace hearth::nuki

@@ -1,6 +1,8 @@
 // Persistence glue (see persistence.hpp).
 #include "app/persistence.hpp"
 
+#include <boost/asio/post.hpp>
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 namespace hearth {
@@ -97,6 +99,7 @@ void persistence::stop() {
     if (stopped_) return;
     stopped_ = true;
     for (auto* t : {&commit_timer_, &purge_timer_, &backup_timer_}) t->cancel();
+    if (backup_thread_.joinable()) backup_thread_.join();
     try {
         store_->flush();
         store_->close();
@@ -162,13 +165,31 @@ void persistence::arm_backup(std::chrono::milliseconds after) {
     backup_timer_.expires_after(after);
     backup_timer_.async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
+        if (backup_thread_.joinable()) backup_thread_.join();  // the previous one finished long ago
         try {
             store_->flush();
-            const auto path = store_->backup_now(clock_.now_ms());
-            spdlog::info("database: backup written to {}", path.string());
         } catch (const std::exception& e) {
-            spdlog::error("database: scheduled backup failed: {}", e.what());
+            spdlog::error("database: flush before the scheduled backup failed: {}", e.what());
         }
+        backup_thread_ = std::thread([this, now = clock_.now_ms()] {
+            try {
+                const backup_info info = store_->copy_backup(now);
+                boost::asio::post(loop_, [this, info] {
+                    if (stopped_) return;
+                    try {
+                        store_->record_backup(info);
+                        spdlog::info("database: backup written to {}", info.path.string());
+                        // The copy's connection and thread left a malloc arena with freed pages
+                        // (~3 MiB RSS on a 35 MB database): hand them back to the system.
+                        ::malloc_trim(0);
+                    } catch (const std::exception& e) {
+                        spdlog::error("database: backup rotation failed: {}", e.what());
+                    }
+                });
+            } catch (const std::exception& e) {
+                spdlog::error("database: scheduled backup failed: {}", e.what());
+            }
+        });
         arm_backup(std::chrono::hours(cfg_.backup_interval_h));
     });
 }

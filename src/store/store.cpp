@@ -277,12 +277,23 @@ fs::path store::backup_now(time_ms now) {
     if (options_.backup_dir.empty()) throw std::logic_error("store: no backup_dir configured");
     flush();
     auto info = store_backup::take(db_, options_.backup_dir, now);
+    record_backup(info);
+    return info.path;
+}
+
+backup_info store::copy_backup(time_ms now) const {
+    if (options_.backup_dir.empty()) throw std::logic_error("store: no backup_dir configured");
+    sqlite::db source = sqlite::db::open(path_, true);
+    source.exec("PRAGMA busy_timeout = 5000");
+    return store_backup::take(source, options_.backup_dir, now);
+}
+
+void store::record_backup(const backup_info& info) {
     last_backup_ = info;
     for (const auto& gone :
          store_backup::rotate(options_.backup_dir, options_.backups_hourly, options_.backups_daily)) {
         spdlog::info("store: rotated out backup {}", gone.string());
     }
-    return info.path;
 }
 
 std::string store::quick_check() { return run_quick_check(db_); }

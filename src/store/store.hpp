@@ -128,6 +128,12 @@ public:
     /// within this call; temp name, fsync, rename, fsync dir), then rotate. Flushes first.
     /// Returns the backup path. Throws std::logic_error if no backup_dir was configured.
     std::filesystem::path backup_now(time_ms now);
+    /// The copy step of backup_now() on a connection of its own: safe to call from another thread
+    /// while this store keeps writing (WAL readers never block the writer). The caller flushes
+    /// first and hands the result to record_backup() on the store's thread.
+    backup_info copy_backup(time_ms now) const;
+    /// Remember `info` as the newest backup and rotate old ones (the store's thread).
+    void record_backup(const backup_info& info);
     /// Newest backup known (found at open or taken since).
     std::optional<backup_info> last_backup() const { return last_backup_; }
     /// Sizes, row counts, last backup.

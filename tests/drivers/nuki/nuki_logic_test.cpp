@@ -235,5 +235,17 @@ TEST(NukiHttp, ErrorsNameThePathButNeverTheQuery) {
     EXPECT_EQ(r.error.find("VerySecret"), std::string::npos);
 }
 
+TEST(NukiModel, FieldsOfTheWrongTypeFallBackInsteadOfThrowing) {
+    // Found by fuzzing: json::value() throws on a type mismatch, which stopped a lock's polling.
+    const json body = json::parse(R"({"success": "yes", "url": 42, "message": "busy", "ok": true})");
+    EXPECT_TRUE(bool_field(body, "success", true));
+    EXPECT_FALSE(bool_field(body, "success", false));
+    EXPECT_TRUE(bool_field(body, "ok", false));
+    EXPECT_FALSE(bool_field(json::array(), "ok", false));
+    EXPECT_EQ(string_field(body, "url"), "");
+    EXPECT_EQ(string_field(body, "message"), "busy");
+    EXPECT_EQ(string_field(json("text"), "message"), "");
+}
+
 }  // namespace
 }  // namespace hearth::nuki
