@@ -139,6 +139,25 @@ struct state_rig {
         return reply.empty() ? json(nullptr) : json::parse(reply).value("data", json(nullptr));
     }
 
+    /// Delivery summary of updates 1..count against the driver's emit times.
+    json delivery(std::uint64_t count, double seconds, double rate, const std::string& isolation) const {
+        auto d = collect(
+            arrivals, [&](std::uint64_t s) { return tl.emit(s); }, 1, count);
+        json r = delivery_json(d, seconds, count);
+        r["rate"] = rate;
+        r["isolation"] = isolation;
+        return r;
+    }
+
+    /// Stops hearthd cleanly (its store flushes) and counts the sensors' stored history rows.
+    std::int64_t stop_and_count_stored() {
+        sub.reset();
+        daemon.stop();
+        return query_int(daemon.database(),
+                         "SELECT COUNT(*) FROM state_history WHERE device_id LIKE 'bench_s_%' "
+                         "AND property = 'value' AND value_num > 0");
+    }
+
     std::filesystem::path dir;
     timeline tl;
     arrival_log arrivals;
@@ -162,23 +181,15 @@ json hearth_state(const bench_env& env, const std::string& isolation, std::size_
     const double bcpu = cpu_seconds_of(env.broker_pid()) - bcpu0;
     const auto first_emit = rig.tl.emit(1);
     const double seconds = static_cast<double>(rig.arrivals.last() - first_emit) / 1e9;
-    auto d = collect(
-        rig.arrivals, [&](std::uint64_t s) { return rig.tl.emit(s); }, 1, count);
-    json r = delivery_json(d, seconds, count);
-    r["rate"] = rate;
+    json r = rig.delivery(count, seconds, rate, isolation);
     r["sensors"] = sensors;
-    r["isolation"] = isolation;
     r["cpu_s"] = {{"hearthd", cpu}, {"workers", wcpu}, {"broker", bcpu}};
     r["cpu_us_per_update"] = (cpu + wcpu) * 1e6 / static_cast<double>(count);
     r["duplicates"] = rig.arrivals.duplicates();
     r["rss_kib"] = rig.daemon.rss_kib();
     r["rss_with_workers_kib"] = rig.daemon.rss_with_workers_kib();
     if (const json h = rig.health(); h.is_object()) r["hearthd_mqtt"] = h.value("mqtt", json(nullptr));
-    rig.sub.reset();
-    rig.daemon.stop();  // flushes the store
-    const auto stored = query_int(rig.daemon.database(),
-                                  "SELECT COUNT(*) FROM state_history WHERE device_id LIKE 'bench_s_%' "
-                                  "AND property = 'value' AND value_num > 0");
+    const auto stored = rig.stop_and_count_stored();
     r["stored"] = stored;
     r["store_lost"] = static_cast<std::int64_t>(count) - stored;
     return r;
@@ -203,18 +214,9 @@ json soak(const bench_env& env, const std::string& isolation, double rate, doubl
                            {"received", rig.arrivals.received()}});
     }
     std::this_thread::sleep_for(200ms);
-    auto d = collect(
-        rig.arrivals, [&](std::uint64_t s) { return rig.tl.emit(s); }, 1, count);
-    json r = delivery_json(d, seconds, count);
-    r["rate"] = rate;
-    r["isolation"] = isolation;
+    json r = rig.delivery(count, seconds, rate, isolation);
     r["rss_samples"] = samples;
-    rig.sub.reset();
-    rig.daemon.stop();
-    const auto stored = query_int(rig.daemon.database(),
-                                  "SELECT COUNT(*) FROM state_history WHERE device_id LIKE 'bench_s_%' "
-                                  "AND property = 'value' AND value_num > 0");
-    r["store_lost"] = static_cast<std::int64_t>(count) - stored;
+    r["store_lost"] = static_cast<std::int64_t>(count) - rig.stop_and_count_stored();
     return r;
 }
 
