@@ -4,9 +4,13 @@
 // device (sim_devices.hpp) and encrypts the reply. Fault injection: --fault at start or, at run
 // time, the encrypted RPC {"method":"sim.fault","params":["drop"|"delay"|"wrong_token"|
 // "error_code"|"garbage"|"stale"|"none"]}; sim.status returns the internal state.
+// miIO.info answers like a real device (model, firmware, network), so independent clients (the npm
+// miio package, python-miio) connect. A request of any shape gets an answer or is ignored; the
+// process never exits because of one. --address binds any loopback address (127.x.y.z), so several
+// simulated devices can each use the real port 54321.
 //
-// Usage: miio_sim --port N --token HEX32 --kind vacuum|ac|fridge|washer [--fault F]
-//                 [--delay-ms N] [--did N] [--verbose]
+// Usage: miio_sim --port N --token HEX32 --kind vacuum|ac|fridge|washer [--address 127.x.y.z]
+//                 [--fault F] [--delay-ms N] [--did N] [--verbose]
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
 
 #include "miio_protocol.hpp"
@@ -18,6 +22,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -35,6 +40,7 @@ using json = nlohmann::json;
 const std::set<std::string> k_faults = {"none", "drop", "delay", "wrong_token", "error_code", "garbage", "stale"};
 
 struct options {
+    std::string address = "127.0.0.1";
     std::uint16_t port = 0;
     std::string token_hex;
     std::string kind;
@@ -46,7 +52,7 @@ struct options {
 
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "miio_sim: " << why
-              << "\nusage: miio_sim --port N --token HEX32 --kind vacuum|ac|fridge|washer "
+              << "\nusage: miio_sim --port N --token HEX32 --kind vacuum|ac|fridge|washer [--address 127.x.y.z] "
                  "[--fault drop|delay|wrong_token|error_code|garbage|stale] [--delay-ms N] [--did N] [--verbose]\n";
     std::exit(2);
 }
@@ -61,6 +67,8 @@ options parse_args(int argc, char** argv) {
         };
         if (a == "--port")
             o.port = static_cast<std::uint16_t>(std::stoi(next()));
+        else if (a == "--address")
+            o.address = next();
         else if (a == "--token")
             o.token_hex = next();
         else if (a == "--kind")
@@ -78,6 +86,9 @@ options parse_args(int argc, char** argv) {
     }
     if (o.port == 0) usage("--port is required");
     if (!k_faults.contains(o.fault)) usage("unknown fault " + o.fault);
+    boost::system::error_code ec;
+    const auto addr = asio::ip::make_address_v4(o.address, ec);
+    if (ec || !addr.is_loopback()) usage("--address must be an IPv4 loopback address (127.x.y.z)");
     return o;
 }
 
@@ -88,7 +99,7 @@ public:
           opts_(std::move(o)),
           token_(token),
           device_(std::move(dev)),
-          socket_(io, udp::endpoint(asio::ip::make_address("127.0.0.1"), opts_.port)) {
+          socket_(io, udp::endpoint(asio::ip::make_address(opts_.address), opts_.port)) {
         wrong_token_ = token_;
         for (auto& b : wrong_token_) b ^= 0x55;
         last_tick_ = start_ = std::chrono::steady_clock::now();
@@ -99,7 +110,13 @@ private:
     void receive() {
         socket_.async_receive_from(
             asio::buffer(buf_), sender_, [this](const boost::system::error_code& ec, std::size_t n) {
-                if (!ec) on_datagram(miio::bytes(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(n)), sender_);
+                if (!ec) {
+                    try {  // one datagram, whatever its content, never ends the simulator
+                        on_datagram(miio::bytes(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(n)), sender_);
+                    } catch (const std::exception& e) {
+                        std::cerr << "miio_sim: dropped a datagram: " << e.what() << std::endl;
+                    }
+                }
                 if (ec != asio::error::operation_aborted) receive();
             });
     }
@@ -133,14 +150,20 @@ private:
             return;
         }
         const json req = json::parse(r.frame->json_text, nullptr, false);
-        if (req.is_discarded() || !req.contains("id") || !req.contains("method")) {
+        if (req.is_discarded() || !req.is_object() || !req.contains("id")) {
             log("ignored a request that is not JSON-RPC");
             return;
         }
-        const auto id = req["id"];
-        const std::string method = req["method"].get<std::string>();
-        const json params = req.value("params", json::array());
-        log("request " + method + " id " + id.dump() + " (fault " + opts_.fault + ")");
+        const json id = req["id"];
+        const auto method_it = req.find("method");
+        if (method_it == req.end() || !method_it->is_string()) {  // answered, like a device does
+            log("refused a request without a string method (id " + dump(id) + ")");
+            send(encode({{"id", id}, {"error", {{"code", -32600}, {"message", "Invalid Request"}}}}, token_), from);
+            return;
+        }
+        const std::string method = method_it->get<std::string>();
+        const json params = req.contains("params") ? req["params"] : json::array();
+        log("request " + method + " id " + dump(id) + " (fault " + opts_.fault + ")");
         const auto now = std::chrono::steady_clock::now();
         device_->tick(std::chrono::duration<double>(now - last_tick_).count());
         last_tick_ = now;
@@ -166,10 +189,17 @@ private:
         }
         ++requests_;
         if (opts_.fault == "drop") return;
-        try {
-            reply["result"] = device_->handle(method, params);
-        } catch (const miio_sim::rpc_error& e) {
-            reply["error"] = {{"code", e.code()}, {"message", e.what()}};
+        if (method == "miIO.info") {
+            reply["result"] = info();
+        } else {
+            try {
+                reply["result"] = device_->handle(method, params);
+            } catch (const miio_sim::rpc_error& e) {
+                reply["error"] = {{"code", e.code()}, {"message", e.what()}};
+            } catch (const std::exception& e) {  // a device bug must not end the simulator
+                log(std::string("internal error on ") + method + ": " + e.what());
+                reply["error"] = {{"code", -32603}, {"message", "Internal error"}};
+            }
         }
         if (opts_.fault == "garbage") {
             miio::bytes junk(48 + rng_() % 64);
@@ -193,9 +223,31 @@ private:
         }
         send(frame, from);
     }
-    miio::bytes encode(const json& reply, const miio::token_bytes& t) const {
-        return miio::encode_frame(t, opts_.did, stamp(), reply.dump());
+    /// The miIO.info answer of a provisioned device (the fields python-miio's DeviceInfo and the
+    /// npm miio client read). The token is not included.
+    [[nodiscard]] json info() const {
+        char mac[18];
+        std::snprintf(mac, sizeof mac, "02:00:%02X:%02X:%02X:%02X", (opts_.did >> 24) & 0xFF, (opts_.did >> 16) & 0xFF,
+                      (opts_.did >> 8) & 0xFF, opts_.did & 0xFF);
+        return {{"life", stamp() - 10000},
+                {"cfg_time", 0},
+                {"model", device_->model()},
+                {"mac", mac},
+                {"fw_ver", "3.5.8_002034"},
+                {"hw_ver", "Linux"},
+                {"mcu_fw_ver", "0001"},
+                {"wifi_fw_ver", "SD878x-14.76.36.p84-702.1.0-WM"},
+                {"uid", 1000000 + (opts_.did % 1000000)},
+                {"ap", {{"ssid", "hearth-sim"}, {"bssid", "02:00:00:00:00:01"}, {"rssi", -42}, {"freq", 2412}}},
+                {"netif", {{"localIp", opts_.address}, {"mask", "255.0.0.0"}, {"gw", "127.0.0.1"}}},
+                {"miio_ver", "miio-sim"},
+                {"ot", "otu"}};
     }
+    miio::bytes encode(const json& reply, const miio::token_bytes& t) const {
+        return miio::encode_frame(t, opts_.did, stamp(), dump(reply));
+    }
+    /// JSON text; invalid UTF-8 echoed from a request is replaced, never thrown on.
+    static std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
     asio::io_context& io_;
     options opts_;
@@ -220,11 +272,11 @@ int main(int argc, char** argv) {
     if (!dev) usage("unknown --kind " + o.kind);
     try {
         asio::io_context io;
-        server s(io, o, *token, std::move(dev));
+        server s(io, o, *token, std::move(dev));  // throws when the address/port is taken
         s.start();
         asio::signal_set signals(io, SIGTERM, SIGINT);
         signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
-        std::cerr << "miio_sim: " << o.kind << " listening on 127.0.0.1:" << o.port << std::endl;
+        std::cerr << "miio_sim: " << o.kind << " listening on " << o.address << ":" << o.port << std::endl;
         io.run();
     } catch (const std::exception& e) {
         std::cerr << "miio_sim: " << e.what() << std::endl;

@@ -29,10 +29,13 @@ public:
     virtual ~sim_device() = default;
     /// Advances the simulation by `dt_s` seconds.
     virtual void tick(double dt_s) = 0;
-    /// Handles one RPC and returns its "result"; throws rpc_error.
+    /// Handles one RPC and returns its "result"; throws rpc_error for any request it refuses,
+    /// whatever the JSON types in `params` (never another exception type).
     virtual json handle(const std::string& method, const json& params) = 0;
     /// Internal state for the sim.status control RPC.
     [[nodiscard]] virtual json status() const = 0;
+    /// The miIO model identifier the device reports in miIO.info.
+    [[nodiscard]] virtual std::string model() const = 0;
     /// Applies the error_code fault (vacuum: error 8 "stuck"; MIoT: device errors).
     virtual void set_error_fault(bool on) = 0;
 };
