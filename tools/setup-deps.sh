@@ -21,6 +21,12 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# node and npm run the miio_sim interop test against the npm `miio` client (tests/interop/miio).
+# Checked by command: a machine may have them from another package source (nodesource's nodejs
+# ships npm and conflicts with Debian's npm package).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
 fi
