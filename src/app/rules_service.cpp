@@ -1,6 +1,8 @@
 // Rules glue (see rules_service.hpp).
 #include "app/rules_service.hpp"
 
+#include "rules/trace.hpp"
+
 #include <boost/asio/post.hpp>
 
 #include <spdlog/spdlog.h>
@@ -223,6 +225,8 @@ void rules_service::execute(const rules::effect& e) {
     using kind = rules::effect::kind;
     switch (e.what) {
     case kind::command: {
+        // One line per command a run sends: every run that acts shows in the log.
+        spdlog::info("rules: [{}] run {}: {} {}", e.rule, e.run, e.device, e.command.name);
         std::weak_ptr<bool> alive = alive_;
         const std::uint64_t token = e.token;
         gw_.execute(e.device, e.command, command_source{"rule", e.rule},
@@ -246,7 +250,14 @@ void rules_service::execute(const rules::effect& e) {
     case kind::set_enabled: db_.set_rule_enabled(e.rule, e.enabled, clock_.now_ms()); break;
     case kind::save_timer: db_.upsert_timer({e.rule, e.run, e.due, e.data}); break;
     case kind::drop_timer: db_.remove_timer(e.rule, e.run); break;
-    case kind::trace: db_.append_trace({e.rule, e.run, clock_.now_ms(), e.data}); break;
+    case kind::trace: {
+        const std::string result = e.data.value("result", std::string());
+        const std::string error = e.data.value("error", std::string());
+        spdlog::log(result == "condition_failed" ? spdlog::level::debug : spdlog::level::info,
+                    "rules: [{}] run {} finished: {}{}{}", e.rule, e.run, result, error.empty() ? "" : ": ", error);
+        db_.append_trace({e.rule, e.run, clock_.now_ms(), e.data});
+        break;
+    }
     }
 }
 
@@ -299,6 +310,12 @@ void rules_service::register_requests() {
         json list = json::array();
         for (const auto& r : engine_.status()) {
             json item = {{"id", r.id}, {"kind", r.kind}, {"name", r.name}, {"file", r.file}, {"enabled", r.enabled}};
+            if (r.kind == "scene") {
+                const auto& last = last_activation(r.id);
+                item["last_run"] = last.is_object() ? last.value("finished", json(nullptr)) : json(nullptr);
+                item["last_result"] = last.is_object() ? last.value("result", json(nullptr)) : json(nullptr);
+                if (last.is_object() && last.contains("error")) item["last_error"] = last["error"];
+            }
             if (r.kind == "automation") {
                 item["last_run"] = r.last_run ? json(*r.last_run) : json(nullptr);
                 item["last_result"] = r.last_result.empty() ? json(nullptr) : json(r.last_result);
@@ -344,13 +361,32 @@ void rules_service::register_requests() {
         };
         auto state = std::make_shared<pending_reply>();
         state->left = commands->size();
-        for (auto& [device, command] : *commands) {
+        // The activation is traced like an automation run (trigger "activate", one action per
+        // device command) and shown as the scene's last activation in `rules`.
+        const time_ms started = clock_.now_ms();
+        const std::string run_id = *id + "-" + std::to_string(started) + "-" + std::to_string(++scene_runs_);
+        auto trace = std::make_shared<json>(rules::trace::begin(*id, run_id, started, {{"type", "activate"}}));
+        for (std::size_t i = 0; i < commands->size(); ++i) {
+            json entry = rules::trace::action_entry(i, "command", started);
+            entry["device"] = (*commands)[i].first;
+            entry["command"] = (*commands)[i].second.name;
+            if (!(*commands)[i].second.params.empty()) entry["params"] = (*commands)[i].second.params;
+            (*trace)["actions"].push_back(std::move(entry));
+        }
+        spdlog::info("rules: [{}] scene activated ({} commands)", *id, commands->size());
+        std::weak_ptr<bool> alive = alive_;
+        for (std::size_t i = 0; i < commands->size(); ++i) {
+            auto& [device, command] = (*commands)[i];
             gw_.execute(
                 device, std::move(command), command_source{"rule", "scene:" + *id},
-                [state, reply, device = device, scene = *id](const command_outcome& o) {
+                [this, alive, state, trace, i, reply, device = device, scene = *id](const command_outcome& o) {
                     state->results.push_back({{"device", device}, {"ok", o.ok}, {"error", o.error}});
                     if (!o.ok) state->errors += (state->errors.empty() ? "" : "; ") + device + ": " + o.error;
+                    json& entry = (*trace)["actions"][i];
+                    entry["result"] = o.ok ? "ok" : "error";
+                    if (!o.ok) entry["error"] = o.error;
                     if (--state->left > 0) return;
+                    if (!alive.expired() && *alive.lock()) record_activation(scene, std::move(*trace), state->errors);
                     if (state->errors.empty())
                         reply(request_reply::success({{"scene", scene}, {"results", state->results}}));
                     else
@@ -377,13 +413,47 @@ void rules_service::register_requests() {
         const std::size_t limit =
             l != args.end() && l->is_number_integer() && l->get<long long>() > 0 ? l->get<std::size_t>() : 20;
         try {
+            // Runs still in progress first (newest first), then the stored finished ones.
+            const std::size_t n = std::clamp<std::size_t>(limit, 1, 100);
             json list = json::array();
-            for (const auto& t : db_.list_traces(*id, std::clamp<std::size_t>(limit, 1, 100))) list.push_back(t.trace);
+            for (auto& t : engine_.running_traces(*id)) {
+                if (list.size() < n) list.push_back(std::move(t));
+            }
+            if (list.size() < n) {
+                for (const auto& t : db_.list_traces(*id, n - list.size())) list.push_back(t.trace);
+            }
             reply(request_reply::success(std::move(list)));
         } catch (const std::exception& e) {
             reply(request_reply::failure(std::string("trace query failed: ") + e.what()));
         }
     });
+}
+
+void rules_service::record_activation(const std::string& scene, json trace, const std::string& errors) {
+    const time_ms now = clock_.now_ms();
+    rules::trace::finish(trace, now, errors.empty() ? "ok" : "failed", errors);
+    spdlog::info("rules: [{}] scene activation finished: {}{}{}", scene, errors.empty() ? "ok" : "failed",
+                 errors.empty() ? "" : ": ", errors);
+    last_activation_[scene] = trace;
+    try {
+        db_.append_trace({scene, trace.value("run", std::string()), now, trace});
+    } catch (const std::exception& e) {
+        ++store_errors_;
+        spdlog::error("rules: [{}] cannot record the activation: {}", scene, e.what());
+    }
+}
+
+const json& rules_service::last_activation(const std::string& scene) {
+    auto it = last_activation_.find(scene);
+    if (it != last_activation_.end()) return it->second;
+    json last = nullptr;  // not activated since the start: the newest stored activation, if any
+    try {
+        const auto stored = db_.list_traces(scene, 1);
+        if (!stored.empty()) last = stored.front().trace;
+    } catch (const std::exception& e) {
+        spdlog::warn("rules: [{}] cannot read the last activation: {}", scene, e.what());
+    }
+    return last_activation_.emplace(scene, std::move(last)).first->second;
 }
 
 }  // namespace hearth

@@ -75,6 +75,10 @@ private:
     void arm_heartbeat();
     void publish(const nlohmann::json& event);
     void register_requests();
+    /// Closes and stores the trace of a scene activation; it becomes the scene's last activation.
+    void record_activation(const std::string& scene, nlohmann::json trace, const std::string& errors);
+    /// The last activation of `scene` (its trace, or null): from memory, else from the store.
+    const nlohmann::json& last_activation(const std::string& scene);
 
     boost::asio::io_context& loop_;
     const clock_source& clock_;
@@ -86,6 +90,8 @@ private:
     std::map<std::string, nlohmann::json> last_state_;  ///< device -> state as last seen (old values)
     boost::asio::steady_timer timer_;
     boost::asio::steady_timer heartbeat_;
+    std::map<std::string, nlohmann::json> last_activation_;  ///< scene -> trace of its last activation
+    std::uint64_t scene_runs_ = 0;
     std::uint64_t store_errors_ = 0;
     bool stopped_ = false;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

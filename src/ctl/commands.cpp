@@ -82,6 +82,72 @@ set_request build_set_request(const parsed_args& args) {
     return r;
 }
 
+std::optional<json> coerce_value(const json& spec, const std::string& text, std::string& why) {
+    const std::string type = spec.is_object() ? spec.value("type", std::string()) : std::string();
+    if (type == "string" || type == "enum") {
+        const json parsed = parse_value(text);
+        return parsed.is_string() ? parsed : json(text);  // "\"x\"" -> x; 16 -> "16"
+    }
+    if (type == "int" || type == "number") {
+        const json parsed = parse_value(text);
+        if (parsed.is_number_integer() || (type == "number" && parsed.is_number())) return parsed;
+        if (type == "int" && parsed.is_number_float()) {
+            const double d = parsed.get<double>();
+            if (d == static_cast<double>(static_cast<long long>(d))) return static_cast<long long>(d);
+        }
+        why = "'" + text + "' is not " + (type == "int" ? "an integer" : "a number");
+        return std::nullopt;
+    }
+    if (type == "bool") {
+        for (const char* t : {"true", "on", "yes", "1"})
+            if (text == t) return true;
+        for (const char* f : {"false", "off", "no", "0"})
+            if (text == f) return false;
+        why = "'" + text + "' is not true or false";
+        return std::nullopt;
+    }
+    return parse_value(text);
+}
+
+void coerce_set_request(set_request& request, const parsed_args& args, const json& descriptor) {
+    if (!descriptor.is_object()) return;
+    const auto command = args.option("command");
+    const json* specs = nullptr;
+    json found;
+    if (command) {
+        const auto cmds = descriptor.find("commands");
+        if (cmds != descriptor.end() && cmds->is_object()) {
+            const auto c = cmds->find(*command);
+            if (c != cmds->end() && c->is_object()) {
+                const auto p = c->find("params");
+                if (p != c->end() && p->is_object()) found = *p;
+            }
+        }
+        specs = &found;
+    } else {
+        const auto props = descriptor.find("properties");
+        if (props != descriptor.end() && props->is_object()) specs = &*props;
+    }
+    if (specs == nullptr || !specs->is_object()) return;
+    json& values = command ? request.payload["params"] : request.payload;
+    if (!values.is_object()) return;
+    std::string description = command.value_or("");
+    for (std::size_t i = 1; i < args.positional.size(); ++i) {
+        const auto eq = args.positional[i].find('=');
+        const std::string name = args.positional[i].substr(0, eq);
+        const std::string text = args.positional[i].substr(eq + 1);
+        const auto spec = specs->find(name);
+        if (spec != specs->end() && values.contains(name)) {
+            std::string why;
+            auto value = coerce_value(*spec, text, why);
+            if (!value) throw usage_error(name + ": " + why);
+            values[name] = std::move(*value);
+        }
+        description += (description.empty() ? "" : " ") + name + "=" + cell_text(values.value(name, json()));
+    }
+    request.description = sanitize(description);
+}
+
 long long limit_arg(const parsed_args& args, long long fallback, long long max) {
     const auto text = args.option("limit");
     if (!text) return fallback;
@@ -151,9 +217,76 @@ int cmd_state(context& ctx) {
     return exit_ok;
 }
 
+namespace {
+
+/// The `devices` entry of `id`; throws ctl_failure(exit_daemon_error) when hearthd has none.
+json find_device(context& ctx, const std::string& id) {
+    const json data = call(ctx, "devices");
+    for (const auto& d : data) {
+        if (d.is_object() && d.value("id", std::string()) == id) return d;
+    }
+    throw ctl_failure(exit_daemon_error, "unknown device '" + id + "'");
+}
+
+/// "name:type" with enum values, range, unit and "required", for the commands list.
+std::string spec_text(const std::string& name, const json& spec) {
+    if (!spec.is_object()) return name;
+    std::string out = name + ":" + spec.value("type", std::string("?"));
+    if (const auto v = spec.find("values"); v != spec.end() && v->is_array()) {
+        std::string values;
+        for (const auto& x : *v) values += (values.empty() ? "" : "|") + cell_text(x);
+        out += "(" + values + ")";
+    }
+    const auto min = spec.find("min"), max = spec.find("max");
+    if (min != spec.end() && max != spec.end()) out += "[" + cell_text(*min) + ".." + cell_text(*max) + "]";
+    if (const auto u = spec.find("unit"); u != spec.end() && u->is_string() && !u->get<std::string>().empty())
+        out += " " + u->get<std::string>();
+    if (bool_field(spec, "required")) out += " (required)";
+    return out;
+}
+
+}  // namespace
+
+int cmd_commands(context& ctx) {
+    const std::string id = device_arg(ctx.args);
+    const json device = find_device(ctx, id);
+    const json commands = device.value("commands", json::object());
+    const json properties = device.value("properties", json::object());
+    if (ctx.json_output) {
+        json writable = json::object();
+        if (properties.is_object())
+            for (const auto& [name, spec] : properties.items())
+                if (bool_field(spec, "writable")) writable[name] = spec;
+        print_json(ctx, {{"commands", commands}, {"writable", writable}});
+        return exit_ok;
+    }
+    table t({"COMMAND", "PARAMETERS"});
+    if (commands.is_object()) {
+        for (const auto& [name, cmd] : commands.items()) {
+            std::string params;
+            const json p = cmd.is_object() ? cmd.value("params", json::object()) : json::object();
+            if (p.is_object())
+                for (const auto& [pname, spec] : p.items())
+                    params += (params.empty() ? "" : ", ") + spec_text(pname, spec);
+            t.add_row({name, params.empty() ? "-" : params});
+        }
+    }
+    ctx.out << t.render(ctx.color);
+    table w({"WRITABLE PROPERTY", "TYPE"});
+    if (properties.is_object())
+        for (const auto& [name, spec] : properties.items())
+            if (bool_field(spec, "writable")) w.add_row({name, spec_text("", spec).substr(1)});
+    if (w.rows() > 0) ctx.out << "\n" << w.render(ctx.color);
+    ctx.out << "\nhearthctl set " << id << " --command NAME [PARAM=VALUE...]   or   hearthctl set " << id
+            << " PROP=VALUE...\n";
+    return exit_ok;
+}
+
 int cmd_set(context& ctx) {
     const std::string id = device_arg(ctx.args);
     set_request request = build_set_request(ctx.args);
+    // Values are typed by the device's descriptor (areas=16 is a string when areas is one).
+    coerce_set_request(request, ctx.args, find_device(ctx, id));
     const json data = data_of(ctx.client.set(id, std::move(request.payload)));
     if (ctx.json_output)
         print_json(ctx, data);

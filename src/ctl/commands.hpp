@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -52,8 +53,21 @@ struct set_request {
 
 /// The payload of `set DEVICE ...`: PROP=VALUE pairs, or --command NAME with PARAM=VALUE
 /// parameters; --code PIN adds "code". Throws usage_error (nothing to set, reserved names, a
-/// pair without '=').
+/// pair without '='). Values are JSON when they parse as JSON, else strings.
 set_request build_set_request(const parsed_args& args);
+
+/// The CLI text of a value converted to the type `spec` declares (a property or command
+/// parameter spec of docs/device-model.md): `string`/`enum` keep the text as typed (areas=16 is
+/// the string "16"; a quoted JSON string is unquoted), `int`/`number` parse it as a number,
+/// `bool` takes true/false/on/off/yes/no/1/0. Anything else, or a spec that is not an object:
+/// the generic parse_value(). nullopt with `why` set when the text does not fit the type.
+std::optional<nlohmann::json> coerce_value(const nlohmann::json& spec, const std::string& text, std::string& why);
+
+/// Re-types the values of `request` (built by build_set_request from `args`) with the specs of
+/// `descriptor` (a `devices` entry): properties for PROP=VALUE, the command's parameters for
+/// --command. Names the descriptor does not know keep their generic value (hearthd refuses them
+/// with its own error). Throws usage_error when a value does not fit its declared type.
+void coerce_set_request(set_request& request, const parsed_args& args, const nlohmann::json& descriptor);
 
 /// The first positional as a device id; throws usage_error unless it is [a-z0-9_-]{1,64}.
 std::string device_arg(const parsed_args& args);
@@ -111,6 +125,7 @@ std::int64_t now_ms();
 int cmd_devices(context& ctx);
 int cmd_state(context& ctx);
 int cmd_set(context& ctx);
+int cmd_commands(context& ctx);
 int cmd_rename(context& ctx);
 int cmd_remove(context& ctx);
 int cmd_health(context& ctx);

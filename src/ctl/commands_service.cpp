@@ -3,6 +3,7 @@
 #include "ctl/commands.hpp"
 
 #include "ctl/table.hpp"
+#include "ctl/trace_view.hpp"
 
 #include <cstdio>
 #include <ostream>
@@ -229,21 +230,14 @@ int cmd_trace(context& ctx) {
         return exit_ok;
     }
     const std::int64_t now = now_ms();
+    bool first = true;
     for (const auto& item : data) {
         if (!item.is_object()) continue;
-        // Each item is {rule_id, run_id, ts, trace} or the trace object itself.
-        const bool wrapped = item.contains("trace");
-        const std::int64_t ts = int_field(item, "ts");
-        ctx.out << "run " << sanitize(cell_text(item.value("run_id", json())));
-        if (ts > 0) ctx.out << "  " << format_local_time(ts) << "  (" << format_age(ts, now) << ")";
-        ctx.out << "\n";
-        const std::string body = (wrapped ? item["trace"] : item).dump(2, ' ', false, json::error_handler_t::replace);
-        std::string indented = "  ";
-        for (char c : body) {
-            indented += c;
-            if (c == '\n') indented += "  ";
-        }
-        ctx.out << indented << "\n";
+        // Each item is the trace itself (older hearthd: {rule_id, run_id, ts, trace}).
+        const json& trace = item.contains("trace") && item["trace"].is_object() ? item["trace"] : item;
+        if (!first) ctx.out << "\n";
+        first = false;
+        ctx.out << render_trace(trace, now);
     }
     return exit_ok;
 }

@@ -82,18 +82,32 @@ const std::vector<command_info>& commands() {
          "set DEVICE PROPERTY=VALUE... | set DEVICE --command NAME [PARAM=VALUE...]",
          "change properties of a device or run one of its commands",
          "Publishes to <base>/DEVICE/set with a unique transaction and waits for the answer on\n"
-         "<base>/DEVICE/response. VALUEs are JSON when they parse as JSON (true, 42, 2.5, \"x\"),\n"
-         "otherwise strings (cool, living room). With --command NAME the PARAM=VALUE pairs are the\n"
-         "command's parameters. --code PIN passes a lock PIN. Refusals (unknown property, out of\n"
-         "range, offline device, ...) exit with 1 and hearthd's reason on stderr.\n"
+         "<base>/DEVICE/response. VALUEs take the type the device declares for the property or\n"
+         "parameter (areas=16 is the string \"16\" when areas is a string; on=off is false for a\n"
+         "bool); names it does not declare are JSON when they parse as JSON, otherwise strings.\n"
+         "With --command NAME the PARAM=VALUE pairs are the command's parameters (hearthctl\n"
+         "commands DEVICE lists them). --code PIN passes a lock PIN. Refusals (unknown property,\n"
+         "out of range, offline device, ...) exit with 1 and hearthd's reason on stderr.\n"
          "Examples: hearthctl set living_light on=true brightness=30\n"
          "          hearthctl set robot_vacuum --command set_fan_speed fan_speed=max\n"
+         "          hearthctl set robot_vacuum --command clean_areas areas=16\n"
          "          hearthctl set hall_lock --command unlock --code 1234",
          1,
          unbounded,
          {"command", "code"},
          cmd_set,
          check_set},
+        {"commands",
+         "commands DEVICE",
+         "list a device's commands with their parameters, and its writable properties",
+         "Prints each command of DEVICE with its parameters (name:type, enum values, range,\n"
+         "unit, required) and the properties `set DEVICE PROP=VALUE` can change. With --json: the\n"
+         "descriptor's \"commands\" and the writable properties' specs.",
+         1,
+         1,
+         {},
+         cmd_commands,
+         check_device},
         {"rename",
          "rename DEVICE NAME...",
          "give a device a new display name",
@@ -177,8 +191,10 @@ const std::vector<command_info>& commands() {
         {"trace",
          "trace RULE [--limit N]",
          "the recent runs of an automation, step by step",
-         "Prints the last runs of RULE (default 5, at most --limit): when each ran and the trace of\n"
-         "its trigger, conditions and actions.",
+         "Prints the last runs of RULE (default 5, at most --limit), newest first, step by step:\n"
+         "run id, start time and result (running while it still acts or waits), the trigger, each\n"
+         "condition with pass/FAIL, and each action with its result and error. RULE may also be a\n"
+         "scene: its activations are traced the same way.",
          1,
          1,
          {"limit"},

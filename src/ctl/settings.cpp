@@ -10,6 +10,8 @@
 #include <ostream>
 #include <sstream>
 
+#include <unistd.h>
+
 namespace hearth::ctl {
 
 namespace fs = std::filesystem;
@@ -51,11 +53,34 @@ client_settings from_config(const config& c) {
     return s;
 }
 
-client_settings from_file(const fs::path& path, bool explicit_path, std::ostream& warn) {
+/// The default config exists but this user cannot read it (or its directory): say so, say what
+/// is used instead and how to point elsewhere, and go on with the built-in defaults.
+client_settings unreadable_default(const fs::path& path, const std::string& why, bool overridden, std::ostream& warn) {
+    if (!overridden) {
+        const client_settings d;
+        warn << "hearthctl: warning: cannot read " << path.string() << " (" << why << "); using " << d.url
+             << " and base topic '" << d.base_topic
+             << "' without credentials. Run as a user who can read it (e.g. in group hearth), give "
+                "--config FILE (a copy you can read), or --url/--port and --base\n";
+    }
+    return client_settings{};
+}
+
+client_settings from_file(const fs::path& path, bool explicit_path, bool overridden, std::ostream& warn) {
     std::error_code ec;
-    if (!fs::exists(path, ec)) {
+    const bool exists = fs::exists(path, ec);
+    if (ec) {  // e.g. EACCES on /etc/hearth: not "missing"
+        if (explicit_path) throw usage_error("cannot read config file " + path.string() + ": " + ec.message());
+        return unreadable_default(path, ec.message(), overridden, warn);
+    }
+    if (!exists) {
         if (explicit_path) throw usage_error("config file " + path.string() + " does not exist");
         return client_settings{};
+    }
+    if (::access(path.c_str(), R_OK) != 0) {
+        const std::string why = std::error_code(errno, std::generic_category()).message();
+        if (explicit_path) throw usage_error("cannot read config file " + path.string() + ": " + why);
+        return unreadable_default(path, why, overridden, warn);
     }
     config_result r = load_config(path);
     if (r.value) return from_config(*r.value);
@@ -109,11 +134,12 @@ std::optional<std::chrono::milliseconds> parse_timeout(const std::string& text) 
     return std::chrono::milliseconds(static_cast<long long>(std::ceil(seconds * 1000)));
 }
 
-client_settings make_settings(const parsed_args& args, std::ostream& warn) {
+client_settings make_settings(const parsed_args& args, std::ostream& warn, const std::string& default_path) {
     const auto config_opt = args.option("config");
-    client_settings s = from_file(config_opt.value_or(default_config_path), config_opt.has_value(), warn);
     const auto url = args.option("url");
     const auto port = args.option("port");
+    client_settings s = from_file(config_opt.value_or(std::string(default_path)), config_opt.has_value(),
+                                  url.has_value() || port.has_value(), warn);
     if (url && port) throw usage_error("give --url or --port, not both");
     if (url) {
         const bool known = url->rfind("mqtt://", 0) == 0 || url->rfind("mqtts://", 0) == 0 ||

@@ -249,6 +249,9 @@ struct host_services {
                          : level == HEARTH_LOG_WARN  ? spdlog::level::warn
                                                      : spdlog::level::err;
         spdlog::log(lvl, "[{}] {}", s->id(), text);
+        // An error line is a problem the driver wants seen: counted in health (errors, last_error);
+        // it never counts towards quarantine.
+        if (lvl == spdlog::level::err) s->record_error(text, false);
     }
 
     static int register_device(hearth_host* h, hearth_str descriptor) {

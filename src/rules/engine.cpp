@@ -6,6 +6,8 @@
 // window, "R|<run id>" a run's delay or wait timeout. Ids never contain '|'.
 #include "rules/engine.hpp"
 
+#include <algorithm>
+
 #include "rules/time_calc.hpp"
 
 namespace hearth::rules {
@@ -343,6 +345,23 @@ std::vector<rule_status> engine::status() const {
                        st.queue.size(), st.skipped});
     }
     for (const auto& [id, s] : rules_.scenes) out.push_back({id, "scene", s.name, s.file, true, {}, {}, 0, 0, 0});
+    return out;
+}
+
+std::vector<nlohmann::json> engine::running_traces(const std::string& rule) const {
+    std::vector<nlohmann::json> out;
+    const auto st = rule_states_.find(rule);
+    if (st == rule_states_.end()) return out;
+    for (const auto& id : st->second.runs) {
+        const auto run = runs_.find(id);
+        if (run == runs_.end()) continue;
+        nlohmann::json t = run->second.trace;
+        t["result"] = "running";
+        out.push_back(std::move(t));
+    }
+    std::sort(out.begin(), out.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+        return a.value("started", std::int64_t{0}) > b.value("started", std::int64_t{0});
+    });
     return out;
 }
 

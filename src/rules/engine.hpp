@@ -136,6 +136,10 @@ public:
         const std::string& scene) const;
 
     [[nodiscard]] std::vector<rule_status> status() const;
+    /// The traces of `rule`'s runs in progress (acting, waiting on a delay, a wait or command
+    /// results), newest first, each with "result": "running". Finished runs are traced through
+    /// effect::kind::trace instead.
+    [[nodiscard]] std::vector<nlohmann::json> running_traces(const std::string& rule) const;
     [[nodiscard]] const rule_set& rules() const { return rules_; }
     [[nodiscard]] std::size_t active_runs() const { return runs_.size(); }
 

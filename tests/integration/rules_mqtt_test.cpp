@@ -130,4 +130,73 @@ TEST_F(rules_mqtt, scenes_automations_traces_and_atomic_reload) {
     EXPECT_TRUE(disabled) << after.dump();
 }
 
+// Issue 23 items 19/20: a run that acts is traceable while it is still running (here: waiting
+// on a 10-minute delay after a user's own command triggered it), and a scene activation is
+// recorded as the scene's last activation with a trace of its own.
+TEST_F(rules_mqtt, running_runs_and_scene_activations_are_traced) {
+    start_broker();
+    std::filesystem::create_directories(dir_ / "scenes");
+    write_file(dir_ / "scenes" / "arrival.json", R"({
+  "scenes": [
+    {"id": "movie", "name": "Movie", "targets": [{"device": "living_light", "set": {"on": true, "brightness": 20}}]}
+  ],
+  "automations": [
+    {"id": "porch_then_off", "name": "Porch on for ten minutes", "mode": "single",
+     "triggers": [{"type": "state", "device": "living_light", "property": "on", "to": false}],
+     "actions": [{"device": "porch_switch", "command": "turn_on"}, {"delay": "10m"},
+                 {"device": "porch_switch", "command": "turn_off"}]}
+  ]
+})");
+    start_daemon();
+    auto probe = make_probe({"hearth/#"});
+    ASSERT_TRUE(wait_online(*probe, 10s));
+    const json rules = request_until(
+        *probe, "rules", json::object(),
+        [](const json& a) { return a.contains("data") && a["data"].value("running", false); }, 15s);
+    ASSERT_TRUE(rules.contains("data") && rules["data"].value("running", false)) << rules.dump();
+    for (const auto& r : rules["data"]["rules"]) {
+        if (r.value("id", "") == "movie") EXPECT_TRUE(r["last_run"].is_null()) << r.dump();
+    }
+
+    // Scene activation: last activated / last result and a trace with one entry per command.
+    ASSERT_EQ(probe->request("scene/activate", {{"scene", "movie"}}, 10s)["status"], "ok");
+    const json after = probe->request("rules");
+    bool seen = false;
+    for (const auto& r : after["data"]["rules"]) {
+        if (r.value("id", "") != "movie") continue;
+        seen = true;
+        EXPECT_TRUE(r["last_run"].is_number_integer()) << r.dump();
+        EXPECT_EQ(r["last_result"], "ok") << r.dump();
+    }
+    EXPECT_TRUE(seen) << after.dump();
+    const json scene_trace = probe->request("trace", {{"rule", "movie"}});
+    ASSERT_TRUE(scene_trace.contains("data") && scene_trace["data"].size() == 1u) << scene_trace.dump();
+    EXPECT_EQ(scene_trace["data"][0]["trigger"]["type"], "activate");
+    EXPECT_EQ(scene_trace["data"][0]["result"], "ok");
+    EXPECT_EQ(scene_trace["data"][0]["actions"][0]["device"], "living_light");
+    EXPECT_EQ(scene_trace["data"][0]["actions"][0]["result"], "ok");
+
+    // A user's own command triggers the automation; it acts, then waits 10 minutes.
+    const std::size_t before = probe->mark();
+    EXPECT_EQ(probe->set("living_light", {{"on", false}})["status"], "ok");
+    EXPECT_TRUE(probe->wait_for(
+        [&](const std::vector<received>& all) {
+            auto s = newest(all, state_topic("porch_switch"), before);
+            return s && s->as_json().value("on", false);
+        },
+        10s))
+        << "the automation did not turn the porch switch on";
+    const json traces = request_until(
+        *probe, "trace", {{"rule", "porch_then_off"}},
+        [](const json& a) { return a.contains("data") && !a["data"].empty() && a["data"][0]["actions"].size() == 2u; },
+        10s);
+    ASSERT_TRUE(traces.contains("data") && !traces["data"].empty()) << traces.dump();
+    const json& run = traces["data"][0];
+    EXPECT_EQ(run["result"], "running") << run.dump();
+    EXPECT_EQ(run["trigger"]["device"], "living_light");
+    EXPECT_EQ(run["actions"][0]["result"], "ok");
+    EXPECT_EQ(run["actions"][1]["type"], "delay");
+    EXPECT_TRUE(run["run"].is_string());
+}
+
 }  // namespace hearth::it

@@ -133,6 +133,23 @@ TEST(zoo_runtime, throwing_command_fails_each_command_then_quarantines) {
     EXPECT_EQ(h.status_of("good").state, "running");
 }
 
+TEST(zoo_runtime, driver_error_lines_count_in_health_but_never_quarantine) {
+    harness h;  // max_failures = 3
+    zoo::start_with_good_neighbour(h, {driver("zoo_throw_command", "thrower")});
+    ASSERT_TRUE(h.wait_online("thrower_switch"));
+    const auto before = h.status_of("thrower").errors;
+    for (int i = 1; i <= 5; ++i) {  // more error lines than max_failures
+        const auto out = h.execute("thrower_switch", "turn_off");
+        ASSERT_TRUE(out.has_value());
+        EXPECT_TRUE(out->ok) << out->error;
+    }
+    const auto st = h.status_of("thrower");
+    EXPECT_EQ(st.errors, before + 5);
+    EXPECT_EQ(st.last_error, "zoo: an error line, not a failure");
+    EXPECT_EQ(st.state, "running");
+    h.expect_good_neighbour_works();
+}
+
 TEST(zoo_runtime, garbage_is_refused_or_counted_and_the_gateway_lives_on) {
     harness h;
     zoo::start_with_good_neighbour(h, {driver("zoo_garbage", "garbage")});

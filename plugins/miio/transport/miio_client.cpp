@@ -99,11 +99,16 @@ nlohmann::json miio_client::call(const std::string& method, const nlohmann::json
     ++stats_.requests;
     std::uint64_t garbage_before = stats_.garbage.load();
     const int attempts = 1 + (opts_.retries < 0 ? 0 : opts_.retries);
+    int hellos_answered = 0;  // in this call
+    bool decrypted = false;   // any reply (even a stale one) decrypted with our token in this call
     for (int attempt = 0; attempt < attempts; ++attempt) {
         if (aborted_) throw miio_error(failure::timeout, method + ": aborted (driver stopping)");
-        if (need_hello_ && !handshake()) {
-            ++stats_.timeouts;
-            continue;
+        if (need_hello_) {
+            if (!handshake()) {
+                ++stats_.timeouts;
+                continue;
+            }
+            ++hellos_answered;
         }
         const std::int64_t id = next_id_++;
         if (next_id_ > 999'999) next_id_ = 1;
@@ -118,15 +123,21 @@ nlohmann::json miio_client::call(const std::string& method, const nlohmann::json
                 last_garbage_ = r.detail;
                 continue;
             }
+            decrypted = true;
+            token_proven_ = true;
             if (r.kind == reply_kind::stale) {
                 ++stats_.stale;
                 continue;
             }
-            const auto j = nlohmann::json::parse(r.json_text);
+            const auto j = nlohmann::json::parse(r.json_text, nullptr, false);
+            if (j.is_discarded() || !j.is_object())
+                throw miio_error(failure::protocol, method + ": the device's reply is not a JSON object");
             if (j.contains("error")) {
                 const auto& e = j["error"];
-                const int code = e.is_object() ? e.value("code", 0) : 0;
-                const std::string msg = e.is_object() ? e.value("message", std::string("error")) : e.dump();
+                const auto c = e.is_object() ? e.find("code") : e.end();
+                const int code = c != e.end() && c->is_number_integer() ? c->get<int>() : 0;
+                const auto m = e.is_object() ? e.find("message") : e.end();
+                const std::string msg = m != e.end() && m->is_string() ? m->get<std::string>() : "error";
                 throw miio_error(failure::device_error,
                                  method + ": device error " + std::to_string(code) + " (" + msg + ")", code);
             }
@@ -135,9 +146,20 @@ nlohmann::json miio_client::call(const std::string& method, const nlohmann::json
         ++stats_.timeouts;
         need_hello_ = true;  // re-handshake before the next attempt (the device may have rebooted)
     }
-    std::string why = method + ": no valid reply from " + opts_.host + ":" + std::to_string(opts_.port) + " after " +
-                      std::to_string(attempts) + " attempt(s)";
-    if (stats_.garbage.load() != garbage_before) why += " (replies did not decrypt: " + last_garbage() + ")";
+    const std::string where = opts_.host + ":" + std::to_string(opts_.port);
+    const bool undecodable = stats_.garbage.load() != garbage_before;
+    // The device is there (it answered the hello) but nothing it sent decrypted with our token:
+    // either it ignored our frames (a device drops requests whose checksum does not match its
+    // token) or its replies did not decrypt. Once the token has worked on this client, silence
+    // or corrupted replies are a timeout instead (a busy, rebooting or garbling device).
+    if (hellos_answered > 0 && !decrypted && !token_proven_) {
+        ++stats_.token_rejections;
+        std::string why = method + ": the device at " + where + " answers but rejects the token (check 'token')";
+        if (undecodable) why += "; its replies did not decrypt: " + last_garbage();
+        throw miio_error(failure::token_rejected, why);
+    }
+    std::string why = method + ": no valid reply from " + where + " after " + std::to_string(attempts) + " attempt(s)";
+    if (undecodable) why += " (replies did not decrypt: " + last_garbage() + ")";
     throw miio_error(failure::timeout, why);
 }
 

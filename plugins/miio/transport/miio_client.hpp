@@ -33,8 +33,9 @@ struct client_options {
     int retries = 2;                          ///< extra attempts after the first
 };
 
-/// Why a call failed.
-enum class failure { timeout, device_error, protocol };
+/// Why a call failed. token_rejected: the device answers the hello but never a request, or its
+/// replies do not decrypt — with a token that never worked on this client, that is a wrong token.
+enum class failure { timeout, device_error, protocol, token_rejected };
 
 /// A failed call; what() is token-free and safe to log.
 class miio_error : public std::runtime_error {
@@ -57,6 +58,7 @@ struct client_stats {
     std::atomic<std::uint64_t> garbage{0};  ///< undecodable / wrong-checksum datagrams
     std::atomic<std::uint64_t> stale{0};    ///< replies to other request ids
     std::atomic<std::uint64_t> handshakes{0};
+    std::atomic<std::uint64_t> token_rejections{0};  ///< calls that failed with token_rejected
 };
 
 class miio_client {
@@ -101,6 +103,7 @@ private:
     std::uint32_t device_stamp_ = 0;
     std::chrono::steady_clock::time_point hello_at_{};
     std::int64_t next_id_ = 1;
+    bool token_proven_ = false;  ///< a reply decrypted with our token at least once
     client_stats stats_;
     mutable std::mutex garbage_mutex_;
     std::string last_garbage_;

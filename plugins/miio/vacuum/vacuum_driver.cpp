@@ -37,7 +37,9 @@ bool is_cleaning(const std::string& s) { return s == "running" || s == "paused" 
 status to_status(const miio_error& e) {
     switch (e.kind()) {
     case failure::timeout: return status::timeout;
-    case failure::device_error: return status::device_error;
+    case failure::device_error:
+    case failure::protocol:
+    case failure::token_rejected: return status::device_error;
     default: return status::internal;
     }
 }
@@ -153,8 +155,9 @@ public:
         for (auto id : left) host().command_result(id, status::offline, "driver stopped");
         const auto& s = worker_->stats();
         host().info("vacuum " + cfg_.id + " stopped: " + std::to_string(s.requests.load()) + " requests, " +
-                    std::to_string(s.timeouts.load()) + " timeouts, " + std::to_string(s.garbage.load()) +
-                    " undecodable and " + std::to_string(s.stale.load()) + " stale replies");
+                    std::to_string(s.timeouts.load()) + " timeouts, " + std::to_string(s.token_rejections.load()) +
+                    " token rejections, " + std::to_string(s.garbage.load()) + " undecodable and " +
+                    std::to_string(s.stale.load()) + " stale replies");
     }
 
 private:
@@ -172,6 +175,17 @@ private:
 
     // ---- worker thread ---------------------------------------------------------------------
 
+    /// Logs a failed poll: a rejected token at error level (hearthd counts driver errors in
+    /// health: errors, last_error), anything else as a warning.
+    void report_poll_failure(const std::exception& e) {
+        const std::string line = std::string("vacuum ") + cfg_.id + ": poll failed: " + e.what();
+        const auto* m = dynamic_cast<const miio_error*>(&e);
+        if (m != nullptr && m->kind() == failure::token_rejected)
+            host().error(line);
+        else
+            host().warn(line);
+    }
+
     void poll(miio_client& client) {
         json state;
         try {
@@ -179,8 +193,7 @@ private:
         } catch (const std::exception& e) {
             if (stopped_) return;  // aborted by stop(): not a device failure
             const auto change = avail_.record(false);
-            if (avail_.failures() == 1 || change)
-                host().warn(std::string("vacuum ") + cfg_.id + ": poll failed: " + e.what());
+            if (avail_.failures() == 1 || change) report_poll_failure(e);
             if (change) host().report_availability(cfg_.id, false);
             return;
         }

@@ -143,9 +143,15 @@ TEST_F(MiioIntegration, DroppedRepliesGoOfflineOnlyAfterNFailuresThenRecover) {
             std::count(host_.availability.begin(), host_.availability.end(), std::make_pair(std::string(k_dev), false)),
             1);
     }
-    // A command while the device drops everything times out.
+    // A command while the device drops everything times out: its token worked before, so a
+    // device that answers hellos but not requests is not reported as a token problem.
     EXPECT_EQ(drv.command(7, k_dev, {{"command", "locate"}, {"params", json::object()}}), HEARTH_PENDING);
     EXPECT_EQ(wait_result(host_, 7), HEARTH_ERR_TIMEOUT);
+    {
+        std::lock_guard lock(host_.mutex);
+        EXPECT_TRUE(host_.has_log("no valid reply")) << host_.all_logs();
+        EXPECT_FALSE(host_.has_log("rejects the token")) << host_.all_logs();
+    }
     sim.fault("none");
     EXPECT_TRUE(host_.wait_for([](const fake_host& f) { return f.online(k_dev) == true; })) << host_.all_logs();
 }
@@ -193,8 +199,31 @@ TEST_F(MiioIntegration, WrongTokenNeverGoesOnline) {
     std::lock_guard lock(host_.mutex);
     EXPECT_EQ(
         std::count(host_.availability.begin(), host_.availability.end(), std::make_pair(std::string(k_dev), true)), 0);
-    EXPECT_TRUE(host_.has_log("no valid reply")) << host_.all_logs();
+    // The device answered every hello: a rejected token, not an unreachable device, logged at
+    // error level (hearthd counts driver error lines in health).
+    EXPECT_TRUE(
+        host_.has_log("the device at 127.0.0.1:" + std::to_string(sim.port()) + " answers but rejects the token"))
+        << host_.all_logs();
+    EXPECT_FALSE(host_.has_log("no valid reply")) << host_.all_logs();
+    EXPECT_TRUE(std::any_of(host_.logs.begin(), host_.logs.end(), [](const auto& l) {
+        return l.first == HEARTH_LOG_ERROR && l.second.find("rejects the token") != std::string::npos;
+    })) << host_.all_logs();
     EXPECT_NE(sim.log_text().find("checksum mismatch"), std::string::npos);  // the device ignored our frames
+}
+
+TEST_F(MiioIntegration, WrongTokenCommandSaysTheTokenIsRejected) {
+    simulator sim("vacuum");
+    ASSERT_TRUE(sim.wait_ready());
+    instance drv(vacuum_plugin(), host_, vacuum_config(sim.port(), k_other_token));
+    EXPECT_EQ(drv.command(3, k_dev, {{"command", "locate"}, {"params", json::object()}}), HEARTH_PENDING);
+    EXPECT_EQ(wait_result(host_, 3), HEARTH_ERR_DEVICE);
+    drv.shutdown();
+    std::lock_guard lock(host_.mutex);
+    const auto* r = host_.result_of(3);
+    ASSERT_NE(r, nullptr);
+    EXPECT_NE(r->message.find("answers but rejects the token"), std::string::npos) << r->message;
+    EXPECT_EQ(r->message.find(k_other_token), std::string::npos);
+    EXPECT_EQ(host_.all_logs().find(" 0 token rejections"), std::string::npos) << host_.all_logs();
 }
 
 TEST_F(MiioIntegration, RepliesWithAnotherTokenAreReportedAsDecryptFailures) {

@@ -1,5 +1,6 @@
 // Zoo case 7: handle_command throws std::runtime_error for turn_on (turn_off still works, so the
-// test can check that only *consecutive* failures lead to quarantine).
+// test can check that only *consecutive* failures lead to quarantine). turn_off also logs an
+// error line: counted in health, never towards quarantine.
 #include "zoo_cpp_switch.hpp"
 
 #include <stdexcept>
@@ -13,6 +14,7 @@ public:
         if (cmd.name == "turn_on") {
             throw std::runtime_error("zoo: kaboom on command " + std::to_string(++thrown_));
         }
+        if (cmd.name == "turn_off") host().error("zoo: an error line, not a failure");
         return cpp_switch::handle_command(cmd);
     }
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -36,6 +37,58 @@ protected:
     fs::path dir_;
     std::ostringstream warnings_;
 };
+
+/// Runs `make_settings` with `default_path` as a user who cannot read it (root drops to nobody
+/// in a child; another user's child has the permissions removed) and returns the child's
+/// verdict: 0 defaults + a warning naming the file, --config and --url; 1 wrong settings;
+/// 2 no or a wrong warning; 3 it threw; 4 the child could not drop privileges.
+int run_unreadable(const fs::path& default_path, const fs::path& chmod_target, const std::vector<std::string>& args) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        if (::geteuid() == 0) {
+            if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(4);
+        } else {
+            fs::permissions(chmod_target, fs::perms::none);
+        }
+        try {
+            std::ostringstream warn;
+            const auto s = make_settings(
+                parse_args(args, {{"config", true}, {"url", true}, {"port", true}, {"base", true}, {"timeout", true}}),
+                warn, default_path.string());
+            const std::string w = warn.str();
+            if (args.empty()) {
+                if (s.url != "mqtt://127.0.0.1:1883" || s.base_topic != "hearth" || !s.username.empty()) ::_exit(1);
+                if (w.find("cannot read " + default_path.string()) == std::string::npos ||
+                    w.find("--config FILE") == std::string::npos || w.find("--url") == std::string::npos)
+                    ::_exit(2);
+            } else if (!w.empty()) {
+                ::_exit(2);  // --url given: the user already pointed elsewhere
+            }
+            ::_exit(0);
+        } catch (...) {
+            ::_exit(3);
+        }
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    fs::permissions(chmod_target, fs::perms::owner_all);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
+}
+
+TEST_F(Settings, UnreadableDefaultConfigIsReportedWithHowToPointElsewhere) {
+    // The directory cannot be searched (like /etc/hearth 0750 root:hearth for another user).
+    const fs::path sub = dir_ / "etc-hearth";
+    fs::create_directory(sub);
+    fs::permissions(sub, fs::perms::owner_all);
+    std::ofstream(sub / "hearth.json") << R"({"mqtt": {"url": "mqtt://127.0.0.1:1999", "username": "u"}})";
+    EXPECT_EQ(run_unreadable(sub / "hearth.json", sub, {}), 0);
+    EXPECT_EQ(run_unreadable(sub / "hearth.json", sub, {"--url", "mqtt://127.0.0.1:1884"}), 0);
+    // The directory can be searched but the file cannot be read.
+    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    const fs::path file = write("hearth.json", R"({"mqtt": {"url": "mqtt://127.0.0.1:1999"}})");
+    fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);
+    EXPECT_EQ(run_unreadable(file, file, {}), 0);
+}
 
 TEST_F(Settings, ReadsTheDaemonsConfig) {
     write("secret", "s3cret\n");

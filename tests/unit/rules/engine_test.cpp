@@ -44,6 +44,23 @@ TEST_F(engine_test, state_trigger_sends_command_and_traces_result) {
     EXPECT_TRUE(only(set("hall_lock", "lock_state", "unlocked"), effect::kind::command).empty());
 }
 
+TEST_F(engine_test, running_runs_are_traceable_before_they_finish) {
+    make(lock_rule());
+    EXPECT_TRUE(eng->running_traces("r").empty());
+    auto e = set("hall_lock", "lock_state", "locked");
+    ASSERT_EQ(only(e, effect::kind::command).size(), 1u);
+    const auto running = eng->running_traces("r");  // waiting for the command's result
+    ASSERT_EQ(running.size(), 1u);
+    EXPECT_EQ(running[0]["result"], "running");
+    EXPECT_EQ(running[0]["rule"], "r");
+    EXPECT_EQ(running[0]["trigger"]["to"], "locked");
+    EXPECT_EQ(running[0]["actions"][0]["device"], "living_light");
+    EXPECT_FALSE(running[0]["actions"][0].contains("result"));
+    answer(e);
+    EXPECT_TRUE(eng->running_traces("r").empty());  // finished: traced through the trace effect
+    EXPECT_TRUE(eng->running_traces("no_such_rule").empty());
+}
+
 TEST_F(engine_test, state_trigger_from_filter) {
     auto doc = lock_rule();
     doc["automations"][0]["triggers"][0]["from"] = "locking";
