@@ -155,7 +155,9 @@ TEST_F(rules_mqtt, running_runs_and_scene_activations_are_traced) {
         [](const json& a) { return a.contains("data") && a["data"].value("running", false); }, 15s);
     ASSERT_TRUE(rules.contains("data") && rules["data"].value("running", false)) << rules.dump();
     for (const auto& r : rules["data"]["rules"]) {
-        if (r.value("id", "") == "movie") EXPECT_TRUE(r["last_run"].is_null()) << r.dump();
+        if (r.value("id", "") == "movie") {
+            EXPECT_TRUE(r["last_run"].is_null()) << r.dump();
+        }
     }
 
     // Scene activation: last activated / last result and a trace with one entry per command.

@@ -163,6 +163,29 @@ TEST_F(HearthctlTest, SetChangesStateAndRefusalsExitWith1) {
     EXPECT_NE(unknown.err.find("brightnes"), std::string::npos) << unknown.err;
 }
 
+// Issue 23 item 22: values are typed by the descriptor (areas is a string: 16 used to be sent as
+// an integer and refused with "expected string, got integer"), and `commands` lists a device's
+// commands with their parameters.
+TEST_F(HearthctlTest, SetTypesValuesByTheDescriptorAndCommandsListsThem) {
+    const auto areas = ctl({"set", "robot_vacuum", "--command", "clean_areas", "areas=16"});
+    EXPECT_EQ(areas.code, 0) << areas.err;
+    EXPECT_EQ(areas.err.find("expected string"), std::string::npos) << areas.err;
+    const auto bad = ctl({"set", "living_light", "brightness=bright"});
+    EXPECT_EQ(bad.code, 2) << bad.err;
+    EXPECT_NE(bad.err.find("brightness: 'bright' is not an integer"), std::string::npos) << bad.err;
+
+    const auto list = ctl({"commands", "robot_vacuum"});
+    ASSERT_EQ(list.code, 0) << list.err;
+    EXPECT_TRUE(std::regex_search(list.out, std::regex("\nclean_areas +areas:string \\(required\\)"))) << list.out;
+    EXPECT_TRUE(std::regex_search(list.out, std::regex("\nset_fan_speed +fan_speed:enum\\("))) << list.out;
+    const auto js = ctl({"commands", "robot_vacuum", "--json"});
+    ASSERT_EQ(js.code, 0) << js.err;
+    EXPECT_TRUE(json::parse(js.out)["commands"].contains("clean_areas")) << js.out;
+    const auto unknown = ctl({"commands", "no_such_device"});
+    EXPECT_EQ(unknown.code, 1);
+    EXPECT_NE(unknown.err.find("unknown device 'no_such_device'"), std::string::npos) << unknown.err;
+}
+
 TEST_F(HearthctlTest, HealthHistoryBackup) {
     const auto h = ctl({"health"});
     ASSERT_EQ(h.code, 0) << h.err;
