@@ -129,6 +129,7 @@ void coerce_set_request(set_request& request, const parsed_args& args, const jso
         if (props != descriptor.end() && props->is_object()) specs = &*props;
     }
     if (specs == nullptr || !specs->is_object()) return;
+    if (command && !request.payload.contains("params")) return;  // a command without parameters
     json& values = command ? request.payload["params"] : request.payload;
     if (!values.is_object()) return;
     std::string description = command.value_or("");

@@ -50,6 +50,11 @@ TEST(SetCoercion, CommandParametersComeFromTheDescriptor) {
     EXPECT_EQ(r.payload["command"], "clean_areas");
     EXPECT_EQ(r.description, "clean_areas areas=16");
 
+    const auto bare = set_args({"robot_vacuum", "--command", "clean_areas"});
+    set_request none = build_set_request(bare);
+    coerce_set_request(none, bare, k_vacuum);
+    EXPECT_EQ(none.payload, json({{"command", "clean_areas"}}));  // no "params": null added
+
     const auto power = set_args({"robot_vacuum", "--command", "set_power", "on=off", "level=3", "extra=7"});
     set_request p = build_set_request(power);
     coerce_set_request(p, power, k_vacuum);
