@@ -63,7 +63,7 @@ function stopSim(sim) {
 }
 
 /** Sends one raw frame built with the npm package's own codec and waits for the decoded reply. */
-function rawExchange(address, token, payload, { expectReply = true, timeoutMs = 1500 } = {}) {
+function rawExchange(address, token, payload, { expectReply = true, timeoutMs = expectReply ? 5000 : 1500 } = {}) {
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket('udp4');
     const packet = new Packet();
