@@ -7,14 +7,20 @@
 #   nuki (Nuki Bridge HTTP API)             -> nuki_<id> front door lock (PIN 4711 for remote unlock)
 #   isapi_camera (ISAPI HTTP, digest auth)  -> porch_camera
 #   demo (virtual)                          -> kitchen_plug, porch_switch, sensors, hall_lock, front_camera
-# Ctrl-C stops everything. Every process started here is stopped by PID.
+# Builds only the targets it runs. Ctrl-C stops everything: hearthd stops its driver workers
+# (which ignore the terminal's SIGINT) and exits 0; every process started here is stopped by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 bash tools/setup-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -- -j"$(nproc)"
+# Only what the demo runs (not the tests, fuzzers and benchmarks): the daemon, its worker host and
+# client, the drivers below and their simulators.
+demo_targets=(hearthd hearth-driver-host hearthctl
+  demo yeelight vacuum_miio miot nuki isapi_camera
+  yeelight_sim nuki_bridge_sim isapi_camera_sim miio_sim)
+cmake --build --preset release --target "${demo_targets[@]}" -- -j"$(nproc)"
 bin="$root/build/release"
 
 run_dir="$root/build/demo"

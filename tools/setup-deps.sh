@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev sqlite3 libjpeg-dev libsystemd-dev
   libgtest-dev libgmock-dev
   mosquitto mosquitto-clients
-  systemd python3
+  systemd python3 clang-format file
 )
 
 if [[ "${HEARTH_SKIP_APT:-0}" == "1" ]]; then

@@ -8,6 +8,7 @@
 #include "app/service_notifier.hpp"
 #include "core/gateway.hpp"
 #include "core/lock_supervisor.hpp"
+#include "core/plugin_dirs.hpp"
 #include "mqtt/bridge.hpp"
 #include "plugin/inproc_driver.hpp"
 #include "plugin/plugin_module.hpp"
@@ -34,6 +35,7 @@ namespace asio = boost::asio;
 std::vector<config_error> check_runtime_files(const config& cfg) {
     std::vector<config_error> errors;
     const std::string driver_host = find_driver_host();
+    const auto plugin_dirs = plugin_search_dirs(cfg.plugins.dir);
     for (std::size_t i = 0; i < cfg.drivers.size(); ++i) {
         const auto& d = cfg.drivers[i];
         if (!d.enabled) continue;
@@ -41,10 +43,11 @@ std::vector<config_error> check_runtime_files(const config& cfg) {
             errors.push_back({cfg.source, "/drivers/" + std::to_string(i) + "/isolation",
                               "the driver host " + driver_host + " is not installed or not executable"});
         }
-        const auto path = plugin_path(cfg.plugins.dir, d.plugin);
+        const auto path = find_plugin(plugin_dirs, d.plugin);
         if (!std::filesystem::exists(path)) {
             errors.push_back({cfg.source, "/drivers/" + std::to_string(i) + "/plugin",
-                              "plugin '" + d.plugin + "' not found at " + path.string()});
+                              "plugin '" + d.plugin + "' not found (" + d.plugin + ".so in " +
+                                  describe_plugin_dirs(plugin_dirs) + ")"});
         }
     }
     return errors;
@@ -52,6 +55,12 @@ std::vector<config_error> check_runtime_files(const config& cfg) {
 
 int run_daemon(const config& cfg) {
     spdlog::info("hearthd starting: config {}, {} drivers", cfg.source, cfg.drivers.size());
+    if (cfg.drivers.empty()) {
+        spdlog::warn(
+            "no drivers configured, so there are no devices: add one to \"drivers\" in {} "
+            "(docs/operations.md, \"Add your first driver\")",
+            cfg.source);
+    }
     asio::io_context loop(1);
     system_clock_source clock;
     gateway::options gopts;
@@ -60,12 +69,13 @@ int run_daemon(const config& cfg) {
     std::map<std::string, std::shared_ptr<const plugin_module>> modules;
     const driver_limits limits{std::chrono::milliseconds(cfg.plugins.call_timeout_ms), cfg.plugins.max_failures};
     const std::string driver_host = find_driver_host();
+    const auto plugin_dirs = plugin_search_dirs(cfg.plugins.dir);
     auto factory = [&](const driver_config& dc, driver_events& events,
                        std::string& error) -> std::unique_ptr<driver_link> {
         if (dc.isolation == "process") {  // the plugin is loaded in the worker only, never here
             process_options o;
             o.host_path = driver_host;
-            o.plugin_path = plugin_path(cfg.plugins.dir, dc.plugin).string();
+            o.plugin_path = find_plugin(plugin_dirs, dc.plugin).string();
             o.limits = process_limits{dc.limits.memory_mb, dc.limits.cpu_s, dc.limits.open_files};
             o.call_timeout = limits.call_timeout;
             o.max_failures = limits.max_failures;
@@ -76,7 +86,7 @@ int run_daemon(const config& cfg) {
         }
         auto it = modules.find(dc.plugin);
         if (it == modules.end()) {
-            auto loaded = load_plugin(plugin_path(cfg.plugins.dir, dc.plugin), dc.plugin);
+            auto loaded = load_plugin(find_plugin(plugin_dirs, dc.plugin), dc.plugin);
             if (!loaded.value) {
                 error = loaded.error;
                 return nullptr;

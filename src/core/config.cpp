@@ -3,15 +3,12 @@
 
 #include "core/device_model.hpp"
 #include "core/json_schema.hpp"
+#include "core/plugin_dirs.hpp"
 
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
-
-#ifndef HEARTH_DEFAULT_PLUGIN_DIR
-#define HEARTH_DEFAULT_PLUGIN_DIR "/usr/lib/hearth/plugins"
-#endif
 
 namespace hearth {
 
@@ -21,18 +18,6 @@ namespace {
 
 using json = nlohmann::json;
 namespace fs = std::filesystem;
-
-/// <prefix>/lib/hearth/plugins next to the running binary (<prefix>/bin/hearthd), so a package
-/// installed under any prefix finds its plugins; the compiled-in default otherwise.
-std::string default_plugin_dir() {
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path candidate = (exe.parent_path() / ".." / "lib" / "hearth" / "plugins").lexically_normal();
-        if (fs::is_directory(candidate, ec)) return candidate.string();
-    }
-    return HEARTH_DEFAULT_PLUGIN_DIR;
-}
 
 std::string resolve(const fs::path& base, const std::string& p) {
     if (p.empty()) return p;
@@ -116,7 +101,6 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
     if (c.database.backup_dir.empty()) {
         c.database.backup_dir = (fs::path(c.database.path).parent_path() / "backups").string();
     }
-    c.plugins.dir = default_plugin_dir();
     if (auto it = j.find("plugins"); it != j.end()) {
         if (it->contains("dir")) c.plugins.dir = resolve(base, (*it)["dir"].get<std::string>());
         take(*it, "call_timeout_ms", c.plugins.call_timeout_ms);
@@ -272,7 +256,10 @@ json config::summary() const {
          {{"path", database.path},
           {"commit_interval_ms", database.commit_interval_ms},
           {"history_days", database.history_days}}},
-        {"plugins", {{"dir", plugins.dir}, {"call_timeout_ms", plugins.call_timeout_ms}}},
+        {"plugins",
+         {{"dir", plugins.dir},
+          {"search_dirs", plugin_search_dirs(plugins.dir)},
+          {"call_timeout_ms", plugins.call_timeout_ms}}},
         {"drivers", drivers_json},
         {"scenes", {{"dir", scenes_dir}}},
         {"log", {{"level", log_level}}},

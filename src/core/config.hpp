@@ -52,7 +52,7 @@ struct database_config {
 };
 
 struct plugins_config {
-    std::string dir;  ///< default: the compiled-in plugin directory
+    std::string dir;  ///< plugins.dir; empty = the default search list (core/plugin_dirs.hpp)
     int call_timeout_ms = 5000;
     int max_failures = 5;
     int heartbeat_timeout_ms = 3000;  ///< a worker silent this long is killed as hung

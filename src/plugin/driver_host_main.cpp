@@ -210,6 +210,9 @@ int main(int argc, char** argv) {
         return hearth::wire::exit_usage;
     }
     ::signal(SIGPIPE, SIG_IGN);
+    // A terminal's Ctrl-C reaches the whole foreground process group, workers included; hearthd
+    // stops its workers itself (stop message, then SIGTERM/SIGKILL), so the worker ignores it.
+    ::signal(SIGINT, SIG_IGN);
     std::set_new_handler(out_of_memory);
     ::mallopt(M_ARENA_MAX, 1);  // each extra arena reserves 64 MiB of address space (RLIMIT_AS)
     spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e [%l] [driver " + driver_id + " pid %P] %v");

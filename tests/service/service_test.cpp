@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <string>
 #include <vector>
@@ -91,6 +92,16 @@ TEST(service, systemd_analyze_rates_the_unit_ok) {
     ASSERT_TRUE(std::regex_search(out, m, std::regex("Overall exposure level for hearthd.service: ([0-9.]+)"))) << out;
     const double exposure = std::stod(m[1].str());
     EXPECT_LE(exposure, 2.5) << out;
+    // The documents state the measured value, not an old one.
+    for (const auto& [doc, pattern] : {std::pair<const char*, const char*>{"README.md", R"(\(exposure ([0-9.]+)\))"},
+                                       {"docs/architecture.md", R"(exposure of ([0-9.]+) \("OK"\))"}}) {
+        std::ifstream in(std::string(HEARTH_SOURCE_DIR) + "/" + doc);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::smatch d;
+        ASSERT_TRUE(std::regex_search(text, d, std::regex(pattern))) << doc << " does not state the exposure";
+        EXPECT_EQ(d[1].str(), m[1].str())
+            << doc << " states exposure " << d[1] << ", systemd-analyze measures " << m[1];
+    }
 }
 
 TEST(service, notify_ready_watchdog_from_the_loop_and_clean_stop) {

@@ -1,6 +1,6 @@
 // Isolation suite: misbehaving drivers that take their whole process down on the command
 // turn_on (other commands behave like the zoo switch). One source, one plugin per ISO_KIND:
-//   1 iso_segv   dereferences a null pointer (SIGSEGV)
+//   1 iso_segv   writes through a null pointer the optimiser cannot see (SIGSEGV in every preset)
 //   2 iso_abort  calls std::abort() (SIGABRT)
 //   3 iso_leak   allocates and touches 1 MiB blocks until the address-space limit (bounded: 4 GiB)
 //   4 iso_freeze stops its own process with SIGSTOP (no heartbeat any more)
@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -21,9 +23,14 @@ std::vector<char*> leaked;  // keeps the leak reachable so nothing frees it
 
 [[noreturn]] void crash_now() {
 #if ISO_KIND == 1
-    int* volatile p = nullptr;
-    *p = 42;
-    std::abort();  // not reached
+    // Sanitizers install a SIGSEGV handler that would turn the fault into exit(1): restore the
+    // default so the worker dies by the signal, as a plain build's would. The address comes from a
+    // volatile read, so the optimiser cannot prove it null and turn the store into a trap/abort.
+    std::signal(SIGSEGV, SIG_DFL);
+    static volatile std::uintptr_t null_address = 0;
+    *reinterpret_cast<volatile int*>(null_address) = 42;
+    ::raise(SIGSEGV);  // not reached; keeps the promised signal even if the store did not fault
+    std::abort();
 #elif ISO_KIND == 2
     std::abort();
 #elif ISO_KIND == 3
