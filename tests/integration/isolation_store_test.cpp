@@ -105,14 +105,20 @@ bool is_availability(const received& m, const std::string& device, const std::st
     return j.is_object() && j.value("state", std::string()) == state;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer reserves terabytes of address space for its shadow memory: a worker under an
+// RLIMIT_AS limit cannot even start, so the asan preset runs without memory limits (no leak fault).
+constexpr bool k_address_limits = false;
+#else
+constexpr bool k_address_limits = true;
+#endif
+
 class isolation_store : public hearth_test {
 protected:
     static json counter_driver(const std::string& id) {
-        return {{"plugin", "iso_counter"},
-                {"id", id},
-                {"isolation", "process"},
-                {"config", {{"period_ms", 20}}},
-                {"limits", {{"memory_mb", 64}}}};
+        json d = {{"plugin", "iso_counter"}, {"id", id}, {"isolation", "process"}, {"config", {{"period_ms", 20}}}};
+        if (k_address_limits) d["limits"] = {{"memory_mb", 64}};
+        return d;
     }
 
     /// hearthd with only the two counters (the plugin dir is the test's), a 1 s call timeout and
@@ -188,6 +194,7 @@ TEST_F(isolation_store, worker_faults_lose_nothing_in_the_store) {
         {"leak", json::object(), true, "memory limit"},
     };
     for (const auto& f : faults) {
+        if (f.command == "leak" && !k_address_limits) continue;
         SCOPED_TRACE("fault: " + f.command);
         const std::size_t from = probe_->mark();
         const json faulty_before = probe_->latest(state_topic(faulty))->as_json();
@@ -264,7 +271,7 @@ TEST_F(isolation_store, worker_faults_lose_nothing_in_the_store) {
         }
         EXPECT_GE(steady_values.size(), 10u) << "the steady counter stalled during the fault";
     }
-    EXPECT_EQ(faulty_workers.size(), 4u) << "three faults, three restarts";
+    EXPECT_EQ(faulty_workers.size(), k_address_limits ? 4u : 3u) << "one restart per crash, hang and leak";
 
     // Over MQTT the steady device never went offline once it was online (a device is published
     // offline when it registers, before its driver reports it available).

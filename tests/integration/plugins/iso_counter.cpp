@@ -14,6 +14,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -59,8 +61,13 @@ public:
             return hearth::status::ok;
         }
         if (cmd.name == "crash") {
-            int* volatile p = nullptr;
-            *p = 42;
+            // Default SIGSEGV action (a sanitizer's handler would exit(1) instead), and an address
+            // the optimiser cannot prove null (it would turn the store into a trap): SIGSEGV in
+            // every preset.
+            std::signal(SIGSEGV, SIG_DFL);
+            static volatile std::uintptr_t null_address = 0;
+            *reinterpret_cast<volatile int*>(null_address) = 42;
+            ::raise(SIGSEGV);
             std::abort();  // not reached
         }
         if (cmd.name == "hang") {
