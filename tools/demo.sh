@@ -35,7 +35,10 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 free_udp_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 secret() { python3 -c 'import secrets; print(secrets.token_hex(16))'; }
-start() { local log=$1; shift; "$@" >"$run_dir/$log" 2>&1 & pids+=($!); }
+# The broker and the simulators run in sessions of their own: a terminal's Ctrl-C reaches only this
+# script and hearthd (and its workers, which ignore it), so hearthd stops while the devices and the
+# broker are still there (no "connection closed" warnings); cleanup stops them afterwards.
+start() { local log=$1; shift; setsid "$@" >"$run_dir/$log" 2>&1 & pids+=($!); }
 
 mqtt_port=${HEARTH_DEMO_PORT:-$(free_port)}
 cat > "$run_dir/mosquitto.conf" <<CONF
