@@ -22,7 +22,8 @@ using json = nlohmann::json;
 using namespace hearth::bench;
 
 struct options {
-    std::set<std::string> scenarios{"latency", "throughput", "command", "rules", "footprint", "nodered", "soak"};
+    std::set<std::string> scenarios{"latency",   "throughput", "command", "rules",
+                                    "footprint", "nodered",    "soak",    "hostile"};
     int repeat = 3;
     double latency_s = 30;
     double soak_s = 600;
@@ -33,7 +34,7 @@ struct options {
 
 void usage() {
     std::cout << "usage: hearth-bench [--only a,b,...] [--repeat N] [--latency-s S] [--soak-s S] [--out FILE]\n"
-                 "scenarios: latency throughput command rules footprint nodered soak (default: all)\n";
+                 "scenarios: latency throughput command rules footprint nodered soak hostile (default: all)\n";
 }
 
 options parse_args(int argc, char** argv) {
@@ -161,6 +162,11 @@ int main(int argc, char** argv) try {
     if (want("nodered")) {
         log_line("Node-RED side by side: 10 automations, 20 updates/s");
         results["versus_nodered"] = versus_nodered(env, 10, 20, opt.latency_s);
+        save();
+    }
+    if (want("hostile")) {
+        log_line("hostile: 10 payloads of 20 MiB (/set and requests) + a 100,000-deep /set");
+        results["hostile"] = hostile_burst(env, 10, 20);
         save();
     }
     if (want("soak")) {

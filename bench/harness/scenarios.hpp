@@ -54,6 +54,11 @@ nlohmann::json hearth_rules(const bench_env& env, const std::string& isolation, 
 nlohmann::json footprint(const bench_env& env, const std::string& isolation, std::size_t sensors, std::size_t switches,
                          std::size_t rules);
 
+/// Hostile-size burst: peak RSS (VmHWM) of hearthd while `messages` payloads of `payload_mib` MiB
+/// (and one 100,000-deep /set) arrive, against the same number of ordinary /set in the same run;
+/// RSS afterwards (memory given back) and whether hearthd survived.
+nlohmann::json hostile_burst(const bench_env& env, std::size_t messages, std::size_t payload_mib);
+
 /// Soak: the state path at `rate` for `seconds`; RSS sampled every 10 s, outliers >= 1 s counted.
 nlohmann::json soak(const bench_env& env, const std::string& isolation, double rate, double seconds);
 

@@ -183,7 +183,11 @@ int run_daemon(const config& cfg) {
         hangup.async_wait([&](const boost::system::error_code& ec, int) {
             if (ec) return;
             spdlog::info("SIGHUP: reloading scene files");
-            if (reload_scenes) reload_scenes();
+            try {
+                if (reload_scenes) reload_scenes();
+            } catch (const std::exception& e) {  // a bad file must never end the daemon
+                spdlog::error("SIGHUP: scene reload failed, running rules unchanged: {}", e.what());
+            }
             on_hangup();
         });
     };

@@ -1,9 +1,13 @@
 // Persistence glue (see persistence.hpp).
 #include "app/persistence.hpp"
 
+#include "core/json_fields.hpp"
+
 #include <boost/asio/post.hpp>
 #include <malloc.h>
 #include <spdlog/spdlog.h>
+
+#include <limits>
 
 namespace hearth {
 
@@ -69,29 +73,58 @@ void persistence::start(mqtt::bridge* bridge) {
             reply(mqtt::request_reply::failure(std::string("backup failed: ") + e.what()));
         }
     });
-    bridge->add_request("history", [this](const json& args, std::function<void(mqtt::request_reply)> reply) {
-        const auto device = args.find("device");
-        const auto property = args.find("property");
-        if (device == args.end() || !device->is_string() || property == args.end() || !property->is_string()) {
-            reply(mqtt::request_reply::failure("'device' and 'property' (strings) are required"));
-            return;
-        }
+    install_history_request(*bridge);
+}
+
+void persistence::install_history_request(mqtt::bridge& bridge) {
+    bridge.add_request("history", [this](const json& args, std::function<void(mqtt::request_reply)> reply) {
+        field_reader f(args);
+        const auto device = f.required_string("device");
+        const auto property = f.required_string("property");
+        const auto from_arg = f.optional_integer("from", std::numeric_limits<time_ms>::min(),
+                                                 std::numeric_limits<time_ms>::max(), "ms since the epoch");
+        const auto to_arg = f.optional_integer("to", std::numeric_limits<time_ms>::min(),
+                                               std::numeric_limits<time_ms>::max(), "ms since the epoch");
+        const auto limit_arg = f.optional_integer("limit", 1, max_history_points, "points");
+        if (f.failed()) return reply(mqtt::request_reply::failure(f.error()));
         const time_ms now = clock_.now_ms();
-        const time_ms from = args.value("from", now - ms_per_day);
-        const time_ms to = args.value("to", now);
-        const std::size_t limit = args.value("limit", 1000);
+        const time_ms from = from_arg.value_or(now - ms_per_day);
+        const time_ms to = to_arg.value_or(now);
+        const auto limit = static_cast<std::size_t>(limit_arg.value_or(1000));
         try {
-            store_->flush();
-            json points = json::array();
-            for (const auto& p : store_->query_history(*device, *property, from, to, limit)) {
-                json item = {{"ts", p.ts}, {"value", p.value}};
-                if (p.downsampled) item.update({{"min", p.min}, {"max", p.max}, {"count", p.count}});
-                points.push_back(std::move(item));
-            }
-            reply(mqtt::request_reply::success(points));
+            store_->flush();  // the reader sees committed rows only
         } catch (const std::exception& e) {
-            reply(mqtt::request_reply::failure(std::string("history query failed: ") + e.what()));
+            return reply(mqtt::request_reply::failure(std::string("history query failed: ") + e.what()));
         }
+        // The query and the JSON answer are built off the loop; the reply is posted back.
+        auto job = [this, alive = std::weak_ptr<bool>(alive_), path = store_->path(), device = *device,
+                    property = *property, from, to, limit, reply] {
+            mqtt::request_reply answer;
+            try {
+                json points = json::array();
+                for (const auto& p : store::read_history(path, device, property, from, to, limit)) {
+                    json item = {{"ts", p.ts}, {"value", p.value}};
+                    if (p.downsampled) item.update({{"min", p.min}, {"max", p.max}, {"count", p.count}});
+                    points.push_back(std::move(item));
+                }
+                const std::size_t bytes = points.dump().size();
+                if (bytes > max_history_answer_bytes) {
+                    answer = mqtt::request_reply::failure("the answer would be " + std::to_string(bytes) +
+                                                          " bytes, more than the limit of " +
+                                                          std::to_string(max_history_answer_bytes) +
+                                                          ": ask for fewer points ('limit') or a shorter range");
+                } else {
+                    answer = mqtt::request_reply::success(std::move(points));
+                }
+            } catch (const std::exception& e) {
+                answer = mqtt::request_reply::failure(std::string("history query failed: ") + e.what());
+            }
+            boost::asio::post(loop_, [alive, reply, answer = std::move(answer)]() mutable {
+                if (!alive.expired()) reply(std::move(answer));
+            });
+        };
+        if (!history_worker_.submit(std::move(job)))
+            reply(mqtt::request_reply::failure("busy: too many history queries are waiting; try again later"));
     });
 }
 
@@ -99,6 +132,7 @@ void persistence::stop() {
     if (stopped_) return;
     stopped_ = true;
     for (auto* t : {&commit_timer_, &purge_timer_, &backup_timer_}) t->cancel();
+    history_worker_.stop();
     if (backup_thread_.joinable()) backup_thread_.join();
     try {
         store_->flush();
@@ -111,7 +145,7 @@ void persistence::stop() {
 json persistence::health() {
     json out;
     try {
-        const auto s = store_->stats();
+        const auto s = store_->stats(false);  // no row counts: health must not scan tables on the loop
         out = {{"database",
                 {{"path", cfg_.path},
                  {"size_bytes", s.db_bytes},

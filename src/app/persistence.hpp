@@ -8,6 +8,7 @@
 
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20
 
+#include "app/query_worker.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/gateway.hpp"
@@ -21,6 +22,10 @@
 #include <thread>
 
 namespace hearth {
+
+/// Bounds of one `history` answer (docs/mqtt-api.md).
+inline constexpr std::int64_t max_history_points = 10000;
+inline constexpr std::size_t max_history_answer_bytes = std::size_t{1} << 20;
 
 class persistence final : public gateway_observer {
 public:
@@ -53,6 +58,7 @@ public:
 private:
     /// Rows per commit transaction: a slice takes a few ms, then the loop runs other work.
     static constexpr std::size_t k_commit_slice_rows = 500;
+    void install_history_request(mqtt::bridge& bridge);
     void arm_commit(std::chrono::milliseconds after);
     void arm_purge(std::chrono::milliseconds after);
     void arm_backup(std::chrono::milliseconds after);
@@ -67,6 +73,9 @@ private:
     /// The scheduled backup's copy runs here, off the loop: copying and fsyncing a large database
     /// took ~0.7 s, long enough for drivers' state reports to be merged while the loop was blocked.
     std::thread backup_thread_;
+    /// `history` queries run here, on a read-only connection of their own (docs/mqtt-api.md).
+    query_worker history_worker_;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::uint64_t write_errors_ = 0;
     bool stopped_ = false;
 };

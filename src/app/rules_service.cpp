@@ -1,6 +1,8 @@
 // Rules glue (see rules_service.hpp).
 #include "app/rules_service.hpp"
 
+#include "core/json_fields.hpp"
+#include "core/json_input.hpp"
 #include "rules/trace.hpp"
 
 #include <boost/asio/post.hpp>
@@ -28,13 +30,6 @@ json errors_json(const std::vector<rules::load_error>& errors) {
     json out = json::array();
     for (const auto& e : errors) out.push_back({{"file", e.file}, {"pointer", e.pointer}, {"reason", e.reason}});
     return out;
-}
-
-/// Reads the "rule"/"scene" string argument of a bridge request.
-std::optional<std::string> id_arg(const json& args, const char* key) {
-    auto it = args.find(key);
-    if (it == args.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
 }
 
 }  // namespace
@@ -330,28 +325,32 @@ void rules_service::register_requests() {
     for (const bool enable : {true, false}) {
         bridge_->add_request(enable ? "rule/enable" : "rule/disable",
                              [this, enable](const json& args, const reply_fn& reply) {
-                                 const auto id = id_arg(args, "rule");
-                                 if (!id) return reply(request_reply::failure("'rule' (string) is required"));
+                                 field_reader f(args);
+                                 const auto id = f.required_string("rule");
+                                 if (!id) return reply(request_reply::failure(f.error()));
                                  auto effects = engine_.set_enabled(*id, enable, clock_.now_ms());
-                                 if (!effects) return reply(request_reply::failure("unknown automation '" + *id + "'"));
+                                 if (!effects)
+                                     return reply(request_reply::failure("unknown automation '" + echo(*id) + "'"));
                                  apply(std::move(*effects));
                                  reply(request_reply::success({{"rule", *id}, {"enabled", enable}}));
                              });
     }
     bridge_->add_request("rule/run", [this](const json& args, const reply_fn& reply) {
-        const auto id = id_arg(args, "rule");
-        if (!id) return reply(request_reply::failure("'rule' (string) is required"));
+        field_reader f(args);
+        const auto id = f.required_string("rule");
+        if (!id) return reply(request_reply::failure(f.error()));
         if (!engine_.started()) return reply(request_reply::failure("rules are not running yet (waiting for drivers)"));
         auto effects = engine_.run(*id, clock_.now_ms());
-        if (!effects) return reply(request_reply::failure("unknown automation '" + *id + "'"));
+        if (!effects) return reply(request_reply::failure("unknown automation '" + echo(*id) + "'"));
         apply(std::move(*effects));
         reply(request_reply::success({{"rule", *id}}));
     });
     bridge_->add_request("scene/activate", [this](const json& args, const reply_fn& reply) {
-        const auto id = id_arg(args, "scene");
-        if (!id) return reply(request_reply::failure("'scene' (string) is required"));
+        field_reader f(args);
+        const auto id = f.required_string("scene");
+        if (!id) return reply(request_reply::failure(f.error()));
         auto commands = engine_.scene_commands(*id);
-        if (!commands) return reply(request_reply::failure("unknown scene '" + *id + "'"));
+        if (!commands) return reply(request_reply::failure("unknown scene '" + echo(*id) + "'"));
         if (commands->empty()) return reply(request_reply::success({{"scene", *id}, {"results", json::array()}}));
         // One reply once every command answered: ok when all succeeded, else the errors.
         struct pending_reply {
@@ -407,14 +406,14 @@ void rules_service::register_requests() {
                 " problem(s) in scene files, running rules unchanged; first: " + errors.front().to_string()});
     });
     bridge_->add_request("trace", [this](const json& args, const reply_fn& reply) {
-        const auto id = id_arg(args, "rule");
-        if (!id) return reply(request_reply::failure("'rule' (string) is required"));
-        const auto l = args.find("limit");
-        const std::size_t limit =
-            l != args.end() && l->is_number_integer() && l->get<long long>() > 0 ? l->get<std::size_t>() : 20;
+        field_reader f(args);
+        const auto id = f.required_string("rule");
+        if (!id) return reply(request_reply::failure(f.error()));
+        const auto limit = f.optional_integer("limit", 1, 100, "runs");
+        if (f.failed()) return reply(request_reply::failure(f.error()));
         try {
             // Runs still in progress first (newest first), then the stored finished ones.
-            const std::size_t n = std::clamp<std::size_t>(limit, 1, 100);
+            const auto n = static_cast<std::size_t>(limit.value_or(20));
             json list = json::array();
             for (auto& t : engine_.running_traces(*id)) {
                 if (list.size() < n) list.push_back(std::move(t));

@@ -1,6 +1,8 @@
 // Command parsing and validation (see command.hpp).
 #include "core/command.hpp"
 
+#include "core/json_input.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -17,7 +19,7 @@ std::vector<std::string> keys_of(const auto& map) {
 }
 
 std::string unknown(const std::string& what, const std::string& name, const std::vector<std::string>& known) {
-    std::string reason = "unknown " + what + " '" + name + "'";
+    std::string reason = "unknown " + what + " '" + echo(name) + "'";
     const std::string guess = closest_match(name, known);
     if (!guess.empty()) reason += " (did you mean '" + guess + "'?)";
     return reason;
@@ -35,41 +37,6 @@ std::string trim(std::string_view s) {
     return std::string(s);
 }
 
-/// True for well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code points above
-/// U+10FFFF). Raw MQTT payloads and topic levels are bytes; anything that reaches a JSON text
-/// (a driver command, an error response) must be valid UTF-8 or nlohmann::json::dump throws.
-bool is_valid_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto lead = static_cast<unsigned char>(s[i]);
-        std::size_t continuation = 0;
-        unsigned char low = 0x80, high = 0xBF;  // allowed range of the first continuation byte
-        if (lead < 0x80) {
-            ++i;
-            continue;
-        } else if (lead >= 0xC2 && lead <= 0xDF) {
-            continuation = 1;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            continuation = 2;
-            if (lead == 0xE0) low = 0xA0;   // overlong
-            if (lead == 0xED) high = 0x9F;  // surrogates
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            continuation = 3;
-            if (lead == 0xF0) low = 0x90;   // overlong
-            if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
-        } else {
-            return false;
-        }
-        if (s.size() - i - 1 < continuation) return false;
-        for (std::size_t k = 1; k <= continuation; ++k) {
-            const auto b = static_cast<unsigned char>(s[i + k]);
-            if (b < (k == 1 ? low : 0x80) || b > (k == 1 ? high : 0xBF)) return false;
-        }
-        i += continuation + 1;
-    }
-    return true;
-}
-
 std::optional<json> parse_raw(const value_spec& spec, std::string_view raw_in) {
     const std::string raw = trim(raw_in);
     switch (spec.type) {
@@ -81,15 +48,15 @@ std::optional<json> parse_raw(const value_spec& spec, std::string_view raw_in) {
     }
     case value_type::integer:
     case value_type::number: {
-        json v = json::parse(raw, nullptr, false);
-        if (v.is_discarded() || !v.is_number()) return std::nullopt;
-        return v;
+        json_input v = parse_json_input(raw);
+        if (!v.ok || !v.value.is_number()) return std::nullopt;
+        return std::move(v.value);
     }
     case value_type::string:
     case value_type::enumeration: {
         if (raw.size() >= 2 && raw.front() == '"') {
-            json v = json::parse(raw, nullptr, false);
-            if (!v.is_discarded() && v.is_string()) return v;
+            json_input v = parse_json_input(raw);
+            if (v.ok && v.value.is_string()) return std::move(v.value);
         }
         return json(raw);
     }
@@ -118,12 +85,13 @@ std::optional<std::string> validate_command(const device_descriptor& d, const de
     const auto& params = it->second.params;
     for (const auto& [pname, value] : c.params.items()) {
         auto p = params.find(pname);
-        if (p == params.end()) return unknown("parameter", pname, keys_of(params)) + " for command '" + c.name + "'";
+        if (p == params.end())
+            return unknown("parameter", pname, keys_of(params)) + " for command '" + echo(c.name) + "'";
         if (auto why = check_value(p->second, value, true)) return pname + ": " + *why;
     }
     for (const auto& [pname, spec] : params) {
         if (spec.required && !c.params.contains(pname)) {
-            return "missing required parameter '" + pname + "' for command '" + c.name + "'";
+            return "missing required parameter '" + pname + "' for command '" + echo(c.name) + "'";
         }
     }
     return std::nullopt;
@@ -131,11 +99,12 @@ std::optional<std::string> validate_command(const device_descriptor& d, const de
 
 command_result parse_set_payload(const device_descriptor& d, std::string_view payload) {
     command_result r;
-    json j = json::parse(payload, nullptr, false);
-    if (j.is_discarded()) {
-        r.error = "payload is not valid JSON";
+    json_input in = parse_json_input(payload);
+    if (!in.ok) {
+        r.error = in.too_deep ? "payload refused: " + in.error : "payload is not valid JSON";
         return r;
     }
+    json j = std::move(in.value);
     if (!j.is_object()) {
         r.error = "payload must be a JSON object";
         return r;
@@ -214,7 +183,7 @@ command_result parse_set_property(const device_descriptor& d, std::string_view p
     }
     auto value = parse_raw(it->second, raw);
     if (!value) {
-        r.error = prop + ": cannot read '" + trim(raw) + "' as " + std::string(value_type_name(it->second.type));
+        r.error = prop + ": cannot read '" + echo(trim(raw)) + "' as " + std::string(value_type_name(it->second.type));
         return r;
     }
     device_command c;

@@ -1,6 +1,8 @@
 // Descriptor parsing and value checks (see device_model.hpp).
 #include "core/device_model.hpp"
 
+#include "core/json_input.hpp"
+
 #include <cmath>
 
 namespace hearth {
@@ -116,6 +118,12 @@ bool is_valid_id(std::string_view id) {
     return true;
 }
 
+bool is_reserved_id(std::string_view id) {
+    // <base>/bridge/... carries the bridge's own topics (state, info, devices, event, health,
+    // request/<name>, response/<name>): a device 'bridge' would publish its state on them.
+    return id == "bridge";
+}
+
 std::string_view value_type_name(value_type t) {
     switch (t) {
     case value_type::boolean: return "bool";
@@ -144,11 +152,16 @@ descriptor_result parse_descriptor(const json& j) {
     auto id = j.find("id");
     if (id == j.end() || !id->is_string() || !is_valid_id(id->get<std::string>())) {
         errors.push_back({"/id", "expected an id of 1-64 characters [a-z0-9_-]"});
+    } else if (is_reserved_id(id->get<std::string>())) {
+        errors.push_back({"/id", "the id '" + id->get<std::string>() + "' is reserved by the MQTT topic contract"});
     } else {
         d.id = id->get<std::string>();
     }
     auto name = j.find("name");
     if (name != j.end() && !name->is_string()) errors.push_back({"/name", "expected string"});
+    if (name != j.end() && name->is_string() &&
+        name->get_ref<const std::string&>().size() > descriptor_limits::max_text)
+        errors.push_back({"/name", "longer than " + std::to_string(descriptor_limits::max_text) + " bytes"});
     d.name = (name != j.end() && name->is_string()) ? name->get<std::string>() : d.id;
     auto type = j.find("type");
     if (type == j.end() || !type->is_string() || !device_types().contains(type->get<std::string>())) {
@@ -160,10 +173,17 @@ descriptor_result parse_descriptor(const json& j) {
     }
     for (const char* key : {"manufacturer", "model", "sw_version", "hw_version", "device_class", "area"}) {
         if (j.contains(key) && !j[key].is_string()) errors.push_back({std::string("/") + key, "expected string"});
+        if (j.contains(key) && j[key].is_string() &&
+            j[key].get_ref<const std::string&>().size() > descriptor_limits::max_text)
+            errors.push_back(
+                {std::string("/") + key, "longer than " + std::to_string(descriptor_limits::max_text) + " bytes"});
     }
     if (auto props = j.find("properties"); props != j.end()) {
         if (!props->is_object())
             errors.push_back({"/properties", "expected an object"});
+        else if (props->size() > descriptor_limits::max_properties)
+            errors.push_back({"/properties", "more than " + std::to_string(descriptor_limits::max_properties) +
+                                                 " properties (" + std::to_string(props->size()) + ")"});
         else {
             for (const auto& [pname, pspec] : props->items()) {
                 const std::string ptr = "/properties/" + pname;
@@ -175,6 +195,9 @@ descriptor_result parse_descriptor(const json& j) {
     if (auto cmds = j.find("commands"); cmds != j.end()) {
         if (!cmds->is_object())
             errors.push_back({"/commands", "expected an object"});
+        else if (cmds->size() > descriptor_limits::max_commands)
+            errors.push_back({"/commands", "more than " + std::to_string(descriptor_limits::max_commands) +
+                                               " commands (" + std::to_string(cmds->size()) + ")"});
         else {
             for (const auto& [cname, cspec] : cmds->items()) {
                 const std::string ptr = "/commands/" + cname;
@@ -201,6 +224,9 @@ descriptor_result parse_descriptor(const json& j) {
     if (auto events = j.find("events"); events != j.end()) {
         if (!events->is_array())
             errors.push_back({"/events", "expected an array of event types"});
+        else if (events->size() > descriptor_limits::max_events)
+            errors.push_back({"/events", "more than " + std::to_string(descriptor_limits::max_events) +
+                                             " event types (" + std::to_string(events->size()) + ")"});
         else {
             for (std::size_t i = 0; i < events->size(); ++i) {
                 const auto& e = (*events)[i];
@@ -241,21 +267,21 @@ std::optional<std::string> check_value(const value_spec& spec, const json& v, bo
         }
         std::string list;
         for (const auto& allowed : spec.values) list += (list.empty() ? "" : ", ") + allowed;
-        return "'" + s + "' is not one of " + list;
+        return "'" + echo(s) + "' is not one of " + list;
     }
     case value_type::integer:
     case value_type::number: {
         if (!v.is_number()) return "expected " + std::string(value_type_name(spec.type)) + ", got " + json_type_name(v);
         const double d = v.get<double>();
         if (!std::isfinite(d)) return "expected a finite number";
-        if (spec.type == value_type::integer && d != std::floor(d)) return "expected int, got " + v.dump();
-        if (spec.min && d < *spec.min) return v.dump() + " is below the minimum " + fmt_number(*spec.min);
-        if (spec.max && d > *spec.max) return v.dump() + " is above the maximum " + fmt_number(*spec.max);
+        if (spec.type == value_type::integer && d != std::floor(d)) return "expected int, got " + echo_json(v);
+        if (spec.min && d < *spec.min) return echo_json(v) + " is below the minimum " + fmt_number(*spec.min);
+        if (spec.max && d > *spec.max) return echo_json(v) + " is above the maximum " + fmt_number(*spec.max);
         if (enforce_step && spec.step) {
             const double base = spec.min.value_or(0.0);
             const double n = (d - base) / *spec.step;
             if (std::fabs(n - std::round(n)) > 1e-6)
-                return v.dump() + " is not a multiple of the step " + fmt_number(*spec.step);
+                return echo_json(v) + " is not a multiple of the step " + fmt_number(*spec.step);
         }
         return std::nullopt;
     }

@@ -53,8 +53,20 @@ struct descriptor_result {
 /// The device types of the model, with the properties each must declare.
 const std::map<std::string, std::vector<std::string>>& device_types();
 
+/// Caps on one descriptor (a driver is untrusted: its registrations are held in memory, published
+/// and stored). Documented in docs/device-model.md.
+struct descriptor_limits {
+    static constexpr std::size_t max_properties = 128;
+    static constexpr std::size_t max_commands = 64;
+    static constexpr std::size_t max_events = 64;
+    static constexpr std::size_t max_text = 256;  ///< name, manufacturer, model, ... (bytes)
+};
+
 /// True for ids usable as topic levels: [a-z0-9_-]{1,64}.
 bool is_valid_id(std::string_view id);
+
+/// True for ids the topic contract uses for itself (`bridge`): refused for devices.
+bool is_reserved_id(std::string_view id);
 
 /// Parses and validates a descriptor (pure; any thread).
 descriptor_result parse_descriptor(const nlohmann::json& descriptor);

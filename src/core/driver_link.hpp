@@ -43,6 +43,9 @@ public:
     virtual void on_command_done(const std::string& driver, std::uint64_t command_id, int status,
                                  std::string message) = 0;
     virtual void on_ready(const std::string& driver) = 0;
+    /// The plugin was loaded where it runs (a worker's "hello"): only links whose loads_later()
+    /// is true call it, on every (re)load.
+    virtual void on_loaded(const std::string& driver) { (void)driver; }
     /// The driver was quarantined: it gets no more calls; `reason` is one clear line.
     virtual void on_failed(const std::string& driver, const std::string& reason) = 0;
 };
@@ -65,6 +68,9 @@ public:
     virtual void stop(std::chrono::milliseconds budget) = 0;
     [[nodiscard]] virtual driver_status status() const = 0;
     [[nodiscard]] virtual bool usable() const = 0;  ///< false once quarantined or stopped
+    /// True when the plugin is loaded after start() (in a worker process): the core announces
+    /// `plugin_loaded` on driver_events::on_loaded, not when the link is created.
+    [[nodiscard]] virtual bool loads_later() const { return false; }
 };
 
 }  // namespace hearth

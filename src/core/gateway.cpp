@@ -1,6 +1,8 @@
 // The gateway: driver reports -> registry -> observers; commands -> drivers (see gateway.hpp).
 #include "core/gateway.hpp"
 
+#include "core/json_input.hpp"
+
 #include <hearth/plugin.h>
 
 #include <spdlog/spdlog.h>
@@ -27,7 +29,7 @@ std::string status_text(int status) {
 }  // namespace
 
 gateway::gateway(boost::asio::io_context& loop, const clock_source& clock, options opts)
-    : loop_(loop), clock_(clock), opts_(opts), watchdog_(loop), started_at_(steady::now()) {}
+    : loop_(loop), clock_(clock), opts_(opts), guard_(opts.reports), watchdog_(loop), started_at_(steady::now()) {}
 
 gateway::~gateway() { stop(std::chrono::milliseconds(1000)); }
 
@@ -72,12 +74,12 @@ void gateway::start_drivers(const std::vector<driver_config>& drivers, const dri
             bridge_event({{"type", "plugin_failed"}, {"driver", dc.id}, {"plugin", dc.plugin}, {"reason", error}});
             continue;
         }
-        const auto st = link->status();
-        spdlog::info("driver '{}' loaded: plugin {} {}", dc.id, st.plugin, st.version);
-        bridge_event({{"type", "plugin_loaded"}, {"driver", dc.id}, {"plugin", st.plugin}, {"version", st.version}});
         ready_[dc.id] = false;
         driver_link* raw = link.get();
         links_[dc.id] = std::move(link);
+        // A worker loads its plugin after start(): announced on its hello (on_loaded), so a
+        // plugin that cannot load (a truncated .so) is never announced before it fails.
+        if (!raw->loads_later()) on_loaded(dc.id);
         raw->start();
     }
     arm_watchdog();
@@ -128,6 +130,11 @@ void gateway::execute(const std::string& device_id, device_command command, cons
         return fail(HEARTH_ERR_INVALID, *why);
     }
     auto link = links_.find(device->descriptor.driver);
+    if (auto q = quarantined_.find(device->descriptor.driver); q != quarantined_.end()) {
+        ++device->command_errors;
+        return fail(HEARTH_ERR_UNSUPPORTED, "driver '" + device->descriptor.driver + "' of device '" + device_id +
+                                                "' is quarantined (" + q->second + ")");
+    }
     if (link == links_.end() || !link->second->usable()) {
         ++device->command_errors;
         std::string why = "driver '" + device->descriptor.driver + "' of device '" + device_id + "' is not running";
@@ -187,7 +194,13 @@ void gateway::stop(std::chrono::milliseconds budget) {
 
 std::vector<driver_status> gateway::drivers() const {
     std::vector<driver_status> out;
-    for (const auto& [id, link] : links_) out.push_back(link->status());
+    for (const auto& [id, link] : links_) {
+        out.push_back(link->status());
+        if (auto q = quarantined_.find(id); q != quarantined_.end()) {
+            out.back().state = "quarantined";
+            out.back().last_error = q->second;
+        }
+    }
     for (const auto& [id, st] : failed_to_load_) out.push_back(st);
     return out;
 }
@@ -263,14 +276,58 @@ bool gateway::lock_gate(device_entry& device, const device_command& command, con
 device_entry* gateway::owned_device(const std::string& driver, const std::string& device_id, const char* what) {
     device_entry* device = registry_.find(device_id);
     if (device == nullptr || !device->registered || device->descriptor.driver != driver) {
-        spdlog::warn("[{}] {} for device '{}' which this driver has not registered; ignored", driver, what, device_id);
+        spdlog::warn("[{}] {} for device '{}' which this driver has not registered; ignored", driver, what,
+                     echo(device_id));
+        refused_report(driver, nullptr);
         return nullptr;
     }
     return device;
 }
 
+bool gateway::admit_report(const std::string& driver) {
+    if (quarantined_.contains(driver)) return false;
+    if (guard_.admit_report(driver, steady::now())) return true;
+    const auto refused = guard_.refused(driver);
+    if (refused == 1 || refused % 1000 == 0)
+        spdlog::warn("[{}] reports dropped: more than {:.0f} per second ({} refused so far)", driver,
+                     guard_.limits().max_reports_per_s, refused);
+    if (guard_.abusive(driver)) quarantine_driver(driver, "it keeps exceeding its report rate limit");
+    return false;
+}
+
+void gateway::refused_report(const std::string& driver, device_entry* device) {
+    if (device != nullptr) ++device->rejected_reports;
+    guard_.count_refusal(driver);
+    if (guard_.abusive(driver))
+        quarantine_driver(driver, std::to_string(guard_.refused(driver)) + " registrations or reports refused");
+}
+
+void gateway::quarantine_driver(const std::string& driver, const std::string& reason) {
+    if (!quarantined_.emplace(driver, reason).second) return;
+    spdlog::error("driver '{}' quarantined: {}; its reports are ignored from now on", driver, reason);
+    if (links_.contains(driver)) on_failed(driver, "quarantined: " + reason);
+}
+
 void gateway::on_device_registered(const std::string& driver, device_descriptor descriptor) {
     const std::string id = descriptor.id;
+    if (quarantined_.contains(driver)) return;
+    if (is_reserved_id(id)) {  // parse_descriptor refuses these already; a second check is cheap
+        spdlog::warn("[{}] cannot register device '{}': the id is reserved by the MQTT topic contract", driver, id);
+        refused_report(driver, nullptr);
+        return;
+    }
+    if (const device_entry* known = registry_.find(id); known == nullptr || known->descriptor.driver != driver) {
+        if (!guard_.admit_device(driver, registry_.devices_of(driver).size())) {
+            const auto refused = guard_.refused(driver);
+            if (refused == 1 || refused % 100 == 0)
+                spdlog::warn("[{}] cannot register device '{}': the driver already has {} devices (the limit)", driver,
+                             id, guard_.limits().max_devices_per_driver);
+            if (guard_.abusive(driver))
+                quarantine_driver(driver, "it keeps registering devices beyond the limit of " +
+                                              std::to_string(guard_.limits().max_devices_per_driver));
+            return;
+        }
+    }
     switch (registry_.upsert(std::move(descriptor))) {
     case device_registry::upsert_result::conflict:
         spdlog::error("[{}] cannot register device '{}': it belongs to driver '{}'", driver, id,
@@ -293,27 +350,36 @@ void gateway::on_device_removed(const std::string& driver, const std::string& de
 }
 
 void gateway::on_state(const std::string& driver, const std::string& device_id, json state) {
+    if (!admit_report(driver)) return;
     device_entry* device = owned_device(driver, device_id, "report_state");
     if (device == nullptr) return;
     state_diff diff = registry_.apply_state(device_id, state, clock_.now_ms());
     for (const auto& r : diff.rejected) spdlog::warn("[{}] state of '{}' refused: {}", driver, device_id, r);
+    if (!diff.rejected.empty()) guard_.count_refusal(driver);
     if (!diff.changed.empty()) notify([&](gateway_observer& o) { o.on_state_changed(*device, diff.changed); });
 }
 
 void gateway::on_event(const std::string& driver, const std::string& device_id, json event) {
+    if (!admit_report(driver)) return;
     device_entry* device = owned_device(driver, device_id, "report_event");
     if (device == nullptr) return;
     auto type = event.find("event_type");
     if (type == event.end() || !type->is_string()) {
         spdlog::warn("[{}] event of '{}' refused: missing \"event_type\"", driver, device_id);
-        ++device->rejected_reports;
+        refused_report(driver, device);
+        return;
+    }
+    if (auto ts = event.find("ts"); ts != event.end() && !ts->is_number_integer()) {
+        spdlog::warn("[{}] event of '{}' refused: \"ts\" must be an integer (ms since the epoch), got {}", driver,
+                     device_id, ts->type_name());
+        refused_report(driver, device);
         return;
     }
     const std::string t = type->get<std::string>();
     const bool snapshot = t == "snapshot" && device->descriptor.type == "camera";
     if (!snapshot && !device->descriptor.events.contains(t)) {
-        spdlog::warn("[{}] event '{}' of '{}' refused: not declared in its descriptor", driver, t, device_id);
-        ++device->rejected_reports;
+        spdlog::warn("[{}] event '{}' of '{}' refused: not declared in its descriptor", driver, echo(t), device_id);
+        refused_report(driver, device);
         return;
     }
     if (!event.contains("ts")) event["ts"] = clock_.now_ms();
@@ -322,6 +388,7 @@ void gateway::on_event(const std::string& driver, const std::string& device_id, 
 }
 
 void gateway::on_availability(const std::string& driver, const std::string& device_id, bool online) {
+    if (!admit_report(driver)) return;
     device_entry* device = owned_device(driver, device_id, "report_availability");
     if (device == nullptr) return;
     if (registry_.set_online(device_id, online, clock_.now_ms())) {
@@ -345,6 +412,14 @@ void gateway::on_command_done(const std::string& driver, std::uint64_t command_i
     if (device_entry* device = registry_.find(p.device)) ++device->command_errors;
     if (message.empty()) message = status_text(status);
     p.done({false, status, message});
+}
+
+void gateway::on_loaded(const std::string& driver) {
+    auto link = links_.find(driver);
+    if (link == links_.end() || !load_announced_.insert(driver).second) return;  // once per driver
+    const auto st = link->second->status();
+    spdlog::info("driver '{}' loaded: plugin {} {}", driver, st.plugin, st.version);
+    bridge_event({{"type", "plugin_loaded"}, {"driver", driver}, {"plugin", st.plugin}, {"version", st.version}});
 }
 
 void gateway::on_ready(const std::string& driver) {

@@ -13,6 +13,7 @@
 #include "core/driver_link.hpp"
 #include "core/lock_policy.hpp"
 #include "core/registry.hpp"
+#include "core/report_guard.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -20,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -78,6 +80,7 @@ public:
         std::chrono::milliseconds watchdog_period{200};
         std::chrono::milliseconds command_timeout{30000};
         std::chrono::milliseconds ready_timeout{30000};  ///< rules start after this even if a driver is silent
+        report_limits reports;                           ///< per-driver caps (devices, report rate)
     };
 
     gateway(boost::asio::io_context& loop, const clock_source& clock, options opts);
@@ -141,6 +144,7 @@ private:
     void on_availability(const std::string& driver, const std::string& device_id, bool online) override;
     void on_command_done(const std::string& driver, std::uint64_t command_id, int status, std::string message) override;
     void on_ready(const std::string& driver) override;
+    void on_loaded(const std::string& driver) override;
     void on_failed(const std::string& driver, const std::string& reason) override;
 
     bool lock_gate(device_entry& device, const device_command& command, const command_source& source,
@@ -148,6 +152,11 @@ private:
     void audit_lock(const device_entry& device, const std::string& operation, const command_source& source,
                     const std::string& result, const std::string& reason);
     device_entry* owned_device(const std::string& driver, const std::string& device_id, const char* what);
+    /// Rate check + quarantine state for one report; false (counted) when it must be dropped.
+    bool admit_report(const std::string& driver);
+    /// Counts a refused report against `driver` and quarantines it once it is abusive.
+    void refused_report(const std::string& driver, device_entry* device);
+    void quarantine_driver(const std::string& driver, const std::string& reason);
     void bridge_event(nlohmann::json event);
     void arm_watchdog();
     void check_ready(bool timed_out);
@@ -157,6 +166,9 @@ private:
     boost::asio::io_context& loop_;
     const clock_source& clock_;
     options opts_;
+    report_guard guard_;
+    std::map<std::string, std::string> quarantined_;  // driver -> reason: its reports are ignored
+    std::set<std::string> load_announced_;            // drivers whose plugin_loaded was published
     device_registry registry_;
     std::map<std::string, std::unique_ptr<driver_link>> links_;
     std::map<std::string, driver_status> failed_to_load_;

@@ -60,6 +60,7 @@ bridge::bridge(boost::asio::io_context& loop, gateway& gw, const config& cfg, br
       birth_timer_(loop),
       health_timer_(loop),
       lag_timer_(loop),
+      trim_timer_(loop),
       started_(steady::now()) {
     link_settings s;
     s.url = cfg.mqtt.url;
@@ -76,6 +77,7 @@ bridge::bridge(boost::asio::io_context& loop, gateway& gw, const config& cfg, br
     s.will_topic = topics_.bridge("state");
     s.will_payload = offline.dump();
     s.subscriptions = topics_.subscriptions();
+    s.max_inbound_bytes = std::max(options_.max_set_bytes, options_.max_request_bytes);
     link_ = std::make_unique<mqtt_link>(loop, std::move(s));
     link_->on_connected([this] { publish_everything(); });
     link_->on_message([this](const inbound_message& m) { handle_message(m); });
@@ -94,7 +96,8 @@ void bridge::start() {
 }
 
 void bridge::stop(std::chrono::milliseconds budget) {
-    for (auto* t : {&discovery_timer_, &devices_timer_, &birth_timer_, &health_timer_, &lag_timer_}) t->cancel();
+    for (auto* t : {&discovery_timer_, &devices_timer_, &birth_timer_, &health_timer_, &lag_timer_, &trim_timer_})
+        t->cancel();
     link_->publish(topics_.bridge("state"), offline.dump(), 1, true);
     link_->stop(budget);
 }
@@ -141,7 +144,7 @@ void bridge::schedule_devices_list() {
 
 void bridge::publish_state(const device_entry& device) {
     if (device.state.empty()) return;
-    link_->publish(topics_.state(device.descriptor.id), device.state.dump(), 1, true);
+    publish_json(topics_.state(device.descriptor.id), device.state, true);
     if (const std::string vt = vacuum_state_topic(topics_, device.descriptor); !vt.empty()) {
         link_->publish(vt, vacuum_state_payload(device.state).dump(), 1, true);
     }
@@ -229,8 +232,12 @@ void bridge::publish_snapshot(const device_entry& device, const json& event) {
     link_->publish(topics_.device(id, "snapshot"), std::move(*image), 0, false);
 }
 
-void bridge::publish_bridge_event(const json& event) {
-    link_->publish(topics_.bridge("event"), event.dump(), 1, false);
+void bridge::publish_bridge_event(const json& event) { publish_json(topics_.bridge("event"), event, false); }
+
+void bridge::publish_json(const std::string& topic, const json& payload, bool retained) {
+    // Text from outside (a scene file's bytes, a driver's strings) may not be valid UTF-8: it is
+    // replaced (U+FFFD) rather than letting dump() throw type_error.316 on the loop.
+    link_->publish(topic, payload.dump(-1, ' ', false, json::error_handler_t::replace), 1, retained);
 }
 
 // ---- gateway_observer ----
@@ -268,7 +275,7 @@ void bridge::on_device_event(const device_entry& device, const json& event) {
         publish_snapshot(device, event);
         return;
     }
-    link_->publish(topics_.device(device.descriptor.id, "event"), event.dump(), 1, false);
+    publish_json(topics_.device(device.descriptor.id, "event"), event, false);
 }
 
 void bridge::on_bridge_event(const json& event) {
@@ -300,6 +307,8 @@ json bridge::health() const {
                 {"coalesced", stats.coalesced},
                 {"reconnects", stats.reconnects},
                 {"refused_messages", refused_messages_},
+                {"oversized_messages", oversized_messages_},
+                {"failed_requests", failed_requests_},
                 {"snapshots_dropped", snapshots_dropped_}}}};
     if (options_.extra_health) h.update(options_.extra_health());
     return h;
@@ -309,7 +318,7 @@ void bridge::arm_health() {
     health_timer_.expires_after(options_.health_interval);
     health_timer_.async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
-        link_->publish(topics_.bridge("health"), health().dump(), 1, true);
+        publish_json(topics_.bridge("health"), health(), true);
         arm_health();
     });
 }

@@ -23,6 +23,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace hearth::mqtt {
 
@@ -43,7 +44,10 @@ struct bridge_options {
     std::size_t max_snapshot_bytes = 1 << 20;               ///< camera JPEGs larger than this are dropped
     std::chrono::milliseconds snapshot_min_interval{1000};  ///< per camera
     std::chrono::milliseconds health_interval{60000};
-    std::size_t discovery_per_tick = 25;           ///< discovery rate limit: configs per 100 ms
+    std::size_t discovery_per_tick = 25;  ///< discovery rate limit: configs per 100 ms
+    /// Inbound size limits (bytes), checked before anything is parsed (docs/mqtt-api.md).
+    std::size_t max_set_bytes = 64 * 1024;         ///< /set, /set/<property>, /get, HA status
+    std::size_t max_request_bytes = 1024 * 1024;   ///< bridge requests
     std::function<nlohmann::json()> extra_health;  ///< store/rules figures merged into health
     /// Discovery hash persistence (optional): get/set the last published hash per device.
     std::function<std::optional<std::string>(const std::string&)> load_discovery_hash;
@@ -65,6 +69,16 @@ public:
 
     /// Publishes bridge/state offline, flushes and disconnects within `budget`.
     void stop(std::chrono::milliseconds budget);
+
+    /// Runs bridge request `name` with its raw payload exactly as if it had arrived over MQTT
+    /// (size limit, depth-checked parse, handler) and hands the response object
+    /// ({"status", "data"/"error", "transaction"}) to `done`, maybe later. Never throws: a handler
+    /// that throws is answered with an error. Used by handle_message, tests and the fuzz target.
+    void run_request(const std::string& name, const std::string& payload,
+                     std::function<void(nlohmann::json response)> done);
+
+    /// Names of the registered bridge requests.
+    [[nodiscard]] std::vector<std::string> request_names() const;
 
     /// Publishes a bridge event (also used by rules for notify).
     void publish_bridge_event(const nlohmann::json& event);
@@ -100,6 +114,9 @@ private:
     void handle_request(const std::string& name, const inbound_message& msg);
     void respond(const std::string& topic, const std::optional<std::string>& transaction, bool ok,
                  const std::string& error, const nlohmann::json& data = nullptr);
+    void publish_json(const std::string& topic, const nlohmann::json& payload, bool retained);
+    bool refuse_oversized(const inbound_message& msg, std::size_t limit, const std::string& reply_topic);
+    void schedule_trim();
     void install_builtin_requests();
 
     boost::asio::io_context& loop_;
@@ -118,6 +135,7 @@ private:
     boost::asio::steady_timer birth_timer_;
     boost::asio::steady_timer health_timer_;
     boost::asio::steady_timer lag_timer_;
+    boost::asio::steady_timer trim_timer_;  // hands memory back after an oversized message
     bool discovery_timer_armed_ = false;
     bool devices_timer_armed_ = false;
     bool connected_before_ = false;  // a later connect is a reconnect: discovery is forced
@@ -126,6 +144,8 @@ private:
     std::chrono::microseconds loop_lag_{0};
     std::chrono::microseconds loop_lag_max_{0};
     std::uint64_t refused_messages_ = 0;
+    std::uint64_t oversized_messages_ = 0;  // refused for their size, before parsing
+    std::uint64_t failed_requests_ = 0;     // handlers that threw (answered with an error)
     std::uint64_t snapshots_dropped_ = 0;
     std::mt19937 rng_{std::random_device{}()};
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -1,9 +1,16 @@
 // MQTT bridge, incoming side: /set, /set/<property>, /get, bridge requests and Home Assistant's
 // birth message. Every command and request is answered on its response topic (see bridge.hpp).
+// Every payload is untrusted: its size is checked before anything is parsed (limits per topic
+// kind, docs/mqtt-api.md), JSON is parsed with a depth limit, and request arguments are read
+// through checked accessors, so a wrong type is an error answer, never an exception.
 #include "mqtt/bridge.hpp"
+
+#include "core/json_fields.hpp"
+#include "core/json_input.hpp"
 
 #include <boost/asio/post.hpp>
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 namespace hearth::mqtt {
@@ -12,14 +19,18 @@ using json = nlohmann::json;
 
 namespace {
 
-std::optional<std::string> transaction_of(const std::string& payload) {
-    json j = json::parse(payload, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+std::optional<std::string> transaction_of(const json& j) {
+    if (!j.is_object()) return std::nullopt;
     auto t = j.find("transaction");
     if (t == j.end()) return std::nullopt;
-    if (t->is_string()) return t->get<std::string>();
+    if (t->is_string()) return valid_utf8(t->get<std::string>());
     if (t->is_number_integer()) return t->dump();
     return std::nullopt;
+}
+
+std::optional<std::string> transaction_of(const std::string& payload) {
+    const json_input in = parse_json_input(payload);
+    return in.ok ? transaction_of(in.value) : std::nullopt;
 }
 
 /// Services that register their requests later (store, rules); named so a client gets a clear
@@ -33,56 +44,95 @@ const std::map<std::string, std::string>& service_requests() {
     return names;
 }
 
+json response(const std::optional<std::string>& transaction, bool ok, const std::string& error, const json& data) {
+    json r = {{"status", ok ? "ok" : "error"}};
+    if (!data.is_null()) r["data"] = data;
+    if (!ok) r["error"] = valid_utf8(error);
+    if (transaction) r["transaction"] = *transaction;
+    return r;
+}
+
 }  // namespace
 
 void bridge::respond(const std::string& topic, const std::optional<std::string>& transaction, bool ok,
                      const std::string& error, const json& data) {
-    json r = {{"status", ok ? "ok" : "error"}};
-    if (!data.is_null()) r["data"] = data;
-    if (!ok) r["error"] = error;
-    if (transaction) r["transaction"] = *transaction;
-    link_->publish(topic, r.dump(), 1, false);
+    publish_json(topic, response(transaction, ok, error, data), false);
+}
+
+bool bridge::refuse_oversized(const inbound_message& msg, std::size_t limit, const std::string& reply_topic) {
+    const std::size_t size = std::max(msg.payload_size, msg.payload.size());
+    if (size <= limit) return false;
+    ++refused_messages_;
+    ++oversized_messages_;
+    spdlog::warn("refused a message of {} bytes on {}: the limit is {} bytes", size, echo(msg.topic), limit);
+    if (!reply_topic.empty()) {
+        respond(reply_topic, std::nullopt, false,
+                "payload of " + std::to_string(size) + " bytes refused: the limit for this topic is " +
+                    std::to_string(limit) + " bytes");
+    }
+    schedule_trim();
+    return true;
+}
+
+void bridge::schedule_trim() {
+    // Big payloads pass through Paho's buffers and ours; once a burst is over, hand the freed
+    // pages back to the system instead of keeping the peak as RSS.
+    trim_timer_.expires_after(std::chrono::milliseconds(200));
+    trim_timer_.async_wait([](const boost::system::error_code& ec) {
+        if (!ec) ::malloc_trim(0);
+    });
 }
 
 void bridge::handle_message(const inbound_message& msg) {
-    const incoming_topic t = classify(topics_, msg.topic);
-    using kind = incoming_topic::kind;
-    if (t.what == kind::ha_status) {
-        if (msg.payload == "online") {
-            std::uniform_int_distribution<int> jitter(500, 2500);
-            birth_timer_.expires_after(std::chrono::milliseconds(jitter(rng_)));
-            birth_timer_.async_wait([this](const boost::system::error_code& ec) {
-                if (ec) return;
-                spdlog::info("Home Assistant came online: re-publishing discovery and states");
-                for (const auto& [id, device] : gw_.registry().all()) {
-                    publish_availability(device);
-                    publish_state(device);
-                    queue_discovery(id, true);
-                }
-            });
+    try {
+        const incoming_topic t = classify(topics_, msg.topic);
+        using kind = incoming_topic::kind;
+        if (t.what == kind::unknown) return;
+        const bool answerable = t.what == kind::request || (t.what != kind::ha_status && is_valid_id(t.device));
+        const std::string reply_topic = !answerable               ? std::string()
+                                        : t.what == kind::request ? topics_.response(t.request)
+                                        : t.what == kind::get     ? std::string()
+                                                                  : topics_.device(t.device, "response");
+        const std::size_t limit = t.what == kind::request ? options_.max_request_bytes : options_.max_set_bytes;
+        if (refuse_oversized(msg, limit, reply_topic)) return;
+        if (t.what == kind::ha_status) {
+            if (msg.payload == "online") {
+                std::uniform_int_distribution<int> jitter(500, 2500);
+                birth_timer_.expires_after(std::chrono::milliseconds(jitter(rng_)));
+                birth_timer_.async_wait([this](const boost::system::error_code& ec) {
+                    if (ec) return;
+                    spdlog::info("Home Assistant came online: re-publishing discovery and states");
+                    for (const auto& [id, device] : gw_.registry().all()) {
+                        publish_availability(device);
+                        publish_state(device);
+                        queue_discovery(id, true);
+                    }
+                });
+            }
+            return;
         }
-        return;
-    }
-    if (t.what == kind::unknown) return;
-    // An empty payload is how a client clears a retained message: nothing to execute or answer.
-    if (msg.payload.empty() && t.what != kind::request && t.what != kind::get) return;
-    if (msg.retained) {
+        // An empty payload is how a client clears a retained message: nothing to execute or answer.
+        if (msg.payload.empty() && t.what != kind::request && t.what != kind::get) return;
+        if (msg.retained) {
+            ++refused_messages_;
+            spdlog::warn("refused retained message on {}: commands must not be retained", echo(msg.topic));
+            if (t.what != kind::get && !reply_topic.empty()) {
+                respond(reply_topic, transaction_of(msg.payload), false,
+                        "retained commands are refused: publish without the retain flag");
+            }
+            return;
+        }
+        switch (t.what) {
+        case kind::set: handle_set(t.device, "", msg); break;
+        case kind::set_property: handle_set(t.device, t.property, msg); break;
+        case kind::get: handle_get(t.device); break;
+        case kind::request: handle_request(t.request, msg); break;
+        default: break;
+        }
+    } catch (const std::exception& e) {
+        // Last line of defence: whatever a message does, the loop goes on.
         ++refused_messages_;
-        spdlog::warn("refused retained message on {}: commands must not be retained", msg.topic);
-        const std::string reply_topic =
-            t.what == kind::request ? topics_.response(t.request) : topics_.device(t.device, "response");
-        if (t.what != kind::get) {
-            respond(reply_topic, transaction_of(msg.payload), false,
-                    "retained commands are refused: publish without the retain flag");
-        }
-        return;
-    }
-    switch (t.what) {
-    case kind::set: handle_set(t.device, "", msg); break;
-    case kind::set_property: handle_set(t.device, t.property, msg); break;
-    case kind::get: handle_get(t.device); break;
-    case kind::request: handle_request(t.request, msg); break;
-    default: break;
+        spdlog::error("message on {} could not be handled: {}", echo(msg.topic), valid_utf8(e.what()));
     }
 }
 
@@ -127,27 +177,63 @@ void bridge::handle_get(const std::string& device_id) {
 
 void bridge::handle_request(const std::string& name, const inbound_message& msg) {
     const std::string reply_topic = topics_.response(name);
-    json args = msg.payload.empty() ? json::object() : json::parse(msg.payload, nullptr, false);
-    const auto transaction = transaction_of(msg.payload);
-    if (args.is_discarded() || !args.is_object()) {
-        respond(reply_topic, transaction, false, "request payload must be a JSON object");
+    run_request(name, msg.payload, [this, alive = std::weak_ptr<bool>(alive_), reply_topic](json r) {
+        if (alive.expired()) return;
+        if (r.value("status", "") == "error") ++refused_messages_;
+        publish_json(reply_topic, r, false);
+    });
+}
+
+std::vector<std::string> bridge::request_names() const {
+    std::vector<std::string> names;
+    for (const auto& [n, _] : requests_) names.push_back(n);
+    return names;
+}
+
+void bridge::run_request(const std::string& name, const std::string& payload, std::function<void(json)> done) {
+    if (payload.size() > options_.max_request_bytes) {
+        ++oversized_messages_;
+        done(response(std::nullopt, false,
+                      "payload of " + std::to_string(payload.size()) + " bytes refused: the limit for requests is " +
+                          std::to_string(options_.max_request_bytes) + " bytes",
+                      nullptr));
+        return;
+    }
+    json_input in = payload.empty() ? json_input{json::object(), true, false, {}, 0} : parse_json_input(payload);
+    const auto transaction = in.ok ? transaction_of(in.value) : std::nullopt;
+    if (!in.ok || !in.value.is_object()) {
+        done(response(transaction, false,
+                      in.ok ? "request payload must be a JSON object"
+                            : "request payload must be a JSON object (" + in.error + ")",
+                      nullptr));
         return;
     }
     auto it = requests_.find(name);
     if (it == requests_.end()) {
         auto service = service_requests().find(name);
         if (service != service_requests().end()) {
-            respond(reply_topic, transaction, false, "the " + service->second + " service is not running");
+            done(response(transaction, false, "the " + service->second + " service is not running", nullptr));
             return;
         }
         std::string known;
         for (const auto& [n, _] : requests_) known += (known.empty() ? "" : ", ") + n;
-        respond(reply_topic, transaction, false, "unknown request '" + name + "' (known: " + known + ")");
+        done(response(transaction, false, "unknown request '" + echo(name) + "' (known: " + known + ")", nullptr));
         return;
     }
-    it->second(args, [this, alive = std::weak_ptr<bool>(alive_), reply_topic, transaction](request_reply r) {
-        if (!alive.expired()) respond(reply_topic, transaction, r.ok, r.error, r.data);
-    });
+    // Exactly one answer, even when the handler throws after (or instead of) replying.
+    auto answered = std::make_shared<bool>(false);
+    auto reply = [answered, transaction, done](request_reply r) {
+        if (*answered) return;
+        *answered = true;
+        done(response(transaction, r.ok, r.error, r.data));
+    };
+    try {
+        it->second(in.value, reply);
+    } catch (const std::exception& e) {
+        ++failed_requests_;
+        spdlog::error("bridge request '{}' failed: {}", name, valid_utf8(e.what()));
+        reply(request_reply::failure("request '" + name + "' failed: " + valid_utf8(e.what())));
+    }
 }
 
 void bridge::install_builtin_requests() {
@@ -169,25 +255,21 @@ void bridge::install_builtin_requests() {
         reply(request_reply::success({{"version", options_.version}, {"config", cfg_.summary()}}));
     };
     requests_["device/rename"] = [this](const json& args, auto reply) {
-        const std::string id = args.value("device", std::string());
-        const auto name = args.find("name");
-        if (name == args.end() || !name->is_string() || name->get<std::string>().empty()) {
-            reply(request_reply::failure("'name' must be a non-empty string"));
-            return;
-        }
-        if (!gw_.rename_device(id, name->get<std::string>())) {
-            reply(request_reply::failure("unknown device '" + id + "'"));
-            return;
-        }
-        reply(request_reply::success({{"device", id}, {"name", *name}}));
+        field_reader f(args);
+        const auto id = f.required_string("device");
+        const auto name = f.required_string("name");
+        if (f.failed()) return reply(request_reply::failure(f.error()));
+        if (name->empty()) return reply(request_reply::failure("'name' must be a non-empty string"));
+        if (name->size() > 256) return reply(request_reply::failure("'name' is longer than 256 bytes"));
+        if (!gw_.rename_device(*id, *name)) return reply(request_reply::failure("unknown device '" + echo(*id) + "'"));
+        reply(request_reply::success({{"device", *id}, {"name", *name}}));
     };
     requests_["device/remove"] = [this](const json& args, auto reply) {
-        const std::string id = args.value("device", std::string());
-        if (!gw_.remove_device(id)) {
-            reply(request_reply::failure("unknown device '" + id + "'"));
-            return;
-        }
-        reply(request_reply::success({{"device", id}}));
+        field_reader f(args);
+        const auto id = f.required_string("device");
+        if (f.failed()) return reply(request_reply::failure(f.error()));
+        if (!gw_.remove_device(*id)) return reply(request_reply::failure("unknown device '" + echo(*id) + "'"));
+        reply(request_reply::success({{"device", *id}}));
     };
 }
 

@@ -1,6 +1,7 @@
 // Paho-backed MQTT connection with reconnect and a coalescing outbox (see mqtt_link.hpp).
 #include "mqtt/mqtt_link.hpp"
 
+#include "mqtt/connect_errors.hpp"
 #include "mqtt/tcp_nodelay.hpp"
 
 #include <boost/asio/post.hpp>
@@ -43,8 +44,8 @@ private:
                 owner_.handle_connected();
             } else {
                 if (!owner_.stopping_) {
-                    spdlog::warn("mqtt: cannot connect to {} (code {}); retrying in {} ms", owner_.settings_.url, rc,
-                                 owner_.backoff_.count());
+                    spdlog::warn("mqtt: cannot connect to {}: {}; retrying in {} ms", owner_.settings_.url,
+                                 connect_failure_text(rc), owner_.backoff_.count());
                 }
                 owner_.schedule_reconnect();
             }
@@ -70,12 +71,15 @@ mqtt_link::mqtt_link(asio::io_context& loop, link_settings settings)
             if (!alive.expired()) handle_lost(cause.empty() ? "connection lost" : cause);
         });
     });
-    client_->set_message_callback([this, alive](::mqtt::const_message_ptr msg) {
-        inbound_message in{msg->get_topic(), msg->to_string(), msg->is_retained()};
-        asio::post(loop_, [this, alive, in = std::move(in)] {
-            if (!alive.expired() && message_handler_) message_handler_(in);
+    client_->set_message_callback(
+        [this, alive, max_inbound = settings_.max_inbound_bytes](::mqtt::const_message_ptr msg) {
+            const std::size_t size = msg->get_payload_ref().size();
+            inbound_message in{msg->get_topic(), size <= max_inbound ? msg->to_string() : std::string(),
+                               msg->is_retained(), size};
+            asio::post(loop_, [this, alive, in = std::move(in)] {
+                if (!alive.expired() && message_handler_) message_handler_(in);
+            });
         });
-    });
 }
 
 mqtt_link::~mqtt_link() {

@@ -47,12 +47,16 @@ struct link_settings {
     std::size_t max_transient_queued = 10000;  ///< events/responses kept while offline
     std::chrono::milliseconds backoff_min{500};
     std::chrono::milliseconds backoff_max{5000};
+    /// Payloads larger than this are not copied off Paho's thread: the message is delivered
+    /// with an empty payload and its size, so the bridge can refuse and count it.
+    std::size_t max_inbound_bytes = std::size_t{1} << 20;
 };
 
 struct inbound_message {
     std::string topic;
-    std::string payload;
+    std::string payload;  ///< empty when the message exceeded max_inbound_bytes
     bool retained = false;
+    std::size_t payload_size = 0;  ///< size as received (also when the payload was dropped)
 };
 
 struct link_stats {

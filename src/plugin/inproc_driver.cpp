@@ -1,6 +1,8 @@
 // In-process driver hosting (see inproc_driver.hpp) and the C host API table given to plugins.
 #include "plugin/inproc_driver.hpp"
 
+#include "core/json_input.hpp"
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -31,6 +33,9 @@ using steady = std::chrono::steady_clock;
 namespace {
 constexpr std::size_t error_buffer_size = 512;
 constexpr std::size_t max_log_line = 4096;
+/// A descriptor, state or event report larger than this is refused (a camera snapshot event
+/// carries up to 1 MiB of JPEG as base64, ~1.4 MB).
+constexpr std::size_t max_report_bytes = std::size_t{2} << 20;
 
 std::string from_c(hearth_str s) { return s.data != nullptr ? std::string(s.data, s.size) : std::string(); }
 }  // namespace
@@ -257,11 +262,18 @@ struct host_services {
     static int register_device(hearth_host* h, hearth_str descriptor) {
         state* s = of(h);
         if (s == nullptr || !s->open) return HEARTH_ERR_INVALID;
-        json j = json::parse(from_c(descriptor), nullptr, false);
-        if (j.is_discarded()) {
-            spdlog::warn("[{}] register_device: descriptor is not valid JSON", s->id());
+        const std::string text = from_c(descriptor);
+        if (text.size() > max_report_bytes) {
+            s->record_error("register_device: descriptor larger than " + std::to_string(max_report_bytes) + " bytes",
+                            false);
             return HEARTH_ERR_INVALID;
         }
+        json_input in = parse_json_input(text);
+        if (!in.ok) {
+            spdlog::warn("[{}] register_device: descriptor refused: {}", s->id(), in.error);
+            return HEARTH_ERR_INVALID;
+        }
+        json j = std::move(in.value);
         auto parsed = parse_descriptor(j);
         if (!parsed.value) {
             std::string why;
@@ -290,11 +302,19 @@ struct host_services {
     static int report_json(hearth_host* h, hearth_str device_id, hearth_str body, bool is_event) {
         state* s = of(h);
         if (s == nullptr || !s->open) return HEARTH_ERR_INVALID;
-        json j = json::parse(from_c(body), nullptr, false);
-        if (j.is_discarded() || !j.is_object()) {
-            s->record_error(is_event ? "report_event: not a JSON object" : "report_state: not a JSON object", false);
+        const std::string text = from_c(body);
+        const char* what = is_event ? "report_event" : "report_state";
+        if (text.size() > max_report_bytes) {
+            s->record_error(std::string(what) + ": larger than " + std::to_string(max_report_bytes) + " bytes", false);
             return HEARTH_ERR_INVALID;
         }
+        json_input in = parse_json_input(text);
+        if (!in.ok || !in.value.is_object()) {
+            s->record_error(std::string(what) + ": not a JSON object" + (in.too_deep ? " (" + in.error + ")" : ""),
+                            false);
+            return HEARTH_ERR_INVALID;
+        }
+        json j = std::move(in.value);
         s->to_loop([s, id = from_c(device_id), j = std::move(j), is_event]() mutable {
             if (!s->open) return;
             if (is_event)

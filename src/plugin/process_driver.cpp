@@ -237,6 +237,7 @@ void process_driver::handle(const json& m) {
             status_.state = "running";
             status_.plugin = m.at("plugin").get<std::string>();
             status_.version = m.at("version").get<std::string>();
+            events_.on_loaded(id);
         } else if (t == "device_registered") {
             auto parsed = parse_descriptor(m.at("descriptor"));  // the worker is not trusted
             if (!parsed.value) {

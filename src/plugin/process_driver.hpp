@@ -79,6 +79,7 @@ public:
     [[nodiscard]] driver_status status() const override;
     /// True unless quarantined or stopped (a restarting driver is still usable: it comes back).
     [[nodiscard]] bool usable() const override;
+    [[nodiscard]] bool loads_later() const override { return true; }
 
     /// The current worker's pid, or -1 while none runs (tests, benchmarks, health).
     [[nodiscard]] pid_t worker_pid() const { return pid_; }

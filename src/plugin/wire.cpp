@@ -1,6 +1,8 @@
 // Framing and message builders of the core <-> worker protocol (see wire.hpp).
 #include "plugin/wire.hpp"
 
+#include "core/json_input.hpp"
+
 #include <stdexcept>
 
 namespace hearth::wire {
@@ -55,13 +57,14 @@ frame_reader::result frame_reader::next(json& out) {
     }
     if (buffered() < header_size + n) return result::need_more;
     const char* begin = buf_.data() + pos_ + header_size;
-    json parsed = json::parse(begin, begin + n, nullptr, false);
+    json_input in = parse_json_input(std::string_view(begin, n));  // depth-checked: frames are untrusted
     pos_ += header_size + n;
     if (pos_ == buf_.size()) {
         buf_.clear();
         pos_ = 0;
     }
-    if (parsed.is_discarded()) return fail("frame is not valid JSON");
+    if (!in.ok) return fail(in.too_deep ? "frame refused: " + in.error : "frame is not valid JSON");
+    json parsed = std::move(in.value);
     if (!parsed.is_object() || !parsed.contains("t") || !parsed["t"].is_string()) {
         return fail("frame is not a message object with a string \"t\"");
     }

@@ -179,9 +179,13 @@ trigger parse_trigger(const json& j, const std::string& ptr, const parse_context
     return t;
 }
 
-condition parse_condition(const json& j, const std::string& ptr, const parse_context& ctx) {
+condition parse_condition(const json& j, const std::string& ptr, const parse_context& ctx, std::size_t depth = 1) {
     condition c;
     c.pointer = ptr;
+    if (depth > max_condition_depth) {
+        ctx.fail(ptr, "conditions nested deeper than " + std::to_string(max_condition_depth) + " levels");
+        return c;
+    }
     const std::string type = j.value("type", "");
     c.device = j.value("device", "");
     c.property = j.value("property", "");
@@ -207,7 +211,7 @@ condition parse_condition(const json& j, const std::string& ptr, const parse_con
                                 : condition_type::none_of;
         const auto& list = j.at("conditions");
         for (std::size_t i = 0; i < list.size(); ++i)
-            c.children.push_back(parse_condition(list[i], ptr + "/conditions/" + std::to_string(i), ctx));
+            c.children.push_back(parse_condition(list[i], ptr + "/conditions/" + std::to_string(i), ctx, depth + 1));
     } else {
         ctx.fail(ptr + "/type", "unknown condition type '" + type + "'");
     }

@@ -18,6 +18,9 @@
 
 namespace hearth::rules {
 
+/// Deepest nesting of and/or/not conditions accepted in a scene file (docs/scenes.md).
+inline constexpr std::size_t max_condition_depth = 16;
+
 /// Milliseconds since the Unix epoch (wall time), or a duration in milliseconds.
 using time_ms = std::int64_t;
 

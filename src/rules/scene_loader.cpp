@@ -4,6 +4,7 @@
 
 #include "core/command.hpp"
 #include "core/config.hpp"
+#include "core/json_input.hpp"
 #include "core/json_schema.hpp"
 
 #include <algorithm>
@@ -27,6 +28,11 @@ const json& scenes_schema() {
 }
 
 namespace {
+
+/// JSON nesting allowed in a scene file: max_condition_depth and/or/not levels (two JSON levels
+/// each) under the file's own structure.
+constexpr std::size_t max_scene_depth = 2 * max_condition_depth + 8;
+constexpr std::uintmax_t max_scene_file_bytes = std::uintmax_t{4} << 20;
 
 std::vector<std::string> keys_of(const auto& map) {
     std::vector<std::string> keys;
@@ -228,18 +234,17 @@ load_result load_scene_sources(const std::vector<source_file>& files, const load
     std::vector<scene> scenes;
     std::vector<automation> automations;
     for (const auto& f : files) {
-        json doc;
-        try {
-            doc = json::parse(f.text);
-        } catch (const json::parse_error& e) {
-            std::string reason = e.what();
-            if (auto pos = reason.find("]: "); pos != std::string::npos) reason = reason.substr(pos + 3);
-            errors.push_back({f.name, line_column(f.text, e.byte), "invalid JSON: " + reason});
-            continue;
-        } catch (const json::out_of_range&) {  // a number too large for a double: no byte offset
-            errors.push_back({f.name, "", "invalid JSON: a number is out of range"});
+        // Depth-checked: a condition nested 10,000 deep is refused here, before anything
+        // recursive (schema, model) sees it. Error texts never quote raw bytes (Latin-1 files).
+        json_input in = parse_json_input(f.text, max_scene_depth);
+        if (!in.ok) {
+            errors.push_back({valid_utf8(f.name), in.byte > 0 ? line_column(f.text, in.byte) : "",
+                              in.too_deep ? in.error + " (conditions nest at most " +
+                                                std::to_string(max_condition_depth) + " levels)"
+                                          : in.error});
             continue;
         }
+        json doc = std::move(in.value);
         auto schema_errors = validate_json_schema(scenes_schema(), doc);
         if (!schema_errors.empty()) {
             for (auto& e : schema_errors) errors.push_back({f.name, std::move(e.pointer), std::move(e.reason)});
@@ -273,14 +278,19 @@ load_result load_scene_dir(const fs::path& dir, const load_options& options) {
     std::vector<source_file> files;
     std::vector<load_error> read_errors;
     for (const auto& p : paths) {
+        const std::string name = valid_utf8(p.string());
+        if (const auto size = fs::file_size(p, ec); !ec && size > max_scene_file_bytes) {
+            read_errors.push_back({name, "", "larger than " + std::to_string(max_scene_file_bytes) + " bytes"});
+            continue;
+        }
         std::ifstream in(p, std::ios::binary);
         std::ostringstream text;
         if (in) text << in.rdbuf();
         if (!in || in.bad()) {
-            read_errors.push_back({p.string(), "", "cannot read the file"});
+            read_errors.push_back({name, "", "cannot read the file"});
             continue;
         }
-        files.push_back({p.string(), text.str()});
+        files.push_back({name, text.str()});
     }
     auto result = load_scene_sources(files, options);
     if (!read_errors.empty()) {

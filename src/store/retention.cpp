@@ -175,6 +175,20 @@ bool store::purge_step(time_ms now, std::size_t budget) {
 
 std::vector<history_point> store::query_history(const std::string& device_id, const std::string& property,
                                                 time_ms from_ts, time_ms to_ts, std::size_t limit) {
+    return query_history_on(db_, device_id, property, from_ts, to_ts, limit);
+}
+
+std::vector<history_point> store::read_history(const std::filesystem::path& path, const std::string& device_id,
+                                               const std::string& property, time_ms from_ts, time_ms to_ts,
+                                               std::size_t limit) {
+    auto conn = sqlite::db::open(path, true);
+    conn.exec("PRAGMA busy_timeout = 2000");
+    return query_history_on(conn, device_id, property, from_ts, to_ts, limit);
+}
+
+std::vector<history_point> store::query_history_on(sqlite::db& db_, const std::string& device_id,
+                                                   const std::string& property, time_ms from_ts, time_ms to_ts,
+                                                   std::size_t limit) {
     const auto lim = static_cast<std::int64_t>(
         std::min<std::size_t>(limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
     std::vector<history_point> hourly;

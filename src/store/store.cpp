@@ -305,7 +305,7 @@ std::uint64_t store::used_bytes() {
     return static_cast<std::uint64_t>((pages - free_pages) * page_size);
 }
 
-store_stats store::stats() {
+store_stats store::stats(bool count_rows) {
     store_stats s;
     std::error_code ec;
     s.db_bytes = fs::file_size(path_, ec);
@@ -314,8 +314,11 @@ store_stats store::stats() {
     if (ec) s.wal_bytes = 0;
     s.used_bytes = used_bytes();
     s.free_pages = static_cast<std::uint64_t>(db_.query_int("PRAGMA freelist_count").value_or(0));
-    for (const char* table : {"devices", "current_state", "state_history", "history_hourly", "events", "audit_log",
-                              "rules", "pending_timers", "rule_traces", "discovery_hashes", "meta"}) {
+    for (const char* table :
+         count_rows ? std::initializer_list<const char*>{"devices", "current_state", "state_history", "history_hourly",
+                                                         "events", "audit_log", "rules", "pending_timers",
+                                                         "rule_traces", "discovery_hashes", "meta"}
+                    : std::initializer_list<const char*>{}) {
         s.rows[table] = db_.query_int(std::string("SELECT count(*) FROM ") + table).value_or(0);
     }
     s.queued_state = queued();

@@ -75,6 +75,14 @@ public:
     /// downsampled rows (older data) followed by raw rows; an hour with both yields both.
     std::vector<history_point> query_history(const std::string& device_id, const std::string& property, time_ms from_ts,
                                              time_ms to_ts, std::size_t limit);
+    /// query_history() on a read-only connection of its own to the database at `path`: safe on
+    /// any thread while the store's owner keeps writing (WAL readers never block the writer).
+    /// Sees what was committed (flushed) when it starts.
+    static std::vector<history_point> read_history(const std::filesystem::path& path, const std::string& device_id,
+                                                   const std::string& property, time_ms from_ts, time_ms to_ts,
+                                                   std::size_t limit);
+    /// Where the database file is.
+    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
     /// Events in [from_ts, to_ts] (all devices if device_id is empty), oldest first.
     std::vector<event_record> query_events(const std::string& device_id, time_ms from_ts, time_ms to_ts,
                                            std::size_t limit);
@@ -136,13 +144,17 @@ public:
     void record_backup(const backup_info& info);
     /// Newest backup known (found at open or taken since).
     std::optional<backup_info> last_backup() const { return last_backup_; }
-    /// Sizes, row counts, last backup.
-    store_stats stats();
+    /// Sizes, last backup and — when `count_rows` — row counts per table. Counting scans every
+    /// table (seconds on a multi-million-row database): the health request passes false.
+    store_stats stats(bool count_rows = true);
     /// Run PRAGMA quick_check; returns "ok" or the first problems reported.
     std::string quick_check();
 
 private:
     store(std::filesystem::path path, store_options options, sqlite::db conn);
+    static std::vector<history_point> query_history_on(sqlite::db& db, const std::string& device_id,
+                                                       const std::string& property, time_ms from_ts, time_ms to_ts,
+                                                       std::size_t limit);
     sqlite::statement& cached(const char* sql);
     void configure_connection();
     bool downsample_and_delete(sqlite::statement& select, std::size_t& budget);

@@ -215,3 +215,27 @@ cb = '{"nukiId":439041101,"deviceType":4,"mode":2,"state":3,"stateName":"unlocke
      '"batteryChargeState":86,"doorsensorState":3}'
 write("nuki_http", "callback", "\x02" + f"POST /hearth-nuki/cb-3f9a1c HTTP/1.1\r\nHost: 192.168.1.10:8081\r\n"
       f"Content-Type: application/json\r\nContent-Length: {len(cb)}\r\n\r\n{cb}")
+
+# bridge_requests: byte 0 = index into the sorted request names (fuzz_bridge_requests.cpp), then
+# the payload. Names, sorted: backup config/reload device/remove device/rename devices health
+# history info rule/disable rule/enable rule/run rules scene/activate trace (+ an unknown name).
+REQUESTS = ["backup", "config/reload", "device/remove", "device/rename", "devices", "health", "history", "info",
+            "rule/disable", "rule/enable", "rule/run", "rules", "scene/activate", "trace", "no/such/request"]
+bridge_seeds = {
+    "config/reload": {},
+    "device/remove": {"device": "nope"},
+    "device/rename": {"device": "living_light", "name": "Sofa lamp", "transaction": "t1"},
+    "devices": {},
+    "health": {"transaction": 7},
+    "history": {"device": "living_light", "property": "brightness", "from": 0, "to": 1800000000000, "limit": 10},
+    "info": {},
+    "rule/disable": {"rule": "night"},
+    "rule/enable": {"rule": "night"},
+    "rule/run": {"rule": "night"},
+    "rules": {},
+    "scene/activate": {"scene": "evening"},
+    "trace": {"rule": "night", "limit": 5},
+    "no/such/request": {},
+}
+for name, args in bridge_seeds.items():
+    write("bridge_requests", name.replace("/", "_"), bytes([REQUESTS.index(name)]) + json.dumps(args).encode())

@@ -133,3 +133,64 @@ TEST_F(mqtt_request, backup_and_history) {
 
 }  // namespace
 }  // namespace hearth::it
+
+namespace hearth::it {
+namespace {
+
+using json = nlohmann::json;
+
+class mqtt_hostile_input : public hearth_test {
+protected:
+    void bring_up() {
+        start_broker();
+        probe_ = make_probe({"hearth/#", "homeassistant/device/+/config"});
+        start_daemon();
+        ASSERT_TRUE(probe_->wait_for([](const auto& all) { return missing_topics(all, 0, false).empty(); }, 15s));
+    }
+    std::unique_ptr<mqtt_probe> probe_;
+};
+
+// Issue 23 items 1-3: each of these ended hearthd (uncaught type_error -> SIGABRT, or SIGSEGV on a
+// 100,000-deep /set). Now each is answered with an error and hearthd keeps serving.
+TEST_F(mqtt_hostile_input, wrong_types_deep_and_oversized_payloads_are_answered) {
+    ASSERT_NO_FATAL_FAILURE(bring_up());
+    const std::vector<std::pair<std::string, json>> requests = {
+        {"history", {{"device", "living_light"}, {"property", "brightness"}, {"from", "yesterday"}}},
+        {"history", {{"device", "living_light"}, {"property", "brightness"}, {"limit", "10"}}},
+        {"device/rename", {{"device", 5}, {"name", "x"}}},
+        {"device/remove", {{"device", json::array({"living_light"})}}},
+    };
+    for (const auto& [name, args] : requests) {
+        const json r = probe_->request(name, args);
+        ASSERT_TRUE(r.is_object()) << name << " " << args << ": no answer (hearthd died?)";
+        EXPECT_EQ(r.value("status", ""), "error") << r;
+        EXPECT_NE(r.value("error", "").find("must be"), std::string::npos) << r;
+    }
+
+    // 100,000 nested objects (~500 KB): refused while parsing.
+    std::string deep;
+    for (int i = 0; i < 100000; ++i) deep += "{\"a\":";
+    deep += "1";
+    deep += std::string(100000, '}');
+    std::size_t from = probe_->mark();
+    probe_->publish("hearth/living_light/set", deep);
+    auto m = probe_->wait_topic("hearth/living_light/response", 10s, from);
+    ASSERT_TRUE(m) << "no answer to a deep /set (hearthd died?)";
+    EXPECT_EQ(m->as_json().value("status", ""), "error") << m->payload.substr(0, 200);
+
+    // 100 KiB /set: over the 64 KiB limit, refused before parsing, nothing echoed.
+    from = probe_->mark();
+    probe_->publish("hearth/living_light/set", "{\"brightness\":\"" + std::string(100 * 1024, 'x') + "\"}");
+    m = probe_->wait_topic("hearth/living_light/response", 10s, from);
+    ASSERT_TRUE(m);
+    EXPECT_LT(m->payload.size(), 300u);
+    EXPECT_NE(m->as_json().value("error", "").find("65536"), std::string::npos) << m->payload;
+
+    const json health = probe_->request("health");
+    ASSERT_EQ(health.value("status", ""), "ok") << health;
+    EXPECT_GE(health["data"]["mqtt"].value("oversized_messages", 0), 1) << health;
+    EXPECT_TRUE(daemon_->running());
+}
+
+}  // namespace
+}  // namespace hearth::it

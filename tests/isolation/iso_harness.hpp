@@ -129,7 +129,7 @@ public:
                 return std::make_unique<hearth::inproc_driver>(loop, loaded.value, dc, events, clock, inproc_limits);
             }
             hearth::process_options o = options;
-            o.plugin_path = plugin_file(dc.plugin);
+            o.plugin_path = plugin_override.contains(dc.id) ? plugin_override.at(dc.id) : plugin_file(dc.plugin);
             if (auto it = limits.find(dc.id); it != limits.end()) o.limits = it->second;
             auto link = std::make_unique<hearth::process_driver>(loop, dc, o, events);
             workers[dc.id] = link.get();
@@ -200,6 +200,7 @@ public:
     hearth::driver_limits inproc_limits;
     std::set<std::string> inproc;                          ///< driver ids hosted in-process
     std::map<std::string, hearth::process_limits> limits;  ///< per driver id
+    std::map<std::string, std::string> plugin_override;    ///< per driver id: plugin file to load instead
     std::map<std::string, hearth::process_driver*> workers;
     recorder rec;
     std::unique_ptr<hearth::gateway> gw;

@@ -170,3 +170,30 @@ TEST(Isolation, StateFloodKeepsTheCoreResponsiveAndBounded) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 23 item 8: a truncated plugin was announced `plugin_loaded` and then crash-looped. In a
+// worker the plugin loads after the link exists: plugin_loaded waits for the worker's hello, so
+// a plugin that cannot load only ever gets plugin_failed with the loader's reason.
+TEST(Isolation, TruncatedPluginIsNeverAnnouncedLoaded) {
+    const std::string source = iso::plugin_file("iso_segv");
+    const auto dir = std::filesystem::temp_directory_path() / ("hearth-truncated-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto truncated = dir / "iso_segv.so";
+    {
+        std::ifstream in(source, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::ofstream(truncated, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 3));
+    }
+    iso::harness h;
+    h.plugin_override["cut"] = truncated.string();
+    h.start({iso::driver("iso_segv", "cut"), iso::driver("zoo_good", "good")});
+    ASSERT_TRUE(h.run_until([&] { return h.rec.bridge_event("plugin_failed", "cut").has_value(); }, 20s));
+    EXPECT_FALSE(h.rec.bridge_event("plugin_loaded", "cut").has_value()) << "announced before it failed";
+    EXPECT_TRUE(h.run_until([&] { return h.rec.bridge_event("plugin_loaded", "good").has_value(); }, 5s))
+        << "a good worker is announced once it loaded";
+    std::filesystem::remove_all(dir);
+}
+
+}  // namespace
