@@ -16,6 +16,7 @@ class field_reader {
 public:
     /// `object` must outlive the reader. A non-object reads as "no fields".
     explicit field_reader(const nlohmann::json& object) : object_(object) {}
+    explicit field_reader(nlohmann::json&&) = delete;  ///< would dangle: the reader keeps a reference
 
     /// The string field `key`; nullopt when absent (no error) or of another type (error).
     std::optional<std::string> optional_string(const char* key);

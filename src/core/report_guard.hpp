@@ -13,7 +13,7 @@
 namespace hearth {
 
 struct report_limits {
-    std::size_t max_devices_per_driver = 1000;
+    std::size_t max_devices_per_driver = 2000;
     /// Sustained state/event reports per second per driver; up to one second's worth in a burst.
     double max_reports_per_s = 20000;
     /// Refused registrations or reports (all kinds) after which the driver is quarantined.

@@ -216,10 +216,11 @@ void bridge::publish_snapshot(const device_entry& device, const json& event) {
         spdlog::debug("snapshot of '{}' dropped: rate limit", id);
         return;
     }
-    auto image = base64_decode(event.value("image_base64", std::string()));
+    const auto b64 = event.find("image_base64");  // a driver's event: checked, never .value()
+    auto image = b64 != event.end() && b64->is_string() ? base64_decode(b64->get<std::string>()) : std::nullopt;
     if (!image) {
         ++snapshots_dropped_;
-        spdlog::warn("snapshot of '{}' dropped: image_base64 is not valid base64", id);
+        spdlog::warn("snapshot of '{}' dropped: image_base64 is not a string of valid base64", id);
         return;
     }
     if (image->size() > options_.max_snapshot_bytes) {

@@ -142,6 +142,8 @@ TEST_F(mqtt_security, wrong_password_does_not_connect_and_is_not_logged) {
     EXPECT_TRUE(daemon.running());
     daemon.stop();
     EXPECT_EQ(daemon.log().find(wrong), std::string::npos) << "the MQTT password appears in hearthd's log";
+    // Issue 23 item 8: said in words, not "code 5".
+    EXPECT_NE(daemon.log().find("the broker refused the user name or password"), std::string::npos) << daemon.log();
 }
 
 }  // namespace

@@ -184,7 +184,8 @@ TEST(Isolation, TruncatedPluginIsNeverAnnouncedLoaded) {
     {
         std::ifstream in(source, std::ios::binary);
         std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        std::ofstream(truncated, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 3));
+        // The ELF header and program headers survive, the segments they describe do not.
+        std::ofstream(truncated, std::ios::binary).write(bytes.data(), 4096);
     }
     iso::harness h;
     h.plugin_override["cut"] = truncated.string();

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using json = nlohmann::json;
 
 namespace {
@@ -34,6 +36,9 @@ TEST(bridge_requests, the_reported_crashes_are_precise_errors) {
         {"device/rename", {{"device", 5}, {"name", "x"}}, "'device' must be a string, got integer"},
         {"device/remove", {{"device", json::array({"a"})}}, "'device' must be a string, got array"},
         {"trace", {{"rule", "night"}, {"limit", "5"}}, "'limit' must be an integer (runs), got string"},
+        {"history",
+         {{"device", "living_light"}, {"property", "on"}, {"limit", 100000000}},
+         "'limit' must be an integer (points) in [1, 10000], got 100000000"},
         {"rule/enable", {{"rule", 5}}, "'rule' must be a string, got integer"},
         {"scene/activate", {{"scene", json::object()}}, "'scene' must be a string, got object"},
     };
@@ -43,6 +48,21 @@ TEST(bridge_requests, the_reported_crashes_are_precise_errors) {
         EXPECT_EQ(r.value("status", ""), "error") << c.request << " " << r;
         EXPECT_EQ(r.value("error", ""), c.error) << c.request << " " << r;
     }
+}
+
+TEST(bridge_requests, history_answers_from_its_own_thread) {
+    hearth::testing::bridge_rig rig;
+    const std::string light = "living_light";
+    for (int i = 0; i < 50; ++i) {
+        rig.clock().advance(1000);
+        rig.persist().on_state_changed(*rig.gw().registry().find(light), {{"brightness", i}});
+    }
+    const json r = rig.request(
+        "history", json{{"device", light}, {"property", "brightness"}, {"limit", 20}, {"transaction", "h1"}}.dump());
+    ASSERT_EQ(r.value("status", ""), "ok") << r;
+    EXPECT_EQ(r["data"].size(), 20u) << r;
+    EXPECT_EQ(r.value("transaction", ""), "h1");
+    EXPECT_EQ(r["data"][0].value("value", -1), 0);
 }
 
 TEST(bridge_requests, every_request_answers_every_wrong_type) {

@@ -92,7 +92,8 @@ TEST(field_reader, wrong_types_are_precise_errors) {
         EXPECT_FALSE(f.required_string("absent"));
         EXPECT_EQ(f.error(), "'absent' (string) is required");
     }
-    hearth::field_reader big(json{{"limit", 18446744073709551615u}});
+    const json huge = {{"limit", 18446744073709551615u}};
+    hearth::field_reader big(huge);
     EXPECT_FALSE(big.optional_integer("limit", 1, 1000));
     EXPECT_TRUE(big.failed());
 }

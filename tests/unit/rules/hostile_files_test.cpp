@@ -53,8 +53,8 @@ TEST(hostile_scene_files, deep_conditions_are_bounded) {
     expect_refused(deep_condition_file(10000), "deeper than");
     // Within the JSON depth but past the condition limit: refused by the model with a pointer.
     expect_refused(deep_condition_file(max_condition_depth + 1), "conditions nested deeper than 16");
-    // At the limit: accepted.
-    const load_result ok = load_scene_sources({{"ok.json", deep_condition_file(max_condition_depth)}}, {});
+    // At the limit (16 levels counting the innermost condition): accepted.
+    const load_result ok = load_scene_sources({{"ok.json", deep_condition_file(max_condition_depth - 1)}}, {});
     EXPECT_TRUE(ok.value.has_value()) << (ok.errors.empty() ? "" : ok.errors.front().to_string());
 }
 
