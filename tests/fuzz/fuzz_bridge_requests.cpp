@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(r.is_object(), "a request was not answered");
     const std::string status = r.value("status", "");
     check(status == "ok" || status == "error", "status is neither ok nor error");
-    if (status == "error") check(r["error"].is_string() && !r["error"].get<std::string>().empty(), "error without reason");
+    if (status == "error")
+        check(r["error"].is_string() && !r["error"].get<std::string>().empty(), "error without reason");
     (void)r.dump();  // what the bridge publishes
     return 0;
 }
