@@ -1,6 +1,8 @@
 // Loading and validation of the main configuration (see config.hpp).
 #include "core/config.hpp"
 
+#include "core/json_input.hpp"
+
 #include "core/device_model.hpp"
 #include "core/json_schema.hpp"
 #include "core/plugin_dirs.hpp"
@@ -198,18 +200,14 @@ std::string line_column(const std::string& text, std::size_t byte_offset) {
 
 config_result parse_config(const std::string& text, const std::string& file, const fs::path& base_dir) {
     config_result result;
-    json j;
-    try {
-        j = json::parse(text, nullptr, true, false);
-    } catch (const json::parse_error& e) {
-        std::string reason = e.what();
-        if (auto pos = reason.find("]: "); pos != std::string::npos) reason = reason.substr(pos + 3);
-        result.errors.push_back({file, line_column(text, e.byte), "invalid JSON: " + reason});
-        return result;
-    } catch (const json::out_of_range&) {  // a number too large for a double: no byte offset
-        result.errors.push_back({file, "", "invalid JSON: a number is out of range"});
+    // Depth-checked like every external JSON (a config nested 100,000 deep is an error, not a
+    // stack overflow in the schema check); errors quote no raw bytes.
+    json_input in = parse_json_input(text);
+    if (!in.ok) {
+        result.errors.push_back({file, in.byte > 0 ? line_column(text, in.byte) : "", in.error});
         return result;
     }
+    json j = std::move(in.value);
     for (const auto& e : validate_json_schema(main_config_schema(), j)) {
         result.errors.push_back({file, e.pointer, e.reason});
     }

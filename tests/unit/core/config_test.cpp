@@ -87,3 +87,18 @@ TEST(config, shipped_example_configs_are_valid) {
         EXPECT_TRUE(r.value) << name << ": " << (r.errors.empty() ? "" : r.errors[0].to_string());
     }
 }
+
+namespace {
+
+TEST(config, deep_nesting_and_latin1_are_refused_in_utf8) {
+    std::string deep = "{\"mqtt\":";
+    for (int i = 0; i < 100000; ++i) deep += "[";
+    auto r = hearth::parse_config(deep, "test.json", ".");
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_NE(r.errors[0].reason.find("deeper than"), std::string::npos) << r.errors[0].reason;
+    r = hearth::parse_config("{\"mqtt\": {\"client_id\": \"T\xfcr\"}}", "test.json", ".");
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_NO_THROW((void)nlohmann::json(r.errors[0].to_string()).dump());
+}
+
+}  // namespace
