@@ -3,6 +3,8 @@
 
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20
 
+#include "app/lock_requests.hpp"
+#include "app/lock_store_sqlite.hpp"
 #include "app/persistence.hpp"
 #include "app/rules_service.hpp"
 #include "app/service_notifier.hpp"
@@ -104,6 +106,14 @@ int run_daemon(const config& cfg) {
         return 1;
     }
     gw.set_lock_policy(lock_policy(cfg.locks));
+    lock_store_sqlite lock_db(persist->db());
+    try {
+        gw.locks().set_store(&lock_db);  // wrong-code counters and lockouts survive restarts
+    } catch (const std::exception& e) {
+        spdlog::critical("database {}: the lock counters cannot be read: {}", cfg.database.path, e.what());
+        return 1;
+    }
+    // Every audit row (lock attempts, outcomes, refusals) goes through store::append_audit.
     gw.set_audit_sink([&](const audit_entry& e) {
         persist->db().append_audit({0, e.ts, e.actor, e.source, e.action, e.target, e.result, e.detail});
     });
@@ -115,6 +125,14 @@ int run_daemon(const config& cfg) {
     bopts.version = HEARTH_VERSION;
     bopts.extra_health = [&] {
         auto health = persist->health();
+        const auto& lh = gw.lock_health();
+        health["locks"] = {{"audit_ok", lh.last_audit_error.empty()},
+                           {"audit_failures", lh.audit_failures},
+                           {"refused_unaudited", lh.refused_unaudited},
+                           {"unaudited_locks", lh.unaudited_locks}};
+        if (!lh.last_audit_error.empty()) health["locks"]["last_audit_error"] = lh.last_audit_error;
+        health["refresh"] = {
+            {"requested", lh.refresh_requested}, {"sent", lh.refresh_sent}, {"coalesced", lh.refresh_coalesced}};
         if (rules_ptr != nullptr) health.update(rules_ptr->health());
         return health;
     };
@@ -128,8 +146,10 @@ int run_daemon(const config& cfg) {
     };
     mqtt::bridge mqtt_bridge(loop, gw, cfg, bopts);
     gw.add_observer(&mqtt_bridge);
-    lock_supervisor locks(loop, gw);
+    lock_supervisor locks(loop, gw, &lock_db);
+    locks.restore();  // pending auto-relocks and alarms from before a restart
     gw.add_observer(&locks);
+    install_lock_requests(mqtt_bridge, gw, locks);
     persist->start(&mqtt_bridge);
     // Rules: bridge requests and pending timers now; scene files load and rules start running
     // on on_drivers_ready(), when the registry holds every restored and registered device.

@@ -119,6 +119,7 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
             dc.plugin = d.at("plugin").get<std::string>();
             dc.id = d.at("id").get<std::string>();
             take(d, "enabled", dc.enabled);
+            take(d, "refresh_min_interval_ms", dc.refresh_min_interval_ms);
             if (d.contains("config")) dc.config = d["config"];
             take(d, "isolation", dc.isolation);
             if (auto l = d.find("limits"); l != d.end()) {
@@ -150,6 +151,7 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
             if (!is_valid_id(id)) errors.push_back({file, "/locks/" + id, "not a valid device id"});
             lock_settings s;
             take(l, "pin_hash", s.pin_hash);
+            if (l.contains("pin")) s.pin_none = l["pin"] == "none";
             take(l, "max_attempts", s.max_attempts);
             const json& lock_json = l;  // clang 14 cannot capture a structured binding
             auto seconds = [&lock_json](const char* key, std::int64_t& out_ms) {
@@ -157,9 +159,14 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
             };
             seconds("lockout_s", s.lockout_ms);
             seconds("max_command_age_s", s.max_command_age_ms);
+            seconds("max_future_skew_s", s.max_future_skew_ms);
             seconds("auto_relock_s", s.auto_relock_ms);
             seconds("left_unlocked_s", s.left_unlocked_ms);
             take(l, "allow_rule_unlock", s.allow_rule_unlock);
+            if (s.pin_none && !s.pin_hash.empty()) {
+                errors.push_back(
+                    {file, "/locks/" + id + "/pin", "\"pin\": \"none\" and a pin_hash exclude each other"});
+            }
             if (!s.pin_hash.empty() && !is_pin_hash(s.pin_hash)) {
                 errors.push_back({file, "/locks/" + id + "/pin_hash", "not a PIN hash made by hearthd --hash-pin"});
             }

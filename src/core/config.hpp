@@ -71,6 +71,7 @@ struct driver_config {
     std::string plugin;
     std::string id;
     bool enabled = true;
+    int refresh_min_interval_ms = 1000;  ///< refreshes of one device reach the driver at most this often
     nlohmann::json config = nlohmann::json::object();
     std::string isolation = "process";  ///< "process" (own worker process) | "inproc"
     driver_resource_limits limits;      ///< only with isolation "process"

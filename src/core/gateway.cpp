@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <random>
 
 namespace hearth {
 
@@ -51,6 +52,12 @@ void gateway::bridge_event(json event) {
 }
 
 void gateway::restore_device(device_descriptor descriptor, json state) {
+    if (descriptor.type == "lock") {
+        const lock_settings s = locks_.settings_for(descriptor.id);
+        if (s.pin_hash.empty() && !s.pin_none)
+            spdlog::warn("lock '{}' has no PIN configured (locks.{}.pin_hash): remote unlock is refused", descriptor.id,
+                         descriptor.id);
+    }
     registry_.restore(std::move(descriptor), std::move(state));
 }
 
@@ -75,6 +82,7 @@ void gateway::start_drivers(const std::vector<driver_config>& drivers, const dri
             continue;
         }
         ready_[dc.id] = false;
+        refresh_interval_ms_[dc.id] = dc.refresh_min_interval_ms;
         driver_link* raw = link.get();
         links_[dc.id] = std::move(link);
         // A worker loads its plugin after start(): announced on its hello (on_loaded), so a
@@ -157,13 +165,46 @@ void gateway::execute(const std::string& device_id, device_command command, cons
 bool gateway::refresh(const std::string& device_id) {
     const device_entry* device = registry_.find(device_id);
     if (device == nullptr) return false;
-    auto link = links_.find(device->descriptor.driver);
-    if (link != links_.end() && link->second->usable()) link->second->refresh(device_id);
+    ++lock_health_.refresh_requested;
+    refresh_slot& slot = refresh_[device_id];
+    if (slot.queued) {  // one already waits: this request is served by it
+        ++lock_health_.refresh_coalesced;
+        return true;
+    }
+    auto interval_it = refresh_interval_ms_.find(device->descriptor.driver);
+    const auto interval =
+        std::chrono::milliseconds(interval_it != refresh_interval_ms_.end() ? interval_it->second : 1000);
+    const auto now = steady::now();
+    if (!slot.sent_once || now - slot.last_sent >= interval) {
+        send_refresh(device_id);
+        return true;
+    }
+    slot.queued = std::make_unique<boost::asio::steady_timer>(loop_, slot.last_sent + interval);
+    slot.queued->async_wait([this, device_id](const boost::system::error_code& ec) {
+        if (ec || stopping_) return;
+        auto it = refresh_.find(device_id);
+        if (it == refresh_.end()) return;
+        auto keep = std::move(it->second.queued);  // this handler's timer lives until it returns
+        if (registry_.find(device_id) != nullptr) send_refresh(device_id);
+    });
     return true;
+}
+
+void gateway::send_refresh(const std::string& device_id) {
+    const device_entry* device = registry_.find(device_id);
+    if (device == nullptr) return;
+    refresh_slot& slot = refresh_[device_id];
+    slot.last_sent = steady::now();
+    slot.sent_once = true;
+    auto link = links_.find(device->descriptor.driver);
+    if (link == links_.end() || !link->second->usable()) return;
+    ++lock_health_.refresh_sent;
+    link->second->refresh(device_id);
 }
 
 bool gateway::remove_device(const std::string& device_id) {
     if (!registry_.remove(device_id)) return false;
+    refresh_.erase(device_id);
     notify([&](gateway_observer& o) { o.on_device_removed(device_id); });
     bridge_event({{"type", "device_removed"}, {"device", device_id}});
     return true;
@@ -182,6 +223,8 @@ void gateway::stop(std::chrono::milliseconds budget) {
     if (stopping_) return;
     stopping_ = true;
     watchdog_.cancel();
+    for (auto& [id, slot] : refresh_)
+        if (slot.queued) slot.queued->cancel();
     const auto deadline = steady::now() + budget;
     for (auto& [id, link] : links_) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
@@ -216,18 +259,49 @@ void gateway::emit_device_event(const std::string& device_id, json event) {
     notify([&](gateway_observer& o) { o.on_device_event(*device, event); });
 }
 
+namespace {
+std::string new_op_id(std::int64_t now_ms) {
+    static std::mt19937_64 rng{std::random_device{}()};
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+    return std::to_string(now_ms) + "-" + buf;
+}
+
+/// The lock_operation vocabulary of drivers, mapped onto the core's (docs/device-model.md).
+std::string normalized_result(const std::string& r) {
+    if (r == "success") return "ok";
+    if (r == "failure" || r == "failed") return "error";
+    return r;
+}
+}  // namespace
+
+bool gateway::write_audit(const audit_entry& e) {
+    if (!audit_) return true;
+    try {
+        audit_(e);
+        if (!lock_health_.last_audit_error.empty()) {
+            spdlog::info("audit log writable again");
+            lock_health_.last_audit_error.clear();
+            bridge_event({{"type", "audit_recovered"}});
+        }
+        return true;
+    } catch (const std::exception& ex) {
+        ++lock_health_.audit_failures;
+        spdlog::error("audit log write failed for {} ({}) on '{}': {}", e.action, e.result, e.target, ex.what());
+        if (lock_health_.last_audit_error.empty())
+            bridge_event({{"type", "audit_failed"}, {"error", std::string(ex.what())}});
+        lock_health_.last_audit_error = ex.what();
+        return false;
+    }
+}
+
 void gateway::audit_lock(const device_entry& device, const std::string& operation, const command_source& source,
-                         const std::string& result, const std::string& reason) {
+                         const std::string& result, const std::string& reason, const std::string& op_id) {
     audit_entry e{clock_.now_ms(),      source.who, source.kind,   "lock." + operation,
                   device.descriptor.id, result,     json::object()};
     if (!reason.empty()) e.detail["reason"] = reason;
-    if (audit_) {
-        try {
-            audit_(e);
-        } catch (const std::exception& ex) {
-            spdlog::error("audit log write failed for {} on '{}': {}", e.action, e.target, ex.what());
-        }
-    }
+    if (!op_id.empty()) e.detail["op"] = op_id;
+    write_audit(e);
     json ev = {{"event_type", "lock_operation"},
                {"operation", operation},
                {"source", source.kind},
@@ -239,8 +313,10 @@ void gateway::audit_lock(const device_entry& device, const std::string& operatio
 
 bool gateway::lock_gate(device_entry& device, const device_command& command, const command_source& source,
                         command_callback& done) {
-    const std::string op = command.name == "set" ? "set" : command.name;
-    if (!is_lock_operation(op) && !command.issued_at_ms) return true;
+    const std::string& op = command.name;
+    // Settings writes weaken or strengthen safety (auto-relock, alarm, door sensor): guarded too.
+    const bool guarded = is_lock_operation(op) || op == "set";
+    if (!guarded && !command.issued_at_ms) return true;
     const lock_decision d =
         locks_.check(device.descriptor.id, op, command.code, command.issued_at_ms, source.kind, clock_.now_ms());
     if (!d.allowed) {
@@ -254,7 +330,7 @@ bool gateway::lock_gate(device_entry& device, const device_command& command, con
         done({false, HEARTH_ERR_INVALID, d.reason});
         return false;
     }
-    if (!is_lock_operation(op)) return true;
+    if (!guarded) return true;
     if (!device.online) {
         const std::string why =
             "lock '" + device.descriptor.id + "' is offline: the command was not sent (never queued)";
@@ -263,12 +339,97 @@ bool gateway::lock_gate(device_entry& device, const device_command& command, con
         done({false, HEARTH_ERR_OFFLINE, why});
         return false;
     }
-    // Record the outcome durably before the caller hears about it.
-    done = [this, id = device.descriptor.id, op, source, inner = std::move(done)](const command_outcome& o) {
-        if (const device_entry* dev = registry_.find(id)) audit_lock(*dev, op, source, o.ok ? "ok" : "error", o.error);
+    // The attempt is on disk before the driver hears of it: a crash from here on leaves an attempt
+    // without outcome, which the next start reports as "unknown" (lock_supervisor).
+    const std::string op_id = new_op_id(clock_.now_ms());
+    audit_entry attempt{clock_.now_ms(),      source.who, source.kind,    "lock." + op,
+                        device.descriptor.id, "attempt",  {{"op", op_id}}};
+    if (op == "set") {
+        json props = json::array();
+        for (const auto& [k, v] : command.params.items()) props.push_back(k);
+        attempt.detail["properties"] = props;
+    }
+    if (!write_audit(attempt)) {
+        if (op != "lock") {
+            ++lock_health_.refused_unaudited;
+            ++device.command_errors;
+            const std::string why = "the audit log cannot be written (" + lock_health_.last_audit_error + "): " + op +
+                                    " is refused until it can (fail closed)";
+            audit_lock(device, op, source, "error", why);
+            done({false, HEARTH_ERR_INTERNAL, why});
+            return false;
+        }
+        // Locking makes the home safer: it goes ahead unaudited rather than leaving a door open
+        // (an attacker who fills the disk must not be able to stop the owner or the auto-relock).
+        ++lock_health_.unaudited_locks;
+        spdlog::error("lock '{}': locking although its attempt could not be audited", device.descriptor.id);
+    }
+    ++locks_in_flight_[device.descriptor.id];
+    done = [this, id = device.descriptor.id, op, op_id, source, inner = std::move(done)](const command_outcome& o) {
+        if (auto it = locks_in_flight_.find(id); it != locks_in_flight_.end() && --it->second <= 0)
+            locks_in_flight_.erase(it);
+        if (const device_entry* dev = registry_.find(id))
+            audit_lock(*dev, op, source, o.ok ? "ok" : "error", o.error, op_id);
         inner(o);
     };
     return true;
+}
+
+std::optional<std::string> gateway::authorize_lock_admin(const std::string& device_id, const std::string& op,
+                                                         const std::optional<std::string>& code,
+                                                         const command_source& source) {
+    device_entry* device = registry_.find(device_id);
+    if (device == nullptr || device->descriptor.type != "lock") return std::nullopt;
+    const lock_decision d = locks_.check(device_id, op, code, std::nullopt, source.kind, clock_.now_ms());
+    if (!d.allowed) {
+        spdlog::warn("lock '{}': {} from {} {} refused: {}", device_id, op, source.kind, source.who, d.reason);
+        audit_lock(*device, op, source, d.result, d.reason);
+        return d.reason;
+    }
+    if (op == "remove") {
+        const std::string state = device->state.value("lock_state", std::string());
+        const lock_settings s = locks_.settings_for(device_id);
+        if (state != "locked" && (s.auto_relock_ms > 0 || s.left_unlocked_ms > 0)) {
+            const std::string why = "lock '" + device_id + "' is " + (state.empty() ? "in an unknown state" : state) +
+                                    ": lock it before removing it (removing it would cancel its auto-relock and "
+                                    "'left unlocked' alarm)";
+            audit_lock(*device, op, source, "denied", why);
+            return why;
+        }
+    }
+    if (!write_audit({clock_.now_ms(), source.who, source.kind, "lock." + op, device_id, "ok", json::object()})) {
+        ++lock_health_.refused_unaudited;
+        return "the audit log cannot be written (" + lock_health_.last_audit_error + "): " + op +
+               " is refused until it can (fail closed)";
+    }
+    emit_device_event(device_id, {{"event_type", "lock_operation"},
+                                  {"operation", op},
+                                  {"source", source.kind},
+                                  {"user", source.who},
+                                  {"result", "ok"}});
+    return std::nullopt;
+}
+
+void gateway::report_unknown_outcome(const lock_open_attempt& a) {
+    const std::string reason =
+        "hearthd stopped before the outcome was known; the lock's state is read again from the lock";
+    const std::string op = a.action.rfind("lock.", 0) == 0 ? a.action.substr(5) : a.action;
+    spdlog::warn("lock '{}': {} from {} {} at {} has no recorded outcome: reporting it as unknown", a.device_id, op,
+                 a.source, a.actor, a.ts);
+    write_audit({clock_.now_ms(),
+                 a.actor,
+                 a.source,
+                 a.action,
+                 a.device_id,
+                 "unknown",
+                 {{"op", a.op_id}, {"reason", reason}, {"attempt_ts", a.ts}}});
+    emit_device_event(a.device_id, {{"event_type", "lock_operation"},
+                                    {"operation", op},
+                                    {"source", a.source},
+                                    {"user", a.actor},
+                                    {"result", "unknown"},
+                                    {"reason", reason}});
+    refresh(a.device_id);
 }
 
 // ---- driver_events ----
@@ -335,6 +496,13 @@ void gateway::on_device_registered(const std::string& driver, device_descriptor 
         return;
     case device_registry::upsert_result::added:
         spdlog::info("[{}] device '{}' registered", driver, id);
+        if (const device_entry* d = registry_.find(id); d != nullptr && d->descriptor.type == "lock") {
+            const lock_settings s = locks_.settings_for(id);
+            if (s.pin_hash.empty() && !s.pin_none)
+                spdlog::warn("lock '{}' has no PIN configured (locks.{}.pin_hash): remote unlock is refused", id, id);
+            else if (s.pin_none)
+                spdlog::warn("lock '{}' is configured with \"pin\": \"none\": it unlocks without a code", id);
+        }
         notify([&](gateway_observer& o) { o.on_device_added(*registry_.find(id)); });
         bridge_event({{"type", "device_added"}, {"device", id}, {"driver", driver}});
         return;
@@ -384,6 +552,15 @@ void gateway::on_event(const std::string& driver, const std::string& device_id, 
     }
     if (!event.contains("ts")) event["ts"] = clock_.now_ms();
     device->last_seen_ms = clock_.now_ms();
+    if (t == "lock_operation" && device->descriptor.type == "lock") {
+        // One event per operation: commands sent by the core get theirs from the core (with the
+        // caller as source); the driver's own report of them is dropped. Operations the core did
+        // not start (keypad, knob, the lock's own auto-lock) pass in the core's vocabulary.
+        const std::string source = event.value("source", std::string());
+        if (source == "remote" || locks_in_flight_.contains(device_id)) return;
+        if (auto r = event.find("result"); r != event.end() && r->is_string())
+            *r = normalized_result(r->get<std::string>());
+    }
     notify([&](gateway_observer& o) { o.on_device_event(*device, event); });
 }
 

@@ -12,6 +12,7 @@
 #include "core/config.hpp"
 #include "core/driver_link.hpp"
 #include "core/lock_policy.hpp"
+#include "core/lock_store.hpp"
 #include "core/registry.hpp"
 #include "core/report_guard.hpp"
 
@@ -20,6 +21,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -63,11 +65,12 @@ struct audit_entry {
     std::string source;  ///< mqtt | rule | hearthctl | internal
     std::string action;  ///< e.g. "lock.unlock"
     std::string target;  ///< device id
-    std::string result;  ///< ok | denied | locked_out | error
+    std::string result;  ///< attempt | ok | denied | locked_out | error | unknown
     nlohmann::json detail = nlohmann::json::object();
 };
 
-/// Writes an audit entry durably before returning (the command is answered only afterwards).
+/// Writes an audit entry durably before returning (the command is answered only afterwards);
+/// throws when it cannot (the gateway then refuses the lock operation: fail closed).
 using audit_sink = std::function<void(const audit_entry&)>;
 
 /// Creates the link for one configured driver (in-process today). Returns nullptr + error text.
@@ -81,6 +84,17 @@ public:
         std::chrono::milliseconds command_timeout{30000};
         std::chrono::milliseconds ready_timeout{30000};  ///< rules start after this even if a driver is silent
         report_limits reports;                           ///< per-driver caps (devices, report rate)
+    };
+
+    /// Counters of the lock safety paths and of refresh coalescing (health "locks"/"refresh").
+    struct lock_counters_health {
+        std::uint64_t audit_failures = 0;     ///< audit rows that could not be written
+        std::uint64_t refused_unaudited = 0;  ///< lock operations refused because the attempt could not be audited
+        std::uint64_t unaudited_locks = 0;    ///< "lock" operations executed although their attempt was not audited
+        std::string last_audit_error;
+        std::uint64_t refresh_requested = 0;
+        std::uint64_t refresh_sent = 0;
+        std::uint64_t refresh_coalesced = 0;
     };
 
     gateway(boost::asio::io_context& loop, const clock_source& clock, options opts);
@@ -102,8 +116,28 @@ public:
     void execute(const std::string& device_id, device_command command, const command_source& source,
                  command_callback done);
 
-    /// Asks the owning driver to re-read a device. False if the device is unknown.
+    /// Asks the owning driver to re-read a device. False if the device is unknown. Per device, a
+    /// refresh reaches the driver at most once per its driver's refresh_min_interval_ms; requests
+    /// within that interval are coalesced into one queued refresh sent when it ends (counted).
     bool refresh(const std::string& device_id);
+
+    /// Lock administration (op "remove" | "rename") by a bridge request: for a lock this needs
+    /// the PIN (or "pin": "none"), is audited (attempt first, fail closed) and refuses to remove
+    /// a lock that is not locked while an auto-relock or alarm applies. Returns why it is refused;
+    /// nullopt for any device that is not a lock, or when allowed.
+    std::optional<std::string> authorize_lock_admin(const std::string& device_id, const std::string& op,
+                                                    const std::optional<std::string>& code,
+                                                    const command_source& source);
+
+    /// After a restart: records the outcome of an attempt that never got one as "unknown" (audit
+    /// row + one lock_operation event) and asks the driver to re-read the lock.
+    void report_unknown_outcome(const lock_open_attempt& attempt);
+
+    /// Wall-clock now of the gateway's clock (ms since the epoch).
+    [[nodiscard]] std::int64_t now_ms() const { return clock_.now_ms(); }
+
+    /// Health counters of the lock paths and refreshes.
+    [[nodiscard]] const lock_counters_health& lock_health() const { return lock_health_; }
 
     /// Removes a device (bridge request): forgets it and tells observers. False if unknown.
     bool remove_device(const std::string& device_id);
@@ -114,6 +148,7 @@ public:
     /// Lock safety rules for every device of type lock (PIN, lockout, age limit, rule unlock).
     void set_lock_policy(lock_policy policy) { locks_ = std::move(policy); }
     [[nodiscard]] const lock_policy& locks() const { return locks_; }
+    [[nodiscard]] lock_policy& locks() { return locks_; }
 
     /// Where lock operations, attempts, failures and lockouts are recorded (durably).
     void set_audit_sink(audit_sink sink) { audit_ = std::move(sink); }
@@ -147,10 +182,20 @@ private:
     void on_loaded(const std::string& driver) override;
     void on_failed(const std::string& driver, const std::string& reason) override;
 
+    struct refresh_slot {
+        std::chrono::steady_clock::time_point last_sent{};
+        bool sent_once = false;
+        std::unique_ptr<boost::asio::steady_timer> queued;  ///< set while one refresh waits
+    };
+
     bool lock_gate(device_entry& device, const device_command& command, const command_source& source,
                    command_callback& done);
+    /// Writes one audit row; false (logged, counted, bridge event) when it cannot be written.
+    bool write_audit(const audit_entry& entry);
+    /// Audits a lock operation's outcome (or refusal) and publishes its one lock_operation event.
     void audit_lock(const device_entry& device, const std::string& operation, const command_source& source,
-                    const std::string& result, const std::string& reason);
+                    const std::string& result, const std::string& reason, const std::string& op_id = {});
+    void send_refresh(const std::string& device_id);
     device_entry* owned_device(const std::string& driver, const std::string& device_id, const char* what);
     /// Rate check + quarantine state for one report; false (counted) when it must be dropped.
     bool admit_report(const std::string& driver);
@@ -177,6 +222,10 @@ private:
     std::vector<gateway_observer*> observers_;
     lock_policy locks_;
     audit_sink audit_;
+    lock_counters_health lock_health_;
+    std::map<std::string, refresh_slot> refresh_;
+    std::map<std::string, int> refresh_interval_ms_;  ///< per driver
+    std::map<std::string, int> locks_in_flight_;      ///< lock commands sent to the driver, per lock
     boost::asio::steady_timer watchdog_;
     std::chrono::steady_clock::time_point started_at_;
     std::map<std::string, bool> ready_;

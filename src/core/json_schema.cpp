@@ -59,6 +59,16 @@ std::string describe(const json& v) {
     return s;
 }
 
+/// What an error may show of `v`: nothing when the schema marks the value "writeOnly" (a PIN
+/// hash, a password): a secret pasted into the wrong key must not be quoted into a journal.
+std::string describe(const json& schema, const json& v) {
+    if (auto it = schema.find("writeOnly"); it != schema.end() && it->is_boolean() && it->get<bool>())
+        return "the value (not shown: it may be a secret)";
+    std::string s = v.dump();
+    if (s.size() > 40) s = s.substr(0, 37) + "...";
+    return s;
+}
+
 class validator {
 public:
     explicit validator(const json& root) : root_(root) {}
@@ -114,14 +124,14 @@ private:
 
     static void check_enum(const json& schema, const json& v, const std::string& ptr, std::vector<schema_error>& out) {
         if (auto it = schema.find("const"); it != schema.end() && *it != v) {
-            out.push_back({ptr, "expected " + describe(*it) + ", got " + describe(v)});
+            out.push_back({ptr, "expected " + describe(*it) + ", got " + describe(schema, v)});
         }
         auto it = schema.find("enum");
         if (it == schema.end() || !it->is_array()) return;
         if (std::find(it->begin(), it->end(), v) != it->end()) return;
         std::string allowed;
         for (const auto& e : *it) allowed += (allowed.empty() ? "" : ", ") + e.dump();
-        out.push_back({ptr, "value " + describe(v) + " is not one of " + allowed});
+        out.push_back({ptr, "value " + describe(schema, v) + " is not one of " + allowed});
     }
 
     static void check_number(const json& schema, const json& v, const std::string& ptr,
@@ -146,7 +156,7 @@ private:
         }
         if (auto it = schema.find("pattern"); it != schema.end() && it->is_string()) {
             if (!std::regex_search(s, compiled(it->get<std::string>()))) {
-                out.push_back({ptr, describe(v) + " does not match the pattern " + it->get<std::string>()});
+                out.push_back({ptr, describe(schema, v) + " does not match the pattern " + it->get<std::string>()});
             }
         }
     }

@@ -19,6 +19,16 @@ using json = nlohmann::json;
 
 namespace {
 
+/// The optional "code" of a request (a PIN or a challenge response): a secret, never logged.
+std::optional<std::string> code_of(const json& args) {
+    if (!args.is_object()) return std::nullopt;
+    auto c = args.find("code");
+    if (c == args.end()) return std::nullopt;
+    if (c->is_string()) return c->get<std::string>();
+    if (c->is_number_integer()) return c->dump();
+    return std::nullopt;
+}
+
 std::optional<std::string> transaction_of(const json& j) {
     if (!j.is_object()) return std::nullopt;
     auto t = j.find("transaction");
@@ -261,6 +271,9 @@ void bridge::install_builtin_requests() {
         if (f.failed()) return reply(request_reply::failure(f.error()));
         if (name->empty()) return reply(request_reply::failure("'name' must be a non-empty string"));
         if (name->size() > 256) return reply(request_reply::failure("'name' is longer than 256 bytes"));
+        // Renaming a lock is a lock operation: PIN (or "pin": "none"), audited.
+        if (auto why = gw_.authorize_lock_admin(*id, "rename", code_of(args), {"mqtt", cfg_.mqtt.base_topic}))
+            return reply(request_reply::failure(*why));
         if (!gw_.rename_device(*id, *name)) return reply(request_reply::failure("unknown device '" + echo(*id) + "'"));
         reply(request_reply::success({{"device", *id}, {"name", *name}}));
     };
@@ -268,6 +281,10 @@ void bridge::install_builtin_requests() {
         field_reader f(args);
         const auto id = f.required_string("device");
         if (f.failed()) return reply(request_reply::failure(f.error()));
+        // Removing a lock is a lock operation: PIN (or "pin": "none"), audited, and refused while
+        // it is unlocked with an auto-relock or alarm pending.
+        if (auto why = gw_.authorize_lock_admin(*id, "remove", code_of(args), {"mqtt", cfg_.mqtt.base_topic}))
+            return reply(request_reply::failure(*why));
         if (!gw_.remove_device(*id)) return reply(request_reply::failure("unknown device '" + echo(*id) + "'"));
         reply(request_reply::success({{"device", *id}}));
     };

@@ -2,6 +2,7 @@
 // v1: core tables (meta, devices, current state, raw history, events, audit).
 // v2: rules/scenes, pending rule timers, rule traces, discovery hashes.
 // v3: hourly downsampled history; per-property history index for retention.
+// v4: lock safety state: wrong-code counters/lockouts and pending auto-relock/alarm timers.
 #include "store/schema.hpp"
 
 #include <spdlog/spdlog.h>
@@ -106,6 +107,22 @@ CREATE INDEX history_hourly_by_ts ON history_hourly (hour_ts);
 CREATE INDEX state_history_by_property ON state_history (property, ts);
 )sql";
 
+constexpr const char* k_v4 = R"sql(
+CREATE TABLE lock_counters (
+  device_id TEXT PRIMARY KEY,
+  wrong INTEGER NOT NULL,
+  last_wrong_ts INTEGER NOT NULL,
+  locked_out_until INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE lock_timers (
+  device_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('relock', 'left_unlocked')),
+  due_ts INTEGER NOT NULL,
+  PRIMARY KEY (device_id, kind)
+) WITHOUT ROWID;
+CREATE INDEX audit_lock_attempts ON audit_log (result, id) WHERE result = 'attempt';
+)sql";
+
 }  // namespace
 
 const char* v1_sql() { return k_v1; }
@@ -115,6 +132,7 @@ const std::vector<migration>& builtin_migrations() {
         {1, "core tables", k_v1},
         {2, "rules, timers, traces, discovery", k_v2},
         {3, "hourly downsampled history", k_v3},
+        {4, "lock counters and timers", k_v4},
     };
     return steps;
 }

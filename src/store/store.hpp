@@ -95,6 +95,20 @@ public:
     /// Newest-first audit records with id < before_id (0 = from the newest), at most `limit`.
     std::vector<audit_record> list_audit(std::size_t limit, std::int64_t before_id = 0);
 
+    // --- lock safety state (store_locks.cpp) -----------------------------------------------
+    /// Every lock's wrong-code counters.
+    std::vector<lock_counter_record> load_lock_counters();
+    /// Replace one lock's counters, committed with synchronous=FULL before returning.
+    void save_lock_counters(const lock_counter_record& record);
+    std::vector<lock_timer_record> load_lock_timers();
+    /// Insert or replace a pending lock timer (by device and kind), committed before returning.
+    void save_lock_timer(const lock_timer_record& record);
+    void remove_lock_timer(const std::string& device_id, const std::string& kind);
+    /// Audit rows with result "attempt" and id > meta lock_attempts_checked that have no later
+    /// row (same target, same detail.op) with another result; then advances that mark to the
+    /// newest audit id, so each is returned once (the caller records their outcome).
+    std::vector<audit_record> take_open_lock_attempts();
+
     // --- rules and scenes ----------------------------------------------------------------------
     /// Insert or update (by id) without deleting: its timers and traces are kept.
     void upsert_rule(const rule_record& rule);

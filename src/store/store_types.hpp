@@ -74,6 +74,21 @@ struct audit_record {
     nlohmann::json detail = nlohmann::json::object();
 };
 
+/// Wrong-code state of one lock (see core/lock_store.hpp).
+struct lock_counter_record {
+    std::string device_id;
+    int wrong = 0;
+    time_ms last_wrong_ts = 0;
+    time_ms locked_out_until = 0;
+};
+
+/// A pending auto-relock ("relock") or 'left unlocked' alarm ("left_unlocked").
+struct lock_timer_record {
+    std::string device_id;
+    std::string kind;
+    time_ms due_ts = 0;
+};
+
 struct event_record {
     std::string device_id;
     std::string event_type;

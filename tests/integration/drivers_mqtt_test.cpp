@@ -122,7 +122,7 @@ TEST_F(drivers_mqtt, real_protocol_drivers_work_through_mqtt_and_recover) {
            {"poll_interval_ms", 300},
            {"timeout_ms", 500}}}},
     });
-    options.config_extra = {{"locks", {{"nuki_20000001", {{"auto_relock_s", 1}}}}}};
+    options.config_extra = {{"locks", {{"nuki_20000001", {{"pin", "none"}, {"auto_relock_s", 1}}}}}};
     start_daemon(options);
     auto probe = make_probe({"hearth/#"});
     ASSERT_TRUE(wait_online(*probe, 15s));

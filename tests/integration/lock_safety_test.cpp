@@ -133,8 +133,9 @@ TEST_F(lock_safety, pin_lockout_age_limit_no_optimism_alarm_and_audit) {
     }
     const auto audit = audit_results(daemon.database_path());
     const std::vector<std::string> expected = {
-        "lock.unlock:denied",     "lock.unlock:denied", "lock.unlock:denied", "lock.unlock:locked_out",
-        "lock.unlock:locked_out", "lock.lock:denied",   "lock.unlock:ok",     "lock.lock:ok"};
+        "lock.unlock:denied",     "lock.unlock:denied", "lock.unlock:denied",  "lock.unlock:locked_out",
+        "lock.unlock:locked_out", "lock.lock:denied",   "lock.unlock:attempt", "lock.unlock:ok",
+        "lock.lock:attempt",      "lock.lock:ok"};
     EXPECT_EQ(audit, expected);
     EXPECT_EQ(daemon.log().find(pin), std::string::npos) << "the PIN reached the log";
 }

@@ -102,3 +102,16 @@ TEST(config, deep_nesting_and_latin1_are_refused_in_utf8) {
 }
 
 }  // namespace
+
+TEST(config, a_pin_pasted_into_pin_hash_or_pin_is_not_quoted_back) {
+    for (const char* text :
+         {R"({"locks": {"hall_lock": {"pin_hash": "4711"}}})", R"({"locks": {"hall_lock": {"pin": "4711"}}})"}) {
+        auto r = parse(text);
+        ASSERT_FALSE(r.errors.empty()) << text;
+        for (const auto& e : r.errors) EXPECT_EQ(e.to_string().find("4711"), std::string::npos) << e.to_string();
+    }
+    auto none = parse(R"({"locks": {"hall_lock": {"pin": "none", "max_future_skew_s": 1}}})");
+    ASSERT_TRUE(none.value) << none.errors.at(0).to_string();
+    EXPECT_TRUE(none.value->locks.at("hall_lock").pin_none);
+    EXPECT_EQ(none.value->locks.at("hall_lock").max_future_skew_ms, 1000);
+}

@@ -17,6 +17,7 @@ public:
     void start() override { started = true; }
     void send_command(std::uint64_t cid, const std::string& device, std::string body) override {
         sent.push_back({cid, device, json::parse(body)});
+        if (order != nullptr) order->push_back("driver:" + sent.back().body.value("command", std::string()));
     }
     void refresh(const std::string& device) override { refreshed.push_back(device); }
     void check_health(std::chrono::steady_clock::time_point) override {}
@@ -36,6 +37,7 @@ public:
     };
     std::vector<sent_command> sent;
     std::vector<std::string> refreshed;
+    std::vector<std::string>* order = nullptr;
     bool started = false;
     bool usable_ = true;
 
@@ -56,7 +58,8 @@ struct recorder final : hearth::gateway_observer {
 
 hearth::device_descriptor lock_descriptor() {
     return *hearth::parse_descriptor(json::parse(R"({"id":"hall_lock","type":"lock",
-      "properties":{"lock_state":{"type":"enum","values":["locked","unlocked","locking","unlocking","jammed"]}},
+      "properties":{"lock_state":{"type":"enum","values":["locked","unlocked","locking","unlocking","jammed"]},
+                    "auto_relock_s":{"type":"int","min":0,"max":3600,"writable":true}},
       "commands":{"lock":{},"unlock":{}},"events":["lock_operation","lock_alarm"]})"))
                 .value;
 }
@@ -73,6 +76,7 @@ protected:
         s.pin_hash = hearth::hash_pin("1234", 1000);
         gw->set_lock_policy(hearth::lock_policy({{"hall_lock", s}}));
         gw->set_audit_sink([this](const hearth::audit_entry& e) {
+            if (audit_fails) throw std::runtime_error("database or disk is full");
             audit.push_back(e);
             order.push_back("audit:" + e.result);
         });
@@ -83,6 +87,7 @@ protected:
             events = &ev;
             auto l = std::make_unique<fake_link>("drv");
             link = l.get();
+            link->order = &order;
             return l;
         });
         auto d = lock_descriptor();
@@ -119,6 +124,7 @@ protected:
     fake_link* link = nullptr;
     std::vector<hearth::audit_entry> audit;
     std::vector<std::string> order;
+    bool audit_fails = false;
 };
 
 }  // namespace
@@ -155,8 +161,92 @@ TEST_F(gateway_test, unlock_without_pin_is_refused_audited_and_published) {
 TEST_F(gateway_test, lock_outcome_is_audited_before_the_answer) {
     auto o = run("hall_lock", named("unlock", "1234"));
     EXPECT_TRUE(o.ok);
-    EXPECT_EQ(order, (std::vector<std::string>{"audit:ok", "done:ok"}));
+    // The attempt is durable before the driver sees the command, the outcome before the answer.
+    EXPECT_EQ(order, (std::vector<std::string>{"audit:attempt", "driver:unlock", "audit:ok", "done:ok"}));
+    ASSERT_EQ(audit.size(), 2u);
+    EXPECT_EQ(audit[0].detail["op"], audit[1].detail["op"]);
     EXPECT_EQ(link->sent.at(0).body.dump().find("1234"), std::string::npos);  // the PIN stays in the core
+}
+
+TEST_F(gateway_test, unauditable_unlock_is_refused_but_lock_goes_ahead) {
+    audit_fails = true;
+    auto unlock = run("hall_lock", named("unlock", "1234"));
+    EXPECT_FALSE(unlock.ok);
+    EXPECT_NE(unlock.error.find("fail closed"), std::string::npos) << unlock.error;
+    EXPECT_TRUE(link->sent.empty()) << "the driver saw an unaudited unlock";
+    auto lock = run("hall_lock", named("lock"));
+    EXPECT_TRUE(lock.ok) << lock.error;
+    ASSERT_EQ(link->sent.size(), 1u);
+    EXPECT_EQ(gw->lock_health().unaudited_locks, 1u);
+    EXPECT_EQ(gw->lock_health().refused_unaudited, 1u);
+    EXPECT_FALSE(gw->lock_health().last_audit_error.empty());
+    ASSERT_FALSE(rec.bridge_events.empty());
+    EXPECT_EQ(rec.bridge_events.back()["type"], "audit_failed");
+    audit_fails = false;
+    EXPECT_TRUE(run("hall_lock", named("unlock", "1234")).ok);
+    EXPECT_TRUE(gw->lock_health().last_audit_error.empty());
+}
+
+TEST_F(gateway_test, settings_of_a_lock_need_the_pin_and_are_audited) {
+    hearth::device_command set;
+    set.name = "set";
+    set.params = {{"auto_relock_s", 0}};  // auto-relock off: weakens the lock
+    EXPECT_EQ(run("hall_lock", set).error, "a PIN code is required to set this lock");
+    EXPECT_TRUE(link->sent.empty());
+    set.code = "1234";
+    EXPECT_TRUE(run("hall_lock", set).ok);
+    ASSERT_FALSE(audit.empty());
+    EXPECT_EQ(audit.back().action, "lock.set");
+    EXPECT_EQ(audit.front().result, "denied");
+}
+
+TEST_F(gateway_test, one_lock_operation_event_per_command) {
+    std::optional<hearth::command_outcome> out;
+    gw->execute("hall_lock", named("unlock", "1234"), {"mqtt", "t"},
+                [&](const hearth::command_outcome& o) { out = o; });
+    ASSERT_EQ(link->sent.size(), 1u);
+    // The driver's own report of the operation it was sent is dropped; the core reports it once.
+    events->on_event(
+        "drv", "hall_lock",
+        json{{"event_type", "lock_operation"}, {"operation", "unlock"}, {"source", "remote"}, {"result", "success"}});
+    events->on_command_done("drv", link->sent.back().id, HEARTH_OK, "");
+    ASSERT_TRUE(out.has_value());
+    std::vector<json> ops;
+    for (const auto& e : rec.events)
+        if (e["event_type"] == "lock_operation") ops.push_back(e);
+    ASSERT_EQ(ops.size(), 1u);
+    EXPECT_EQ(ops[0]["result"], "ok");
+    EXPECT_EQ(ops[0]["source"], "mqtt");
+    // An operation hearth did not start (keypad) passes, in the core's vocabulary.
+    events->on_event(
+        "drv", "hall_lock",
+        json{{"event_type", "lock_operation"}, {"operation", "unlatch"}, {"source", "keypad"}, {"result", "success"}});
+    ASSERT_EQ(rec.events.back()["source"], "keypad");
+    EXPECT_EQ(rec.events.back()["result"], "ok");
+}
+
+TEST_F(gateway_test, removing_an_unlocked_lock_needs_the_pin_and_is_refused_while_unlocked) {
+    EXPECT_EQ(gw->authorize_lock_admin("hall_lock", "remove", std::nullopt, {"mqtt", "t"}).value_or(""),
+              "a PIN code is required to remove this lock");
+    events->on_state("drv", "hall_lock", json{{"lock_state", "unlocked"}});
+    auto why = gw->authorize_lock_admin("hall_lock", "remove", std::string("1234"), {"mqtt", "t"});
+    ASSERT_TRUE(why.has_value());
+    EXPECT_NE(why->find("lock it before removing it"), std::string::npos) << *why;
+    events->on_state("drv", "hall_lock", json{{"lock_state", "locked"}});
+    EXPECT_FALSE(gw->authorize_lock_admin("hall_lock", "remove", std::string("1234"), {"mqtt", "t"}).has_value());
+    EXPECT_FALSE(gw->authorize_lock_admin("hall_lock", "rename", std::string("1234"), {"mqtt", "t"}).has_value());
+    EXPECT_EQ(audit.back().action, "lock.rename");
+    EXPECT_EQ(audit.back().result, "ok");
+}
+
+TEST_F(gateway_test, refreshes_are_coalesced_per_device) {
+    for (int i = 0; i < 5000; ++i) gw->refresh("hall_lock");
+    EXPECT_EQ(link->refreshed.size(), 1u);  // one sent, one queued, the rest coalesced
+    EXPECT_EQ(gw->lock_health().refresh_coalesced, 4998u);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (link->refreshed.size() < 2 && std::chrono::steady_clock::now() < deadline)
+        loop.run_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(link->refreshed.size(), 2u);  // the queued one, after the driver's minimum interval
 }
 
 TEST_F(gateway_test, offline_lock_commands_are_refused_not_queued) {

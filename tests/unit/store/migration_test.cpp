@@ -7,6 +7,11 @@
 
 #include <gtest/gtest.h>
 
+namespace {
+/// The newest built-in schema version (tests do not hard-code it: migrations keep coming).
+int latest() { return static_cast<int>(hearth::store_schema::builtin_migrations().size()); }
+}  // namespace
+
 namespace hearth {
 namespace {
 
@@ -39,7 +44,7 @@ TEST(store_migrations, upgrades_v1_file_and_preserves_data) {
     make_v1(dir / "h.db");
     auto s = store::open(dir / "h.db", {}, test::t0);
     EXPECT_EQ(s->report().schema_from, 1);
-    EXPECT_EQ(s->report().schema_to, 3);
+    EXPECT_EQ(s->report().schema_to, latest());
     auto devices = s->load_devices();
     ASSERT_EQ(devices.size(), 1u);
     EXPECT_EQ(devices[0].descriptor["name"], "Lamp");
@@ -48,7 +53,7 @@ TEST(store_migrations, upgrades_v1_file_and_preserves_data) {
     s->upsert_rule({"r1", "automation", "a.json", {{"x", 1}}, true, 5});  // v2 table works
     EXPECT_EQ(s->load_rules().size(), 1u);
     s.reset();
-    EXPECT_EQ(user_version(dir / "h.db"), 3);
+    EXPECT_EQ(user_version(dir / "h.db"), latest());
 }
 
 TEST(store_migrations, failed_step_rolls_back_and_names_itself) {
@@ -58,17 +63,19 @@ TEST(store_migrations, failed_step_rolls_back_and_names_itself) {
         s->upsert_device({"lamp", "demo", {}, 1});
     }
     store_options broken;
-    broken.extra_migrations = {{4, "add widgets", "CREATE TABLE widgets (x); INSERT INTO no_such_table VALUES (1);"}};
+    const int next = latest() + 1;
+    broken.extra_migrations = {
+        {next, "add widgets", "CREATE TABLE widgets (x); INSERT INTO no_such_table VALUES (1);"}};
     try {
         store::open(dir / "h.db", broken, test::t0);
         FAIL() << "expected migration_failed";
     } catch (const store_schema::migration_failed& e) {
         std::string what = e.what();
-        EXPECT_EQ(e.step(), 4);
-        EXPECT_NE(what.find("migration 4 (add widgets) failed"), std::string::npos) << what;
+        EXPECT_EQ(e.step(), next);
+        EXPECT_NE(what.find("migration " + std::to_string(next) + " (add widgets) failed"), std::string::npos) << what;
         EXPECT_NE(what.find("no such table: no_such_table"), std::string::npos) << what;
     }
-    EXPECT_EQ(user_version(dir / "h.db"), 3);
+    EXPECT_EQ(user_version(dir / "h.db"), latest());
     auto s = store::open(dir / "h.db", {}, test::t0);
     EXPECT_EQ(s->load_devices().size(), 1u);
     auto conn = sqlite::db::open(dir / "h.db", true);
