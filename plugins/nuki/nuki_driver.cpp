@@ -3,8 +3,8 @@
 // Threading: every driver entry and timer runs on the host's instance thread and owns all state
 // (locks, trackers, availability). Network I/O never runs there, except the bounded first /list
 // in start() (so a wrong token fails start clearly) and the bounded callback removal in stop().
-// Everything else runs on worker_'s thread (io_worker: the callback server and the blocking,
-// timeout-bounded bridge requests), which hands each result back with host().set_timer(0, ...).
+// Bridge requests (blocking, timeout-bounded) run on worker_'s thread (io_worker), which hands
+// each result back with host().set_timer(0, ...); the callback server has a thread of its own.
 //
 // Flow: start -> /list -> register one `lock` per smart lock, report state + online, ready ->
 // register a bridge callback (pushes) and poll /list as the fallback. Commands -> /lockAction
@@ -124,9 +124,10 @@ private:
         if (config_.callback_port > 0) {
             callback_path_ = "/hearth-nuki/" + instance_ + "/" + random_hex(16);
             try {
-                server_ = std::make_unique<callback_server>(worker_.io(), config_.callback_host, config_.callback_port,
-                                                            callback_path_,
-                                                            [this](const json& body) { on_callback_body(body); });
+                // Its own thread: lock commands to the bridge (worker_) never wait behind callbacks.
+                server_ =
+                    std::make_unique<callback_server>(config_.callback_host, config_.callback_port, callback_path_,
+                                                      [this](const json& body) { on_callback_body(body); });
                 callback_port_ = server_->port();
                 const bool v6 = config_.callback_host.find(':') != std::string::npos;
                 callback_url_ = "http://" + (v6 ? "[" + config_.callback_host + "]" : config_.callback_host) + ":" +
@@ -139,8 +140,8 @@ private:
     }
 
     void stop_io() {
+        server_.reset();  // joins the callback thread: nothing more reaches worker_
         worker_.stop();
-        server_.reset();  // only once the I/O thread is gone
     }
 
     /// On worker_'s thread: makes sure our callback URL is registered with the bridge.
@@ -156,7 +157,7 @@ private:
         });
     }
 
-    /// On worker_'s thread: a callback POST from the bridge.
+    /// On the callback server's thread: a callback POST from the bridge.
     void on_callback_body(const json& body) {
         auto update = parse_callback(body);
         if (!update) return;
@@ -351,7 +352,7 @@ private:
     int callback_port_ = 0;
 
     io_worker worker_{host(), client_};
-    std::unique_ptr<callback_server> server_;  ///< lives on worker_'s thread
+    std::unique_ptr<callback_server> server_;  ///< runs on a thread of its own
 };
 
 }  // namespace hearth::nuki

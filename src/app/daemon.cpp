@@ -5,6 +5,7 @@
 
 #include "app/lock_requests.hpp"
 #include "app/lock_store_sqlite.hpp"
+#include "app/lock_warnings.hpp"
 #include "app/persistence.hpp"
 #include "app/rules_service.hpp"
 #include "app/service_notifier.hpp"
@@ -105,6 +106,7 @@ int run_daemon(const config& cfg) {
         spdlog::critical("database {} cannot be used: {}", cfg.database.path, e.what());
         return 1;
     }
+    for (const auto& w : lock_pin_warnings(cfg)) spdlog::warn("{}", w);
     gw.set_lock_policy(lock_policy(cfg.locks));
     lock_store_sqlite lock_db(persist->db());
     try {

@@ -3,6 +3,7 @@
 #include "app/logging.hpp"
 #include "app/rules_service.hpp"
 #include "core/config.hpp"
+#include "app/lock_warnings.hpp"
 #include "core/lock_policy.hpp"
 
 #include <hearth/plugin.h>
@@ -105,6 +106,7 @@ int main(int argc, char** argv) {
     }
     const hearth::config& cfg = *loaded.value;
     if (opt.check_only) {
+        for (const auto& w : hearth::lock_pin_warnings(cfg)) std::fprintf(stderr, "warning: %s\n", w.c_str());
         std::printf("%s: configuration is valid (%zu drivers)\n", opt.config_path.c_str(), cfg.drivers.size());
         return 0;
     }

@@ -52,12 +52,6 @@ void gateway::bridge_event(json event) {
 }
 
 void gateway::restore_device(device_descriptor descriptor, json state) {
-    if (descriptor.type == "lock") {
-        const lock_settings s = locks_.settings_for(descriptor.id);
-        if (s.pin_hash.empty() && !s.pin_none)
-            spdlog::warn("lock '{}' has no PIN configured (locks.{}.pin_hash): remote unlock is refused", descriptor.id,
-                         descriptor.id);
-    }
     registry_.restore(std::move(descriptor), std::move(state));
 }
 

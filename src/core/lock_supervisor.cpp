@@ -154,9 +154,8 @@ void lock_supervisor::fire(const std::string& id, const std::string& kind) {
     if (it == timers_.end() || !it->second.contains(kind)) return;
     const std::int64_t due_ms = it->second[kind].due_ms;
     if (!still_unlocked(id)) {
-        // Read again and found locked (or gone): nothing to do; the stored row goes too.
-        const device_entry* d = gw_.registry().find(id);
-        if (d != nullptr && d->state.value("lock_state", std::string()) == "locked") disarm(id);
+        // Read again and found locked, locking, jammed or gone: nothing to do; the rows go too.
+        disarm(id);
         return;
     }
     if (kind == k_alarm) {

@@ -64,7 +64,7 @@ set_request build_set_request(const parsed_args& args) {
     for (std::size_t i = 1; i < args.positional.size(); ++i) {
         auto [name, value] = parse_assignment(args.positional[i]);
         if (name == "transaction" || name == "code" || name == "command" || name == "ts" || name == "params") {
-            throw usage_error("'" + name + "' is reserved; use --code PIN or --command NAME");
+            throw usage_error("'" + name + "' is reserved; use --code (prompts) or --command NAME");
         }
         description += (description.empty() ? "" : " ") + name + "=" + cell_text(value);
         assignments[name] = std::move(value);
@@ -78,7 +78,6 @@ set_request build_set_request(const parsed_args& args) {
         if (assignments.empty()) throw usage_error("nothing to set\nusage: hearthctl " + find_command("set")->usage);
         r.payload = std::move(assignments);
     }
-    if (auto code = args.option("code")) r.payload["code"] = *code;
     return r;
 }
 
@@ -288,6 +287,11 @@ int cmd_set(context& ctx) {
     set_request request = build_set_request(ctx.args);
     // Values are typed by the device's descriptor (areas=16 is a string when areas is one).
     coerce_set_request(request, ctx.args, find_device(ctx, id));
+    if (auto pin = read_code(ctx.args)) {
+        // Challenge-response: the PIN itself never goes on the wire (docs/security.md).
+        const std::string op = request.payload.value("command", std::string("set"));
+        request.payload["code"] = challenge_code(ctx.client, id, op, *pin);
+    }
     const json data = data_of(ctx.client.set(id, std::move(request.payload)));
     if (ctx.json_output)
         print_json(ctx, data);
@@ -301,7 +305,9 @@ int cmd_rename(context& ctx) {
     std::string name;
     for (std::size_t i = 1; i < ctx.args.positional.size(); ++i)
         name += (name.empty() ? "" : " ") + ctx.args.positional[i];
-    const json data = call(ctx, "device/rename", {{"device", id}, {"name", name}});
+    json args = {{"device", id}, {"name", name}};
+    if (auto pin = read_code(ctx.args)) args["code"] = challenge_code(ctx.client, id, "rename", *pin);
+    const json data = call(ctx, "device/rename", std::move(args));
     if (ctx.json_output)
         print_json(ctx, data);
     else
@@ -311,7 +317,9 @@ int cmd_rename(context& ctx) {
 
 int cmd_remove(context& ctx) {
     const std::string id = device_arg(ctx.args);
-    const json data = call(ctx, "device/remove", {{"device", id}});
+    json args = {{"device", id}};
+    if (auto pin = read_code(ctx.args)) args["code"] = challenge_code(ctx.client, id, "remove", *pin);
+    const json data = call(ctx, "device/remove", std::move(args));
     if (ctx.json_output)
         print_json(ctx, data);
     else

@@ -16,6 +16,7 @@
 #include <functional>
 #include <optional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,8 +53,8 @@ struct set_request {
 };
 
 /// The payload of `set DEVICE ...`: PROP=VALUE pairs, or --command NAME with PARAM=VALUE
-/// parameters; --code PIN adds "code". Throws usage_error (nothing to set, reserved names, a
-/// pair without '='). Values are JSON when they parse as JSON, else strings.
+/// parameters (a code is added by cmd_set as a challenge response). Throws usage_error (nothing
+/// to set, reserved names, a pair without '='). Values are JSON when they parse as JSON, else strings.
 set_request build_set_request(const parsed_args& args);
 
 /// The CLI text of a value converted to the type `spec` declares (a property or command
@@ -121,7 +122,20 @@ bool bool_field(const nlohmann::json& item, const char* key);
 /// The wall clock in ms since the epoch.
 std::int64_t now_ms();
 
-// Commands (commands.cpp: devices; commands_service.cpp: service requests).
+/// The PIN given with --code (prompted with echo off, or read from stdin when it is not a
+/// terminal) or --code-file FILE ("-" = stdin); nullopt when neither. Never from argv.
+std::optional<std::string> read_code(const parsed_args& args);
+
+/// Asks hearthd for a lock challenge and returns the response to send as "code" (the PIN never
+/// leaves this process). Throws ctl_failure with hearthd's error.
+std::string challenge_code(ctl_client& client, const std::string& device, const std::string& operation,
+                           const std::string& pin);
+
+/// Checks `lock status|lock|unlock|unlatch LOCK`; throws usage_error.
+void check_lock_args(const parsed_args& args);
+
+// Commands (commands.cpp: devices; commands_service.cpp: service requests; commands_lock.cpp).
+int cmd_lock(context& ctx);
 int cmd_devices(context& ctx);
 int cmd_state(context& ctx);
 int cmd_set(context& ctx);

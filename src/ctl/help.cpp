@@ -49,8 +49,9 @@ void check_trace(const parsed_args& args) {
 
 const std::vector<option_spec>& all_option_specs() {
     static const std::vector<option_spec> specs = {
-        {"config", true}, {"url", true},      {"port", true},  {"base", true},  {"timeout", true}, {"json", false},
-        {"help", false},  {"version", false}, {"since", true}, {"limit", true}, {"command", true}, {"code", true},
+        {"config", true},  {"url", true},   {"port", true},      {"base", true},  {"timeout", true},
+        {"json", false},   {"help", false}, {"version", false},  {"since", true}, {"limit", true},
+        {"command", true}, {"code", false}, {"code-file", true},
     };
     return specs;
 }
@@ -86,15 +87,18 @@ const std::vector<command_info>& commands() {
          "parameter (areas=16 is the string \"16\" when areas is a string; on=off is false for a\n"
          "bool); names it does not declare are JSON when they parse as JSON, otherwise strings.\n"
          "With --command NAME the PARAM=VALUE pairs are the command's parameters (hearthctl\n"
-         "commands DEVICE lists them). --code PIN passes a lock PIN. Refusals (unknown property,\n"
-         "out of range, offline device, ...) exit with 1 and hearthd's reason on stderr.\n"
+         "commands DEVICE lists them). --code asks for a lock PIN (echo off; read from stdin when\n"
+         "it is not a terminal), --code-file FILE reads it from FILE (- = stdin); never give a PIN\n"
+         "in argv. The PIN is sent as a one-time challenge response, never in clear. Refusals\n"
+         "(unknown property, out of range, offline device, ...) exit with 1 and hearthd's reason on\n"
+         "stderr.\n"
          "Examples: hearthctl set living_light on=true brightness=30\n"
          "          hearthctl set robot_vacuum --command set_fan_speed fan_speed=max\n"
          "          hearthctl set robot_vacuum --command clean_areas areas=16\n"
-         "          hearthctl set hall_lock --command unlock --code 1234",
+         "          hearthctl set hall_lock --command unlock --code",
          1,
          unbounded,
-         {"command", "code"},
+         {"command", "code", "code-file"},
          cmd_set,
          check_set},
         {"commands",
@@ -112,22 +116,36 @@ const std::vector<command_info>& commands() {
          "rename DEVICE NAME...",
          "give a device a new display name",
          "Sets DEVICE's display name (the words of NAME joined by spaces); Home Assistant discovery\n"
-         "is re-sent.",
+         "is re-sent. A lock needs its PIN: --code or --code-file FILE.",
          2,
          unbounded,
-         {},
+         {"code", "code-file"},
          cmd_rename,
          check_device},
         {"remove",
          "remove DEVICE",
          "remove a device and clear its retained topics",
          "Removes DEVICE from hearthd and clears its retained state, availability and discovery\n"
-         "topics. A driver that still has the device registers it again.",
+         "topics. A driver that still has the device registers it again. A lock needs its PIN\n"
+         "(--code or --code-file FILE) and must be locked first.",
          1,
          1,
-         {},
+         {"code", "code-file"},
          cmd_remove,
          check_device},
+        {"lock",
+         "lock status LOCK | lock lock|unlock|unlatch LOCK [--code | --code-file FILE]",
+         "a lock's PIN state, lockout and pending auto-relock; or operate it",
+         "lock status LOCK prints whether a PIN is configured, the wrong codes counted, attempts\n"
+         "left, a running lockout and when the auto-relock and the 'left unlocked' alarm are due\n"
+         "(all kept by hearthd across restarts). lock unlock|unlatch|lock LOCK operates it; --code\n"
+         "asks for the PIN (echo off, or stdin when it is not a terminal), --code-file FILE reads it\n"
+         "(- = stdin). The PIN is sent as a one-time challenge response, never in clear.",
+         2,
+         2,
+         {"code", "code-file"},
+         cmd_lock,
+         check_lock_args},
         {"health",
          "health",
          "uptime, loop lag, MQTT queues, drivers and the database",
@@ -254,7 +272,7 @@ void validate_usage(const command_info& cmd, const parsed_args& args) {
         throw usage_error(std::string(n < cmd.min_positional ? "missing arguments" : "too many arguments") + " for '" +
                           cmd.name + "'\nusage: hearthctl " + cmd.usage);
     }
-    static const std::vector<std::string> command_specific = {"since", "limit", "command", "code"};
+    static const std::vector<std::string> command_specific = {"since", "limit", "command", "code", "code-file"};
     for (const auto& [name, value] : args.options) {
         const bool specific =
             std::find(command_specific.begin(), command_specific.end(), name) != command_specific.end();

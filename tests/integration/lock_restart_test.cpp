@@ -10,7 +10,11 @@
 #include "core/lock_policy.hpp"
 
 #include <sqlite3.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -86,6 +90,32 @@ protected:
 };
 
 void unmount_quietly(const std::filesystem::path& p) { ::umount2(p.c_str(), MNT_DETACH); }
+
+/// GET http://127.0.0.1:port/path (the simulator's control API); the body, or "" on failure.
+std::string http_get(std::uint16_t port, const std::string& path) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string out;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+        const std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        if (::write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size())) {
+            char buf[4096];
+            for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+    ::close(fd);
+    const auto body = out.find("\r\n\r\n");
+    return body == std::string::npos ? std::string() : out.substr(body + 4);
+}
+
+int lock_state_requests(std::uint16_t port) {
+    const json s = json::parse(http_get(port, "/sim/state"), nullptr, false);
+    if (!s.is_object() || !s.contains("requests")) return -1;
+    return s["requests"].value("/lockState", 0);
+}
 
 }  // namespace
 
@@ -224,6 +254,35 @@ TEST_F(lock_restart, auto_relock_and_left_unlocked_alarm_run_after_kill_9) {
     EXPECT_EQ(count(rows, "lock.lock:ok"), 1u) << "the relock is not audited";
 }
 
+TEST_F(lock_restart, a_get_flood_is_coalesced_before_it_reaches_the_nuki_bridge) {
+    start_broker();
+    const std::string token = "floodtoken12345";
+    const std::uint16_t nuki_port = probe_free_port();
+    const pid_t nuki = spawn_process(
+        {NUKI_SIM_PATH, "--port", std::to_string(nuki_port), "--token", token, "--locks", "1"}, dir_ / "nuki_sim.log");
+    auto options = default_daemon_options();
+    options.extra_drivers = json::array({{{"plugin", "nuki"},
+                                          {"id", "nuki"},
+                                          {"config", {{"host", "127.0.0.1"}, {"port", nuki_port}, {"token", token}}}}});
+    const std::string lock = "nuki_20000001";
+    auto probe = start_and_wait(options, lock);
+    const int before = lock_state_requests(nuki_port);
+    ASSERT_GE(before, 0) << "the simulator's /sim/state is not readable";
+    const auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < 2000; ++i) probe->publish("hearth/" + lock + "/get", "");
+    EXPECT_TRUE(probe->request("health").is_object());  // every /get has reached hearthd by now
+    const auto flood_s =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+    // (The one queued refresh may still be on its way: the count is an upper bound either way.)
+    const int reached = lock_state_requests(nuki_port) - before;
+    std::cerr << "2000 /get in " << flood_s << " s -> " << reached << " /lockState requests at the bridge\n";
+    EXPECT_LE(reached, flood_s + 4) << "the flood reached the bridge";
+    const json health = probe->request("health").value("data", json::object());
+    EXPECT_GE(health["refresh"]["coalesced"].get<int>(), 1900) << health["refresh"].dump();
+    ASSERT_TRUE(daemon_->stop().exited);
+    stop_process(nuki, SIGTERM, 3s);
+}
+
 TEST_F(lock_restart, one_lock_operation_event_per_command_in_one_vocabulary) {
     start_broker();
     auto options = default_daemon_options();
@@ -315,6 +374,34 @@ TEST_F(lock_restart, full_disk_refuses_unlock_allows_lock_and_raises_a_health_al
     } while (r.value("status", "") != "ok" && std::chrono::steady_clock::now() < again);
     EXPECT_EQ(r["status"], "ok") << r.dump();
     ASSERT_TRUE(daemon_->stop().exited);
+}
+
+}  // namespace hearth::it
+
+namespace hearth::it {
+
+TEST_F(lock_restart, check_config_names_locks_without_pin_and_never_quotes_a_pasted_pin) {
+    auto options = default_daemon_options();
+    options.mqtt_url = "mqtt://127.0.0.1:1";
+    options.config_extra = {{"locks", {{"hall_lock", {{"pin", "none"}}}, {"back_door", {{"max_attempts", 3}}}}}};
+    std::filesystem::create_directories(dir_ / "scenes");
+    daemon_process d(dir_, options);
+    write_file(d.config_path(), d.config_json().dump(2));
+    ASSERT_EQ(run_command({HEARTHD_BIN, "--check-config", "--config", d.config_path().string()}, dir_ / "check.log"),
+              0);
+    const std::string out = read_file(dir_ / "check.log");
+    EXPECT_NE(out.find("warning: lock 'hall_lock' has \"pin\": \"none\""), std::string::npos) << out;
+    EXPECT_NE(out.find("warning: lock 'back_door' has no PIN"), std::string::npos) << out;
+
+    options.config_extra = {{"locks", {{"hall_lock", {{"pin_hash", "4711"}}}}}};
+    daemon_process pasted(dir_, options);
+    write_file(pasted.config_path(), pasted.config_json().dump(2));
+    EXPECT_EQ(
+        run_command({HEARTHD_BIN, "--check-config", "--config", pasted.config_path().string()}, dir_ / "check2.log"),
+        2);
+    const std::string out2 = read_file(dir_ / "check2.log");
+    EXPECT_NE(out2.find("/locks/hall_lock/pin_hash"), std::string::npos) << out2;
+    EXPECT_EQ(out2.find("4711"), std::string::npos) << "the pasted PIN was quoted back: " << out2;
 }
 
 }  // namespace hearth::it

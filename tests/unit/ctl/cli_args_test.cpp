@@ -13,11 +13,11 @@ using namespace std::chrono_literals;
 parsed_args parse(const std::vector<std::string>& args) { return parse_args(args, all_option_specs()); }
 
 TEST(CliArgs, CommandPositionalsAndOptionsAnywhere) {
-    const auto a = parse({"--timeout", "2", "set", "living_light", "--code=1234", "on=true", "--json"});
+    const auto a = parse({"--timeout", "2", "set", "living_light", "--code-file=/run/pin", "on=true", "--json"});
     EXPECT_EQ(a.command, "set");
     EXPECT_EQ(a.positional, (std::vector<std::string>{"living_light", "on=true"}));
     EXPECT_EQ(a.option("timeout"), "2");
-    EXPECT_EQ(a.option("code"), "1234");
+    EXPECT_EQ(a.option("code-file"), "/run/pin");
     EXPECT_TRUE(a.has("json"));
     EXPECT_FALSE(a.has("help"));
     EXPECT_FALSE(a.option("url").has_value());
@@ -100,9 +100,12 @@ TEST(SetRequest, PropertiesCommandsAndCode) {
     EXPECT_EQ(r.description, "on=true brightness=30 scene=x");
     r = build_set_request(parse({"set", "robot_vacuum", "--command", "set_fan_speed", "fan_speed=max"}));
     EXPECT_EQ(r.payload, (json{{"command", "set_fan_speed"}, {"params", {{"fan_speed", "max"}}}}));
-    r = build_set_request(parse({"set", "hall_lock", "--command", "unlock", "--code", "0042"}));
-    EXPECT_EQ(r.payload, (json{{"command", "unlock"}, {"code", "0042"}}));
+    // The PIN is never an argv value: --code is a flag (prompt/stdin), a value after it is refused.
+    r = build_set_request(parse({"set", "hall_lock", "--command", "unlock", "--code"}));
+    EXPECT_EQ(r.payload, (json{{"command", "unlock"}}));
     EXPECT_EQ(r.description, "unlock");
+    EXPECT_THROW(build_set_request(parse({"set", "hall_lock", "--command", "unlock", "--code", "0042"})), usage_error);
+    EXPECT_THROW(parse({"set", "hall_lock", "--command", "unlock", "--code=0042"}), usage_error);
 }
 
 TEST(SetRequest, UsageErrors) {

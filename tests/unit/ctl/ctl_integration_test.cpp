@@ -4,6 +4,8 @@
 // 4 no answer. Only processes started here are signalled, by PID; every wait has a deadline.
 #include "ctl_test_processes.hpp"
 
+#include "core/lock_policy.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
@@ -70,7 +72,8 @@ protected:
             {"mqtt", {{"url", "mqtt://127.0.0.1:" + std::to_string(broker_->port())}, {"client_id", "ctl-test"}}},
             {"database", {{"path", (*dir_ / "h.db").string()}}},
             {"plugins", {{"dir", HEARTH_PLUGIN_DIR}}},
-            {"drivers", json::array({{{"plugin", "demo"}, {"id", "demo"}, {"config", {{"tick_ms", 200}}}}})}};
+            {"drivers", json::array({{{"plugin", "demo"}, {"id", "demo"}, {"config", {{"tick_ms", 200}}}}})},
+            {"locks", {{"hall_lock", {{"pin_hash", hearth::hash_pin("4711", 1000)}, {"left_unlocked_s", 0}}}}}};
         write_file(config_path(), cfg.dump(2));
         daemon_pid_ = spawn({HEARTHD_PATH, "--config", config_path().string()}, *dir_ / "hearthd.log");
         // Ready when hearthctl lists the demo devices (hearthd connected, drivers registered).
@@ -267,6 +270,28 @@ TEST_F(HearthctlTest, BrokerWithoutHearthdExitsWith4) {
     EXPECT_EQ(r.code, 4) << r.err;
     EXPECT_NE(r.err.find("no answer from hearthd"), std::string::npos) << r.err;
     EXPECT_LT(steady::now() - started, 5s);
+}
+
+TEST_F(HearthctlTest, LockStatusAndUnlockWithAChallengeNeverAPinInArgv) {
+    write_file(*dir_ / "pin", "4711\n");
+    write_file(*dir_ / "wrong", "0000\n");
+    const auto wrong = ctl({"lock", "unlock", "hall_lock", "--code-file", (*dir_ / "wrong").string()});
+    EXPECT_EQ(wrong.code, 1) << wrong.out << wrong.err;
+    EXPECT_NE(wrong.err.find("wrong PIN code"), std::string::npos) << wrong.err;
+    auto status = ctl({"lock", "status", "hall_lock"});
+    ASSERT_EQ(status.code, 0) << status.err;
+    EXPECT_NE(status.out.find("PIN: configured"), std::string::npos) << status.out;
+    EXPECT_NE(status.out.find("wrong codes: 1"), std::string::npos) << status.out;
+    const auto ok = ctl({"--timeout", "10", "lock", "unlock", "hall_lock", "--code-file", (*dir_ / "pin").string()});
+    EXPECT_EQ(ok.code, 0) << ok.out << ok.err;
+    EXPECT_EQ(trim(ok.out), "ok: hall_lock unlock");
+    status = ctl({"lock", "status", "hall_lock", "--json"});
+    ASSERT_EQ(status.code, 0) << status.err;
+    EXPECT_EQ(json::parse(status.out)["wrong_codes"], 0) << status.out;
+    const auto argv_pin = ctl({"lock", "unlock", "hall_lock", "--code", "4711"});
+    EXPECT_EQ(argv_pin.code, 2) << "a PIN in argv must be refused: " << argv_pin.out;
+    EXPECT_EQ(read_file(*dir_ / "hearthd.log").find("4711"), std::string::npos);
+    EXPECT_EQ(ctl({"--timeout", "10", "lock", "lock", "hall_lock"}).code, 0);
 }
 
 }  // namespace
