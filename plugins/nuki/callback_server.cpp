@@ -164,14 +164,16 @@ std::size_t callback_server::open_connections() const { return impl_->shared->op
 
 void callback_server::close() {
     if (!impl_->thread.joinable()) return;
-    asio::post(impl_->io, [i = impl_] {
-        beast::error_code ignored;
-        i->acceptor.close(ignored);
-        i->backoff.cancel();
-        i->work.reset();
-    });
-    impl_->io.stop();  // open sessions end with the io_context
+    impl_->io.stop();
     impl_->thread.join();
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+    impl_->backoff.cancel();
+    impl_->work.reset();
+    // Run the aborted accept/backoff handlers here: they hold the server and would otherwise
+    // keep it alive (a reference cycle through its own io_context).
+    impl_->io.restart();
+    impl_->io.poll();
 }
 
 }  // namespace hearth::nuki

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace hearth {
 
@@ -25,17 +26,18 @@ void lock_supervisor::restore() {
         for (const auto& [kind, due] : kinds)
             spdlog::info("lock '{}': {} due at {} restored from the database", id, kind, due);
     }
+    // Read now, before any driver runs: an attempt of this process is never mistaken for one
+    // that lost its outcome in a crash.
+    try {
+        open_attempts_ = store_->take_open_attempts();
+    } catch (const std::exception& e) {
+        spdlog::error("lock attempts without outcome cannot be read from the database: {}", e.what());
+    }
 }
 
 void lock_supervisor::on_drivers_ready() {
     ready_ = true;
-    if (store_ != nullptr) {
-        try {
-            for (const auto& a : store_->take_open_attempts()) gw_.report_unknown_outcome(a);
-        } catch (const std::exception& e) {
-            spdlog::error("lock attempts without outcome cannot be read from the database: {}", e.what());
-        }
-    }
+    for (const auto& a : std::exchange(open_attempts_, {})) gw_.report_unknown_outcome(a);
     // Restored timers run now, after the lock has been read again (refresh, then a settle delay);
     // fire() acts only if the lock still reports itself unlocked.
     auto restored = std::move(restored_);

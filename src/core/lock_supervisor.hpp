@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hearth {
 
@@ -31,7 +32,8 @@ public:
                     std::chrono::milliseconds retry = std::chrono::milliseconds(10000))
         : loop_(loop), gw_(gw), store_(store), settle_(settle), retry_(retry) {}
 
-    /// Loads the persisted timers (they run once the drivers are ready).
+    /// Loads the persisted timers and the attempts a previous run left without an outcome (both
+    /// acted on once the drivers are ready). Call before the drivers start.
     void restore();
 
     void on_state_changed(const device_entry& device, const nlohmann::json& changed) override;
@@ -59,6 +61,7 @@ private:
     std::chrono::milliseconds retry_;
     std::map<std::string, std::map<std::string, timer_slot>> timers_;      ///< id -> kind -> timer
     std::map<std::string, std::map<std::string, std::int64_t>> restored_;  ///< id -> kind -> due, until ready
+    std::vector<lock_open_attempt> open_attempts_;  ///< from restore() until the drivers are ready
     bool ready_ = false;
 };
 

@@ -4,8 +4,6 @@
 // 4 no answer. Only processes started here are signalled, by PID; every wait has a deadline.
 #include "ctl_test_processes.hpp"
 
-#include "core/lock_policy.hpp"
-
 #include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
@@ -24,6 +22,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+
+/// `echo 4711 | hearthd --hash-pin` with a fixed salt and 1000 iterations (a test vector).
+const char* const k_pin_4711_hash =
+    "pbkdf2-sha256$1000$00112233445566778899aabbccddeeff$"
+    "4b0d6c5e9f2c4e45fc391901b8bb146ad2a31b25ecfc2da156c87c03c0ceadfc";
 using steady = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
@@ -73,7 +76,7 @@ protected:
             {"database", {{"path", (*dir_ / "h.db").string()}}},
             {"plugins", {{"dir", HEARTH_PLUGIN_DIR}}},
             {"drivers", json::array({{{"plugin", "demo"}, {"id", "demo"}, {"config", {{"tick_ms", 200}}}}})},
-            {"locks", {{"hall_lock", {{"pin_hash", hearth::hash_pin("4711", 1000)}, {"left_unlocked_s", 0}}}}}};
+            {"locks", {{"hall_lock", {{"pin_hash", k_pin_4711_hash}, {"left_unlocked_s", 0}}}}}};
         write_file(config_path(), cfg.dump(2));
         daemon_pid_ = spawn({HEARTHD_PATH, "--config", config_path().string()}, *dir_ / "hearthd.log");
         // Ready when hearthctl lists the demo devices (hearthd connected, drivers registered).
