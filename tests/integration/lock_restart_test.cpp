@@ -192,9 +192,11 @@ TEST_F(lock_restart, kill_9_between_attempt_and_outcome_reports_unknown_at_start
     EXPECT_EQ(count(rows, "lock.unlock:attempt"), 1u) << "the attempt was not on disk before the driver moved";
     EXPECT_EQ(count(rows, "lock.unlock:ok"), 0u);
 
-    probe = start_and_wait(options, "hall_lock");
-    auto unknown =
-        probe->wait_message([](const received& m) { return is_lock_event(m, "hall_lock", "result", "unknown"); }, 15s);
+    // The probe stays subscribed across the restart: the event is not retained.
+    const std::size_t before_restart = probe->mark();
+    start_daemon(options);
+    auto unknown = probe->wait_message(
+        [](const received& m) { return is_lock_event(m, "hall_lock", "result", "unknown"); }, 20s, before_restart);
     ASSERT_TRUE(unknown.has_value()) << "no lock_operation event with result unknown after the restart";
     EXPECT_EQ(unknown->as_json()["operation"], "unlock");
     EXPECT_EQ(unknown->as_json()["source"], "mqtt");
