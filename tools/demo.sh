@@ -4,7 +4,7 @@
 # hearthd in the foreground with the real-protocol drivers talking to those simulators:
 #   yeelight (TCP 55443 protocol)          -> living_light
 #   vacuum_miio, miot (miIO UDP, AES)       -> robot_vacuum, bedroom_ac, kitchen_fridge, bathroom_washer
-#   nuki (Nuki Bridge HTTP API)             -> nuki_<id> front door lock (PIN 4711 for remote unlock)
+#   nuki (Nuki Bridge HTTP API)             -> nuki_<id> front door lock (PIN 4711 for remote unlock, as hall_lock)
 #   isapi_camera (ISAPI HTTP, digest auth)  -> porch_camera
 #   demo (virtual)                          -> kitchen_plug, porch_switch, sensors, hall_lock, front_camera
 # Builds only the targets it runs. Ctrl-C stops everything: hearthd stops its driver workers
@@ -92,7 +92,7 @@ cfg["drivers"] = [
     {"plugin": "isapi_camera", "id": "camera", "config": {"host": "127.0.0.1", "port": $camera_port, "username": "admin",
         "password": "$camera_password", "id": "porch_camera", "name": "Porch camera"}},
 ]
-cfg["locks"] = {"nuki_20000001": {"pin_hash": "$pin_hash", "auto_relock_s": 120}}
+cfg["locks"] = {"nuki_20000001": {"pin_hash": "$pin_hash", "auto_relock_s": 120}, "hall_lock": {"pin_hash": "$pin_hash"}}
 json.dump(cfg, open(sys.argv[1], "w"), indent=2)
 PY
 chmod 600 "$config"
