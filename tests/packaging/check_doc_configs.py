@@ -8,7 +8,7 @@ import pathlib
 import re
 import sys
 
-ENTRY_KEYS = {"plugin", "id", "enabled", "isolation", "limits", "config"}
+ENTRY_KEYS = {"plugin", "id", "enabled", "isolation", "limits", "config", "refresh_min_interval_ms"}
 BLOCK = re.compile(r"```json\n(.*?)```", re.S)
 
 
