@@ -230,7 +230,8 @@ void bridge::publish_snapshot(const device_entry& device, const json& event) {
         return;
     }
     last_snapshot_[id] = now;
-    link_->publish(topics_.device(id, "snapshot"), std::move(*image), 0, false);
+    // Retained, so Home Assistant shows the last picture after its own restart.
+    link_->publish(topics_.device(id, "snapshot"), std::move(*image), 0, true);
 }
 
 void bridge::publish_bridge_event(const json& event) { publish_json(topics_.bridge("event"), event, false); }
@@ -259,7 +260,7 @@ void bridge::on_device_removed(const std::string& device_id) {
     // Empty retained payloads delete the retained messages: no ghost entities in Home Assistant.
     for (const std::string& topic :
          {topics_.discovery(device_id), topics_.state(device_id), topics_.device(device_id, "availability"),
-          topics_.device(device_id, "ha_vacuum")}) {
+          topics_.device(device_id, "ha_vacuum"), topics_.device(device_id, "snapshot")}) {
         link_->publish(topic, "", 1, true);
     }
     discovery_hash_.erase(device_id);

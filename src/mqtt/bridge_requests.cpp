@@ -7,6 +7,7 @@
 
 #include "core/json_fields.hpp"
 #include "core/json_input.hpp"
+#include "mqtt/ha_payloads.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -159,8 +160,20 @@ void bridge::handle_set(const std::string& device_id, const std::string& propert
         respond(reply_topic, transaction, false, "unknown device '" + device_id + "'");
         return;
     }
-    command_result parsed = property.empty() ? parse_set_payload(device->descriptor, msg.payload)
-                                             : parse_set_property(device->descriptor, property, msg.payload);
+    // Home Assistant's default plain-text payloads ("LOCK", "pause", "ON") name a command.
+    std::string payload = msg.payload;
+    if (property.empty()) {
+        if (auto plain = ha_plain_payload(device->descriptor, payload)) {
+            if (!plain->error.empty()) {
+                ++refused_messages_;
+                respond(reply_topic, transaction, false, plain->error);
+                return;
+            }
+            payload = std::move(plain->json_payload);
+        }
+    }
+    command_result parsed = property.empty() ? parse_set_payload(device->descriptor, payload)
+                                             : parse_set_property(device->descriptor, property, payload);
     if (!parsed.value) {
         ++refused_messages_;
         spdlog::info("refused /set for '{}': {}", device_id, parsed.error);

@@ -1,19 +1,12 @@
 // Home Assistant device-based discovery generation (see discovery.hpp).
 #include "mqtt/discovery.hpp"
 
+#include "mqtt/ha_vocabulary.hpp"
+
 namespace hearth::mqtt {
 namespace {
 
 using json = nlohmann::json;
-
-std::string humanize(const std::string& name) {
-    std::string out = name;
-    for (char& c : out) {
-        if (c == '_') c = ' ';
-    }
-    if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
-    return out;
-}
 
 /// HA device_class / state_class for a numeric sensor, from its unit and name.
 void sensor_classes(const std::string& prop, const value_spec& spec, json& c) {
@@ -34,22 +27,35 @@ void sensor_classes(const std::string& prop, const value_spec& spec, json& c) {
         c["stat_cla"] = "measurement";
 }
 
+/// An entity id object part: HA entity ids are [a-z0-9_], device ids may also contain '-'.
+std::string entity_slug(std::string text) {
+    for (char& c : text) {
+        if (c == '-') c = '_';
+    }
+    return text;
+}
+
 std::string value_of(const std::string& prop) { return "{{ value_json." + prop + " }}"; }
 std::string on_off_of(const std::string& prop) { return "{{ 'ON' if value_json." + prop + " else 'OFF' }}"; }
 
 /// The generic entity for one property.
 json property_component(const topic_scheme& t, const device_descriptor& d, const std::string& prop,
                         const value_spec& spec) {
-    json c = {{"name", humanize(prop)}};
+    json c = {{"name", human_name(prop)}};
     const bool w = spec.writable;
     switch (spec.type) {
     case value_type::boolean:
         c["p"] = w ? "switch" : "binary_sensor";
         c["val_tpl"] = on_off_of(prop);
-        if (w) c["cmd_t"] = t.device(d.id, "set/" + prop);
-        if (prop == "door_open") c["dev_cla"] = "door";
-        if (prop == "motion") c["dev_cla"] = "motion";
-        if (prop == "online") c["dev_cla"] = "connectivity";
+        if (w) {
+            c["cmd_t"] = t.device(d.id, "set/" + prop);  // HA's switch knows no door/motion classes
+        } else if (prop == "door_open") {
+            c["dev_cla"] = "door";
+        } else if (prop == "motion") {
+            c["dev_cla"] = "motion";
+        } else if (prop == "online") {
+            c["dev_cla"] = "connectivity";
+        }
         break;
     case value_type::integer:
     case value_type::number:
@@ -82,7 +88,17 @@ json property_component(const topic_scheme& t, const device_descriptor& d, const
         break;
     }
     if (prop == "battery" || prop == "link_quality") c["ent_cat"] = "diagnostic";
+    // Omitting the name makes HA show its own, translated device-class name ("Battery", "Akku").
+    if (const std::string cls = device_class_named_by(prop); !cls.empty() && c.value("dev_cla", "") == cls)
+        c.erase("name");
     return c;
+}
+
+/// The descriptor's device_class wins over the derived one when HA's platform knows it.
+void use_driver_device_class(const json& raw, json& c) {
+    auto cls = raw.find("device_class");
+    if (cls == raw.end() || !cls->is_string()) return;
+    if (valid_device_class(c.at("p").get<std::string>(), cls->get<std::string>())) c["dev_cla"] = *cls;
 }
 
 json light_component(const topic_scheme& t, const device_descriptor& d) {
@@ -159,8 +175,12 @@ json lock_component(const topic_scheme& t, const device_descriptor& d, bool code
               {"stat_open", "unlatched"}};
     if (d.commands.contains("unlatch")) c["pl_open"] = "unlatch";
     if (code_required) {
-        c["code_format"] = "^\\d{4,8}$";
-        c["cmd_tpl"] = "{\"command\": \"{{ value }}\", \"code\": \"{{ code }}\"}";
+        // HA applies code_format to lock, unlock and open alike; Hearth needs the PIN only to unlock
+        // and unlatch and ignores a code on lock. So the format also accepts no code (lock without
+        // typing one), and the template sends "code" only when the user typed one: HA renders a
+        // missing code as "None", which Hearth would count as a wrong PIN.
+        c["code_format"] = "^(\\d{4,8})?$";
+        c["cmd_tpl"] = "{\"command\": \"{{ value }}\"{% if code %}, \"code\": \"{{ code }}\"{% endif %}}";
     } else {
         c["cmd_tpl"] = "{\"command\": \"{{ value }}\"}";
     }
@@ -174,7 +194,7 @@ json vacuum_component(const topic_scheme& t, const device_descriptor& d) {
               {"stat_t", vacuum_state_topic(t, d)},
               {"cmd_t", t.device(d.id, "set")},
               {"pl_strt", "{\"command\": \"start\"}"},
-              {"pl_pause", "{\"command\": \"pause\"}"},
+              {"pl_paus", "{\"command\": \"pause\"}"},
               {"pl_ret", "{\"command\": \"return_to_dock\"}"}};
     if (d.commands.contains("locate")) {
         c["pl_loc"] = "{\"command\": \"locate\"}";
@@ -227,43 +247,49 @@ json discovery_config(const topic_scheme& t, const device_descriptor& d, const d
     if (raw.contains("area")) dev["sa"] = raw["area"];
 
     json cmps = json::object();
-    auto add = [&](const std::string& key, json c) {
+    // `primary` entities carry the device's name alone (name null) and get the entity id
+    // <platform>.<device id>, e.g. light.living_light; the others <platform>.<device id>_<key>.
+    auto add = [&](const std::string& key, json c, bool primary = false) {
+        const std::string platform = c.at("p").get<std::string>();
         c["uniq_id"] = "hearth_" + d.id + "_" + key;
-        if (!c.contains("obj_id")) c["obj_id"] = d.id + "_" + key;
+        c["def_ent_id"] = platform + "." + entity_slug(primary ? d.id : d.id + "_" + key);
+        if (auto cls = c.find("dev_cla"); cls != c.end()) {
+            if (!cls->is_string() || !valid_device_class(platform, cls->get<std::string>())) c.erase(cls);
+        }
         cmps[d.id + "_" + key] = std::move(c);
     };
     std::set<std::string> covered;  // properties represented by the primary entity
     if (d.type == "light") {
-        add("light", light_component(t, d));
+        add("light", light_component(t, d), true);
         covered = {"on", "brightness", "color_temp_k"};
     } else if (d.type == "switch" || d.type == "plug") {
         json c = property_component(t, d, "on", d.properties.at("on"));
         c["name"] = nullptr;
-        if (d.type == "plug") c["dev_cla"] = "outlet";
-        add("switch", c);
+        c["dev_cla"] = d.type == "plug" ? "outlet" : "switch";
+        add("switch", c, true);
         covered = {"on"};
     } else if (d.type == "climate") {
-        add("climate", climate_component(t, d));
+        add("climate", climate_component(t, d), true);
         covered = {"on", "mode", "target_temp", "fan_speed"};
     } else if (d.type == "lock") {
-        add("lock", lock_component(t, d, options.lock_code_required));
+        add("lock", lock_component(t, d, options.lock_code_required), true);
         covered = {"lock_state"};
     } else if (d.type == "camera") {
-        add("camera", json{{"p", "camera"}, {"name", nullptr}, {"t", t.device(d.id, "snapshot")}});
+        add("camera", json{{"p", "camera"}, {"name", nullptr}, {"t", t.device(d.id, "snapshot")}}, true);
     } else if (d.type == "vacuum") {
-        add("vacuum", vacuum_component(t, d));
+        add("vacuum", vacuum_component(t, d), true);
         covered = {"operational_state", "fan_speed"};
     } else if (d.type == "sensor" && d.properties.contains("value")) {
         json c = property_component(t, d, "value", d.properties.at("value"));
         c["name"] = nullptr;
-        if (raw.contains("device_class")) c["dev_cla"] = raw["device_class"];
-        add("value", c);
+        use_driver_device_class(raw, c);
+        add("value", c, true);
         covered = {"value"};
     } else if (d.type == "binary_sensor" && d.properties.contains("on")) {
         json c = property_component(t, d, "on", d.properties.at("on"));
         c["name"] = nullptr;
-        if (raw.contains("device_class")) c["dev_cla"] = raw["device_class"];
-        add("on", c);
+        use_driver_device_class(raw, c);
+        add("on", c, true);
         covered = {"on"};
     }
     for (const auto& [prop, spec] : d.properties) {
@@ -279,16 +305,22 @@ json discovery_config(const topic_scheme& t, const device_descriptor& d, const d
         for (const auto& [p, spec] : cmd.params) has_required = has_required || spec.required;
         if (has_required) continue;  // a button cannot supply parameters
         add("cmd_" + name, json{{"p", "button"},
-                                {"name", humanize(name)},
+                                {"name", human_name(name)},
                                 {"cmd_t", t.device(d.id, "set")},
                                 {"pl_prs", json{{"command", name}}.dump()}});
     }
-    if (!d.events.empty()) {
-        add("event", json{{"p", "event"},
-                          {"name", "Event"},
-                          {"stat_t", t.device(d.id, "event")},
-                          {"evt_typ", json(std::vector<std::string>(d.events.begin(), d.events.end()))},
-                          {"val_tpl", "{{ value_json | tojson }}"}});
+    // Snapshots never arrive on the event topic (the bridge publishes them as the camera image).
+    std::vector<std::string> event_types;
+    for (const auto& e : d.events) {
+        if (e != "snapshot") event_types.push_back(e);
+    }
+    if (!event_types.empty()) {
+        json c = {{"p", "event"},
+                  {"name", "Event"},
+                  {"stat_t", t.device(d.id, "event")},
+                  {"evt_typ", event_types},
+                  {"val_tpl", "{{ value_json | tojson }}"}};
+        add("event", c);
     }
     return json{{"dev", dev},
                 {"o", {{"name", "Hearth"}, {"sw", options.origin_version}}},

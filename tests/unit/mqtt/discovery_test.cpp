@@ -1,0 +1,167 @@
+// Home Assistant discovery, pinned: every case in tests/unit/mqtt/discovery/ (a demo device
+// descriptor per type plus edge cases) must produce exactly <case>.expected.json, as Zigbee2MQTT
+// pins its HA extension. After a deliberate change, regenerate with
+//   HEARTH_UPDATE_EXPECTED=1 build/debug/tests/unit/mqtt/mqtt_unit_tests
+// and review the diff. The structural tests below hold for every case whatever the files say.
+#include "mqtt/discovery.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace {
+
+using json = nlohmann::json;
+using namespace hearth;
+
+const std::vector<std::string> cases = {
+    "bathroom_washer", "bedroom_ac",   "front_camera",   "garage-meter", "hall_lock",
+    "hall_lock_pin",   "hall_motion",  "kitchen_fridge", "kitchen_plug", "living_climate_sensor",
+    "living_light",    "porch_switch", "robot_vacuum",
+};
+
+std::string path_of(const std::string& name) { return std::string(DISCOVERY_CASES_DIR) + "/" + name; }
+
+json read_json(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    return json::parse(in);
+}
+
+json discovery_for(const std::string& name) {
+    const json input = read_json(path_of(name + ".json"));
+    auto parsed = parse_descriptor(input.at("descriptor"));
+    if (!parsed.value) throw std::runtime_error(name + ": descriptor refused");
+    mqtt::discovery_options options{"1.2.3", input.at("options").at("lock_code_required").get<bool>()};
+    return mqtt::discovery_config(mqtt::topic_scheme("hearth", "homeassistant"), *parsed.value, options);
+}
+
+class discovery_case : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(discovery_case, matches_expected_payload) {
+    const std::string name = GetParam();
+    const json actual = discovery_for(name);
+    const std::string expected_path = path_of(name + ".expected.json");
+    if (std::getenv("HEARTH_UPDATE_EXPECTED") != nullptr) {
+        std::ofstream(expected_path) << actual.dump(2, ' ', false) << "\n";
+    }
+    const json expected = read_json(expected_path);
+    EXPECT_EQ(actual, expected) << "diff (RFC 6902, expected -> actual): " << json::diff(expected, actual).dump(1);
+}
+
+INSTANTIATE_TEST_SUITE_P(per_device_type, discovery_case, ::testing::ValuesIn(cases), [](const auto& info) {
+    std::string n = info.param;
+    for (char& c : n) c = c == '-' ? '_' : c;
+    return n;
+});
+
+// Every key Hearth publishes in a component, checked against HA's MQTT discovery abbreviation
+// table (and the full option names HA has no abbreviation for). A key HA does not know is
+// silently dropped by HA, as `pl_pause` was (HA's abbreviation is `pl_paus`).
+const std::set<std::string>& ha_component_keys() {
+    static const std::set<std::string> keys = {
+        // abbreviations (HA's abbreviations.py)
+        "p", "name", "uniq_id", "def_ent_id", "cmd_t", "cmd_tpl", "stat_t", "val_tpl", "stat_val_tpl", "pl_on",
+        "pl_off", "on_cmd_type", "bri_cmd_t", "bri_scl", "bri_stat_t", "bri_val_tpl", "clr_temp_cmd_t",
+        "clr_temp_stat_t", "clr_temp_val_tpl", "clr_temp_k", "min_k", "max_k", "modes", "mode_stat_t", "mode_stat_tpl",
+        "mode_cmd_t", "mode_cmd_tpl", "temp_cmd_t", "temp_stat_t", "temp_stat_tpl", "temp_unit", "min_temp", "max_temp",
+        "curr_temp_t", "curr_temp_tpl", "fan_mode_cmd_t", "fan_mode_stat_t", "fan_mode_stat_tpl", "pl_lock", "pl_unlk",
+        "pl_open", "stat_locked", "stat_unlocked", "stat_locking", "stat_unlocking", "stat_jam", "stat_open", "pl_strt",
+        "pl_paus", "pl_stop", "pl_ret", "pl_loc", "fanspd_lst", "set_fan_spd_t", "sup_feat", "t", "pl_prs", "evt_typ",
+        "dev_cla", "stat_cla", "unit_of_meas", "ent_cat", "min", "max", "step", "mode", "ops",
+        // full names without an abbreviation
+        "code_format", "temp_step", "fan_modes", "options"};
+    return keys;
+}
+
+TEST(discovery, every_published_key_is_known_to_home_assistant) {
+    for (const auto& name : cases) {
+        const json cfg = discovery_for(name);
+        for (const auto& [id, c] : cfg.at("cmps").items()) {
+            for (const auto& [key, _] : c.items()) {
+                EXPECT_TRUE(ha_component_keys().contains(key)) << name << " " << id << ": key '" << key << "'";
+            }
+        }
+    }
+}
+
+TEST(discovery, vacuum_pause_uses_ha_abbreviation) {
+    const json c = discovery_for("robot_vacuum")["cmps"]["robot_vacuum_vacuum"];
+    ASSERT_TRUE(c.contains("pl_paus")) << c;
+    EXPECT_EQ(json::parse(c["pl_paus"].get<std::string>()), (json{{"command", "pause"}}));
+    EXPECT_FALSE(c.contains("pl_pause"));
+}
+
+TEST(discovery, device_classes_are_valid_for_their_platform) {
+    for (const auto& name : cases) {
+        const json cfg = discovery_for(name);
+        for (const auto& [id, c] : cfg.at("cmps").items()) {
+            if (c.value("p", "") != "switch" || !c.contains("dev_cla")) continue;
+            const std::string cls = c["dev_cla"];
+            EXPECT_TRUE(cls == "outlet" || cls == "switch") << name << " " << id << ": " << cls;
+        }
+    }
+    const json fridge = discovery_for("kitchen_fridge")["cmps"]["kitchen_fridge_door_open"];
+    EXPECT_EQ(fridge["p"], "switch");
+    EXPECT_FALSE(fridge.contains("dev_cla"));
+    // A driver's device class that HA's sensor does not know ("door") is not passed on; the class
+    // derived from the unit stays.
+    EXPECT_EQ(discovery_for("garage-meter")["cmps"]["garage-meter_value"]["dev_cla"], "energy");
+}
+
+TEST(discovery, default_entity_id_replaces_object_id) {
+    for (const auto& name : cases) {
+        const json cfg = discovery_for(name);
+        for (const auto& [id, c] : cfg.at("cmps").items()) {
+            EXPECT_FALSE(c.contains("obj_id")) << name << " " << id;
+            const std::string def = c.value("def_ent_id", "");
+            EXPECT_TRUE(std::regex_match(def, std::regex("[a-z_]+\\.[a-z0-9_]+"))) << name << " " << id << ": " << def;
+            EXPECT_EQ(def.substr(0, def.find('.')), c.value("p", "")) << name << " " << id;
+        }
+    }
+    EXPECT_EQ(discovery_for("living_light")["cmps"]["living_light_light"]["def_ent_id"], "light.living_light");
+    EXPECT_EQ(discovery_for("garage-meter")["cmps"]["garage-meter_voltage_v"]["def_ent_id"],
+              "sensor.garage_meter_voltage_v");
+}
+
+TEST(discovery, lock_pin_is_asked_for_unlock_and_optional_for_lock) {
+    const json c = discovery_for("hall_lock_pin")["cmps"]["hall_lock_lock"];
+    const std::regex format(c.at("code_format").get<std::string>());
+    EXPECT_TRUE(std::regex_match("", format));  // HA validates lock's code against it too
+    EXPECT_TRUE(std::regex_match("1234", format));
+    EXPECT_TRUE(std::regex_match("12345678", format));
+    EXPECT_FALSE(std::regex_match("12a4", format));
+    // No "code": "None" when HA sends no code.
+    EXPECT_NE(c.at("cmd_tpl").get<std::string>().find("{% if code %}"), std::string::npos);
+    EXPECT_FALSE(discovery_for("hall_lock")["cmps"]["hall_lock_lock"].contains("code_format"));
+}
+
+TEST(discovery, entity_names_carry_no_unit_suffix) {
+    const std::regex unit_suffix(".* (kwh|wh|w|s|m2|k|v|c|pct|ms)$", std::regex::icase);
+    for (const auto& name : cases) {
+        const json cfg = discovery_for(name);
+        for (const auto& [id, c] : cfg.at("cmps").items()) {
+            if (!c.contains("name") || !c["name"].is_string()) continue;
+            EXPECT_FALSE(std::regex_match(c["name"].get<std::string>(), unit_suffix))
+                << name << " " << id << ": " << c["name"];
+        }
+    }
+    const json plug = discovery_for("kitchen_plug")["cmps"];
+    EXPECT_FALSE(plug["kitchen_plug_energy_kwh"].contains("name"));  // HA's translated "Energy"
+    EXPECT_EQ(plug["kitchen_plug_energy_kwh"]["dev_cla"], "energy");
+    EXPECT_EQ(discovery_for("bathroom_washer")["cmps"]["bathroom_washer_remaining_s"]["name"], "Remaining time");
+    EXPECT_EQ(discovery_for("robot_vacuum")["cmps"]["robot_vacuum_clean_area_m2"]["name"], "Cleaned area");
+}
+
+TEST(discovery, camera_event_entity_lists_only_events_that_arrive_on_the_event_topic) {
+    const json c = discovery_for("front_camera")["cmps"]["front_camera_event"];
+    EXPECT_EQ(c["evt_typ"], json::array({"doorbell", "motion"}));
+    // Only snapshots: no event entity at all.
+    EXPECT_FALSE(discovery_for("garage-meter")["cmps"].contains("garage-meter_event"));
+}
+
+}  // namespace
