@@ -39,6 +39,7 @@ persistence::persistence(boost::asio::io_context& loop, const clock_source& cloc
 persistence::~persistence() { stop(); }
 
 void persistence::restore_into(gateway& gw) {
+    gw.set_user_names(store_->load_user_names());  // before the devices: user names win
     auto states = store_->load_current_state();
     std::size_t restored = 0;
     for (auto& rec : store_->load_devices()) {
@@ -229,6 +230,15 @@ void persistence::arm_backup(std::chrono::milliseconds after) {
 }
 
 void persistence::on_device_added(const device_entry& device) { on_device_updated(device); }
+
+void persistence::on_device_renamed(const device_entry& device) {
+    try {
+        store_->set_user_name(device.descriptor.id, device.descriptor.name, clock_.now_ms());
+    } catch (const std::exception& e) {
+        ++write_errors_;
+        spdlog::error("database: cannot store the name of device '{}': {}", device.descriptor.id, e.what());
+    }
+}
 
 void persistence::on_device_updated(const device_entry& device) {
     try {

@@ -52,6 +52,7 @@ public:
     void on_device_added(const device_entry& device) override;
     void on_device_updated(const device_entry& device) override;
     void on_device_removed(const std::string& device_id) override;
+    void on_device_renamed(const device_entry& device) override;
     void on_state_changed(const device_entry& device, const nlohmann::json& changed) override;
     void on_device_event(const device_entry& device, const nlohmann::json& event) override;
 

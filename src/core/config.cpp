@@ -6,6 +6,7 @@
 #include "core/device_model.hpp"
 #include "core/json_schema.hpp"
 #include "core/plugin_dirs.hpp"
+#include "mqtt/connect_options.hpp"
 
 #include <fstream>
 #include <set>
@@ -46,6 +47,11 @@ void build_mqtt(const json& j, const fs::path& base, const std::string& file, co
                 std::vector<config_error>& errors) {
     auto& m = c.mqtt;
     take(j, "url", m.url);
+    if (j.contains("url") && m.url.find('@') != std::string::npos) {
+        // Paho does not take credentials from the URL, and the URL is logged: refuse, never echo it.
+        errors.push_back({file, "/mqtt/url", mqtt::broker_url_problem(m.url)});
+        m.url = mqtt::redact_url(m.url);
+    }
     take(j, "client_id", m.client_id);
     take(j, "base_topic", m.base_topic);
     take(j, "discovery_prefix", m.discovery_prefix);
@@ -249,7 +255,7 @@ json config::summary() const {
     }
     json s = {
         {"mqtt",
-         {{"url", mqtt.url},
+         {{"url", mqtt::redact_url(mqtt.url)},
           {"client_id", mqtt.client_id},
           {"base_topic", mqtt.base_topic},
           {"discovery_prefix", mqtt.discovery_prefix},

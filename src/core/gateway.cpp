@@ -51,7 +51,18 @@ void gateway::bridge_event(json event) {
     notify([&](gateway_observer& o) { o.on_bridge_event(event); });
 }
 
+namespace {
+/// A user's name wins over the one in a driver's (or the stored) descriptor.
+void apply_user_name(const std::map<std::string, std::string>& names, device_descriptor& descriptor) {
+    auto it = names.find(descriptor.id);
+    if (it == names.end()) return;
+    descriptor.name = it->second;
+    descriptor.raw["name"] = it->second;
+}
+}  // namespace
+
 void gateway::restore_device(device_descriptor descriptor, json state) {
+    apply_user_name(user_names_, descriptor);
     registry_.restore(std::move(descriptor), std::move(state));
 }
 
@@ -199,6 +210,7 @@ void gateway::send_refresh(const std::string& device_id) {
 bool gateway::remove_device(const std::string& device_id) {
     if (!registry_.remove(device_id)) return false;
     refresh_.erase(device_id);
+    user_names_.erase(device_id);
     notify([&](gateway_observer& o) { o.on_device_removed(device_id); });
     bridge_event({{"type", "device_removed"}, {"device", device_id}});
     return true;
@@ -207,8 +219,10 @@ bool gateway::remove_device(const std::string& device_id) {
 bool gateway::rename_device(const std::string& device_id, const std::string& name) {
     device_entry* device = registry_.find(device_id);
     if (device == nullptr) return false;
+    user_names_[device_id] = name;
     device->descriptor.name = name;
     device->descriptor.raw["name"] = name;
+    notify([&](gateway_observer& o) { o.on_device_renamed(*device); });
     notify([&](gateway_observer& o) { o.on_device_updated(*device); });
     return true;
 }
@@ -483,6 +497,7 @@ void gateway::on_device_registered(const std::string& driver, device_descriptor 
             return;
         }
     }
+    apply_user_name(user_names_, descriptor);  // a user's name wins over the driver's
     switch (registry_.upsert(std::move(descriptor))) {
     case device_registry::upsert_result::conflict:
         spdlog::error("[{}] cannot register device '{}': it belongs to driver '{}'", driver, id,

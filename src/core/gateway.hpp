@@ -36,6 +36,8 @@ public:
     virtual void on_device_added(const device_entry& /*device*/) {}
     virtual void on_device_updated(const device_entry& /*device*/) {}  ///< descriptor replaced
     virtual void on_device_removed(const std::string& /*device_id*/) {}
+    /// A user renamed the device (device/rename): the name is the user's from now on.
+    virtual void on_device_renamed(const device_entry& /*device*/) {}
     virtual void on_state_changed(const device_entry& /*device*/, const nlohmann::json& /*changed*/) {}
     virtual void on_availability_changed(const device_entry& /*device*/) {}
     virtual void on_device_event(const device_entry& /*device*/, const nlohmann::json& /*event*/) {}
@@ -142,8 +144,13 @@ public:
     /// Removes a device (bridge request): forgets it and tells observers. False if unknown.
     bool remove_device(const std::string& device_id);
 
-    /// Renames a device (display name only). False if unknown.
+    /// Renames a device (display name only). The name is the user's: it wins over the name a
+    /// driver registers the device with, now and after restarts (observers persist it). False if
+    /// the device is unknown.
     bool rename_device(const std::string& device_id, const std::string& name);
+
+    /// User-set names restored from the store (before drivers start): device id -> name.
+    void set_user_names(std::map<std::string, std::string> names) { user_names_ = std::move(names); }
 
     /// Lock safety rules for every device of type lock (PIN, lockout, age limit, rule unlock).
     void set_lock_policy(lock_policy policy) { locks_ = std::move(policy); }
@@ -215,6 +222,7 @@ private:
     std::map<std::string, std::string> quarantined_;  // driver -> reason: its reports are ignored
     std::set<std::string> load_announced_;            // drivers whose plugin_loaded was published
     device_registry registry_;
+    std::map<std::string, std::string> user_names_;  // device id -> name the user gave it
     std::map<std::string, std::unique_ptr<driver_link>> links_;
     std::map<std::string, driver_status> failed_to_load_;
     std::map<std::uint64_t, pending_command> pending_;

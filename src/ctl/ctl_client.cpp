@@ -1,6 +1,8 @@
 // The request/response MQTT client of hearthctl (see ctl_client.hpp).
 #include "ctl/ctl_client.hpp"
 
+#include "mqtt/connect_options.hpp"
+
 #include <mqtt/async_client.h>
 
 #include <unistd.h>
@@ -31,12 +33,6 @@ std::chrono::seconds whole_seconds(std::chrono::milliseconds ms) {
 
 }  // namespace
 
-std::string paho_uri(const std::string& url) {
-    if (url.rfind("mqtt://", 0) == 0) return "tcp://" + url.substr(7);
-    if (url.rfind("mqtts://", 0) == 0) return "ssl://" + url.substr(8);
-    return url;
-}
-
 std::string ctl_client::make_transaction() {
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -45,11 +41,25 @@ std::string ctl_client::make_transaction() {
 }
 
 ctl_client::ctl_client(client_settings settings) : settings_(std::move(settings)) {
+    if (auto problem = mqtt::broker_url_problem(settings_.url); !problem.empty())
+        throw ctl_failure(exit_usage, "invalid broker URL '" + mqtt::redact_url(settings_.url) + "': " + problem);
+    mqtt::connect_settings c;  // the same builder hearthd uses (mqtt/connect_options.hpp)
+    c.url = settings_.url;
+    c.username = settings_.username;
+    c.password = settings_.password;
+    c.ca_file = settings_.ca_file;
+    c.cert_file = settings_.cert_file;
+    c.key_file = settings_.key_file;
+    c.verify_hostname = settings_.verify_hostname;
+    c.keepalive = std::chrono::seconds(30);
+    c.connect_timeout = whole_seconds(settings_.timeout);
     try {
-        client_ = std::make_unique<::mqtt::async_client>(paho_uri(settings_.url), client_id(),
+        auto plan = mqtt::make_connect_plan(c);
+        connect_options_ = std::make_unique<::mqtt::connect_options>(std::move(plan.options));
+        client_ = std::make_unique<::mqtt::async_client>(plan.server_uri, client_id(),
                                                          ::mqtt::create_options(MQTTVERSION_3_1_1), nullptr);
     } catch (const std::exception& e) {
-        throw ctl_failure(exit_usage, "invalid broker URL '" + settings_.url + "': " + e.what());
+        throw ctl_failure(exit_usage, "invalid broker URL '" + mqtt::redact_url(settings_.url) + "': " + e.what());
     }
     client_->set_message_callback([this](::mqtt::const_message_ptr msg) {
         {
@@ -76,33 +86,19 @@ ctl_client::~ctl_client() {
 }
 
 void ctl_client::connect() {
-    auto builder = ::mqtt::connect_options_builder()
-                       .clean_session(true)
-                       .keep_alive_interval(std::chrono::seconds(30))
-                       .connect_timeout(whole_seconds(settings_.timeout))
-                       .automatic_reconnect(false);
-    if (!settings_.username.empty()) builder.user_name(settings_.username);
-    if (!settings_.password.empty()) builder.password(settings_.password);
-    const bool tls = paho_uri(settings_.url).rfind("ssl://", 0) == 0;
-    if (tls || !settings_.ca_file.empty()) {
-        auto ssl = ::mqtt::ssl_options_builder();
-        if (!settings_.ca_file.empty()) ssl.trust_store(settings_.ca_file);
-        if (!settings_.cert_file.empty()) ssl.key_store(settings_.cert_file);
-        if (!settings_.key_file.empty()) ssl.private_key(settings_.key_file);
-        ssl.enable_server_cert_auth(true);
-        ssl.verify(settings_.verify_hostname);
-        builder.ssl(ssl.finalize());
-    }
     try {
-        auto token = client_->connect(builder.finalize());
+        auto token = client_->connect(*connect_options_);
         if (!token->wait_for(settings_.timeout + std::chrono::milliseconds(500))) {
-            throw ctl_failure(exit_no_broker, "cannot connect to the broker at " + settings_.url + ": timed out");
+            throw ctl_failure(exit_no_broker,
+                              "cannot connect to the broker at " + mqtt::redact_url(settings_.url) + ": timed out");
         }
     } catch (const ::mqtt::exception& e) {
         // Paho's text names the reason (refused, not authorized, TLS); it never contains the password.
-        throw ctl_failure(exit_no_broker, "cannot connect to the broker at " + settings_.url + ": " + e.what());
+        throw ctl_failure(exit_no_broker,
+                          "cannot connect to the broker at " + mqtt::redact_url(settings_.url) + ": " + e.what());
     }
-    if (!client_->is_connected()) throw ctl_failure(exit_no_broker, "cannot connect to the broker at " + settings_.url);
+    if (!client_->is_connected())
+        throw ctl_failure(exit_no_broker, "cannot connect to the broker at " + mqtt::redact_url(settings_.url));
 }
 
 void ctl_client::subscribe(const std::string& filter) {
@@ -141,7 +137,9 @@ json ctl_client::exchange(const std::string& reply_topic, const std::string& req
                 return r;  // no UNSUBSCRIBE round trip: the clean session ends with this client
             }
         }
-        if (lost_) throw ctl_failure(exit_no_broker, "lost the connection to the broker at " + settings_.url);
+        if (lost_)
+            throw ctl_failure(exit_no_broker,
+                              "lost the connection to the broker at " + mqtt::redact_url(settings_.url));
         if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && inbox_.empty()) {
             char seconds[32];
             std::snprintf(seconds, sizeof seconds, "%g", static_cast<double>(settings_.timeout.count()) / 1000.0);

@@ -18,7 +18,8 @@
 
 namespace mqtt {
 class async_client;
-}
+class connect_options;
+}  // namespace mqtt
 
 namespace hearth::ctl {
 
@@ -90,14 +91,12 @@ private:
     void subscribe(const std::string& filter);
 
     client_settings settings_;
+    std::unique_ptr<::mqtt::connect_options> connect_options_;  // mqtt/connect_options.hpp
     std::unique_ptr<::mqtt::async_client> client_;
     std::mutex mutex_;
     std::condition_variable cv_;
     std::deque<message> inbox_;
     bool lost_ = false;
 };
-
-/// Paho's URI for one of ours: mqtt:// -> tcp://, mqtts:// -> ssl://; others unchanged.
-std::string paho_uri(const std::string& url);
 
 }  // namespace hearth::ctl

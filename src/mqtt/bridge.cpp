@@ -98,6 +98,11 @@ void bridge::start() {
 void bridge::stop(std::chrono::milliseconds budget) {
     for (auto* t : {&discovery_timer_, &devices_timer_, &birth_timer_, &health_timer_, &lag_timer_, &trim_timer_})
         t->cancel();
+    // Every device's retained availability goes offline too: a consumer that watches only
+    // <base>/<id>/availability must not see a stopped hub's devices as online.
+    for (const auto& [id, device] : gw_.registry().all()) {
+        link_->publish(topics_.device(id, "availability"), offline.dump(), 1, true);
+    }
     link_->publish(topics_.bridge("state"), offline.dump(), 1, true);
     link_->stop(budget);
 }

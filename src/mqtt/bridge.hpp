@@ -112,8 +112,10 @@ private:
     void handle_set(const std::string& device_id, const std::string& property, const inbound_message& msg);
     void handle_get(const std::string& device_id);
     void handle_request(const std::string& name, const inbound_message& msg);
-    void respond(const std::string& topic, const std::optional<std::string>& transaction, bool ok,
-                 const std::string& error, const nlohmann::json& data = nullptr);
+    /// Publishes an answer; `transaction` (string or integer, as the caller sent it) is echoed
+    /// unless null.
+    void respond(const std::string& topic, const nlohmann::json& transaction, bool ok, const std::string& error,
+                 const nlohmann::json& data = nullptr);
     void publish_json(const std::string& topic, const nlohmann::json& payload, bool retained);
     bool refuse_oversized(const inbound_message& msg, std::size_t limit, const std::string& reply_topic);
     void schedule_trim();

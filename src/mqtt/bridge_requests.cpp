@@ -30,18 +30,30 @@ std::optional<std::string> code_of(const json& args) {
     return std::nullopt;
 }
 
-std::optional<std::string> transaction_of(const json& j) {
-    if (!j.is_object()) return std::nullopt;
+/// The caller's transaction as the JSON type it was sent as (a string or an integer), to be
+/// echoed; null when absent or of another type.
+json transaction_of(const json& j) {
+    if (!j.is_object()) return nullptr;
     auto t = j.find("transaction");
-    if (t == j.end()) return std::nullopt;
+    if (t == j.end()) return nullptr;
     if (t->is_string()) return valid_utf8(t->get<std::string>());
-    if (t->is_number_integer()) return t->dump();
-    return std::nullopt;
+    if (t->is_number_integer()) return *t;
+    return nullptr;
 }
 
-std::optional<std::string> transaction_of(const std::string& payload) {
+json transaction_of(const std::string& payload) {
     const json_input in = parse_json_input(payload);
-    return in.ok ? transaction_of(in.value) : std::nullopt;
+    return in.ok ? transaction_of(in.value) : json();
+}
+
+/// `data.command` of an answer on <id>/response: the command the payload names ("set" for
+/// property writes), null when the payload cannot be read as a command.
+json command_of(const std::string& payload) {
+    const json_input in = parse_json_input(payload);
+    if (!in.ok || !in.value.is_object()) return nullptr;
+    auto c = in.value.find("command");
+    if (c == in.value.end()) return "set";
+    return c->is_string() ? json(valid_utf8(c->get<std::string>())) : json();
 }
 
 /// Services that register their requests later (store, rules); named so a client gets a clear
@@ -55,18 +67,18 @@ const std::map<std::string, std::string>& service_requests() {
     return names;
 }
 
-json response(const std::optional<std::string>& transaction, bool ok, const std::string& error, const json& data) {
+json response(const json& transaction, bool ok, const std::string& error, const json& data) {
     json r = {{"status", ok ? "ok" : "error"}};
     if (!data.is_null()) r["data"] = data;
     if (!ok) r["error"] = valid_utf8(error);
-    if (transaction) r["transaction"] = *transaction;
+    if (!transaction.is_null()) r["transaction"] = transaction;
     return r;
 }
 
 }  // namespace
 
-void bridge::respond(const std::string& topic, const std::optional<std::string>& transaction, bool ok,
-                     const std::string& error, const json& data) {
+void bridge::respond(const std::string& topic, const json& transaction, bool ok, const std::string& error,
+                     const json& data) {
     publish_json(topic, response(transaction, ok, error, data), false);
 }
 
@@ -77,9 +89,12 @@ bool bridge::refuse_oversized(const inbound_message& msg, std::size_t limit, con
     ++oversized_messages_;
     spdlog::warn("refused a message of {} bytes on {}: the limit is {} bytes", size, echo(msg.topic), limit);
     if (!reply_topic.empty()) {
-        respond(reply_topic, std::nullopt, false,
+        // An answer on <id>/response always carries data.command (unknown here: not parsed).
+        const bool device_reply = reply_topic.rfind(topics_.bridge("response/"), 0) != 0;
+        respond(reply_topic, nullptr, false,
                 "payload of " + std::to_string(size) + " bytes refused: the limit for this topic is " +
-                    std::to_string(limit) + " bytes");
+                    std::to_string(limit) + " bytes",
+                device_reply ? json{{"command", nullptr}} : json());
     }
     schedule_trim();
     return true;
@@ -102,7 +117,6 @@ void bridge::handle_message(const inbound_message& msg) {
         const bool answerable = t.what == kind::request || (t.what != kind::ha_status && is_valid_id(t.device));
         const std::string reply_topic = !answerable               ? std::string()
                                         : t.what == kind::request ? topics_.response(t.request)
-                                        : t.what == kind::get     ? std::string()
                                                                   : topics_.device(t.device, "response");
         const std::size_t limit = t.what == kind::request ? options_.max_request_bytes : options_.max_set_bytes;
         if (refuse_oversized(msg, limit, reply_topic)) return;
@@ -127,9 +141,16 @@ void bridge::handle_message(const inbound_message& msg) {
         if (msg.retained) {
             ++refused_messages_;
             spdlog::warn("refused retained message on {}: commands must not be retained", echo(msg.topic));
-            if (t.what != kind::get && !reply_topic.empty()) {
-                respond(reply_topic, transaction_of(msg.payload), false,
-                        "retained commands are refused: publish without the retain flag");
+            // Answered as docs/mqtt-api.md says, a retained /get included.
+            const std::string why = "retained commands are refused: publish without the retain flag";
+            if (t.what == kind::request) {
+                respond(reply_topic, transaction_of(msg.payload), false, why);
+            } else if (!reply_topic.empty()) {
+                const json command = t.what == kind::get            ? json("get")
+                                     : t.what == kind::set_property ? json("set")
+                                                                    : command_of(msg.payload);
+                const json transaction = t.what == kind::set ? transaction_of(msg.payload) : json();
+                respond(reply_topic, transaction, false, why, {{"command", command}});
             }
             return;
         }
@@ -154,10 +175,12 @@ void bridge::handle_set(const std::string& device_id, const std::string& propert
         return;  // not a topic we could answer on safely
     }
     const device_entry* device = gw_.registry().find(device_id);
-    const auto transaction = property.empty() ? transaction_of(msg.payload) : std::nullopt;
+    // Every answer on <id>/response carries data.command and the caller's transaction as sent.
+    const json transaction = property.empty() ? transaction_of(msg.payload) : json();
+    json command = property.empty() ? command_of(msg.payload) : json("set");
     if (device == nullptr) {
         ++refused_messages_;
-        respond(reply_topic, transaction, false, "unknown device '" + device_id + "'");
+        respond(reply_topic, transaction, false, "unknown device '" + device_id + "'", {{"command", command}});
         return;
     }
     // Home Assistant's default plain-text payloads ("LOCK", "pause", "ON") name a command.
@@ -166,10 +189,11 @@ void bridge::handle_set(const std::string& device_id, const std::string& propert
         if (auto plain = ha_plain_payload(device->descriptor, payload)) {
             if (!plain->error.empty()) {
                 ++refused_messages_;
-                respond(reply_topic, transaction, false, plain->error);
+                respond(reply_topic, transaction, false, plain->error, {{"command", nullptr}});
                 return;
             }
             payload = std::move(plain->json_payload);
+            command = command_of(payload);
         }
     }
     command_result parsed = property.empty() ? parse_set_payload(device->descriptor, payload)
@@ -177,17 +201,15 @@ void bridge::handle_set(const std::string& device_id, const std::string& propert
     if (!parsed.value) {
         ++refused_messages_;
         spdlog::info("refused /set for '{}': {}", device_id, parsed.error);
-        respond(reply_topic, transaction, false, parsed.error);
+        respond(reply_topic, transaction, false, parsed.error, {{"command", command}});
         return;
     }
     device_command cmd = std::move(*parsed.value);
-    const auto tx = cmd.transaction;
     const std::string name = cmd.name;
     gw_.execute(device_id, std::move(cmd), command_source{"mqtt", cfg_.mqtt.base_topic},
-                [this, alive = std::weak_ptr<bool>(alive_), reply_topic, tx, name](const command_outcome& outcome) {
+                [this, alive = std::weak_ptr<bool>(alive_), reply_topic, transaction, name](const command_outcome& outcome) {
                     if (alive.expired()) return;
-                    json data = {{"command", name}};
-                    respond(reply_topic, tx, outcome.ok, outcome.error, data);
+                    respond(reply_topic, transaction, outcome.ok, outcome.error, {{"command", name}});
                 });
 }
 
@@ -216,14 +238,14 @@ std::vector<std::string> bridge::request_names() const {
 void bridge::run_request(const std::string& name, const std::string& payload, std::function<void(json)> done) {
     if (payload.size() > options_.max_request_bytes) {
         ++oversized_messages_;
-        done(response(std::nullopt, false,
+        done(response(nullptr, false,
                       "payload of " + std::to_string(payload.size()) + " bytes refused: the limit for requests is " +
                           std::to_string(options_.max_request_bytes) + " bytes",
                       nullptr));
         return;
     }
     json_input in = payload.empty() ? json_input{json::object(), true, false, {}, 0} : parse_json_input(payload);
-    const auto transaction = in.ok ? transaction_of(in.value) : std::nullopt;
+    const json transaction = in.ok ? transaction_of(in.value) : json();
     if (!in.ok || !in.value.is_object()) {
         done(response(transaction, false,
                       in.ok ? "request payload must be a JSON object"

@@ -2,6 +2,7 @@
 #include "mqtt/mqtt_link.hpp"
 
 #include "mqtt/connect_errors.hpp"
+#include "mqtt/connect_options.hpp"
 #include "mqtt/tcp_nodelay.hpp"
 
 #include <boost/asio/post.hpp>
@@ -14,12 +15,22 @@ namespace hearth::mqtt {
 namespace asio = boost::asio;
 
 namespace {
-/// Paho wants tcp:// and ssl://; our config says mqtt:// and mqtts://.
-std::string paho_uri(const std::string& url) {
-    if (url.rfind("mqtt://", 0) == 0) return "tcp://" + url.substr(7);
-    if (url.rfind("mqtts://", 0) == 0) return "ssl://" + url.substr(8);
-    return url;
+connect_settings connect_settings_of(const link_settings& s) {
+    connect_settings c;
+    c.url = s.url;
+    c.username = s.username;
+    c.password = s.password;
+    c.ca_file = s.ca_file;
+    c.cert_file = s.cert_file;
+    c.key_file = s.key_file;
+    c.verify_hostname = s.verify_hostname;
+    c.keepalive = std::chrono::seconds(s.keepalive_s);
+    c.connect_timeout = std::chrono::seconds(5);
+    c.will_topic = s.will_topic;
+    c.will_payload = s.will_payload;
+    return c;
 }
+
 }  // namespace
 
 /// Receives Paho action results on Paho's thread and posts them onto the loop.
@@ -44,7 +55,7 @@ private:
                 owner_.handle_connected();
             } else {
                 if (!owner_.stopping_) {
-                    spdlog::warn("mqtt: cannot connect to {}: {}; retrying in {} ms", owner_.settings_.url,
+                    spdlog::warn("mqtt: cannot connect to {}: {}; retrying in {} ms", redact_url(owner_.settings_.url),
                                  connect_failure_text(rc), owner_.backoff_.count());
                 }
                 owner_.schedule_reconnect();
@@ -63,7 +74,9 @@ mqtt_link::mqtt_link(asio::io_context& loop, link_settings settings)
       alive_(std::make_shared<bool>(true)),
       retry_timer_(loop),
       backoff_(settings_.backoff_min) {
-    client_ = std::make_unique<::mqtt::async_client>(paho_uri(settings_.url), settings_.client_id,
+    connect_plan plan = make_connect_plan(connect_settings_of(settings_));  // the config refused bad URLs
+    connect_options_ = std::make_unique<::mqtt::connect_options>(std::move(plan.options));
+    client_ = std::make_unique<::mqtt::async_client>(plan.server_uri, settings_.client_id,
                                                      ::mqtt::create_options(MQTTVERSION_3_1_1), nullptr);
     std::weak_ptr<bool> alive = alive_;
     client_->set_connection_lost_handler([this, alive](const std::string& cause) {
@@ -101,30 +114,13 @@ void mqtt_link::start() {
 
 void mqtt_link::connect() {
     if (stopping_ || connecting_ || connected_) return;
-    auto builder = ::mqtt::connect_options_builder()
-                       .clean_session(true)
-                       .keep_alive_interval(std::chrono::seconds(settings_.keepalive_s))
-                       .connect_timeout(std::chrono::seconds(5))
-                       .automatic_reconnect(false)
-                       .will(::mqtt::message(settings_.will_topic, settings_.will_payload, 1, true));
-    if (!settings_.username.empty()) builder.user_name(settings_.username);
-    if (!settings_.password.empty()) builder.password(settings_.password);
-    if (!settings_.ca_file.empty() || settings_.url.rfind("mqtts://", 0) == 0) {
-        auto ssl = ::mqtt::ssl_options_builder();
-        if (!settings_.ca_file.empty()) ssl.trust_store(settings_.ca_file);
-        if (!settings_.cert_file.empty()) ssl.key_store(settings_.cert_file);
-        if (!settings_.key_file.empty()) ssl.private_key(settings_.key_file);
-        ssl.enable_server_cert_auth(true);
-        ssl.verify(settings_.verify_hostname);
-        builder.ssl(ssl.finalize());
-    }
     if (!listener_) listener_ = std::make_unique<listener>(*this, listener::kind::connect);
     connecting_ = true;
     try {
-        client_->connect(builder.finalize(), nullptr, *listener_);
+        client_->connect(*connect_options_, nullptr, *listener_);
     } catch (const std::exception& e) {
         connecting_ = false;
-        spdlog::warn("mqtt: connect to {} failed: {}", settings_.url, e.what());
+        spdlog::warn("mqtt: connect to {} failed: {}", redact_url(settings_.url), e.what());
         schedule_reconnect();
     }
 }
@@ -142,7 +138,7 @@ void mqtt_link::handle_connected() {
     if (stopping_) return;
     connected_ = true;
     backoff_ = settings_.backoff_min;
-    spdlog::info("mqtt: connected to {}", settings_.url);
+    spdlog::info("mqtt: connected to {}", redact_url(settings_.url));
     if (const auto endpoint = parse_broker_url(settings_.url))  // see tcp_nodelay.hpp: ~40 ms per hop otherwise
         spdlog::debug("mqtt: TCP_NODELAY set on {} broker socket(s)", set_tcp_nodelay_to(*endpoint));
     try {

@@ -26,7 +26,8 @@
 
 namespace mqtt {
 class async_client;
-}
+class connect_options;
+}  // namespace mqtt
 
 namespace hearth::mqtt {
 
@@ -112,6 +113,7 @@ private:
 
     boost::asio::io_context& loop_;
     link_settings settings_;
+    std::unique_ptr<::mqtt::connect_options> connect_options_;  // built once (connect_options.hpp)
     std::unique_ptr<::mqtt::async_client> client_;
     std::unique_ptr<listener> listener_;
     std::unique_ptr<listener> listener_publish_;

@@ -3,6 +3,7 @@
 // v2: rules/scenes, pending rule timers, rule traces, discovery hashes.
 // v3: hourly downsampled history; per-property history index for retention.
 // v4: lock safety state: wrong-code counters/lockouts and pending auto-relock/alarm timers.
+// v5: user-set device names (device/rename), kept across restarts and driver re-registration.
 #include "store/schema.hpp"
 
 #include <spdlog/spdlog.h>
@@ -123,6 +124,14 @@ CREATE TABLE lock_timers (
 CREATE INDEX audit_lock_attempts ON audit_log (result, id) WHERE result = 'attempt';
 )sql";
 
+constexpr const char* k_v5 = R"sql(
+CREATE TABLE device_user_names (
+  device_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const char* v1_sql() { return k_v1; }
@@ -133,6 +142,7 @@ const std::vector<migration>& builtin_migrations() {
         {2, "rules, timers, traces, discovery", k_v2},
         {3, "hourly downsampled history", k_v3},
         {4, "lock counters and timers", k_v4},
+        {5, "user-set device names", k_v5},
     };
     return steps;
 }

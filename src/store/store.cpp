@@ -164,6 +164,7 @@ void store::upsert_device(const device_record& device) {
 bool store::remove_device(const std::string& device_id) {
     sqlite::transaction tx(db_);
     cached("DELETE FROM current_state WHERE device_id = ?1").bind_all(device_id).run();
+    cached("DELETE FROM device_user_names WHERE device_id = ?1").bind_all(device_id).run();
     cached("DELETE FROM devices WHERE id = ?1").bind_all(device_id).run();
     bool removed = db_.changes() > 0;
     tx.commit();
@@ -317,7 +318,7 @@ store_stats store::stats(bool count_rows) {
     for (const char* table :
          count_rows ? std::initializer_list<const char*>{"devices", "current_state", "state_history", "history_hourly",
                                                          "events", "audit_log", "rules", "pending_timers",
-                                                         "rule_traces", "discovery_hashes", "meta"}
+                                                         "rule_traces", "discovery_hashes", "device_user_names", "meta"}
                     : std::initializer_list<const char*>{}) {
         s.rows[table] = db_.query_int(std::string("SELECT count(*) FROM ") + table).value_or(0);
     }

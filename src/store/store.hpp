@@ -131,6 +131,12 @@ public:
     /// Newest-first traces of one rule.
     std::vector<rule_trace> list_traces(const std::string& rule_id, std::size_t limit);
 
+    // --- user-set device names ------------------------------------------------------------------
+    /// Records the name a user gave a device (device/rename); it wins over the driver's name.
+    void set_user_name(const std::string& device_id, const std::string& name, time_ms ts);
+    /// Every user-set name: device id -> name.
+    std::map<std::string, std::string> load_user_names();
+
     // --- discovery hashes and meta ---------------------------------------------------------
     std::optional<std::string> discovery_hash(const std::string& device_id);
     /// Precondition: the device exists (else throws, FK).

@@ -87,6 +87,21 @@ std::vector<rule_trace> store::list_traces(const std::string& rule_id, std::size
     return result;
 }
 
+void store::set_user_name(const std::string& device_id, const std::string& name, time_ms ts) {
+    cached(
+        "INSERT INTO device_user_names (device_id, name, updated_at) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (device_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at")
+        .bind_all(device_id, name, ts)
+        .run();
+}
+
+std::map<std::string, std::string> store::load_user_names() {
+    auto stmt = db_.prepare("SELECT device_id, name FROM device_user_names");
+    std::map<std::string, std::string> names;
+    while (stmt.step()) names[stmt.column_text(0)] = stmt.column_text(1);
+    return names;
+}
+
 std::optional<std::string> store::discovery_hash(const std::string& device_id) {
     auto& stmt = cached("SELECT hash FROM discovery_hashes WHERE device_id = ?1");
     stmt.bind_all(device_id);

@@ -1,5 +1,7 @@
 // The MQTT contract as independent clients see it (issue 23): Home Assistant's default plain-text
-// payloads on /set, the camera image retained for a client that subscribes later.
+// payloads on /set, the camera image retained for a later subscriber, every device offline after
+// a clean stop, retained /get answered, integer transactions echoed as integers, data.command on
+// every /set answer, plugin_loaded with the plugin's version, a user's rename kept across restarts.
 #include "support/hearth_fixture.hpp"
 
 namespace hearth::it {
@@ -59,6 +61,126 @@ TEST_F(mqtt_contract, camera_image_is_retained_for_a_later_subscriber) {
             return m.has_value() && m->retained && m->payload.size() > 100;
         },
         10s));
+}
+
+TEST_F(mqtt_contract, clean_stop_takes_every_device_offline) {
+    ASSERT_NO_FATAL_FAILURE(bring_up());
+    const exit_info exit = daemon_->stop();
+    ASSERT_TRUE(exit.exited);
+    // A client that arrives now sees only what is retained on the broker.
+    auto late = make_probe({"hearth/+/availability"});
+    EXPECT_TRUE(late->wait_for(
+        [](const std::vector<received>& all) {
+            std::map<std::string, std::string> state;
+            for (const auto& m : all) state[m.topic] = m.as_json().value("state", "");
+            for (const auto& id : demo_device_ids()) {
+                if (state[availability_topic(id)] != "offline") return false;
+            }
+            return true;
+        },
+        5s))
+        << "some device's retained availability still says online after a clean stop";
+}
+
+TEST_F(mqtt_contract, retained_get_is_answered_with_an_error) {
+    start_broker();
+    auto probe = make_probe({"hearth/living_light/response", bridge_state_topic});
+    probe->publish("hearth/living_light/get", "{}", true);  // replayed to hearthd when it subscribes
+    start_daemon();
+    auto r = probe->wait_topic("hearth/living_light/response", 10s);
+    probe->publish("hearth/living_light/get", "", true);  // clear it
+    ASSERT_TRUE(r.has_value()) << "a retained /get was not answered";
+    const json a = r->as_json();
+    EXPECT_EQ(a.value("status", ""), "error") << a;
+    EXPECT_NE(a.value("error", "").find("retained"), std::string::npos) << a;
+    EXPECT_EQ(a["data"]["command"], "get") << a;
+}
+
+TEST_F(mqtt_contract, integer_transaction_comes_back_as_an_integer) {
+    ASSERT_NO_FATAL_FAILURE(bring_up());
+    std::size_t from = probe_->mark();
+    probe_->publish("hearth/living_light/set", R"({"on": true, "transaction": 42})");
+    auto r = probe_->wait_topic("hearth/living_light/response", 5s, from);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->as_json()["transaction"], json(42)) << r->payload;
+    EXPECT_TRUE(r->as_json()["transaction"].is_number_integer()) << r->payload;
+
+    from = probe_->mark();
+    probe_->publish("hearth/living_light/set", R"({"brightness": 500, "transaction": 43})");  // refused
+    r = probe_->wait_topic("hearth/living_light/response", 5s, from);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_TRUE(r->as_json()["transaction"].is_number_integer()) << r->payload;
+
+    auto bridge = make_probe({"hearth/bridge/response/info"});
+    from = bridge->mark();
+    bridge->publish("hearth/bridge/request/info", R"({"transaction": 7})");
+    r = bridge->wait_topic("hearth/bridge/response/info", 5s, from);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->as_json()["transaction"], json(7)) << r->payload;
+}
+
+TEST_F(mqtt_contract, every_set_answer_carries_data_command) {
+    ASSERT_NO_FATAL_FAILURE(bring_up());
+    const std::vector<std::tuple<std::string, std::string, json>> cases = {
+        {"hearth/living_light/set", R"({"on": true})", "set"},
+        {"hearth/living_light/set", R"({"brightness": 500})", "set"},
+        {"hearth/living_light/set", R"({"command": "turn_on"})", "turn_on"},
+        {"hearth/living_light/set", R"({"command": "explode"})", "explode"},
+        {"hearth/living_light/set", "not json", nullptr},
+        {"hearth/living_light/set/brightness", "abc", "set"},
+        {"hearth/no_such_device/set", R"({"command": "turn_on"})", "turn_on"},
+    };
+    for (const auto& [topic, payload, command] : cases) {
+        SCOPED_TRACE(topic + " " + payload);
+        const std::string device = topic.substr(7, topic.find('/', 7) - 7);
+        const std::size_t from = probe_->mark();
+        probe_->publish(topic, payload);
+        auto r = probe_->wait_topic("hearth/" + device + "/response", 5s, from);
+        ASSERT_TRUE(r.has_value());
+        const json a = r->as_json();
+        ASSERT_TRUE(a.contains("data") && a["data"].contains("command")) << a;
+        EXPECT_EQ(a["data"]["command"], command) << a;
+    }
+}
+
+TEST_F(mqtt_contract, plugin_loaded_carries_the_plugin_version) {
+    start_broker();
+    auto probe = make_probe({"hearth/bridge/event", bridge_state_topic});
+    start_daemon();  // the demo driver in a worker process (the default isolation)
+    auto loaded = probe->wait_message(
+        [](const received& m) {
+            return m.topic == "hearth/bridge/event" && m.as_json().value("type", "") == "plugin_loaded";
+        },
+        15s);
+    ASSERT_TRUE(loaded.has_value());
+    EXPECT_NE(loaded->as_json().value("version", ""), "") << loaded->payload;
+}
+
+TEST_F(mqtt_contract, a_users_rename_survives_a_restart) {
+    ASSERT_NO_FATAL_FAILURE(bring_up());
+    const json r = probe_->request("device/rename", {{"device", "living_light"}, {"name", "Reading lamp"}});
+    ASSERT_EQ(r.value("status", ""), "ok") << r;
+    ASSERT_TRUE(daemon_->stop().exited);
+
+    auto watcher = make_probe({availability_topic("living_light"), discovery_topic("living_light")});
+    const std::size_t from = watcher->mark();
+    start_daemon();  // same database; the demo driver registers "Living room light" again
+    // Online is reported after the driver registered the device again.
+    ASSERT_TRUE(watcher->wait_message(
+        [](const received& m) {
+            return m.topic == availability_topic("living_light") && m.as_json().value("state", "") == "online";
+        },
+        15s, from));
+    const json devices = probe_->request("devices");
+    ASSERT_EQ(devices.value("status", ""), "ok") << devices;
+    std::string name;
+    for (const auto& d : devices["data"]) {
+        if (d.value("id", "") == "living_light") name = d.value("name", "");
+    }
+    EXPECT_EQ(name, "Reading lamp");
+    auto discovery = watcher->latest(discovery_topic("living_light"));
+    ASSERT_TRUE(discovery.has_value());
+    EXPECT_EQ(discovery->as_json()["dev"]["name"], "Reading lamp");
 }
 
 }  // namespace

@@ -81,6 +81,16 @@ TEST(config, errors_never_echo_the_password) {
     for (const auto& e : r.errors) EXPECT_EQ(e.to_string().find("canary-pw"), std::string::npos);
 }
 
+TEST(config, credentials_in_the_broker_url_are_refused_with_a_pointer_to_password_file) {
+    auto r = parse(R"({"mqtt": {"url": "mqtt://hub:canary-pw@127.0.0.1:1883"}})");
+    ASSERT_FALSE(r.value);
+    ASSERT_EQ(r.errors.size(), 1u);
+    const std::string text = r.errors[0].to_string();
+    EXPECT_NE(text.find("/mqtt/url"), std::string::npos) << text;
+    EXPECT_NE(text.find("password_file"), std::string::npos) << text;
+    EXPECT_EQ(text.find("canary-pw"), std::string::npos) << text;
+}
+
 TEST(config, shipped_example_configs_are_valid) {
     for (const char* name : {"hearth.json", "demo.json"}) {
         auto r = hearth::load_config(fs::path(HEARTH_SOURCE_DIR) / "config" / name);

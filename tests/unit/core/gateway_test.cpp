@@ -26,9 +26,11 @@ public:
         hearth::driver_status s;
         s.id = id_;
         s.plugin = "fake";
+        s.version = version;
         return s;
     }
     bool usable() const override { return usable_; }
+    bool loads_later() const override { return true; }  // like a worker: version known at hello
 
     struct sent_command {
         std::uint64_t id;
@@ -40,12 +42,15 @@ public:
     std::vector<std::string>* order = nullptr;
     bool started = false;
     bool usable_ = true;
+    std::string version;  ///< "" until the "worker" said hello
 
 private:
     std::string id_;
 };
 
 struct recorder final : hearth::gateway_observer {
+    std::vector<std::string> renamed;
+    void on_device_renamed(const hearth::device_entry& d) override { renamed.push_back(d.descriptor.name); }
     std::vector<json> events;
     std::vector<json> bridge_events;
     std::vector<json> changes;
@@ -284,4 +289,48 @@ TEST_F(gateway_test, reports_from_other_drivers_are_ignored_and_ready_is_announc
     EXPECT_EQ(gw->registry().find("hall_lock")->state["lock_state"], "locked");
     events->on_ready("drv");
     EXPECT_TRUE(rec.ready);
+}
+
+TEST_F(gateway_test, a_users_name_survives_driver_re_registration) {
+    ASSERT_TRUE(gw->rename_device("hall_lock", "Front door"));
+    EXPECT_EQ(rec.renamed, std::vector<std::string>{"Front door"});  // persistence stores it
+    auto d = lock_descriptor();
+    d.driver = "drv";
+    d.name = "Nuki 3.0";
+    d.raw["name"] = "Nuki 3.0";
+    events->on_device_registered("drv", d);  // the driver registers it again under its own name
+    EXPECT_EQ(gw->registry().find("hall_lock")->descriptor.name, "Front door");
+    EXPECT_EQ(gw->registry().find("hall_lock")->descriptor.raw["name"], "Front door");
+}
+
+TEST(gateway_user_names, names_from_the_store_win_at_restore_and_registration) {
+    boost::asio::io_context loop;
+    hearth::manual_clock clock;
+    hearth::gateway gw(loop, clock, {});
+    gw.set_user_names({{"hall_lock", "Front door"}});
+    auto d = lock_descriptor();
+    d.driver = "drv";
+    d.name = "Stored name";
+    gw.restore_device(d, json::object());
+    EXPECT_EQ(gw.registry().find("hall_lock")->descriptor.name, "Front door");
+    EXPECT_TRUE(gw.remove_device("hall_lock"));  // a removed device's name is forgotten
+    gw.restore_device(d, json::object());
+    EXPECT_EQ(gw.registry().find("hall_lock")->descriptor.name, "Stored name");
+}
+
+TEST_F(gateway_test, plugin_loaded_waits_for_the_plugins_real_version) {
+    auto loaded = [this] {
+        std::vector<json> out;
+        for (const auto& e : rec.bridge_events) {
+            if (e.value("type", "") == "plugin_loaded") out.push_back(e);
+        }
+        return out;
+    };
+    EXPECT_TRUE(loaded().empty()) << "announced with an empty version";
+    link->version = "2.1.0";
+    events->on_loaded("drv");
+    ASSERT_EQ(loaded().size(), 1u);
+    EXPECT_EQ(loaded()[0]["version"], "2.1.0");
+    events->on_loaded("drv");  // a restarted worker says hello again: not a new load
+    EXPECT_EQ(loaded().size(), 1u);
 }

@@ -52,6 +52,8 @@ TEST(store_migrations, upgrades_v1_file_and_preserves_data) {
     ASSERT_EQ(s->list_audit(10).size(), 1u);
     s->upsert_rule({"r1", "automation", "a.json", {{"x", 1}}, true, 5});  // v2 table works
     EXPECT_EQ(s->load_rules().size(), 1u);
+    s->set_user_name("lamp", "Reading lamp", 6);  // v5 table works
+    EXPECT_EQ(s->load_user_names()["lamp"], "Reading lamp");
     s.reset();
     EXPECT_EQ(user_version(dir / "h.db"), latest());
 }

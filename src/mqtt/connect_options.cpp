@@ -1,0 +1,76 @@
+// The MQTT connect-options builder shared by hearthd and hearthctl (see connect_options.hpp).
+#include "mqtt/connect_options.hpp"
+
+#include <mqtt/ssl_options.h>
+
+#include <optional>
+#include <stdexcept>
+
+namespace hearth::mqtt {
+namespace {
+
+struct split_url {
+    std::string scheme;     ///< without "://"
+    std::string authority;  ///< everything after "://"
+};
+
+std::optional<split_url> split(const std::string& url) {
+    const auto sep = url.find("://");
+    if (sep == std::string::npos) return std::nullopt;
+    return split_url{url.substr(0, sep), url.substr(sep + 3)};
+}
+
+bool tls_scheme(const std::string& scheme) { return scheme == "mqtts" || scheme == "ssl"; }
+
+}  // namespace
+
+std::string broker_url_problem(const std::string& url) {
+    const auto parts = split(url);
+    if (!parts) return "the broker URL must start with mqtt://, mqtts://, tcp:// or ssl://";
+    const auto& s = parts->scheme;
+    if (s != "mqtt" && s != "mqtts" && s != "tcp" && s != "ssl")
+        return "unknown broker URL scheme '" + s + "://' (use mqtt://, mqtts://, tcp:// or ssl://)";
+    if (parts->authority.find('@') != std::string::npos)
+        return "the broker URL must not contain a user name or password: set mqtt.username and put the "
+               "password in the file named by mqtt.password_file";
+    if (parts->authority.empty()) return "the broker URL names no host";
+    return {};
+}
+
+std::string redact_url(const std::string& url) {
+    const auto parts = split(url);
+    if (!parts) return url.find('@') == std::string::npos ? url : "***@" + url.substr(url.rfind('@') + 1);
+    const auto at = parts->authority.rfind('@');
+    if (at == std::string::npos) return url;
+    return parts->scheme + "://***@" + parts->authority.substr(at + 1);
+}
+
+connect_plan make_connect_plan(const connect_settings& settings) {
+    if (auto problem = broker_url_problem(settings.url); !problem.empty()) throw std::invalid_argument(problem);
+    const auto parts = *split(settings.url);
+    connect_plan plan;
+    plan.tls = tls_scheme(parts.scheme);
+    plan.server_uri = (plan.tls ? "ssl://" : "tcp://") + parts.authority;
+    auto builder = ::mqtt::connect_options_builder()
+                       .clean_session(true)
+                       .keep_alive_interval(settings.keepalive)
+                       .connect_timeout(settings.connect_timeout)
+                       .automatic_reconnect(false);
+    if (!settings.will_topic.empty())
+        builder.will(::mqtt::message(settings.will_topic, settings.will_payload, 1, true));
+    if (!settings.username.empty()) builder.user_name(settings.username);
+    if (!settings.password.empty()) builder.password(settings.password);
+    if (plan.tls) {
+        auto ssl = ::mqtt::ssl_options_builder();
+        if (!settings.ca_file.empty()) ssl.trust_store(settings.ca_file);
+        if (!settings.cert_file.empty()) ssl.key_store(settings.cert_file);
+        if (!settings.key_file.empty()) ssl.private_key(settings.key_file);
+        ssl.enable_server_cert_auth(true);
+        ssl.verify(settings.verify_hostname);
+        builder.ssl(ssl.finalize());
+    }
+    plan.options = builder.finalize();
+    return plan;
+}
+
+}  // namespace hearth::mqtt

@@ -1,0 +1,49 @@
+// One MQTT connect-options builder for hearthd (mqtt_link) and hearthctl (ctl_client), so both
+// treat a broker URL the same way: the scheme decides TLS (mqtts:// and ssl:// both get TLS with
+// server-certificate checks; mqtt:// and tcp:// are plain), credentials never come from the URL
+// (userinfo is refused with a pointer to username/password_file), and what is logged about a URL
+// never includes userinfo.
+#pragma once
+
+#include <mqtt/connect_options.h>
+
+#include <chrono>
+#include <string>
+
+namespace hearth::mqtt {
+
+struct connect_settings {
+    std::string url;  ///< mqtt://, mqtts://, tcp:// or ssl://host:port
+    std::string username;
+    std::string password;  ///< secret
+    std::string ca_file;
+    std::string cert_file;
+    std::string key_file;
+    bool verify_hostname = true;
+    std::chrono::seconds keepalive{30};
+    std::chrono::seconds connect_timeout{5};
+    std::string will_topic;  ///< no last will when empty
+    std::string will_payload;
+};
+
+/// What Paho needs to connect.
+struct connect_plan {
+    std::string server_uri;  ///< tcp://host:port or ssl://host:port
+    bool tls = false;
+    ::mqtt::connect_options options;
+};
+
+/// Why a broker URL cannot be used, or "" when it can. Refuses userinfo ("user:pass@host"):
+/// Paho does not take credentials from the URL and a URL ends up in logs.
+std::string broker_url_problem(const std::string& url);
+
+/// The URL for logs and messages: userinfo, if any, replaced by "***@".
+std::string redact_url(const std::string& url);
+
+/// Builds the connect options (clean session, no automatic reconnect). TLS exactly when the
+/// scheme is mqtts:// or ssl:// (the tls files are used only then); the server certificate is
+/// then always checked, and the host name when verify_hostname. Throws std::invalid_argument(broker_url_problem) for a
+/// URL it cannot use.
+connect_plan make_connect_plan(const connect_settings& settings);
+
+}  // namespace hearth::mqtt
