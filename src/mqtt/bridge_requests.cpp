@@ -206,11 +206,12 @@ void bridge::handle_set(const std::string& device_id, const std::string& propert
     }
     device_command cmd = std::move(*parsed.value);
     const std::string name = cmd.name;
-    gw_.execute(device_id, std::move(cmd), command_source{"mqtt", cfg_.mqtt.base_topic},
-                [this, alive = std::weak_ptr<bool>(alive_), reply_topic, transaction, name](const command_outcome& outcome) {
-                    if (alive.expired()) return;
-                    respond(reply_topic, transaction, outcome.ok, outcome.error, {{"command", name}});
-                });
+    gw_.execute(
+        device_id, std::move(cmd), command_source{"mqtt", cfg_.mqtt.base_topic},
+        [this, alive = std::weak_ptr<bool>(alive_), reply_topic, transaction, name](const command_outcome& outcome) {
+            if (alive.expired()) return;
+            respond(reply_topic, transaction, outcome.ok, outcome.error, {{"command", name}});
+        });
 }
 
 void bridge::handle_get(const std::string& device_id) {
