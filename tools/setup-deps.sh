@@ -9,6 +9,7 @@ packages=(
   libpaho-mqttpp-dev libpaho-mqtt-dev libssl-dev openssl
   libsqlite3-dev sqlite3 libjpeg-dev libsystemd-dev
   libgtest-dev libgmock-dev
+  libseccomp-dev
   mosquitto mosquitto-clients
   systemd python3 clang-format file
 )

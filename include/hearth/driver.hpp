@@ -298,7 +298,8 @@ struct trampolines {
 
 /// Builds the plugin description for Driver; used by HEARTH_DRIVER.
 template <class Driver>
-const hearth_plugin_v1_api* plugin_api(const char* name, const char* version, const char* description) {
+const hearth_plugin_v1_api* plugin_api(const char* name, const char* version, const char* description,
+                                       const char* manifest = nullptr) {
     using t = detail::trampolines<Driver>;
     static const hearth_plugin_v1_api api = {
         sizeof(hearth_plugin_v1_api),
@@ -314,6 +315,7 @@ const hearth_plugin_v1_api* plugin_api(const char* name, const char* version, co
         &t::refresh,
         &t::stop,
         &t::destroy,
+        manifest,
     };
     return &api;
 }
@@ -325,4 +327,11 @@ const hearth_plugin_v1_api* plugin_api(const char* name, const char* version, co
 #define HEARTH_DRIVER(Class, name, version, description)                                        \
     extern "C" HEARTH_EXPORT const hearth_plugin_v1_api* hearth_plugin_v1(uint32_t /*minor*/) { \
         return ::hearth::plugin_api<Class>(name, version, description);                         \
+    }
+
+/// As HEARTH_DRIVER, with a sandbox manifest (ABI v1.1; JSON text, see plugin.h and
+/// docs/security.md), e.g. R"({"network": ["tcp_client"], "tcp_ports": [55443]})".
+#define HEARTH_DRIVER_WITH_MANIFEST(Class, name, version, description, manifest)                \
+    extern "C" HEARTH_EXPORT const hearth_plugin_v1_api* hearth_plugin_v1(uint32_t /*minor*/) { \
+        return ::hearth::plugin_api<Class>(name, version, description, manifest);               \
     }

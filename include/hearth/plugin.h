@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define HEARTH_ABI_MAJOR 1
-#define HEARTH_ABI_MINOR 0
+#define HEARTH_ABI_MINOR 1
 
 /* The exported entry symbol of a v1 plugin. */
 #define HEARTH_PLUGIN_ENTRY_V1 hearth_plugin_v1
@@ -165,7 +165,20 @@ typedef struct hearth_plugin_v1_api {
 
     /** Required. Frees the instance. */
     void (*destroy)(hearth_driver* driver);
+
+    /* ---- v1.1 (HEARTH_ABI_MINOR >= 1). A host reads these only if struct_size covers them. ---- */
+
+    /** Optional (NULL = the empty manifest). NUL-terminated JSON declaring what the driver needs
+     *  from its sandbox; the host grants only that (docs/security.md), e.g.
+     *  {"network": ["tcp_client"], "tcp_ports": [55443]}. Keys: "network" (kinds "tcp_client",
+     *  "tcp_server", "udp", "broadcast", "raw"), "tcp_ports", "listen_ports" (absent = any port),
+     *  "devices", "read_paths", "write_paths" (absolute paths). */
+    const char* manifest;
 } hearth_plugin_v1_api;
+
+/** Frozen size of the v1.0 `hearth_plugin_v1_api` (88 bytes on LP64): the smallest struct_size a
+ *  host accepts. v1.0 plugins, built before `manifest` existed, load with the empty manifest. */
+#define HEARTH_PLUGIN_V1_0_SIZE (offsetof(hearth_plugin_v1_api, manifest))
 
 /** Type of the entry symbol. `host_abi_minor` tells the plugin which minor the host speaks. */
 typedef const hearth_plugin_v1_api* (*hearth_plugin_entry_v1_fn)(uint32_t host_abi_minor);

@@ -16,6 +16,9 @@
 #include "plugin/inproc_driver.hpp"
 #include "plugin/plugin_module.hpp"
 #include "plugin/process_driver.hpp"
+#include "sandbox/plugin_file.hpp"
+#include "sandbox/grants.hpp"
+#include "sandbox/sandbox.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -51,6 +54,13 @@ std::vector<config_error> check_runtime_files(const config& cfg) {
             errors.push_back({cfg.source, "/drivers/" + std::to_string(i) + "/plugin",
                               "plugin '" + d.plugin + "' not found (" + d.plugin + ".so in " +
                                   describe_plugin_dirs(plugin_dirs) + ")"});
+        } else if (const auto why = sandbox::check_plugin_trust(path, ::geteuid(), ::getegid()); !why.empty()) {
+            errors.push_back({cfg.source, "/drivers/" + std::to_string(i) + "/plugin", "refused: " + why});
+        }
+        if (d.isolation == "process") {
+            for (const auto& why : sandbox::check_narrowing(d.sandbox)) {
+                errors.push_back({cfg.source, "/drivers/" + std::to_string(i) + "/sandbox", why});
+            }
         }
     }
     return errors;
@@ -73,10 +83,38 @@ int run_daemon(const config& cfg) {
     const driver_limits limits{std::chrono::milliseconds(cfg.plugins.call_timeout_ms), cfg.plugins.max_failures};
     const std::string driver_host = find_driver_host();
     const auto plugin_dirs = plugin_search_dirs(cfg.plugins.dir);
+    // The driver sandbox: what this kernel offers, once, in the log (docs/security.md).
+    const auto kernel = sandbox::probe_kernel();
+    const std::string sandbox_missing = kernel.missing();
+    if (cfg.sandbox == "off") {
+        spdlog::warn("driver sandbox is off: workers run with hearthd's user and view of the filesystem");
+    } else {
+        spdlog::info("driver sandbox {}: {}", cfg.sandbox, kernel.summary());
+        if (!sandbox_missing.empty()) {
+            spdlog::log(cfg.sandbox == "required" ? spdlog::level::err : spdlog::level::warn,
+                        "driver sandbox: missing on this kernel: {}{}", sandbox_missing,
+                        cfg.sandbox == "required" ? "; \"sandbox\": \"required\": no driver will be started" : "");
+        }
+    }
     auto factory = [&](const driver_config& dc, driver_events& events,
                        std::string& error) -> std::unique_ptr<driver_link> {
+        // Plugin files are trusted code: refuse what someone else could have written.
+        if (const auto why = sandbox::check_plugin_trust(find_plugin(plugin_dirs, dc.plugin), ::geteuid(), ::getegid());
+            !why.empty()) {
+            error = "refused to load: " + why;
+            return nullptr;
+        }
         if (dc.isolation == "process") {  // the plugin is loaded in the worker only, never here
+            if (cfg.sandbox == "required" && !sandbox_missing.empty()) {
+                error = "\"sandbox\": \"required\" but this kernel lacks: " + sandbox_missing;
+                return nullptr;
+            }
             process_options o;
+            o.sandbox_mode = cfg.sandbox;
+            const auto index = std::find_if(cfg.drivers.begin(), cfg.drivers.end(),
+                                            [&](const driver_config& d) { return d.id == dc.id; }) -
+                               cfg.drivers.begin();
+            o.worker_uid = cfg.plugins.worker_uid_base + index;
             o.host_path = driver_host;
             o.plugin_path = find_plugin(plugin_dirs, dc.plugin).string();
             o.limits = process_limits{dc.limits.memory_mb, dc.limits.cpu_s, dc.limits.open_files};

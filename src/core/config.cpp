@@ -116,7 +116,9 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
         take(*it, "heartbeat_timeout_ms", c.plugins.heartbeat_timeout_ms);
         take(*it, "max_restarts", c.plugins.max_restarts);
         take(*it, "crash_window_s", c.plugins.crash_window_s);
+        take(*it, "worker_uid_base", c.plugins.worker_uid_base);
     }
+    take(j, "sandbox", c.sandbox);
     std::set<std::string> ids;
     if (auto it = j.find("drivers"); it != j.end()) {
         for (std::size_t i = 0; i < it->size(); ++i) {
@@ -136,6 +138,17 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
                     errors.push_back({file, "/drivers/" + std::to_string(i) + "/limits",
                                       "limits apply only to drivers with \"isolation\": \"process\""});
                 }
+            }
+            if (auto sb = d.find("sandbox"); sb != d.end()) {
+                dc.sandbox = *sb;
+                if (dc.isolation != "process") {
+                    errors.push_back({file, "/drivers/" + std::to_string(i) + "/sandbox",
+                                      "the sandbox applies only to drivers with \"isolation\": \"process\""});
+                }
+            }
+            if (c.sandbox == "required" && dc.isolation == "inproc") {
+                errors.push_back({file, "/drivers/" + std::to_string(i) + "/isolation",
+                                  "\"sandbox\": \"required\" but an in-process driver cannot be sandboxed"});
             }
             if (!ids.insert(dc.id).second) {
                 errors.push_back(
@@ -278,6 +291,7 @@ json config::summary() const {
     json locks_json = json::object();
     for (const auto& [id, l] : locks) locks_json[id] = {{"pin_required", !l.pin_hash.empty()}};
     s["locks"] = locks_json;
+    s["sandbox"] = sandbox;
     return s;
 }
 

@@ -58,6 +58,9 @@ struct plugins_config {
     int heartbeat_timeout_ms = 3000;  ///< a worker silent this long is killed as hung
     int max_restarts = 5;             ///< restarts within crash_window_s; one more crash quarantines
     int crash_window_s = 300;
+    /// When hearthd runs as root, driver i's worker runs as uid/gid worker_uid_base + i
+    /// (docs/security.md); ignored otherwise (the worker keeps hearthd's user).
+    std::int64_t worker_uid_base = 1610612736;
 };
 
 /// Resource limits of a driver's worker process; 0 = not limited (docs/isolation.md).
@@ -75,6 +78,8 @@ struct driver_config {
     nlohmann::json config = nlohmann::json::object();
     std::string isolation = "process";  ///< "process" (own worker process) | "inproc"
     driver_resource_limits limits;      ///< only with isolation "process"
+    /// Narrows the plugin's sandbox manifest (keys as in the manifest; docs/security.md).
+    nlohmann::json sandbox = nlohmann::json::object();
 };
 
 struct location_config {
@@ -89,6 +94,7 @@ struct config {
     database_config database;
     plugins_config plugins;
     std::vector<driver_config> drivers;
+    std::string sandbox = "auto";  ///< driver sandbox: "auto" | "required" | "off" (docs/security.md)
     std::string scenes_dir;
     std::optional<location_config> location;
     std::string log_level = "info";

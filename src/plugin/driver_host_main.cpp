@@ -19,6 +19,10 @@
 #include "plugin/inproc_driver.hpp"
 #include "plugin/plugin_module.hpp"
 #include "plugin/wire.hpp"
+#include "sandbox/grants.hpp"
+#include "sandbox/landlock.hpp"
+#include "sandbox/sandbox.hpp"
+#include "sandbox/seccomp_filter.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -27,16 +31,23 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
 #include <malloc.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <new>
 #include <string>
 
@@ -190,6 +201,88 @@ json read_start(socket_t& socket, hearth::wire::frame_reader& reader) {
     }
 }
 
+[[noreturn]] void fail_fatal(socket_t& socket, const std::string& reason) {
+    spdlog::error("{}", reason);
+    boost::system::error_code ec;
+    asio::write(socket, asio::buffer(hearth::wire::encode(hearth::wire::failed_message(reason, true))), ec);
+    finish(hearth::wire::exit_ok);
+}
+
+/// Reads the plugin's v1.1 manifest without trusting it: a child confined with the empty grants
+/// (no network, no files but the plugin and the libraries, the full seccomp filter) loads the
+/// plugin and writes {"manifest": ...} or {"error": ...} to a pipe. The grants must be known
+/// before the real load, and Landlock can only ever narrow, never widen. Returns the child's
+/// answer, or {"error": ...} when it crashed, hung or said nothing.
+json read_manifest(const std::string& plugin_path, const std::string& plugin_name, milliseconds deadline,
+                   int core_socket) {
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC) != 0) return {{"error", std::string("pipe: ") + std::strerror(errno)}};
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(p[0]);
+        ::close(p[1]);
+        return {{"error", std::string("fork: ") + std::strerror(errno)}};
+    }
+    if (pid == 0) {  // single-threaded parent: a normal child
+        ::close(p[0]);
+        ::close(core_socket);  // the child talks to this process only
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+        const hearth::sandbox::grants none;
+        (void)hearth::sandbox::restrict_landlock(plugin_path, none);
+        (void)hearth::sandbox::apply_seccomp(none);
+        json out;
+        auto loaded = hearth::load_plugin(plugin_path, plugin_name);
+        if (loaded.value) {
+            out["manifest"] = loaded.value->manifest;
+        } else {
+            out["error"] = loaded.error;
+        }
+        const std::string text = out.dump(-1, ' ', false, json::error_handler_t::replace);
+        std::size_t done = 0;
+        while (done < text.size()) {
+            const ssize_t n = ::write(p[1], text.data() + done, text.size() - done);
+            if (n <= 0) break;
+            done += static_cast<std::size_t>(n);
+        }
+        ::_exit(0);
+    }
+    ::close(p[1]);
+    std::string text;
+    const auto until = steady::now() + deadline;
+    std::array<char, 4096> buf{};
+    bool timed_out = false;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<milliseconds>(until - steady::now()).count();
+        if (left <= 0) {
+            timed_out = true;
+            break;
+        }
+        pollfd pfd{p[0], POLLIN, 0};
+        if (::poll(&pfd, 1, static_cast<int>(left)) < 0 && errno != EINTR) break;
+        const ssize_t n = ::read(p[0], buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN) continue;
+        if (n <= 0) break;
+        text.append(buf.data(), static_cast<std::size_t>(n));
+        if (text.size() > 256 * 1024) break;
+    }
+    ::close(p[0]);
+    if (timed_out) ::kill(pid, SIGKILL);
+    int st = 0;
+    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    if (timed_out) return {{"error", "loading the plugin to read its manifest did not finish within " +
+                                         std::to_string(deadline.count()) + " ms"}};
+    if (WIFSIGNALED(st)) {
+        return {{"error", std::string("the plugin crashed while loading (killed by signal ") +
+                              std::to_string(WTERMSIG(st)) + ")"}};
+    }
+    json answer = json::parse(text, nullptr, false);
+    if (!answer.is_object()) return {{"error", "the plugin's loader child gave no answer"}};
+    return answer;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -246,6 +339,38 @@ int main(int argc, char** argv) {
         finish(hearth::wire::exit_protocol);
     }
 
+    // Confinement before the plugin's code runs in this process (docs/security.md).
+    const json sandbox_cfg = start.value("sandbox", json::object());
+    const auto mode = hearth::sandbox::parse_mode(sandbox_cfg.is_object() ? sandbox_cfg.value("mode", "auto") : "auto");
+    json sandbox_report;
+    if (mode != hearth::sandbox::mode::off) {
+        const json probe = read_manifest(plugin_path, dc.plugin, limits.call_timeout, fd);
+        if (!probe.contains("manifest") || !probe["manifest"].is_string()) {
+            const std::string why = probe.contains("error") && probe["error"].is_string() ? probe["error"].get<std::string>()
+                                                                                        : "no answer";
+            fail_fatal(socket, "cannot load plugin: " + why);
+        }
+        std::string error;
+        const auto manifest = hearth::sandbox::parse_manifest(probe["manifest"].get<std::string>(), error);
+        if (!manifest) fail_fatal(socket, "cannot load plugin: " + plugin_path + ": invalid manifest: " + error);
+        const auto granted = hearth::sandbox::narrow(*manifest, sandbox_cfg.value("narrow", json::object()));
+        std::set<std::string> disabled;
+        if (auto d = sandbox_cfg.find("disable"); d != sandbox_cfg.end() && d->is_array()) {
+            for (const auto& x : *d) {
+                if (x.is_string()) disabled.insert(x.get<std::string>());
+            }
+        }
+        const auto applied = hearth::sandbox::confine(plugin_path, granted, disabled);
+        if (mode == hearth::sandbox::mode::required && !applied.missing.empty()) {
+            std::string missing;
+            for (const auto& m : applied.missing) missing += (missing.empty() ? "" : "; ") + m;
+            fail_fatal(socket, "sandbox is required but a layer is missing: " + missing);
+        }
+        sandbox_report = {{"mode", hearth::sandbox::mode_name(mode)},
+                          {"layers", applied.to_json()},
+                          {"grants", hearth::sandbox::to_json(granted)}};
+    }
+
     auto loaded = hearth::load_plugin(plugin_path, dc.plugin);
     if (!loaded.value) {
         const auto frame =
@@ -254,7 +379,7 @@ int main(int argc, char** argv) {
         finish(hearth::wire::exit_ok);
     }
     socket_sink sink(socket);
-    sink.push(hearth::wire::hello_message(loaded.value->name, loaded.value->version, ::getpid()));
+    sink.push(hearth::wire::hello_message(loaded.value->name, loaded.value->version, ::getpid(), sandbox_report));
     hearth::system_clock_source clock;
     hearth::inproc_driver driver(ioc, loaded.value, dc, sink, clock, limits);
 

@@ -2,8 +2,11 @@
 #include "plugin/plugin_module.hpp"
 
 #include "core/device_model.hpp"
+#include "sandbox/plugin_file.hpp"
 
 #include <dlfcn.h>
+
+#include <algorithm>
 
 #include <cstddef>
 #include <cstdint>
@@ -40,6 +43,11 @@ std::filesystem::path plugin_path(const std::filesystem::path& dir, const std::s
 plugin_load_result load_plugin(const std::filesystem::path& path, const std::string& expected_name) {
     plugin_load_result r;
     const std::string where = path.string() + ": ";
+    // A truncated file would SIGBUS inside dlopen: check the ELF layout first.
+    if (const std::string bad = sandbox::check_elf_file(path.string()); !bad.empty()) {
+        r.error = where + "cannot load: " + bad;
+        return r;
+    }
     void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
         const char* why = ::dlerror();
@@ -69,9 +77,9 @@ plugin_load_result load_plugin(const std::filesystem::path& path, const std::str
                   std::to_string(HEARTH_ABI_MAJOR);
         return r;
     }
-    if (api->struct_size < sizeof(hearth_plugin_v1_api)) {
+    if (api->struct_size < HEARTH_PLUGIN_V1_0_SIZE) {
         r.error = where + "plugin struct_size " + std::to_string(api->struct_size) + " is smaller than the v1.0 size " +
-                  std::to_string(sizeof(hearth_plugin_v1_api));
+                  std::to_string(HEARTH_PLUGIN_V1_0_SIZE);
         return r;
     }
     if (api->struct_size > max_plugin_struct_size) {
@@ -85,7 +93,8 @@ plugin_load_result load_plugin(const std::filesystem::path& path, const std::str
         return r;
     }
     auto module = std::make_shared<plugin_module>();
-    std::memcpy(&module->api, api, sizeof(hearth_plugin_v1_api));
+    // Only what the plugin's struct covers: a v1.0 plugin has no manifest field (left NULL).
+    std::memcpy(&module->api, api, std::min<std::size_t>(api->struct_size, sizeof(hearth_plugin_v1_api)));
     module->api.struct_size = sizeof(hearth_plugin_v1_api);
     if (const std::string missing = missing_entry(module->api); !missing.empty()) {
         r.error = where + "required entry '" + missing + "' is NULL";
@@ -99,6 +108,7 @@ plugin_load_result load_plugin(const std::filesystem::path& path, const std::str
     module->name = api->name;
     module->version = api->version;
     module->description = api->description != nullptr ? api->description : "";
+    if (module->api.manifest != nullptr) module->manifest = std::string(module->api.manifest, ::strnlen(module->api.manifest, 64 * 1024 + 1));
     if (!expected_name.empty() && module->name != expected_name) {
         r.error = where + "the plugin calls itself '" + module->name + "', expected '" + expected_name + "'";
         return r;

@@ -21,6 +21,7 @@ struct plugin_module {
     std::string name;
     std::string version;
     std::string description;
+    std::string manifest;        ///< the v1.1 sandbox manifest (JSON text), "" when none
     hearth_plugin_v1_api api{};  ///< our copy, only the fields this host knows
 };
 

@@ -7,6 +7,7 @@
 #include "plugin/process_driver.hpp"
 
 #include "core/device_model.hpp"
+#include "sandbox/sandbox.hpp"
 
 #include <hearth/plugin.h>
 
@@ -15,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -75,7 +77,16 @@ std::string describe_exit(int st, const process_limits& limits) {
 
 /// The child between fork and exec: async-signal-safe calls only (the daemon has threads).
 [[noreturn]] void exec_worker(int fd, pid_t parent, const char* path, char* const* argv, const rlimit* limits,
-                              const int* resources, int nlimits) {
+                              const int* resources, int nlimits, std::int64_t uid) {
+    // Its own session and process group: kill(0, ...) cannot reach hearthd (docs/security.md).
+    ::setsid();
+    if (uid >= 0) {  // hearthd is root: the worker runs as its own unprivileged uid
+        const auto id = static_cast<uid_t>(uid);
+        if (::setgroups(0, nullptr) != 0 || ::setresgid(id, id, id) != 0 || ::setresuid(id, id, id) != 0) {
+            ::_exit(wire::exit_setup_failed);
+        }
+    }
+    // After the uid change, which clears it.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // the daemon (its forking thread) dies -> so does the worker
     if (::getppid() != parent) ::_exit(wire::exit_setup_failed);
     ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);  // never more privilege than the daemon (no setuid exec)
@@ -157,7 +168,8 @@ void process_driver::spawn() {
     if (lim.open_files > 0) add(RLIMIT_NOFILE, lim.open_files, lim.open_files);
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
-    if (pid == 0) exec_worker(sv[1], parent, options_.host_path.c_str(), argv.data(), limits, resources, n);
+    const std::int64_t uid = ::geteuid() == 0 && options_.sandbox_mode != "off" ? options_.worker_uid : -1;
+    if (pid == 0) exec_worker(sv[1], parent, options_.host_path.c_str(), argv.data(), limits, resources, n, uid);
     ::close(sv[1]);
     if (pid < 0) {
         ::close(sv[0]);
@@ -183,7 +195,11 @@ void process_driver::spawn() {
     const json settings = {{"call_timeout_ms", options_.call_timeout.count()},
                            {"max_failures", options_.max_failures},
                            {"heartbeat_ms", options_.heartbeat_interval.count()}};
-    queue_frame(wire::start_message(options_.plugin_path, config_.plugin, config_.id, config_.config, settings));
+    json start = wire::start_message(options_.plugin_path, config_.plugin, config_.id, config_.config, settings);
+    start["sandbox"] = {
+        {"mode", options_.sandbox_mode}, {"narrow", config_.sandbox}, {"disable", options_.sandbox_disable}};
+    sandbox_report_ = nullptr;
+    queue_frame(start);
     if (ec) {
         lose_worker("got an unusable socket: " + ec.message(), true);
         return;
@@ -237,6 +253,18 @@ void process_driver::handle(const json& m) {
             status_.state = "running";
             status_.plugin = m.at("plugin").get<std::string>();
             status_.version = m.at("version").get<std::string>();
+            if (auto sb = m.find("sandbox"); sb != m.end() && sb->is_object()) {
+                sandbox_report_ = *sb;  // what the worker says it applied (logged; it is not trusted)
+                spdlog::info("driver '{}': worker pid {} sandboxed ({}): {}; grants {}", id, pid_,
+                             sb->value("mode", "?"), sandbox::describe(sb->value("layers", json())),
+                             sb->value("grants", json()).dump());
+                if (const auto missing = sb->value("layers", json::object()).value("missing", json::array());
+                    missing.is_array() && !missing.empty()) {
+                    spdlog::warn("driver '{}': sandbox layers missing: {}", id, missing.dump());
+                }
+            } else if (options_.sandbox_mode != "off") {
+                spdlog::warn("driver '{}': worker pid {} reported no sandbox", id, pid_);
+            }
             events_.on_loaded(id);
         } else if (t == "device_registered") {
             auto parsed = parse_descriptor(m.at("descriptor"));  // the worker is not trusted

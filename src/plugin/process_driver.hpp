@@ -28,6 +28,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace hearth {
 
@@ -52,6 +53,12 @@ struct process_options {
     int max_restarts = 5;  ///< restarts allowed within crash_window; one more crash quarantines
     std::chrono::milliseconds crash_window{std::chrono::minutes(5)};
     std::size_t max_queued_frames = 1024;  ///< core -> worker queue bound (back-pressure)
+    /// The driver sandbox (docs/security.md): "auto" | "required" | "off".
+    std::string sandbox_mode = "auto";
+    /// When hearthd runs as root: the worker drops to this uid/gid before exec; -1 = keep.
+    std::int64_t worker_uid = -1;
+    /// Tests of `required` only: layers the worker skips as if the kernel lacked them.
+    std::vector<std::string> sandbox_disable;
 };
 
 /// The hearth-driver-host executable: next to the running binary (build tree), then
@@ -85,6 +92,8 @@ public:
     [[nodiscard]] pid_t worker_pid() const { return pid_; }
     /// Workers started so far (1 after the first start).
     [[nodiscard]] int spawn_count() const { return spawns_; }
+    /// The current worker's sandbox report from its hello ({"mode", "layers", "grants"}), or null.
+    [[nodiscard]] const nlohmann::json& sandbox_report() const { return sandbox_report_; }
 
 private:
     enum class phase { idle, starting, running, reaping, backoff, quarantined, stopped };
@@ -131,6 +140,7 @@ private:
     std::uint64_t base_calls_ = 0;  ///< totals of the previous workers (+1 error per crash)
     std::uint64_t base_errors_ = 0;
     driver_status status_;
+    nlohmann::json sandbox_report_;
 };
 
 }  // namespace hearth

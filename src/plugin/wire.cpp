@@ -88,8 +88,10 @@ json refresh_message(const std::string& device) { return {{"t", "refresh"}, {"de
 
 json stop_message(std::int64_t budget_ms) { return {{"t", "stop"}, {"budget_ms", budget_ms}}; }
 
-json hello_message(const std::string& plugin, const std::string& version, std::int64_t pid) {
-    return {{"t", "hello"}, {"plugin", plugin}, {"version", version}, {"pid", pid}};
+json hello_message(const std::string& plugin, const std::string& version, std::int64_t pid, const json& sandbox) {
+    json m = {{"t", "hello"}, {"plugin", plugin}, {"version", version}, {"pid", pid}};
+    if (!sandbox.is_null()) m["sandbox"] = sandbox;
+    return m;
 }
 
 json device_registered_message(const json& descriptor) {

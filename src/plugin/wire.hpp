@@ -81,7 +81,9 @@ nlohmann::json refresh_message(const std::string& device);
 nlohmann::json stop_message(std::int64_t budget_ms);
 
 /// worker -> core.
-nlohmann::json hello_message(const std::string& plugin, const std::string& version, std::int64_t pid);
+/// `sandbox` (optional): {"mode", "layers", "grants"} as the worker applied them (docs/security.md).
+nlohmann::json hello_message(const std::string& plugin, const std::string& version, std::int64_t pid,
+                             const nlohmann::json& sandbox = nullptr);
 nlohmann::json device_registered_message(const nlohmann::json& descriptor);
 nlohmann::json device_removed_message(const std::string& device);
 nlohmann::json state_message(const std::string& device, const nlohmann::json& state);

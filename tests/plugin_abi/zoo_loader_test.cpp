@@ -2,6 +2,8 @@
 // one-line reason, and the compatible ones are accepted.
 #include "zoo_harness.hpp"
 
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <unistd.h>
 
@@ -41,6 +43,36 @@ TEST(zoo_loader, no_entry_symbol_is_refused) {
     EXPECT_TRUE(zoo::contains(error, "no entry symbol"));
 }
 
+// ABI v1.1 appended `manifest`: a plugin built against the frozen v1.0 header (88-byte struct)
+// still loads, keeps working, and has the empty manifest (the host never reads past its struct).
+TEST(zoo_loader, plugin_built_against_v1_0_header_loads) {
+    const auto r = hearth::load_plugin(plugin_file("zoo_v1_0"), "zoo_v1_0");
+    ASSERT_NE(r.value, nullptr) << r.error;
+    EXPECT_EQ(r.value->api.abi_minor, 0u);
+    EXPECT_EQ(r.value->api.manifest, nullptr);
+    EXPECT_EQ(r.value->manifest, "");
+    EXPECT_NE(r.value->api.destroy, nullptr);
+    EXPECT_EQ(HEARTH_PLUGIN_V1_0_SIZE, 88u);  // frozen (docs/plugin-abi.md)
+}
+
+// A truncated .so gives one clear line, not a SIGBUS inside dlopen (the mapping would reach past
+// the end of the file). Run in a child so a SIGBUS would show as a crash, not kill the test runner.
+TEST(zoo_loader, truncated_plugin_is_refused_with_a_clear_error) {
+    const auto dir = std::filesystem::temp_directory_path() / ("zoo-trunc-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "zoo_good.so";
+    std::filesystem::copy_file(plugin_file("zoo_good"), file, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::resize_file(file, 20000);  // inside the text segment: SIGBUS in dlopen before
+    EXPECT_EXIT(
+        {
+            const auto r = hearth::load_plugin(file, "zoo_good");
+            std::fprintf(stderr, "%s\n", r.error.c_str());
+            std::exit(r.value == nullptr && r.error.find("truncated") != std::string::npos ? 0 : 1);
+        },
+        ::testing::ExitedWithCode(0), "truncated: segment [0-9]+ ends at byte [0-9]+ but the file has [0-9]+ bytes");
+    std::filesystem::remove_all(dir);
+}
+
 TEST(zoo_loader, wrong_major_is_refused) {
     const auto error = refused("zoo_wrong_major");
     EXPECT_TRUE(zoo::contains(error, "ABI major 2"));
@@ -49,8 +81,8 @@ TEST(zoo_loader, wrong_major_is_refused) {
 
 TEST(zoo_loader, short_struct_is_refused) {
     const auto error = refused("zoo_short_struct");
-    EXPECT_TRUE(zoo::contains(error, "struct_size " + std::to_string(sizeof(hearth_plugin_v1_api) - sizeof(void*))));
-    EXPECT_TRUE(zoo::contains(error, "smaller than the v1.0 size " + std::to_string(sizeof(hearth_plugin_v1_api))));
+    EXPECT_TRUE(zoo::contains(error, "struct_size " + std::to_string(HEARTH_PLUGIN_V1_0_SIZE - sizeof(void*))));
+    EXPECT_TRUE(zoo::contains(error, "smaller than the v1.0 size " + std::to_string(HEARTH_PLUGIN_V1_0_SIZE)));
 }
 
 TEST(zoo_loader, larger_struct_with_nonzero_tail_is_refused) {

@@ -113,12 +113,19 @@ static inline void zoo_switch_stop(hearth_driver* driver) { (void)driver; }
 
 static inline void zoo_switch_destroy(hearth_driver* driver) { free(zoo_self(driver)); }
 
+/* v1.1 fields (NULL manifest); empty when built against the frozen v1.0 header (zoo_v1_0). */
+#ifdef HEARTH_PLUGIN_V1_0_SIZE
+#define ZOO_V1_1_TAIL , NULL
+#else
+#define ZOO_V1_1_TAIL
+#endif
+
 /* Initializer of a correct v1.0 api struct named `name`; zoo plugins then break one field. */
 #define ZOO_SWITCH_API(plugin_name)                                                                                  \
     {                                                                                                                \
         sizeof(hearth_plugin_v1_api), HEARTH_ABI_MAJOR, HEARTH_ABI_MINOR, 0, plugin_name, "0.0.1", "bad-plugin zoo", \
             &zoo_switch_create, &zoo_switch_start, &zoo_switch_handle_command, NULL, &zoo_switch_stop,               \
-            &zoo_switch_destroy                                                                                      \
+            &zoo_switch_destroy ZOO_V1_1_TAIL                                                                        \
     }
 
 #endif /* ZOO_C_SWITCH_H */
