@@ -365,5 +365,6 @@ private:
 
 }  // namespace hearth::isapi
 
-HEARTH_DRIVER(hearth::isapi::isapi_camera, "isapi_camera", "1.0.0",
-              "IP cameras speaking ISAPI over HTTP: alert stream, JPEG snapshots, privacy mask")
+HEARTH_DRIVER_WITH_MANIFEST(hearth::isapi::isapi_camera, "isapi_camera", "1.0.0",
+                            "IP cameras speaking ISAPI over HTTP: alert stream, JPEG snapshots, privacy mask",
+                            R"({"network": ["tcp_client"]})")

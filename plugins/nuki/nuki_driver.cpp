@@ -357,4 +357,6 @@ private:
 
 }  // namespace hearth::nuki
 
-HEARTH_DRIVER(hearth::nuki::nuki_driver, "nuki", "1.0.0", "Nuki smart locks through a Nuki Bridge (HTTP API)")
+HEARTH_DRIVER_WITH_MANIFEST(hearth::nuki::nuki_driver, "nuki", "1.0.0",
+                            "Nuki smart locks through a Nuki Bridge (HTTP API)",
+                            R"({"network": ["tcp_client", "tcp_server"]})")

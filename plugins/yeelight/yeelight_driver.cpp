@@ -215,5 +215,6 @@ private:
 
 }  // namespace hearth::yeelight
 
-HEARTH_DRIVER(hearth::yeelight::yeelight_driver, "yeelight", "1.0.0",
-              "Yeelight Wi-Fi bulbs over the LAN control protocol (TCP 55443)")
+HEARTH_DRIVER_WITH_MANIFEST(hearth::yeelight::yeelight_driver, "yeelight", "1.0.0",
+                            "Yeelight Wi-Fi bulbs over the LAN control protocol (TCP 55443)",
+                            R"({"network": ["tcp_client"]})")

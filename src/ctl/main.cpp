@@ -2,6 +2,7 @@
 // checks the command's usage, reads the connection settings, connects and dispatches to the
 // command. Every failure ends with a documented exit code (see ctl_client.hpp: 0 ok, 1 daemon
 // error, 2 usage, 3 no broker, 4 timeout) and one line on stderr.
+#include "ctl/audit_verify.hpp"
 #include "ctl/cli_args.hpp"
 #include "ctl/commands.hpp"
 #include "ctl/ctl_client.hpp"
@@ -69,6 +70,10 @@ int run(const std::vector<std::string>& argv) {
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    // Offline: reads the database file, needs no broker.
+    if (!args.empty() && args[0] == "audit") {
+        return run_audit_command(std::vector<std::string>(args.begin() + 1, args.end()), std::cout, std::cerr);
+    }
     try {
         return run(args);
     } catch (const usage_error& e) {

@@ -270,10 +270,10 @@ json read_manifest(const std::string& plugin_path, const std::string& plugin_nam
     ::close(p[0]);
     if (timed_out) ::kill(pid, SIGKILL);
     int st = 0;
-    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-    }
-    if (timed_out) return {{"error", "loading the plugin to read its manifest did not finish within " +
-                                         std::to_string(deadline.count()) + " ms"}};
+    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    if (timed_out)
+        return {{"error", "loading the plugin to read its manifest did not finish within " +
+                              std::to_string(deadline.count()) + " ms"}};
     if (WIFSIGNALED(st)) {
         return {{"error", std::string("the plugin crashed while loading (killed by signal ") +
                               std::to_string(WTERMSIG(st)) + ")"}};
@@ -346,8 +346,8 @@ int main(int argc, char** argv) {
     if (mode != hearth::sandbox::mode::off) {
         const json probe = read_manifest(plugin_path, dc.plugin, limits.call_timeout, fd);
         if (!probe.contains("manifest") || !probe["manifest"].is_string()) {
-            const std::string why = probe.contains("error") && probe["error"].is_string() ? probe["error"].get<std::string>()
-                                                                                        : "no answer";
+            const std::string why =
+                probe.contains("error") && probe["error"].is_string() ? probe["error"].get<std::string>() : "no answer";
             fail_fatal(socket, "cannot load plugin: " + why);
         }
         std::string error;

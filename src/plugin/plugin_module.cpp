@@ -108,7 +108,8 @@ plugin_load_result load_plugin(const std::filesystem::path& path, const std::str
     module->name = api->name;
     module->version = api->version;
     module->description = api->description != nullptr ? api->description : "";
-    if (module->api.manifest != nullptr) module->manifest = std::string(module->api.manifest, ::strnlen(module->api.manifest, 64 * 1024 + 1));
+    if (module->api.manifest != nullptr)
+        module->manifest = std::string(module->api.manifest, ::strnlen(module->api.manifest, 64 * 1024 + 1));
     if (!expected_name.empty() && module->name != expected_name) {
         r.error = where + "the plugin calls itself '" + module->name + "', expected '" + expected_name + "'";
         return r;

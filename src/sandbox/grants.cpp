@@ -12,7 +12,8 @@ using json = nlohmann::json;
 constexpr std::size_t max_entries = 64;
 constexpr std::size_t max_path = 4096;
 
-const std::set<std::string> known_keys = {"network", "tcp_ports", "listen_ports", "devices", "read_paths", "write_paths"};
+const std::set<std::string> known_keys = {"network", "tcp_ports",  "listen_ports",
+                                          "devices", "read_paths", "write_paths"};
 const std::set<std::string> known_kinds = {"tcp_client", "tcp_server", "udp", "broadcast", "raw"};
 
 bool parse_ports(const json& v, std::vector<std::uint16_t>& out, std::string& error, const std::string& key) {
@@ -32,19 +33,24 @@ bool parse_ports(const json& v, std::vector<std::uint16_t>& out, std::string& er
     return true;
 }
 
-bool parse_paths(const json& v, std::vector<std::string>& out, std::string& error, const std::string& key) {
+/// Absolute paths; with `allow_relative`, also paths relative to the plugin's directory without
+/// any ".." component (e.g. "miot-models": data installed next to the .so).
+bool parse_paths(const json& v, std::vector<std::string>& out, std::string& error, const std::string& key,
+                 bool allow_relative = false) {
     if (!v.is_array() || v.size() > max_entries) {
-        error = key + ": must be an array of at most 64 absolute paths";
+        error = key + ": must be an array of at most 64 paths";
         return false;
     }
     for (const auto& p : v) {
-        if (!p.is_string() || p.get_ref<const std::string&>().empty() || p.get_ref<const std::string&>()[0] != '/' ||
-            p.get_ref<const std::string&>().size() > max_path ||
-            p.get_ref<const std::string&>().find('\0') != std::string::npos) {
-            error = key + ": every entry must be an absolute path";
+        const std::string s = p.is_string() ? p.get<std::string>() : std::string();
+        const bool relative_ok =
+            allow_relative && !s.empty() && s[0] != '/' && ("/" + s + "/").find("/../") == std::string::npos;
+        if (s.empty() || (s[0] != '/' && !relative_ok) || s.size() > max_path || s.find('\0') != std::string::npos) {
+            error = key + ": every entry must be an absolute path" +
+                    (allow_relative ? std::string(" or one relative to the plugin's directory (no '..')") : "");
             return false;
         }
-        out.push_back(p.get<std::string>());
+        out.push_back(s);
     }
     return true;
 }
@@ -87,7 +93,9 @@ bool parse_object(const json& m, grants& g, std::string& error) {
         if (!parse_ports(*p, *g.network.listen_ports, error, "listen_ports")) return false;
     }
     if (auto p = m.find("devices"); p != m.end() && !parse_paths(*p, g.devices, error, "devices")) return false;
-    if (auto p = m.find("read_paths"); p != m.end() && !parse_paths(*p, g.read_paths, error, "read_paths")) return false;
+    if (auto p = m.find("read_paths"); p != m.end() && !parse_paths(*p, g.read_paths, error, "read_paths", true)) {
+        return false;
+    }
     if (auto p = m.find("write_paths"); p != m.end() && !parse_paths(*p, g.write_paths, error, "write_paths")) {
         return false;
     }

@@ -30,7 +30,7 @@ struct network_grants {
 struct grants {
     network_grants network;
     std::vector<std::string> devices;      ///< device files opened read/write (serial adapters)
-    std::vector<std::string> read_paths;   ///< extra files or directories, read-only
+    std::vector<std::string> read_paths;   ///< extra files or directories, read-only; relative = to the plugin's dir
     std::vector<std::string> write_paths;  ///< extra files or directories, read/write
 };
 

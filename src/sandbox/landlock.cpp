@@ -70,8 +70,7 @@ constexpr std::uint64_t file_rights(std::uint64_t rights) {
 }
 
 /// Adds a path rule; a path that does not exist is skipped (returns true), other errors false.
-bool allow_path(int ruleset, const std::string& path, std::uint64_t rights, std::uint64_t handled,
-                std::string& error) {
+bool allow_path(int ruleset, const std::string& path, std::uint64_t rights, std::uint64_t handled, std::string& error) {
     const int fd = ::open(path.c_str(), O_PATH | O_CLOEXEC);
     if (fd < 0) return errno == ENOENT || errno == ENOTDIR || errno == EACCES;
     struct stat st {};
@@ -102,12 +101,11 @@ bool allow_port(int ruleset, std::uint64_t right, std::uint16_t port, std::strin
 }
 
 // System libraries and the few files the C/C++ runtime reads; never a secret.
-constexpr const char* library_dirs[] = {"/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib",
-                                        "/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo"};
+constexpr const char* library_dirs[] = {"/lib",           "/lib64",           "/usr/lib",       "/usr/lib64",
+                                        "/usr/local/lib", "/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo"};
 // Name resolution, only for drivers with network grants.
-constexpr const char* resolver_files[] = {"/etc/hosts",   "/etc/resolv.conf", "/etc/nsswitch.conf",
-                                          "/etc/gai.conf", "/etc/host.conf",  "/etc/services",
-                                          "/etc/protocols"};
+constexpr const char* resolver_files[] = {"/etc/hosts",     "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/gai.conf",
+                                          "/etc/host.conf", "/etc/services",    "/etc/protocols"};
 
 }  // namespace
 
@@ -120,8 +118,9 @@ landlock_result restrict_landlock(const std::string& plugin_path, const grants& 
     landlock_result r;
     r.abi = landlock_abi();
     if (r.abi <= 0) {
-        r.error = "Landlock is not available on this kernel (landlock_create_ruleset: " +
-                  std::string(std::strerror(errno)) + ")";
+        r.error =
+            "Landlock is not available on this kernel (landlock_create_ruleset: " + std::string(std::strerror(errno)) +
+            ")";
         return r;
     }
     std::uint64_t fs = fs_abi1_all;
@@ -163,7 +162,10 @@ landlock_result restrict_landlock(const std::string& plugin_path, const grants& 
     for (const auto& d : g.devices) {
         ok = ok && allow_path(ruleset, d, fs_read_file | fs_write_file | fs_ioctl_dev, fs, r.error);
     }
-    for (const auto& p : g.read_paths) ok = ok && allow_path(ruleset, p, read, fs, r.error);
+    const std::string plugin_dir = plugin_path.substr(0, plugin_path.rfind('/') + 1);
+    for (const auto& p : g.read_paths) {
+        ok = ok && allow_path(ruleset, p[0] == '/' ? p : plugin_dir + p, read, fs, r.error);
+    }
     for (const auto& p : g.write_paths) ok = ok && allow_path(ruleset, p, read_write, fs, r.error);
     if (ok && (attr.handled_access_net & net_connect_tcp) != 0 && g.network.tcp_client && g.network.tcp_ports) {
         for (auto port : *g.network.tcp_ports) ok = ok && allow_port(ruleset, net_connect_tcp, port, r.error);

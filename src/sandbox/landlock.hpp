@@ -17,11 +17,11 @@ int landlock_abi();
 
 /// What restrict_landlock applied.
 struct landlock_result {
-    bool ok = false;       ///< the ruleset is enforced on this process
-    int abi = 0;           ///< the ABI it was built for
-    bool net = false;      ///< TCP bind/connect rules are enforced (ABI >= 4)
-    bool scoped = false;   ///< signals + abstract Unix sockets are scoped (ABI >= 6)
-    std::string error;     ///< why not, when !ok
+    bool ok = false;      ///< the ruleset is enforced on this process
+    int abi = 0;          ///< the ABI it was built for
+    bool net = false;     ///< TCP bind/connect rules are enforced (ABI >= 4)
+    bool scoped = false;  ///< signals + abstract Unix sockets are scoped (ABI >= 6)
+    std::string error;    ///< why not, when !ok
 };
 
 /// Builds and enforces the ruleset on the calling thread's process (call before any other

@@ -79,8 +79,7 @@ bool user_namespaces_available(std::string& why) {
         return false;
     }
     int st = 0;
-    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return true;
     why = WIFEXITED(st) && WEXITSTATUS(st) >= 10 ? std::string("unshare: ") + std::strerror(WEXITSTATUS(st) - 10)
                                                  : std::string("probe child failed");

@@ -10,9 +10,9 @@ namespace hearth::sandbox {
 
 /// What enter_namespaces did.
 struct namespace_result {
-    bool ok = false;      ///< user + mount + IPC + UTS namespaces entered, capabilities dropped
-    bool net = false;     ///< also a private network namespace
-    std::string error;    ///< why not, when !ok
+    bool ok = false;    ///< user + mount + IPC + UTS namespaces entered, capabilities dropped
+    bool net = false;   ///< also a private network namespace
+    std::string error;  ///< why not, when !ok
 };
 
 /// Enters the namespaces (see file comment). `private_network`: also CLONE_NEWNET.

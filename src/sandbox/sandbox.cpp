@@ -23,9 +23,9 @@ mode parse_mode(const std::string& s) {
 
 const char* mode_name(mode m) {
     switch (m) {
-        case mode::off: return "off";
-        case mode::required: return "required";
-        case mode::automatic: break;
+    case mode::off: return "off";
+    case mode::required: return "required";
+    case mode::automatic: break;
     }
     return "auto";
 }
@@ -62,9 +62,15 @@ kernel_support probe_kernel() {
 }
 
 json layers::to_json() const {
-    return {{"no_new_privs", no_new_privs}, {"namespaces", namespaces},     {"net_namespace", net_namespace},
-            {"landlock", landlock},         {"landlock_abi", landlock_abi}, {"landlock_net", landlock_net},
-            {"landlock_scope", landlock_scope}, {"seccomp", seccomp},        {"missing", missing}};
+    return {{"no_new_privs", no_new_privs},
+            {"namespaces", namespaces},
+            {"net_namespace", net_namespace},
+            {"landlock", landlock},
+            {"landlock_abi", landlock_abi},
+            {"landlock_net", landlock_net},
+            {"landlock_scope", landlock_scope},
+            {"seccomp", seccomp},
+            {"missing", missing}};
 }
 
 layers confine(const std::string& plugin_path, const grants& g, const std::set<std::string>& disabled) {
@@ -111,7 +117,8 @@ std::string describe(const json& j) {
     if (!j.is_object()) return "none";
     std::string s;
     auto on = [&](const char* key) { return j.value(key, false); };
-    if (on("namespaces")) s += std::string("namespaces(user,mount,ipc,uts") + (on("net_namespace") ? ",net" : "") + ") ";
+    if (on("namespaces"))
+        s += std::string("namespaces(user,mount,ipc,uts") + (on("net_namespace") ? ",net" : "") + ") ";
     if (on("landlock")) {
         s += "landlock(abi " + std::to_string(j.value("landlock_abi", 0)) + (on("landlock_net") ? ",tcp" : "") +
              (on("landlock_scope") ? ",scope" : "") + ") ";

@@ -156,6 +156,12 @@ bool store::purge_step(time_ms now, std::size_t budget) {
                now - options_.events_days * ms_per_day, budget) ||
            more;
     if (options_.audit_days > 0) {
+        // The chain now starts after the last row pruned: remember its hash (audit_chain.hpp).
+        auto anchor = db_.prepare(
+            "INSERT OR REPLACE INTO audit_anchor (k, prev_hash) SELECT 1, hash FROM audit_log WHERE id = "
+            "(SELECT max(id) FROM (SELECT id FROM audit_log WHERE ts < ?1 ORDER BY id LIMIT ?2))");
+        anchor.bind_all(now - options_.audit_days * ms_per_day, static_cast<std::int64_t>(budget));
+        anchor.run();
         more = delete_batch(
                    "DELETE FROM audit_log WHERE id IN "
                    "(SELECT id FROM audit_log WHERE ts < ?1 ORDER BY id LIMIT ?2)",

@@ -132,6 +132,17 @@ CREATE TABLE device_user_names (
 ) WITHOUT ROWID;
 )sql";
 
+// Tamper-evident audit log (store/audit_chain.hpp): each row's hash chained over the previous one;
+// the anchor is where the chain starts after retention removed the oldest rows.
+constexpr const char* k_v6 = R"sql(
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+CREATE TABLE audit_anchor (
+  k INTEGER PRIMARY KEY CHECK (k = 1),
+  prev_hash TEXT NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const char* v1_sql() { return k_v1; }
@@ -143,6 +154,7 @@ const std::vector<migration>& builtin_migrations() {
         {3, "hourly downsampled history", k_v3},
         {4, "lock counters and timers", k_v4},
         {5, "user-set device names", k_v5},
+        {6, "audit hash chain", k_v6},
     };
     return steps;
 }

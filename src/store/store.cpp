@@ -3,6 +3,8 @@
 // stats. Rules/timers/traces/meta live in store_rules.cpp; retention and history in retention.cpp.
 #include "store/store.hpp"
 
+#include "store/audit_chain.hpp"
+
 #include "store/backup.hpp"
 #include "store/schema.hpp"
 
@@ -138,6 +140,7 @@ store::~store() {
 void store::close() {
     if (closed_) return;
     flush();
+    checkpoint_audit();
     set_meta("open_state", "closed");
     checkpointer_.reset();
     db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -263,14 +266,32 @@ std::int64_t store::append_audit(const audit_record& record) {
         }
     } guard{db_};
     sqlite::transaction tx(db_);
+    // The hash chain (store/audit_chain.hpp) lives here, in the one function that inserts audit
+    // rows, so every writer's rows are covered.
+    std::string prev;
+    {
+        auto& last = cached("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1");
+        if (last.step()) {
+            prev = last.column_text(0);
+        } else if (auto& anchor = cached("SELECT prev_hash FROM audit_anchor WHERE k = 1"); anchor.step()) {
+            prev = anchor.column_text(0);
+            anchor.reset();
+        }
+        last.reset();
+    }
+    audit_record hashed = record;
+    hashed.detail = record.detail.dump();  // hashed exactly as stored
+    const std::string hash = audit_row_hash(prev, hashed);
     cached(
-        "INSERT INTO audit_log (ts, actor, source, action, target, result, detail) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        "INSERT INTO audit_log (ts, actor, source, action, target, result, detail, prev_hash, hash) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
         .bind_all(record.ts, record.actor, record.source, record.action, record.target, record.result,
-                  record.detail.dump())
+                  hashed.detail.get<std::string>(), prev, hash)
         .run();
     std::int64_t id = db_.last_insert_rowid();
     tx.commit();
+    last_audit_ = {id, hash, record.ts};
+    if (options_.audit_checkpoint_every > 0 && id % options_.audit_checkpoint_every == 0) checkpoint_audit();
     return id;
 }
 
@@ -298,6 +319,23 @@ void store::record_backup(const backup_info& info) {
 }
 
 std::string store::quick_check() { return run_quick_check(db_); }
+
+fs::path store::audit_checkpoint_file() const {
+    return options_.audit_checkpoint_file.empty() ? fs::path(path_.string() + ".audit-checkpoints")
+                                                  : options_.audit_checkpoint_file;
+}
+
+void store::checkpoint_audit() {
+    if (last_audit_.id == 0 || last_audit_.id == checkpointed_audit_id_) return;
+    if (!append_audit_checkpoint(audit_checkpoint_file(), last_audit_.id, last_audit_.hash, last_audit_.ts)) {
+        spdlog::error("store: could not write the audit checkpoint to {}", audit_checkpoint_file().string());
+    }
+    // The journal keeps a copy hearthd cannot rewrite afterwards.
+    spdlog::info("store: audit checkpoint: row {} hash {}", last_audit_.id, last_audit_.hash);
+    checkpointed_audit_id_ = last_audit_.id;
+}
+
+audit_verify_result store::verify_audit() { return verify_audit_chain(db_, audit_checkpoint_file()); }
 
 std::uint64_t store::used_bytes() {
     auto pages = db_.query_int("PRAGMA page_count").value_or(0);

@@ -9,6 +9,7 @@
 // Errors: every member may throw sqlite::error (message from SQLite) unless noted otherwise.
 #pragma once
 
+#include "store/audit_chain.hpp"
 #include "store/checkpointer.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_types.hpp"
@@ -94,6 +95,13 @@ public:
     std::int64_t append_audit(const audit_record& record);
     /// Newest-first audit records with id < before_id (0 = from the newest), at most `limit`.
     std::vector<audit_record> list_audit(std::size_t limit, std::int64_t before_id = 0);
+    /// Appends the newest audit row's id and hash to the checkpoint file and the log (done every
+    /// audit_checkpoint_every rows and at close). No-op when nothing new since the last one.
+    void checkpoint_audit();
+    /// Checks the audit hash chain and the checkpoint file (store/audit_chain.hpp).
+    audit_verify_result verify_audit();
+    /// Where audit checkpoints go (store_options::audit_checkpoint_file, or "<db>.audit-checkpoints").
+    [[nodiscard]] std::filesystem::path audit_checkpoint_file() const;
 
     // --- lock safety state (store_locks.cpp) -----------------------------------------------
     /// Every lock's wrong-code counters.
@@ -190,6 +198,12 @@ private:
     };
 
     std::filesystem::path path_;
+    struct audit_tip {
+        std::int64_t id = 0;
+        std::string hash;
+        std::int64_t ts = 0;
+    } last_audit_;                            ///< the newest row this store appended
+    std::int64_t checkpointed_audit_id_ = 0;  ///< the last row written to the checkpoint file
     store_options options_;
     sqlite::db db_;
     std::unique_ptr<checkpointer> checkpointer_;  ///< after db_: stops before the connection closes

@@ -41,6 +41,8 @@ struct store_options {
     bool quick_check_always = true;           ///< run PRAGMA quick_check at every open, not only after an unclean stop
     bool last_stop_unclean = false;           ///< caller knows the last stop was unclean: force quick_check
     std::vector<migration> extra_migrations;  ///< test hook: steps appended after the built-in ones
+    std::filesystem::path audit_checkpoint_file;  ///< empty = "<database>.audit-checkpoints"
+    int audit_checkpoint_every = 100;             ///< audit rows between checkpoints (0 = only at close)
 };
 
 /// What open() found and did. `recovered` is true iff the database file was replaced.

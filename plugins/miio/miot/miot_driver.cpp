@@ -239,4 +239,6 @@ private:
 
 }  // namespace hearth::miio
 
-HEARTH_DRIVER(hearth::miio::miot_driver, "miot", "1.0.0", "MIoT-spec appliances over the miIO LAN protocol")
+HEARTH_DRIVER_WITH_MANIFEST(hearth::miio::miot_driver, "miot", "1.0.0",
+                            "MIoT-spec appliances over the miIO LAN protocol",
+                            R"({"network": ["udp"], "read_paths": ["miot-models"]})")

@@ -241,5 +241,5 @@ private:
 
 }  // namespace hearth::miio
 
-HEARTH_DRIVER(hearth::miio::vacuum_miio, "vacuum_miio", "1.0.0",
-              "Roborock-style robot vacuums over the miIO LAN protocol")
+HEARTH_DRIVER_WITH_MANIFEST(hearth::miio::vacuum_miio, "vacuum_miio", "1.0.0",
+                            "Roborock-style robot vacuums over the miIO LAN protocol", R"({"network": ["udp"]})")

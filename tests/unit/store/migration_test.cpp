@@ -15,6 +15,8 @@ int latest() { return static_cast<int>(hearth::store_schema::builtin_migrations(
 namespace hearth {
 namespace {
 
+int latest() { return static_cast<int>(store_schema::builtin_migrations().size()); }
+
 int user_version(const std::filesystem::path& file) {
     auto conn = sqlite::db::open(file, true);
     return static_cast<int>(conn.query_int("PRAGMA user_version").value_or(-1));
