@@ -191,7 +191,8 @@ void process_driver::spawn() {
     fatal_ = false;
     worker_calls_ = worker_errors_ = 0;
     last_heartbeat_ = steady::now();
-    spdlog::info("driver '{}': worker pid {} started ({})", config_.id, pid, options_.plugin_path);
+    spdlog::info("driver '{}': worker pid {} started ({}{})", config_.id, pid, options_.plugin_path,
+                 uid >= 0 ? ", uid " + std::to_string(uid) : std::string());
     const json settings = {{"call_timeout_ms", options_.call_timeout.count()},
                            {"max_failures", options_.max_failures},
                            {"heartbeat_ms", options_.heartbeat_interval.count()}};

@@ -54,11 +54,10 @@ namespace_result enter_namespaces(bool private_network) {
         r.error = std::string("writing the user namespace maps: ") + std::strerror(errno);
         return r;
     }
-    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
-        r.error = std::string("making mounts private: ") + std::strerror(errno);
-        return r;
-    }
-    ::sethostname("hearth-driver", 13);
+    // Best effort: the worker mounts nothing (it has no capability left, and seccomp refuses mount),
+    // so propagation does not matter; a unit's syscall filter may refuse mount itself.
+    (void)::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
+    (void)::sethostname("hearth-driver", 13);
     if (!drop_capabilities()) {
         r.error = std::string("dropping capabilities: ") + std::strerror(errno);
         return r;

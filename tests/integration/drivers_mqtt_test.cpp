@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <optional>
+#include <regex>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -123,11 +124,27 @@ TEST_F(drivers_mqtt, real_protocol_drivers_work_through_mqtt_and_recover) {
            {"timeout_ms", 500}}}},
     });
     options.config_extra = {{"locks", {{"nuki_20000001", {{"pin", "none"}, {"auto_relock_s", 1}}}}}};
-    start_daemon(options);
+    auto& daemon = start_daemon(options);
     auto probe = make_probe({"hearth/#"});
     ASSERT_TRUE(wait_online(*probe, 15s));
     for (const char* id : {"desk_light", "robot", "study_ac", "nuki_20000001"}) {
         ASSERT_TRUE(wait_availability(*probe, id, "online", 20s, 0)) << id << " never came online";
+    }
+    // Every shipped driver runs unchanged inside the driver sandbox, all layers on (docs/security.md).
+    const std::string log = daemon.log();
+    for (const char* id : {"demo", "yeelight", "vacuum", "ac", "nuki"}) {
+        EXPECT_TRUE(std::regex_search(log, std::regex(std::string("driver '") + id +
+                                                      "': worker pid [0-9]+ sandboxed \\(auto\\): "
+                                                      "namespaces\\(user,mount,ipc,uts[a-z,]*\\) "
+                                                      "landlock\\(abi [0-9]+[a-z,]*\\) seccomp no_new_privs")))
+            << id << " was not sandboxed";
+    }
+    if (::geteuid() == 0) {  // as root, each worker runs as its own uid (plugins.worker_uid_base + index)
+        EXPECT_TRUE(
+            std::regex_search(log, std::regex("driver 'yeelight': worker pid [0-9]+ started \\(.*, uid 1610612737\\)")))
+            << "the yeelight worker did not drop to its own uid";
+        EXPECT_TRUE(
+            std::regex_search(log, std::regex("driver 'nuki': worker pid [0-9]+ started \\(.*, uid 1610612740\\)")));
     }
 
     // Yeelight: brightness through the bulb's protocol; the state comes back from the bulb.

@@ -3,6 +3,9 @@
 // why; a truncated .so is recognised before dlopen could SIGBUS.
 #include "sandbox/plugin_file.hpp"
 
+#include "app/daemon.hpp"
+#include "core/config.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -84,6 +87,23 @@ TEST(plugin_elf, non_elf_and_truncated_files_are_named) {
               "truncated: 1 bytes is shorter than an ELF header");
     std::ofstream(t.path / "plugins" / "y.so") << std::string(200, 'z');
     EXPECT_EQ(check_elf_file((t.path / "plugins" / "y.so").string()), "not an ELF file");
+}
+
+// --check-config says it too (it used to call such a setup valid).
+TEST(plugin_trust, check_config_refuses_a_world_writable_plugin_directory) {
+    const temp_dir t;
+    ::chmod((t.path / "plugins").c_str(), 0777);
+    const std::string text = R"({"plugins": {"dir": ")" + (t.path / "plugins").string() +
+                             R"("}, "drivers": [{"plugin": "x", "id": "x", "isolation": "inproc"}]})";
+    const auto cfg = hearth::parse_config(text, "hearth.json", t.path);
+    ASSERT_TRUE(cfg.value.has_value());
+    const auto errors = hearth::check_runtime_files(*cfg.value);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].pointer, "/drivers/0/plugin");
+    EXPECT_NE(errors[0].reason.find("refused: plugin directory " + (t.path / "plugins").string() +
+                                    " is writable by everyone (mode 0777)"),
+              std::string::npos)
+        << errors[0].reason;
 }
 
 }  // namespace
