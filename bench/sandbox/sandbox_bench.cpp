@@ -7,6 +7,8 @@
 //   sandbox_bench [rounds=10] [commands=500]
 #include "iso_harness.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -87,12 +89,11 @@ int main(int argc, char** argv) {
             for (const auto& r : results[mode]) v.push_back(static_cast<double>(field(r)));
             return median(v);
         };
-        std::printf("%-8s | %14.1f | %16.1f | %16.1f | %10.0f | %10.0f\n", mode.c_str(),
-                    col([](const round_result& r) { return r.start_ms; }),
-                    col([](const round_result& r) { return r.rtt_p50; }),
-                    col([](const round_result& r) { return r.rtt_p99; }),
-                    col([](const round_result& r) { return r.rss_kb; }),
-                    col([](const round_result& r) { return r.pss_kb; }));
+        std::printf(
+            "%-8s | %14.1f | %16.1f | %16.1f | %10.0f | %10.0f\n", mode.c_str(),
+            col([](const round_result& r) { return r.start_ms; }), col([](const round_result& r) { return r.rtt_p50; }),
+            col([](const round_result& r) { return r.rtt_p99; }), col([](const round_result& r) { return r.rss_kb; }),
+            col([](const round_result& r) { return r.pss_kb; }));
     }
     return 0;
 }

@@ -21,10 +21,12 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <thread>
@@ -106,6 +108,29 @@ std::string describe_exit(int st, const process_limits& limits) {
     ::_exit(wire::exit_exec_failed);
 }
 
+/// "" when `file` (needing `need` bits for others) and every directory above it (o+x) are usable
+/// by a uid that owns none of them; else "<path> (mode 0NNN)".
+std::string unreachable_by_others(const std::string& file, mode_t need) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path p = fs::weakly_canonical(fs::path(file), ec);
+    if (ec) p = fs::path(file);
+    struct stat st {};
+    auto mode_of = [](const struct stat& s) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(s.st_mode & 07777));
+        return std::string(buf);
+    };
+    if (::stat(p.c_str(), &st) == 0 && (st.st_mode & need) != need) return p.string() + " (mode " + mode_of(st) + ")";
+    for (fs::path dir = p.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+        if (::stat(dir.c_str(), &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
+            return dir.string() + " (mode " + mode_of(st) + ")";
+        }
+        if (dir == dir.root_path()) break;
+    }
+    return "";
+}
+
 }  // namespace
 
 std::string find_driver_host() {
@@ -144,6 +169,19 @@ void process_driver::spawn() {
         quarantine("cannot run the driver host '" + options_.host_path + "': " + std::strerror(errno));
         return;
     }
+    const std::int64_t uid = ::geteuid() == 0 && options_.sandbox_mode != "off" ? options_.worker_uid : -1;
+    if (uid >= 0) {
+        // The worker's own uid owns nothing: it reaches the host and the plugin as "others".
+        for (const auto& [path, need] : {std::pair{options_.host_path, S_IROTH | S_IXOTH},
+                                         std::pair{options_.plugin_path, static_cast<int>(S_IROTH)}}) {
+            if (const std::string why = unreachable_by_others(path, static_cast<mode_t>(need)); !why.empty()) {
+                fatal_ = true;
+                quarantine("its worker runs as uid " + std::to_string(uid) + " (hearthd is root) and cannot reach " +
+                           why + "; make the directories world-searchable (o+x) and the files world-readable");
+                return;
+            }
+        }
+    }
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
         quarantine(std::string("socketpair failed: ") + std::strerror(errno));
@@ -168,7 +206,6 @@ void process_driver::spawn() {
     if (lim.open_files > 0) add(RLIMIT_NOFILE, lim.open_files, lim.open_files);
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
-    const std::int64_t uid = ::geteuid() == 0 && options_.sandbox_mode != "off" ? options_.worker_uid : -1;
     if (pid == 0) exec_worker(sv[1], parent, options_.host_path.c_str(), argv.data(), limits, resources, n, uid);
     ::close(sv[1]);
     if (pid < 0) {

@@ -8,6 +8,9 @@ set -euo pipefail
 build_dir=$1
 example_dir=$2
 work=$(mktemp -d /tmp/hearth-oot.XXXXXX)
+# hearthd runs as root here: its driver workers drop to their own uid (docs/security.md) and
+# must be able to reach the installed driver host and the plugin.
+chmod 755 "$work"
 hearthd_pid=""
 cleanup() {
   if [[ -n "$hearthd_pid" ]]; then kill "$hearthd_pid" 2>/dev/null || true; wait "$hearthd_pid" 2>/dev/null || true; fi
