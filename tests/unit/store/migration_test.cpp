@@ -7,11 +7,6 @@
 
 #include <gtest/gtest.h>
 
-namespace {
-/// The newest built-in schema version (tests do not hard-code it: migrations keep coming).
-int latest() { return static_cast<int>(hearth::store_schema::builtin_migrations().size()); }
-}  // namespace
-
 namespace hearth {
 namespace {
 
