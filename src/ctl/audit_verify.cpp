@@ -45,8 +45,8 @@ int run_audit_command(const std::vector<std::string>& args, std::ostream& out, s
     try {
         auto db = sqlite::db::open(db_path, true);
         db.exec("PRAGMA busy_timeout = 5000");
-        if (db.query_int("PRAGMA user_version").value_or(0) < 5) {
-            err << "hearthctl: audit verify: " << db_path << " predates the audit hash chain (schema < 5)\n";
+        if (db.query_int("PRAGMA user_version").value_or(0) < 6) {
+            err << "hearthctl: audit verify: " << db_path << " predates the audit hash chain (schema < 6)\n";
             return 2;
         }
         const auto r = verify_audit_chain(db, checkpoints);

@@ -83,7 +83,7 @@ audit_verify_result verify_audit_chain(sqlite::db& db, const std::filesystem::pa
         const std::string prev = rows.column_text(8);
         const std::string stored = rows.column_text(9);
         if (stored.empty() && !chained) {
-            ++r.legacy_rows;  // written before migration 5: not covered
+            ++r.legacy_rows;  // written before migration 6: not covered
             continue;
         }
         chained = true;
