@@ -143,9 +143,15 @@ TEST(Isolation, CrashLoopQuarantinesTheDriverWithAClearEvent) {
     h.expect_works("goodin_switch");
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int k_flood_slowdown = 4;  // 200000 instrumented host calls took > 10 s under ASan + UBSan
+#else
+constexpr int k_flood_slowdown = 1;
+#endif
+
 TEST(Isolation, StateFloodKeepsTheCoreResponsiveAndBounded) {
     harness h;
-    h.options.call_timeout = 10s;  // 200000 host calls take longer than the short test watchdog
+    h.options.call_timeout = 10s * k_flood_slowdown;  // 200000 host calls take longer than the short test watchdog
     start_with_neighbours(h, {driver("iso_flood", "flood")});
     ASSERT_TRUE(h.wait_online("flood_switch"));
     const long rss_before = rss_kb(::getpid());
@@ -154,7 +160,7 @@ TEST(Isolation, StateFloodKeepsTheCoreResponsiveAndBounded) {
     auto outcome = h.send("flood_switch", "turn_on");
     h.expect_works("good_switch");  // during the flood
     h.expect_works("goodin_switch");
-    ASSERT_TRUE(h.run_until([&] { return outcome->has_value(); }, 20s));
+    ASSERT_TRUE(h.run_until([&] { return outcome->has_value(); }, 20s * k_flood_slowdown));
     EXPECT_TRUE((*outcome)->ok) << (*outcome)->error;
     EXPECT_TRUE(h.run_until(
         [&] {
