@@ -307,6 +307,8 @@ json bridge::health() const {
               {"drivers", drivers},
               {"mqtt",
                {{"connected", stats.connected},
+                {"protocol", stats.protocol == 5 ? "5" : "3.1.1"},
+                {"maximum_packet_size", stats.maximum_packet_size},
                 {"queued", stats.queued},
                 {"inflight", stats.inflight},
                 {"published", stats.published},

@@ -14,6 +14,26 @@ std::string connect_failure_text(int rc) {
     case 5:
         return "the broker refused the user name or password (not authorised, code 5): check mqtt.username and "
                "mqtt.password_file";
+    // CONNACK reason codes (MQTT 5, section 3.2.2.2)
+    case 128: return "the broker refused the connection (unspecified error, code 128)";
+    case 129: return "the broker could not parse the connect packet (code 129)";
+    case 130: return "the broker reported a protocol error (code 130)";
+    case 132: return "the broker refused the connection: it does not accept MQTT 5 (code 132)";
+    case 133: return "the broker refused the client id (code 133)";
+    case 134:
+        return "the broker refused the user name or password (code 134): check mqtt.username and "
+               "mqtt.password_file";
+    case 135:
+        return "the broker refused the user name or password (not authorised, code 135): check mqtt.username and "
+               "mqtt.password_file";
+    case 136: return "the broker is unavailable (code 136)";
+    case 137: return "the broker is busy (code 137)";
+    case 138: return "the broker has banned this client (code 138)";
+    case 149: return "the broker refused the connect packet as too large (code 149)";
+    case 151: return "the broker's quota is exceeded (code 151)";
+    case 156: return "the broker says to use another server (code 156)";
+    case 157: return "the broker has moved (code 157)";
+    case 159: return "the broker's connection rate limit is exceeded (code 159)";
     // Paho C's own codes (MQTTAsync.h)
     case -1: return "the broker could not be reached (connection refused, closed or timed out)";
     case -2: return "the client's persistence failed (code -2)";

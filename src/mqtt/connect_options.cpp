@@ -51,11 +51,18 @@ connect_plan make_connect_plan(const connect_settings& settings) {
     connect_plan plan;
     plan.tls = tls_scheme(parts.scheme);
     plan.server_uri = (plan.tls ? "ssl://" : "tcp://") + parts.authority;
-    auto builder = ::mqtt::connect_options_builder()
-                       .clean_session(true)
-                       .keep_alive_interval(settings.keepalive)
-                       .connect_timeout(settings.connect_timeout)
-                       .automatic_reconnect(false);
+    auto builder = ::mqtt::connect_options_builder();
+    if (settings.mqtt_version == 5) {
+        builder.mqtt_version(MQTTVERSION_5).clean_start(true);
+        if (settings.maximum_packet_size > 0)
+            builder.properties({::mqtt::property(::mqtt::property::MAXIMUM_PACKET_SIZE,
+                                                 static_cast<int>(settings.maximum_packet_size))});
+    } else {
+        builder.mqtt_version(MQTTVERSION_3_1_1).clean_session(true);
+    }
+    builder.keep_alive_interval(settings.keepalive)
+        .connect_timeout(settings.connect_timeout)
+        .automatic_reconnect(false);
     if (!settings.will_topic.empty())
         builder.will(::mqtt::message(settings.will_topic, settings.will_payload, 1, true));
     if (!settings.username.empty()) builder.user_name(settings.username);

@@ -8,6 +8,7 @@
 #include <mqtt/connect_options.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace hearth::mqtt {
@@ -24,6 +25,8 @@ struct connect_settings {
     std::chrono::seconds connect_timeout{5};
     std::string will_topic;  ///< no last will when empty
     std::string will_payload;
+    int mqtt_version = 4;  ///< 4 = MQTT 3.1.1 (clean session); 5 = MQTT 5 (clean start, no session expiry)
+    std::uint32_t maximum_packet_size = 0;  ///< MQTT 5 only: CONNECT property Maximum Packet Size; 0 = none
 };
 
 /// What Paho needs to connect.
@@ -40,7 +43,8 @@ std::string broker_url_problem(const std::string& url);
 /// The URL for logs and messages: userinfo, if any, replaced by "***@".
 std::string redact_url(const std::string& url);
 
-/// Builds the connect options (clean session, no automatic reconnect). TLS exactly when the
+/// Builds the connect options (clean session, or under MQTT 5 clean start with the Maximum
+/// Packet Size property when set; no automatic reconnect). TLS exactly when the
 /// scheme is mqtts:// or ssl:// (the tls files are used only then); the server certificate is
 /// then always checked, and the host name when verify_hostname. Throws std::invalid_argument(broker_url_problem) for a
 /// URL it cannot use.

@@ -7,6 +7,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
 #include <mqtt/async_client.h>
 #include <spdlog/spdlog.h>
 
@@ -15,7 +17,7 @@ namespace hearth::mqtt {
 namespace asio = boost::asio;
 
 namespace {
-connect_settings connect_settings_of(const link_settings& s) {
+connect_settings connect_settings_of(const link_settings& s, int protocol) {
     connect_settings c;
     c.url = s.url;
     c.username = s.username;
@@ -28,10 +30,22 @@ connect_settings connect_settings_of(const link_settings& s) {
     c.connect_timeout = std::chrono::seconds(5);
     c.will_topic = s.will_topic;
     c.will_payload = s.will_payload;
+    if (protocol == 5) {
+        c.mqtt_version = 5;
+        c.maximum_packet_size = maximum_packet_size(s);
+    }
     return c;
 }
 
+/// CONNACK codes with which a broker refuses protocol level 5: 3.1.1's "unacceptable protocol
+/// version" (an MQTT 3.1.1-only broker) and MQTT 5's "unsupported protocol version" (0x84).
+bool refuses_mqtt5(int rc) { return rc == 1 || rc == 132; }
 }  // namespace
+
+std::uint32_t maximum_packet_size(const link_settings& settings) {
+    constexpr std::size_t protocol_max = 268435460;  // MQTT 5, section 3.1.2.11.4
+    return static_cast<std::uint32_t>(std::min(settings.max_inbound_bytes + packet_headroom_bytes, protocol_max));
+}
 
 /// Receives Paho action results on Paho's thread and posts them onto the loop.
 struct mqtt_link::listener final : ::mqtt::iaction_listener {
@@ -54,11 +68,7 @@ private:
             if (ok) {
                 owner_.handle_connected();
             } else {
-                if (!owner_.stopping_) {
-                    spdlog::warn("mqtt: cannot connect to {}: {}; retrying in {} ms", redact_url(owner_.settings_.url),
-                                 connect_failure_text(rc), owner_.backoff_.count());
-                }
-                owner_.schedule_reconnect();
+                owner_.handle_connect_failed(rc);
             }
         });
     }
@@ -73,15 +83,30 @@ mqtt_link::mqtt_link(asio::io_context& loop, link_settings settings)
       settings_(std::move(settings)),
       alive_(std::make_shared<bool>(true)),
       retry_timer_(loop),
-      backoff_(settings_.backoff_min) {
-    connect_plan plan = make_connect_plan(connect_settings_of(settings_));  // the config refused bad URLs
+      backoff_(settings_.backoff_min),
+      protocol_(settings_.mqtt5 ? 5 : 4) {
+    make_client();
+}
+
+void mqtt_link::make_client() {
+    // The create option fixes the protocol family of the client (persistence format), so a
+    // fallback to 3.1.1 makes a new client.
+    connect_plan plan = make_connect_plan(connect_settings_of(settings_, protocol_));  // the config refused bad URLs
     connect_options_ = std::make_unique<::mqtt::connect_options>(std::move(plan.options));
-    client_ = std::make_unique<::mqtt::async_client>(plan.server_uri, settings_.client_id,
-                                                     ::mqtt::create_options(MQTTVERSION_3_1_1), nullptr);
+    client_ = std::make_unique<::mqtt::async_client>(
+        plan.server_uri, settings_.client_id,
+        ::mqtt::create_options(protocol_ == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1), nullptr);
     std::weak_ptr<bool> alive = alive_;
     client_->set_connection_lost_handler([this, alive](const std::string& cause) {
         asio::post(loop_, [this, alive, cause] {
             if (!alive.expired()) handle_lost(cause.empty() ? "connection lost" : cause);
+        });
+    });
+    // MQTT 5: a broker may end the connection with a DISCONNECT packet and a reason code.
+    client_->set_disconnected_handler([this, alive](const ::mqtt::properties&, ::mqtt::ReasonCode reason) {
+        asio::post(loop_, [this, alive, reason] {
+            if (!alive.expired())
+                handle_lost("the broker disconnected (reason code " + std::to_string(static_cast<int>(reason)) + ")");
         });
     });
     client_->set_message_callback(
@@ -125,6 +150,29 @@ void mqtt_link::connect() {
     }
 }
 
+void mqtt_link::handle_connect_failed(int rc) {
+    if (stopping_) return;
+    if (protocol_ == 5 && refuses_mqtt5(rc)) {
+        spdlog::warn(
+            "mqtt: the broker at {} does not accept MQTT 5 (code {}); falling back to MQTT 3.1.1, "
+            "where hearthd cannot announce a maximum packet size: limit message sizes on the broker "
+            "(mosquitto: message_size_limit)",
+            redact_url(settings_.url), rc);
+        protocol_ = 4;
+        try {
+            make_client();
+        } catch (const std::exception& e) {
+            spdlog::error("mqtt: cannot create an MQTT 3.1.1 client: {}", e.what());
+        }
+        backoff_ = settings_.backoff_min;
+        connect();
+        return;
+    }
+    spdlog::warn("mqtt: cannot connect to {}: {}; retrying in {} ms", redact_url(settings_.url),
+                 connect_failure_text(rc), backoff_.count());
+    schedule_reconnect();
+}
+
 void mqtt_link::schedule_reconnect() {
     if (stopping_) return;
     retry_timer_.expires_after(backoff_);
@@ -138,7 +186,11 @@ void mqtt_link::handle_connected() {
     if (stopping_) return;
     connected_ = true;
     backoff_ = settings_.backoff_min;
-    spdlog::info("mqtt: connected to {}", redact_url(settings_.url));
+    if (protocol_ == 5)
+        spdlog::info("mqtt: connected to {} (MQTT 5, maximum packet size {} bytes)", redact_url(settings_.url),
+                     maximum_packet_size(settings_));
+    else
+        spdlog::info("mqtt: connected to {} (MQTT 3.1.1)", redact_url(settings_.url));
     if (const auto endpoint = parse_broker_url(settings_.url))  // see tcp_nodelay.hpp: ~40 ms per hop otherwise
         spdlog::debug("mqtt: TCP_NODELAY set on {} broker socket(s)", set_tcp_nodelay_to(*endpoint));
     try {
@@ -290,7 +342,9 @@ void mqtt_link::stop(std::chrono::milliseconds budget) {
 }
 
 link_stats mqtt_link::stats() const {
-    return link_stats{connected_, queue_.size(), inflight_.size(), published_, dropped_, reconnects_, coalesced_};
+    return link_stats{connected_, queue_.size(), inflight_.size(),
+                      published_, dropped_,      reconnects_,
+                      coalesced_, protocol_,     protocol_ == 5 ? maximum_packet_size(settings_) : 0};
 }
 
 }  // namespace hearth::mqtt

@@ -2,6 +2,8 @@
 //   - every Paho callback is posted onto the loop; nothing blocks inside a Paho callback;
 //   - our own reconnect with capped backoff (Paho's auto-reconnect does not cover a failed first
 //     connect), re-subscribing on every connect (clean session);
+//   - MQTT 5 with the CONNECT property Maximum Packet Size, so a conforming broker never sends a
+//     packet larger than hearthd accepts (falls back to MQTT 3.1.1, logged, if the broker refuses 5);
 //   - an outbox that coalesces retained topics (only the newest payload per topic is kept, so
 //     after an outage the broker gets the latest state of everything) and bounds transient
 //     messages; in-flight publishes are bounded, so Paho's buffer limit (-12) is never hit.
@@ -51,7 +53,18 @@ struct link_settings {
     /// Payloads larger than this are not copied off Paho's thread: the message is delivered
     /// with an empty payload and its size, so the bridge can refuse and count it.
     std::size_t max_inbound_bytes = std::size_t{1} << 20;
+    /// Speak MQTT 5 (falling back to 3.1.1 when the broker refuses protocol 5) and announce
+    /// maximum_packet_size() in CONNECT; false: MQTT 3.1.1 only.
+    bool mqtt5 = true;
 };
+
+/// Headroom above the largest accepted payload in the announced Maximum Packet Size: the topic
+/// (at most 65,535 bytes + 2 for its length), fixed header, packet id and properties.
+inline constexpr std::size_t packet_headroom_bytes = 65536 + 1024;
+
+/// The MQTT 5 Maximum Packet Size announced for these settings: max_inbound_bytes + headroom,
+/// capped at the protocol maximum (268,435,460 bytes).
+std::uint32_t maximum_packet_size(const link_settings& settings);
 
 struct inbound_message {
     std::string topic;
@@ -68,6 +81,8 @@ struct link_stats {
     std::uint64_t dropped = 0;
     std::uint64_t reconnects = 0;
     std::uint64_t coalesced = 0;  ///< retained payloads replaced by a newer one before they were sent
+    int protocol = 5;             ///< MQTT protocol level in use or being tried: 5, or 4 (3.1.1) after a fallback
+    std::uint32_t maximum_packet_size = 0;  ///< announced in CONNECT (0 under MQTT 3.1.1: none)
 };
 
 class mqtt_link {
@@ -103,7 +118,9 @@ private:
     };
     struct listener;
 
+    void make_client();
     void connect();
+    void handle_connect_failed(int rc);
     void schedule_reconnect();
     void handle_connected();
     void handle_lost(const std::string& cause);
@@ -120,6 +137,7 @@ private:
     std::shared_ptr<bool> alive_;  // guards posts that arrive after destruction
     boost::asio::steady_timer retry_timer_;
     std::chrono::milliseconds backoff_;
+    int protocol_ = 5;  // MQTT protocol level: 5, or 4 (3.1.1)
 
     std::deque<entry> queue_;
     std::unordered_map<std::string, std::pair<std::string, int>> retained_;  // topic -> newest payload, qos

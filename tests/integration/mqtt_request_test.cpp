@@ -3,6 +3,8 @@
 // for unknown requests and bad arguments.
 #include "support/hearth_fixture.hpp"
 
+#include <fstream>
+
 namespace hearth::it {
 namespace {
 
@@ -189,6 +191,50 @@ TEST_F(mqtt_hostile_input, wrong_types_deep_and_oversized_payloads_are_answered)
     const json health = probe_->request("health");
     ASSERT_EQ(health.value("status", ""), "ok") << health;
     EXPECT_GE(health["data"]["mqtt"].value("oversized_messages", 0), 1) << health;
+    EXPECT_TRUE(daemon_->running());
+}
+
+/// A field of /proc/<pid>/status in KiB (VmHWM = peak RSS); 0 if absent.
+std::uint64_t status_kib(pid_t pid, const std::string& field) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind(field + ":", 0) == 0) return std::stoull(line.substr(field.size() + 1));
+    }
+    return 0;
+}
+
+// Issue 23 item 3: hearthd connects with MQTT 5 and announces a Maximum Packet Size (1 MiB, its
+// largest accepted payload, + 65 KiB headroom), so mosquitto drops a 16 MiB publish for hearthd
+// instead of sending it: hearthd never buffers it (peak RSS does not grow by the payload) and
+// never counts it. Under MQTT 3.1.1 Paho buffered it (several copies) before hearthd refused it.
+TEST_F(mqtt_hostile_input, payloads_over_the_maximum_packet_size_never_reach_hearthd) {
+    ASSERT_NO_FATAL_FAILURE(bring_up());
+    json health = probe_->request("health");
+    ASSERT_EQ(health.value("status", ""), "ok") << health;
+    EXPECT_EQ(health["data"]["mqtt"].value("protocol", ""), "5") << health;
+    EXPECT_EQ(health["data"]["mqtt"].value("maximum_packet_size", 0u), (1u << 20) + 65536u + 1024u) << health;
+    const std::uint64_t oversized_before = health["data"]["mqtt"].value("oversized_messages", 0u);
+    const std::uint64_t peak_before = status_kib(daemon_->pid(), "VmHWM");
+    ASSERT_GT(peak_before, 0u);
+
+    const std::string big = "{\"brightness\":\"" + std::string(std::size_t{16} << 20, 'x') + "\"}";
+    probe_->publish("hearth/bridge/request/health", big);
+    probe_->publish("hearth/living_light/set", big);
+    // A 100 KiB /set after them still arrives (under the packet size, over the /set limit) and is
+    // answered; the broker delivers in order, so once it is answered the big ones were dropped.
+    const std::size_t from = probe_->mark();
+    probe_->publish("hearth/living_light/set", "{\"brightness\":\"" + std::string(100 * 1024, 'x') + "\"}");
+    const auto m = probe_->wait_topic("hearth/living_light/response", 10s, from);
+    ASSERT_TRUE(m) << "no answer to a 100 KiB /set";
+    EXPECT_NE(m->as_json().value("error", "").find("65536"), std::string::npos) << m->payload;
+
+    health = probe_->request("health");
+    ASSERT_EQ(health.value("status", ""), "ok") << health;
+    EXPECT_EQ(health["data"]["mqtt"].value("oversized_messages", 0u), oversized_before + 1) << health;
+    const std::uint64_t peak_after = status_kib(daemon_->pid(), "VmHWM");
+    EXPECT_LT(peak_after, peak_before + 8 * 1024)
+        << "peak RSS grew from " << peak_before << " KiB to " << peak_after << " KiB: a 16 MiB payload reached hearthd";
     EXPECT_TRUE(daemon_->running());
 }
 

@@ -82,4 +82,22 @@ TEST(connect_plan, unknown_scheme_is_refused) {
     EXPECT_EQ(broker_url_problem("mqtts://hub:8883"), "");
 }
 
+TEST(connect_plan, default_is_mqtt_3_1_1_with_a_clean_session) {
+    const auto plan = make_connect_plan(with_url("mqtt://127.0.0.1:1883"));  // hearthctl's connection
+    EXPECT_EQ(plan.options.get_mqtt_version(), MQTTVERSION_3_1_1);
+    EXPECT_TRUE(plan.options.is_clean_session());
+    EXPECT_TRUE(plan.options.get_properties().empty());
+}
+
+TEST(connect_plan, mqtt5_announces_the_maximum_packet_size) {
+    auto settings = with_url("mqtt://127.0.0.1:1883");  // hearthd's connection (issue 23 item 3)
+    settings.mqtt_version = 5;
+    settings.maximum_packet_size = 1115136;
+    const auto plan = make_connect_plan(settings);
+    EXPECT_EQ(plan.options.get_mqtt_version(), MQTTVERSION_5);
+    EXPECT_TRUE(plan.options.is_clean_start());
+    ASSERT_TRUE(plan.options.get_properties().contains(::mqtt::property::MAXIMUM_PACKET_SIZE));
+    EXPECT_EQ(::mqtt::get<int>(plan.options.get_properties(), ::mqtt::property::MAXIMUM_PACKET_SIZE), 1115136);
+}
+
 }  // namespace
