@@ -103,6 +103,12 @@ TEST(connect_errors, credentials_are_named) {
               std::string::npos);
     EXPECT_NE(hearth::mqtt::connect_failure_text(4).find("the broker refused the user name or password"),
               std::string::npos);
+    // MQTT 5 CONNACK reason codes: bad user name or password (134), not authorised (135)
+    EXPECT_NE(hearth::mqtt::connect_failure_text(134).find("the broker refused the user name or password"),
+              std::string::npos);
+    EXPECT_NE(hearth::mqtt::connect_failure_text(135).find("the broker refused the user name or password"),
+              std::string::npos);
+    EXPECT_NE(hearth::mqtt::connect_failure_text(132).find("does not accept MQTT 5"), std::string::npos);
     EXPECT_NE(hearth::mqtt::connect_failure_text(-1).find("could not be reached"), std::string::npos);
     EXPECT_NE(hearth::mqtt::connect_failure_text(77).find("77"), std::string::npos);
 }
