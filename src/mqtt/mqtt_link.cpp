@@ -93,6 +93,9 @@ void mqtt_link::make_client() {
     // fallback to 3.1.1 makes a new client.
     connect_plan plan = make_connect_plan(connect_settings_of(settings_, protocol_));  // the config refused bad URLs
     connect_options_ = std::make_unique<::mqtt::connect_options>(std::move(plan.options));
+    // Paho C++ 1.2 loses the C struct's pointer to the CONNECT properties when connect_options is
+    // moved (seen: the broker got no Maximum Packet Size); setting them on the final object fixes it.
+    if (protocol_ == 5) connect_options_->set_properties(::mqtt::properties(connect_options_->get_properties()));
     client_ = std::make_unique<::mqtt::async_client>(
         plan.server_uri, settings_.client_id,
         ::mqtt::create_options(protocol_ == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1), nullptr);
