@@ -353,12 +353,13 @@ store_stats store::stats(bool count_rows) {
     if (ec) s.wal_bytes = 0;
     s.used_bytes = used_bytes();
     s.free_pages = static_cast<std::uint64_t>(db_.query_int("PRAGMA freelist_count").value_or(0));
-    for (const char* table :
-         count_rows ? std::initializer_list<const char*>{"devices", "current_state", "state_history", "history_hourly",
-                                                         "events", "audit_log", "rules", "pending_timers",
-                                                         "rule_traces", "discovery_hashes", "device_user_names", "meta"}
-                    : std::initializer_list<const char*>{}) {
-        s.rows[table] = db_.query_int(std::string("SELECT count(*) FROM ") + table).value_or(0);
+    static constexpr const char* k_counted_tables[] = {
+        "devices",        "current_state", "state_history",    "history_hourly",    "events", "audit_log", "rules",
+        "pending_timers", "rule_traces",   "discovery_hashes", "device_user_names", "meta"};
+    if (count_rows) {
+        for (const char* table : k_counted_tables) {
+            s.rows[table] = db_.query_int(std::string("SELECT count(*) FROM ") + table).value_or(0);
+        }
     }
     s.queued_state = queued();
     s.last_backup = last_backup_;
