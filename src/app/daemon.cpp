@@ -224,7 +224,7 @@ int run_daemon(const config& cfg) {
         arm_test_hook();
     }
 
-    // Shutdown budget (3 s in all): drivers first (their last reports still reach MQTT), then the
+    // Shutdown budget (4.5 s in all): drivers first (their last reports still reach MQTT), then the
     // bridge publishes bridge/state offline and flushes, then the store flushes and closes.
     asio::signal_set signals(loop, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signo) {
@@ -234,7 +234,7 @@ int run_daemon(const config& cfg) {
         gw.stop(std::chrono::milliseconds(1500));
         loop.poll();   // deliver what the drivers reported while stopping
         rules.stop();  // before the store closes: records when rules last ran (catch-up)
-        mqtt_bridge.stop(std::chrono::milliseconds(1000));
+        mqtt_bridge.stop(std::chrono::milliseconds(3000));
         persist->stop();
         loop.stop();
     });

@@ -99,12 +99,14 @@ void bridge::stop(std::chrono::milliseconds budget) {
     for (auto* t : {&discovery_timer_, &devices_timer_, &birth_timer_, &health_timer_, &lag_timer_, &trim_timer_})
         t->cancel();
     // Every device's retained availability goes offline too: a consumer that watches only
-    // <base>/<id>/availability must not see a stopped hub's devices as online.
+    // <base>/<id>/availability must not see a stopped hub's devices as online. These go out
+    // before anything still queued (discovery configs right after a connect).
+    std::vector<mqtt_link::last_word> last_words;
     for (const auto& [id, device] : gw_.registry().all()) {
-        link_->publish(topics_.device(id, "availability"), offline.dump(), 1, true);
+        last_words.push_back({topics_.device(id, "availability"), offline.dump()});
     }
-    link_->publish(topics_.bridge("state"), offline.dump(), 1, true);
-    link_->stop(budget);
+    last_words.push_back({topics_.bridge("state"), offline.dump()});
+    link_->stop(budget, last_words);
 }
 
 void bridge::publish_everything() {

@@ -311,7 +311,7 @@ void mqtt_link::requeue_inflight() {
     }
 }
 
-void mqtt_link::stop(std::chrono::milliseconds budget) {
+void mqtt_link::stop(std::chrono::milliseconds budget, const std::vector<last_word>& last_words) {
     if (stopping_) return;
     stopping_ = true;
     retry_timer_.cancel();
@@ -319,6 +319,12 @@ void mqtt_link::stop(std::chrono::milliseconds budget) {
     const auto deadline = std::chrono::steady_clock::now() + budget;
     std::vector<::mqtt::delivery_token_ptr> tokens;
     try {
+        for (const auto& w : last_words) {
+            if (retained_.erase(w.topic) > 0) {
+                std::erase_if(queue_, [&](const entry& e) { return e.retained && e.topic == w.topic; });
+            }
+            tokens.push_back(client_->publish(w.topic, w.payload.data(), w.payload.size(), 1, true));
+        }
         while (!queue_.empty()) {
             entry e = std::move(queue_.front());
             queue_.pop_front();

@@ -103,8 +103,17 @@ public:
     /// Queues a message. Retained messages to the same topic coalesce to the newest payload.
     void publish(const std::string& topic, std::string payload, int qos, bool retained);
 
-    /// Delivers what is queued (at most `budget`), then disconnects cleanly.
-    void stop(std::chrono::milliseconds budget);
+    /// A retained QoS 1 message sent ahead of everything still queued when the link stops.
+    struct last_word {
+        std::string topic;
+        std::string payload;
+    };
+
+    /// Sends `last_words` first (replacing anything queued for their topics), then what is
+    /// queued, within `budget` in total, then disconnects cleanly. Last words go first because
+    /// a stop right after a connect can find hundreds of discovery configs queued, and a budget
+    /// that runs out must cost configs, never the offline availability consumers rely on.
+    void stop(std::chrono::milliseconds budget, const std::vector<last_word>& last_words = {});
 
     [[nodiscard]] bool connected() const { return connected_; }
     [[nodiscard]] link_stats stats() const;
