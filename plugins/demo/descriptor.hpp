@@ -1,5 +1,5 @@
 // Role: helpers that build device descriptor JSON in exactly the shape the core validates
-// (see ../../../shared/design/device-model.md and the README), plus small numeric helpers.
+// (see docs/device-model.md and the README), plus small numeric helpers.
 #pragma once
 
 #include <hearth/driver.hpp>

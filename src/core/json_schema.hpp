@@ -1,8 +1,9 @@
 // A validator for the subset of JSON Schema (2020-12 vocabulary) that Hearth's own schemas use:
 // type, properties, required, additionalProperties, items, enum, const, minimum, maximum,
 // minLength, maxLength, pattern, minItems, maxItems, uniqueItems, oneOf, anyOf, $ref to "#/$defs/..".
-// Debian ships no C++ JSON Schema validator, so this one is small, strict and tested; keywords it
-// does not know are ignored (as the spec says), so the schema files stay usable in any editor.
+// Debian bookworm's C++ validators read only older drafts or pull in Qt and Poco (why this one:
+// docs/adr/0004-json-schema-subset-validator.md), so this one is small, strict and tested; keywords
+// it does not know are ignored (as the spec says), so the schema files stay usable in any editor.
 #pragma once
 
 #include <nlohmann/json.hpp>
