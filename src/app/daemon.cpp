@@ -38,8 +38,8 @@ namespace hearth {
 
 namespace asio = boost::asio;
 
-std::vector<config_error> check_runtime_files(const config& cfg) {
-    std::vector<config_error> errors;
+located_errors check_runtime_files(const config& cfg) {
+    located_errors errors;
     const std::string driver_host = find_driver_host();
     const auto plugin_dirs = plugin_search_dirs(cfg.plugins.dir);
     for (std::size_t i = 0; i < cfg.drivers.size(); ++i) {
@@ -128,11 +128,11 @@ int run_daemon(const config& cfg) {
         auto it = modules.find(dc.plugin);
         if (it == modules.end()) {
             auto loaded = load_plugin(find_plugin(plugin_dirs, dc.plugin), dc.plugin);
-            if (!loaded.value) {
-                error = loaded.error;
+            if (!loaded) {
+                error = loaded.error();
                 return nullptr;
             }
-            it = modules.emplace(dc.plugin, loaded.value).first;
+            it = modules.emplace(dc.plugin, *loaded).first;
         }
         return std::make_unique<inproc_driver>(loop, it->second, dc, events, clock, limits);
     };

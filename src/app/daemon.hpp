@@ -10,7 +10,7 @@
 namespace hearth {
 
 /// Problems that --check-config reports beyond the config file itself (e.g. missing plugins).
-std::vector<config_error> check_runtime_files(const config& cfg);
+located_errors check_runtime_files(const config& cfg);
 
 /// Runs the daemon until SIGINT/SIGTERM. Returns the process exit code.
 int run_daemon(const config& cfg);

@@ -92,19 +92,21 @@ int main(int argc, char** argv) {
     }
 
     auto loaded = hearth::load_config(opt.config_path);
-    if (loaded.value) {
-        for (auto& e : hearth::check_runtime_files(*loaded.value)) loaded.errors.push_back(std::move(e));
+    hearth::located_errors errors;
+    if (loaded) {
+        errors = hearth::check_runtime_files(*loaded);
         if (opt.check_only) {
             // Scene files without device checks: there is no registry here (see docs/scenes.md).
-            for (auto& e : hearth::rules_service::check_scene_dir(*loaded.value))
-                loaded.errors.push_back({std::move(e.file), std::move(e.pointer), std::move(e.reason)});
+            for (auto& e : hearth::rules_service::check_scene_dir(*loaded)) errors.push_back(std::move(e));
         }
+    } else {
+        errors = std::move(loaded).error();
     }
-    if (!loaded.errors.empty()) {
-        for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+    if (!errors.empty()) {
+        for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
         return 2;
     }
-    const hearth::config& cfg = *loaded.value;
+    const hearth::config& cfg = *loaded;
     if (opt.check_only) {
         for (const auto& w : hearth::lock_pin_warnings(cfg)) std::fprintf(stderr, "warning: %s\n", w.c_str());
         std::printf("%s: configuration is valid (%zu drivers)\n", opt.config_path.c_str(), cfg.drivers.size());

@@ -44,13 +44,13 @@ void persistence::restore_into(gateway& gw) {
     std::size_t restored = 0;
     for (auto& rec : store_->load_devices()) {
         auto parsed = parse_descriptor(rec.descriptor);
-        if (!parsed.value) {
+        if (!parsed) {
             spdlog::warn("database: stored descriptor of '{}' is no longer valid; skipped", rec.id);
             continue;
         }
-        parsed.value->driver = rec.driver;
+        parsed->driver = rec.driver;
         auto it = states.find(rec.id);
-        gw.restore_device(std::move(*parsed.value), it != states.end() ? it->second : json::object());
+        gw.restore_device(std::move(*parsed), it != states.end() ? it->second : json::object());
         ++restored;
     }
     spdlog::info("database: restored {} devices and their last state", restored);

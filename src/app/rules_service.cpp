@@ -26,9 +26,9 @@ std::optional<rules::geo_location> location_of(const config& cfg) {
     return rules::geo_location{cfg.location->latitude, cfg.location->longitude};
 }
 
-json errors_json(const std::vector<rules::load_error>& errors) {
+json errors_json(const located_errors& errors) {
     json out = json::array();
-    for (const auto& e : errors) out.push_back({{"file", e.file}, {"pointer", e.pointer}, {"reason", e.reason}});
+    for (const auto& e : errors) out.push_back({{"file", e.file}, {"pointer", e.where()}, {"reason", e.reason}});
     return out;
 }
 
@@ -93,10 +93,12 @@ rules::load_options rules_service::load_options(bool with_devices) const {
     return o;
 }
 
-std::vector<rules::load_error> rules_service::check_scene_dir(const config& cfg) {
+located_errors rules_service::check_scene_dir(const config& cfg) {
     rules::load_options o;
     o.have_location = cfg.location.has_value();
-    return rules::load_scene_dir(cfg.scenes_dir, o).errors;
+    auto result = rules::load_scene_dir(cfg.scenes_dir, o);
+    if (result) return {};
+    return std::move(result).error();
 }
 
 std::map<std::string, bool> rules_service::stored_enabled() {
@@ -125,8 +127,11 @@ std::optional<rules::rule_set> rules_service::stored_rule_set() {
     // Device checks are skipped: this set was accepted before, and a device that disappeared
     // since then shows up as a failed command in the trace instead of disabling every rule.
     auto result = rules::load_scene_sources(files, load_options(false));
-    for (const auto& e : result.errors) spdlog::error("rules: stored rule set: {}", e.to_string());
-    return result.value;
+    if (!result) {
+        for (const auto& e : result.error())
+            spdlog::error("rules: stored rule set: {}", e.to_string(rules::scene_labels));
+    }
+    return std::move(result).to_optional();
 }
 
 void rules_service::store_rule_set(const rules::rule_set& set) {
@@ -147,19 +152,19 @@ void rules_service::store_rule_set(const rules::rule_set& set) {
     }
 }
 
-std::vector<rules::load_error> rules_service::reload() {
+located_errors rules_service::reload() {
     auto result = rules::load_scene_dir(cfg_.scenes_dir, load_options(true));
-    if (!result.value) {
-        for (const auto& e : result.errors) spdlog::error("rules: {}", e.to_string());
-        spdlog::error("rules: scene files refused ({} problems); the running rules are unchanged",
-                      result.errors.size());
-        publish({{"type", "rules_reload_failed"}, {"errors", errors_json(result.errors)}, {"ts", clock_.now_ms()}});
-        return result.errors;
+    if (!result) {
+        const located_errors& errors = result.error();
+        for (const auto& e : errors) spdlog::error("rules: {}", e.to_string(rules::scene_labels));
+        spdlog::error("rules: scene files refused ({} problems); the running rules are unchanged", errors.size());
+        publish({{"type", "rules_reload_failed"}, {"errors", errors_json(errors)}, {"ts", clock_.now_ms()}});
+        return errors;
     }
-    spdlog::info("rules: loaded {} automations and {} scenes from {}", result.value->automations.size(),
-                 result.value->scenes.size(), cfg_.scenes_dir);
-    store_rule_set(*result.value);
-    apply(engine_.load(std::move(*result.value), stored_enabled(), clock_.now_ms()));
+    spdlog::info("rules: loaded {} automations and {} scenes from {}", result->automations.size(),
+                 result->scenes.size(), cfg_.scenes_dir);
+    store_rule_set(*result);
+    apply(engine_.load(std::move(*result), stored_enabled(), clock_.now_ms()));
     return {};
 }
 
@@ -399,11 +404,11 @@ void rules_service::register_requests() {
             return reply(request_reply::success(
                 {{"automations", engine_.rules().automations.size()}, {"scenes", engine_.rules().scenes.size()}}));
         }
-        reply(request_reply{
-            false,
-            {{"errors", errors_json(errors)}},
-            std::to_string(errors.size()) +
-                " problem(s) in scene files, running rules unchanged; first: " + errors.front().to_string()});
+        reply(request_reply{false,
+                            {{"errors", errors_json(errors)}},
+                            std::to_string(errors.size()) +
+                                " problem(s) in scene files, running rules unchanged; first: " +
+                                errors.front().to_string(rules::scene_labels)});
     });
     bridge_->add_request("trace", [this](const json& args, const reply_fn& reply) {
         field_reader f(args);

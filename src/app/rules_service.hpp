@@ -47,10 +47,10 @@ public:
 
     /// Re-reads the scene directory and swaps the rule set atomically. Returns every problem; when
     /// there is any, the running set is left unchanged. (SIGHUP and the config/reload request.)
-    std::vector<rules::load_error> reload();
+    located_errors reload();
 
     /// Checks the scene directory of `cfg` without devices (hearthd --check-config).
-    static std::vector<rules::load_error> check_scene_dir(const config& cfg);
+    static located_errors check_scene_dir(const config& cfg);
 
     /// Cancels the timer and records when rules last ran (for catch-up). Idempotent.
     void stop();

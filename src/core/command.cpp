@@ -97,17 +97,14 @@ std::optional<std::string> validate_command(const device_descriptor& d, const de
     return std::nullopt;
 }
 
-command_result parse_set_payload(const device_descriptor& d, std::string_view payload) {
-    command_result r;
+result<device_command> parse_set_payload(const device_descriptor& d, std::string_view payload) {
     json_input in = parse_json_input(payload);
     if (!in.ok) {
-        r.error = in.too_deep ? "payload refused: " + in.error : "payload is not valid JSON";
-        return r;
+        return fail(in.too_deep ? "payload refused: " + in.error : "payload is not valid JSON");
     }
     json j = std::move(in.value);
     if (!j.is_object()) {
-        r.error = "payload must be a JSON object";
-        return r;
+        return fail("payload must be a JSON object");
     }
     device_command c;
     if (auto t = j.find("transaction"); t != j.end()) {
@@ -116,8 +113,7 @@ command_result parse_set_payload(const device_descriptor& d, std::string_view pa
         else if (t->is_number_integer())
             c.transaction = t->dump();
         else {
-            r.error = "transaction must be a string";
-            return r;
+            return fail("transaction must be a string");
         }
         j.erase("transaction");
     }
@@ -127,74 +123,62 @@ command_result parse_set_payload(const device_descriptor& d, std::string_view pa
         else if (code->is_number_integer())
             c.code = code->dump();
         else {
-            r.error = "code must be a string";
-            return r;
+            return fail("code must be a string");
         }
         j.erase("code");
     }
     if (auto ts = j.find("ts"); ts != j.end()) {
         if (!ts->is_number_integer()) {
-            r.error = "ts must be an integer (milliseconds since the epoch)";
-            return r;
+            return fail("ts must be an integer (milliseconds since the epoch)");
         }
         c.issued_at_ms = ts->get<std::int64_t>();
         j.erase("ts");
     }
     if (auto cmd = j.find("command"); cmd != j.end()) {
         if (!cmd->is_string()) {
-            r.error = "command must be a string";
-            return r;
+            return fail("command must be a string");
         }
         c.name = cmd->get<std::string>();
         if (auto params = j.find("params"); params != j.end()) c.params = *params;
         for (const auto& [k, _] : j.items()) {
             if (k != "command" && k != "params") {
-                r.error = "unexpected key '" + k + "' next to 'command' (put arguments in 'params')";
-                return r;
+                return fail("unexpected key '" + k + "' next to 'command' (put arguments in 'params')");
             }
         }
         if (c.name == "set") {
-            r.error = "use {\"<property>\": value} to set properties";
-            return r;
+            return fail("use {\"<property>\": value} to set properties");
         }
     } else {
         c.name = "set";
         c.params = j;
     }
     if (auto why = validate_command(d, c)) {
-        r.error = *why;
-        return r;
+        return fail(*why);
     }
-    r.value = std::move(c);
-    return r;
+    return c;
 }
 
-command_result parse_set_property(const device_descriptor& d, std::string_view property, std::string_view raw) {
-    command_result r;
+result<device_command> parse_set_property(const device_descriptor& d, std::string_view property, std::string_view raw) {
     if (!is_valid_utf8(property) || !is_valid_utf8(raw)) {  // echoed in errors, passed on as JSON
-        r.error = "payload or property name is not valid UTF-8";
-        return r;
+        return fail("payload or property name is not valid UTF-8");
     }
     const std::string prop(property);
     auto it = d.properties.find(prop);
     if (it == d.properties.end()) {
-        r.error = unknown("property", prop, keys_of(d.properties));
-        return r;
+        return fail(unknown("property", prop, keys_of(d.properties)));
     }
     auto value = parse_raw(it->second, raw);
     if (!value) {
-        r.error = prop + ": cannot read '" + echo(trim(raw)) + "' as " + std::string(value_type_name(it->second.type));
-        return r;
+        return fail(prop + ": cannot read '" + echo(trim(raw)) + "' as " +
+                    std::string(value_type_name(it->second.type)));
     }
     device_command c;
     c.name = "set";
     c.params = json{{prop, *value}};
     if (auto why = validate_command(d, c)) {
-        r.error = *why;
-        return r;
+        return fail(*why);
     }
-    r.value = std::move(c);
-    return r;
+    return c;
 }
 
 }  // namespace hearth

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/device_model.hpp"
+#include "core/result.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -25,17 +26,13 @@ struct device_command {
     [[nodiscard]] nlohmann::json to_driver_json() const;
 };
 
-struct command_result {
-    std::optional<device_command> value;
-    std::string error;  ///< why it was refused (set when value is empty)
-};
-
 /// Parses a /set JSON payload: {"<property>": value, ...} or {"command": "...", "params": {...}},
 /// each optionally with "transaction", "code" and "ts"; then validates it against `d`.
-command_result parse_set_payload(const device_descriptor& d, std::string_view payload);
+/// The error is why it was refused (one line, outside text echoed only as valid UTF-8).
+result<device_command> parse_set_payload(const device_descriptor& d, std::string_view payload);
 
 /// Parses a /set/<property> raw payload (ON/OFF/true/false, a number, text or a JSON value).
-command_result parse_set_property(const device_descriptor& d, std::string_view property, std::string_view raw);
+result<device_command> parse_set_property(const device_descriptor& d, std::string_view property, std::string_view raw);
 
 /// Validates an already-built command against `d`; returns the reason it is refused, if any.
 std::optional<std::string> validate_command(const device_descriptor& d, const device_command& c);

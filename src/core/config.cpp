@@ -43,8 +43,7 @@ bool read_file(const std::string& path, std::string& out) {
     return true;
 }
 
-void build_mqtt(const json& j, const fs::path& base, const std::string& file, config& c,
-                std::vector<config_error>& errors) {
+void build_mqtt(const json& j, const fs::path& base, const std::string& file, config& c, located_errors& errors) {
     auto& m = c.mqtt;
     take(j, "url", m.url);
     if (j.contains("url") && m.url.find('@') != std::string::npos) {
@@ -92,7 +91,7 @@ void build_mqtt(const json& j, const fs::path& base, const std::string& file, co
     }
 }
 
-void build(const json& j, const fs::path& base, const std::string& file, config& c, std::vector<config_error>& errors) {
+void build(const json& j, const fs::path& base, const std::string& file, config& c, located_errors& errors) {
     if (auto it = j.find("mqtt"); it != j.end()) build_mqtt(*it, base, file, c, errors);
     if (auto it = j.find("database"); it != j.end()) {
         auto& d = c.database;
@@ -196,61 +195,31 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
 
 }  // namespace
 
-std::string config_error::to_string() const {
-    std::string out = file.empty() ? std::string("<config>") : file;
-    out += ": ";
-    out += pointer.empty() ? std::string("(root)") : pointer;
-    out += ": ";
-    out += reason;
-    return out;
-}
-
 const json& main_config_schema() {
     static const json schema = json::parse(embedded_main_config_schema);
     return schema;
 }
 
-std::string line_column(const std::string& text, std::size_t byte_offset) {
-    std::size_t line = 1;
-    std::size_t column = 1;
-    for (std::size_t i = 0; i < text.size() && i + 1 < byte_offset; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return "line " + std::to_string(line) + " column " + std::to_string(column);
-}
-
-config_result parse_config(const std::string& text, const std::string& file, const fs::path& base_dir) {
-    config_result result;
+checked<config> parse_config(const std::string& text, const std::string& file, const fs::path& base_dir) {
     // Depth-checked like every external JSON (a config nested 100,000 deep is an error, not a
     // stack overflow in the schema check); errors quote no raw bytes.
     json_input in = parse_json_input(text);
-    if (!in.ok) {
-        result.errors.push_back({file, in.byte > 0 ? line_column(text, in.byte) : "", in.error});
-        return result;
-    }
+    if (!in.ok) return fail(located_errors{syntax_error(file, text, in.byte, in.error)});
     json j = std::move(in.value);
-    for (const auto& e : validate_json_schema(main_config_schema(), j)) {
-        result.errors.push_back({file, e.pointer, e.reason});
-    }
-    if (!result.errors.empty()) return result;
+    located_errors errors = validate_json_schema(main_config_schema(), j);
+    for (auto& e : errors) e.file = file;
+    if (!errors.empty()) return fail(std::move(errors));
     config c;
     c.source = file;
-    build(j, base_dir, file, c, result.errors);
-    if (result.errors.empty()) result.value = std::move(c);
-    return result;
+    build(j, base_dir, file, c, errors);
+    if (!errors.empty()) return fail(std::move(errors));
+    return c;
 }
 
-config_result load_config(const fs::path& path) {
+checked<config> load_config(const fs::path& path) {
     std::string text;
     if (!read_file(path.string(), text)) {
-        config_result r;
-        r.errors.push_back({path.string(), "", "cannot read the file (does it exist and is it readable?)"});
-        return r;
+        return fail(located_errors{{path.string(), "", "cannot read the file (does it exist and is it readable?)"}});
     }
     const fs::path base = fs::absolute(path).parent_path();
     return parse_config(text, path.string(), base);

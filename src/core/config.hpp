@@ -8,6 +8,7 @@
 // `config::summary()` or in any error text.
 #pragma once
 
+#include "core/located_error.hpp"
 #include "core/lock_policy.hpp"
 
 #include <nlohmann/json.hpp>
@@ -104,30 +105,15 @@ struct config {
     [[nodiscard]] nlohmann::json summary() const;
 };
 
-/// One problem in a config file.
-struct config_error {
-    std::string file;
-    std::string pointer;  ///< JSON pointer, or "line L column C" for syntax errors
-    std::string reason;
-    /// "file: pointer: reason" — one line, no secrets.
-    [[nodiscard]] std::string to_string() const;
-};
-
-struct config_result {
-    std::optional<config> value;       ///< set when there are no errors
-    std::vector<config_error> errors;  ///< every problem found
-};
-
 /// The embedded JSON Schema of the main config.
 const nlohmann::json& main_config_schema();
 
 /// Parses and validates config text; `file` labels errors, `base_dir` resolves relative paths.
-config_result parse_config(const std::string& text, const std::string& file, const std::filesystem::path& base_dir);
+/// Errors: every problem found, each "file: pointer: reason" (to_string(), no secrets; a syntax
+/// error has a line and column instead of a pointer).
+checked<config> parse_config(const std::string& text, const std::string& file, const std::filesystem::path& base_dir);
 
 /// Reads and validates the config file at `path`.
-config_result load_config(const std::filesystem::path& path);
-
-/// Converts a parse error's byte offset into "line L column C" of `text`.
-std::string line_column(const std::string& text, std::size_t byte_offset);
+checked<config> load_config(const std::filesystem::path& path);
 
 }  // namespace hearth

@@ -33,20 +33,19 @@ std::string fmt_number(double d) {
     return j.dump();
 }
 
-void parse_spec(const json& j, const std::string& ptr, bool is_param, value_spec& out,
-                std::vector<schema_error>& errors) {
+void parse_spec(const json& j, const std::string& ptr, bool is_param, value_spec& out, located_errors& errors) {
     if (!j.is_object()) {
-        errors.push_back({ptr, "expected an object"});
+        errors.push_back({"", ptr, "expected an object"});
         return;
     }
     static const std::set<std::string> known = {"type",   "unit",     "min",      "max",          "step",
                                                 "values", "writable", "required", "device_class", "description"};
     for (const auto& [k, _] : j.items()) {
-        if (!known.contains(k)) errors.push_back({ptr + "/" + k, "unknown key '" + k + "'"});
+        if (!known.contains(k)) errors.push_back({"", ptr + "/" + k, "unknown key '" + k + "'"});
     }
     auto t = j.find("type");
     if (t == j.end() || !t->is_string() || !parse_type(t->get<std::string>())) {
-        errors.push_back({ptr + "/type", "expected one of \"bool\", \"int\", \"number\", \"string\", \"enum\""});
+        errors.push_back({"", ptr + "/type", "expected one of \"bool\", \"int\", \"number\", \"string\", \"enum\""});
         return;
     }
     out.type = *parse_type(t->get<std::string>());
@@ -54,28 +53,28 @@ void parse_spec(const json& j, const std::string& ptr, bool is_param, value_spec
         if (u->is_string())
             out.unit = u->get<std::string>();
         else
-            errors.push_back({ptr + "/unit", "expected string"});
+            errors.push_back({"", ptr + "/unit", "expected string"});
     }
     for (auto [key, dest] : {std::pair{"min", &out.min}, std::pair{"max", &out.max}, std::pair{"step", &out.step}}) {
         if (auto it = j.find(key); it != j.end()) {
             if (it->is_number())
                 *dest = it->get<double>();
             else
-                errors.push_back({ptr + "/" + key, "expected number"});
+                errors.push_back({"", ptr + "/" + key, "expected number"});
         }
     }
-    if (out.min && out.max && *out.min > *out.max) errors.push_back({ptr, "min is greater than max"});
-    if (out.step && *out.step <= 0) errors.push_back({ptr + "/step", "step must be positive"});
+    if (out.min && out.max && *out.min > *out.max) errors.push_back({"", ptr, "min is greater than max"});
+    if (out.step && *out.step <= 0) errors.push_back({"", ptr + "/step", "step must be positive"});
     if (out.type == value_type::enumeration) {
         auto v = j.find("values");
         if (v == j.end() || !v->is_array() || v->empty()) {
-            errors.push_back({ptr + "/values", "an enum needs a non-empty array of values"});
+            errors.push_back({"", ptr + "/values", "an enum needs a non-empty array of values"});
         } else {
             for (const auto& e : *v) {
                 if (e.is_string())
                     out.values.push_back(e.get<std::string>());
                 else
-                    errors.push_back({ptr + "/values", "enum values must be strings"});
+                    errors.push_back({"", ptr + "/values", "enum values must be strings"});
             }
         }
     }
@@ -84,11 +83,11 @@ void parse_spec(const json& j, const std::string& ptr, bool is_param, value_spec
             if (it->is_boolean())
                 *dest = it->get<bool>();
             else
-                errors.push_back({ptr + "/" + key, "expected boolean"});
+                errors.push_back({"", ptr + "/" + key, "expected boolean"});
         }
     }
     if (is_param && j.contains("writable"))
-        errors.push_back({ptr + "/writable", "not meaningful on a command parameter"});
+        errors.push_back({"", ptr + "/writable", "not meaningful on a command parameter"});
 }
 
 }  // namespace
@@ -135,82 +134,83 @@ std::string_view value_type_name(value_type t) {
     return "?";
 }
 
-descriptor_result parse_descriptor(const json& j) {
-    descriptor_result r;
-    auto& errors = r.errors;
+checked<device_descriptor> parse_descriptor(const json& j) {
+    located_errors errors;
     if (!j.is_object()) {
-        errors.push_back({"", "a descriptor must be a JSON object"});
-        return r;
+        errors.push_back({"", "", "a descriptor must be a JSON object"});
+        return fail(std::move(errors));
     }
     device_descriptor d;
     static const std::set<std::string> known = {"id",         "name",       "type",   "manufacturer", "model",
                                                 "sw_version", "hw_version", "driver", "device_class", "area",
                                                 "properties", "commands",   "events"};
     for (const auto& [k, _] : j.items()) {
-        if (!known.contains(k)) errors.push_back({"/" + k, "unknown key '" + k + "'"});
+        if (!known.contains(k)) errors.push_back({"", "/" + k, "unknown key '" + k + "'"});
     }
     auto id = j.find("id");
     if (id == j.end() || !id->is_string() || !is_valid_id(id->get<std::string>())) {
-        errors.push_back({"/id", "expected an id of 1-64 characters [a-z0-9_-]"});
+        errors.push_back({"", "/id", "expected an id of 1-64 characters [a-z0-9_-]"});
     } else if (is_reserved_id(id->get<std::string>())) {
-        errors.push_back({"/id", "the id '" + id->get<std::string>() + "' is reserved by the MQTT topic contract"});
+        errors.push_back({"", "/id", "the id '" + id->get<std::string>() + "' is reserved by the MQTT topic contract"});
     } else {
         d.id = id->get<std::string>();
     }
     auto name = j.find("name");
-    if (name != j.end() && !name->is_string()) errors.push_back({"/name", "expected string"});
+    if (name != j.end() && !name->is_string()) errors.push_back({"", "/name", "expected string"});
     if (name != j.end() && name->is_string() &&
         name->get_ref<const std::string&>().size() > descriptor_limits::max_text)
-        errors.push_back({"/name", "longer than " + std::to_string(descriptor_limits::max_text) + " bytes"});
+        errors.push_back({"", "/name", "longer than " + std::to_string(descriptor_limits::max_text) + " bytes"});
     d.name = (name != j.end() && name->is_string()) ? name->get<std::string>() : d.id;
     auto type = j.find("type");
     if (type == j.end() || !type->is_string() || !device_types().contains(type->get<std::string>())) {
         std::string allowed;
         for (const auto& [t, _] : device_types()) allowed += (allowed.empty() ? "" : ", ") + t;
-        errors.push_back({"/type", "expected one of " + allowed});
+        errors.push_back({"", "/type", "expected one of " + allowed});
     } else {
         d.type = type->get<std::string>();
     }
     for (const char* key : {"manufacturer", "model", "sw_version", "hw_version", "device_class", "area"}) {
-        if (j.contains(key) && !j[key].is_string()) errors.push_back({std::string("/") + key, "expected string"});
+        if (j.contains(key) && !j[key].is_string()) errors.push_back({"", std::string("/") + key, "expected string"});
         if (j.contains(key) && j[key].is_string() &&
             j[key].get_ref<const std::string&>().size() > descriptor_limits::max_text)
             errors.push_back(
-                {std::string("/") + key, "longer than " + std::to_string(descriptor_limits::max_text) + " bytes"});
+                {"", std::string("/") + key, "longer than " + std::to_string(descriptor_limits::max_text) + " bytes"});
     }
     if (auto props = j.find("properties"); props != j.end()) {
         if (!props->is_object())
-            errors.push_back({"/properties", "expected an object"});
+            errors.push_back({"", "/properties", "expected an object"});
         else if (props->size() > descriptor_limits::max_properties)
-            errors.push_back({"/properties", "more than " + std::to_string(descriptor_limits::max_properties) +
-                                                 " properties (" + std::to_string(props->size()) + ")"});
+            errors.push_back({"", "/properties",
+                              "more than " + std::to_string(descriptor_limits::max_properties) + " properties (" +
+                                  std::to_string(props->size()) + ")"});
         else {
             for (const auto& [pname, pspec] : props->items()) {
                 const std::string ptr = "/properties/" + pname;
-                if (!is_valid_name(pname)) errors.push_back({ptr, "property names are 1-64 characters [a-z0-9_]"});
+                if (!is_valid_name(pname)) errors.push_back({"", ptr, "property names are 1-64 characters [a-z0-9_]"});
                 parse_spec(pspec, ptr, false, d.properties[pname], errors);
             }
         }
     }
     if (auto cmds = j.find("commands"); cmds != j.end()) {
         if (!cmds->is_object())
-            errors.push_back({"/commands", "expected an object"});
+            errors.push_back({"", "/commands", "expected an object"});
         else if (cmds->size() > descriptor_limits::max_commands)
-            errors.push_back({"/commands", "more than " + std::to_string(descriptor_limits::max_commands) +
-                                               " commands (" + std::to_string(cmds->size()) + ")"});
+            errors.push_back({"", "/commands",
+                              "more than " + std::to_string(descriptor_limits::max_commands) + " commands (" +
+                                  std::to_string(cmds->size()) + ")"});
         else {
             for (const auto& [cname, cspec] : cmds->items()) {
                 const std::string ptr = "/commands/" + cname;
-                if (!is_valid_name(cname)) errors.push_back({ptr, "command names are 1-64 characters [a-z0-9_]"});
-                if (cname == "set") errors.push_back({ptr, "'set' is reserved for property writes"});
+                if (!is_valid_name(cname)) errors.push_back({"", ptr, "command names are 1-64 characters [a-z0-9_]"});
+                if (cname == "set") errors.push_back({"", ptr, "'set' is reserved for property writes"});
                 if (!cspec.is_object()) {
-                    errors.push_back({ptr, "expected an object"});
+                    errors.push_back({"", ptr, "expected an object"});
                     continue;
                 }
                 command_spec cs;
                 if (auto params = cspec.find("params"); params != cspec.end()) {
                     if (!params->is_object())
-                        errors.push_back({ptr + "/params", "expected an object"});
+                        errors.push_back({"", ptr + "/params", "expected an object"});
                     else {
                         for (const auto& [pname, pspec] : params->items()) {
                             parse_spec(pspec, ptr + "/params/" + pname, true, cs.params[pname], errors);
@@ -223,15 +223,16 @@ descriptor_result parse_descriptor(const json& j) {
     }
     if (auto events = j.find("events"); events != j.end()) {
         if (!events->is_array())
-            errors.push_back({"/events", "expected an array of event types"});
+            errors.push_back({"", "/events", "expected an array of event types"});
         else if (events->size() > descriptor_limits::max_events)
-            errors.push_back({"/events", "more than " + std::to_string(descriptor_limits::max_events) +
-                                             " event types (" + std::to_string(events->size()) + ")"});
+            errors.push_back({"", "/events",
+                              "more than " + std::to_string(descriptor_limits::max_events) + " event types (" +
+                                  std::to_string(events->size()) + ")"});
         else {
             for (std::size_t i = 0; i < events->size(); ++i) {
                 const auto& e = (*events)[i];
                 if (!e.is_string() || !is_valid_name(e.get<std::string>())) {
-                    errors.push_back({"/events/" + std::to_string(i), "event types are 1-64 characters [a-z0-9_]"});
+                    errors.push_back({"", "/events/" + std::to_string(i), "event types are 1-64 characters [a-z0-9_]"});
                 } else {
                     d.events.insert(e.get<std::string>());
                 }
@@ -241,14 +242,13 @@ descriptor_result parse_descriptor(const json& j) {
     if (!d.type.empty()) {
         for (const auto& required : device_types().at(d.type)) {
             if (!d.properties.contains(required)) {
-                errors.push_back({"/properties", "a " + d.type + " must declare the property '" + required + "'"});
+                errors.push_back({"", "/properties", "a " + d.type + " must declare the property '" + required + "'"});
             }
         }
     }
-    if (!errors.empty()) return r;
+    if (!errors.empty()) return fail(std::move(errors));
     d.raw = j;
-    r.value = std::move(d);
-    return r;
+    return d;
 }
 
 std::optional<std::string> check_value(const value_spec& spec, const json& v, bool enforce_step) {

@@ -45,11 +45,6 @@ struct device_descriptor {
     nlohmann::json raw;
 };
 
-struct descriptor_result {
-    std::optional<device_descriptor> value;
-    std::vector<schema_error> errors;  ///< pointer into the descriptor + reason
-};
-
 /// The device types of the model, with the properties each must declare.
 const std::map<std::string, std::vector<std::string>>& device_types();
 
@@ -68,8 +63,9 @@ bool is_valid_id(std::string_view id);
 /// True for ids the topic contract uses for itself (`bridge`): refused for devices.
 bool is_reserved_id(std::string_view id);
 
-/// Parses and validates a descriptor (pure; any thread).
-descriptor_result parse_descriptor(const nlohmann::json& descriptor);
+/// Parses and validates a descriptor (pure; any thread). Errors: every problem, each with a
+/// pointer into the descriptor and a reason (`file` empty).
+checked<device_descriptor> parse_descriptor(const nlohmann::json& descriptor);
 
 /// Checks `value` against `spec`. Returns the reason it is not acceptable, or nothing.
 /// `enforce_step` applies the step grid (commands); reported state is not held to it.

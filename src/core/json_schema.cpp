@@ -73,9 +73,9 @@ class validator {
 public:
     explicit validator(const json& root) : root_(root) {}
 
-    void check(const json& schema, const json& v, const std::string& ptr, std::vector<schema_error>& out) {
+    void check(const json& schema, const json& v, const std::string& ptr, located_errors& out) {
         if (schema.is_boolean()) {
-            if (!schema.get<bool>()) out.push_back({ptr, "not allowed here"});
+            if (!schema.get<bool>()) out.push_back({"", ptr, "not allowed here"});
             return;
         }
         if (!schema.is_object()) return;
@@ -102,7 +102,7 @@ private:
         }
     }
 
-    static bool check_type(const json& schema, const json& v, const std::string& ptr, std::vector<schema_error>& out) {
+    static bool check_type(const json& schema, const json& v, const std::string& ptr, located_errors& out) {
         auto it = schema.find("type");
         if (it == schema.end()) return true;
         std::vector<std::string> types;
@@ -118,56 +118,54 @@ private:
         }
         std::string expected = types.front();
         for (std::size_t i = 1; i < types.size(); ++i) expected += " or " + types[i];
-        out.push_back({ptr, "expected " + expected + ", got " + json_type_name(v)});
+        out.push_back({"", ptr, "expected " + expected + ", got " + json_type_name(v)});
         return false;
     }
 
-    static void check_enum(const json& schema, const json& v, const std::string& ptr, std::vector<schema_error>& out) {
+    static void check_enum(const json& schema, const json& v, const std::string& ptr, located_errors& out) {
         if (auto it = schema.find("const"); it != schema.end() && *it != v) {
-            out.push_back({ptr, "expected " + describe(*it) + ", got " + describe(schema, v)});
+            out.push_back({"", ptr, "expected " + describe(*it) + ", got " + describe(schema, v)});
         }
         auto it = schema.find("enum");
         if (it == schema.end() || !it->is_array()) return;
         if (std::find(it->begin(), it->end(), v) != it->end()) return;
         std::string allowed;
         for (const auto& e : *it) allowed += (allowed.empty() ? "" : ", ") + e.dump();
-        out.push_back({ptr, "value " + describe(schema, v) + " is not one of " + allowed});
+        out.push_back({"", ptr, "value " + describe(schema, v) + " is not one of " + allowed});
     }
 
-    static void check_number(const json& schema, const json& v, const std::string& ptr,
-                             std::vector<schema_error>& out) {
+    static void check_number(const json& schema, const json& v, const std::string& ptr, located_errors& out) {
         const double d = v.get<double>();
         if (auto it = schema.find("minimum"); it != schema.end() && it->is_number() && d < it->get<double>()) {
-            out.push_back({ptr, describe(v) + " is below the minimum " + it->dump()});
+            out.push_back({"", ptr, describe(v) + " is below the minimum " + it->dump()});
         }
         if (auto it = schema.find("maximum"); it != schema.end() && it->is_number() && d > it->get<double>()) {
-            out.push_back({ptr, describe(v) + " is above the maximum " + it->dump()});
+            out.push_back({"", ptr, describe(v) + " is above the maximum " + it->dump()});
         }
     }
 
-    static void check_string(const json& schema, const json& v, const std::string& ptr,
-                             std::vector<schema_error>& out) {
+    static void check_string(const json& schema, const json& v, const std::string& ptr, located_errors& out) {
         const auto& s = v.get_ref<const std::string&>();
         if (auto it = schema.find("minLength"); it != schema.end() && s.size() < it->get<std::size_t>()) {
-            out.push_back({ptr, "must be at least " + it->dump() + " characters long"});
+            out.push_back({"", ptr, "must be at least " + it->dump() + " characters long"});
         }
         if (auto it = schema.find("maxLength"); it != schema.end() && s.size() > it->get<std::size_t>()) {
-            out.push_back({ptr, "must be at most " + it->dump() + " characters long"});
+            out.push_back({"", ptr, "must be at most " + it->dump() + " characters long"});
         }
         if (auto it = schema.find("pattern"); it != schema.end() && it->is_string()) {
             if (!std::regex_search(s, compiled(it->get<std::string>()))) {
-                out.push_back({ptr, describe(schema, v) + " does not match the pattern " + it->get<std::string>()});
+                out.push_back({"", ptr, describe(schema, v) + " does not match the pattern " + it->get<std::string>()});
             }
         }
     }
 
-    void check_object(const json& schema, const json& v, const std::string& ptr, std::vector<schema_error>& out) {
+    void check_object(const json& schema, const json& v, const std::string& ptr, located_errors& out) {
         const json* props = nullptr;
         if (auto it = schema.find("properties"); it != schema.end() && it->is_object()) props = &*it;
         if (auto it = schema.find("required"); it != schema.end() && it->is_array()) {
             for (const auto& r : *it) {
                 if (r.is_string() && !v.contains(r.get<std::string>())) {
-                    out.push_back({ptr, "missing required key '" + r.get<std::string>() + "'"});
+                    out.push_back({"", ptr, "missing required key '" + r.get<std::string>() + "'"});
                 }
             }
         }
@@ -185,7 +183,7 @@ private:
                     std::string reason = "unknown key '" + key + "'";
                     const std::string guess = closest_match(key, known);
                     if (!guess.empty()) reason += " (did you mean '" + guess + "'?)";
-                    out.push_back({child, reason});
+                    out.push_back({"", child, reason});
                 } else {
                     check(*additional, value, child, out);
                 }
@@ -193,18 +191,18 @@ private:
         }
     }
 
-    void check_array(const json& schema, const json& v, const std::string& ptr, std::vector<schema_error>& out) {
+    void check_array(const json& schema, const json& v, const std::string& ptr, located_errors& out) {
         if (auto it = schema.find("minItems"); it != schema.end() && v.size() < it->get<std::size_t>()) {
-            out.push_back({ptr, "must have at least " + it->dump() + " items"});
+            out.push_back({"", ptr, "must have at least " + it->dump() + " items"});
         }
         if (auto it = schema.find("maxItems"); it != schema.end() && v.size() > it->get<std::size_t>()) {
-            out.push_back({ptr, "must have at most " + it->dump() + " items"});
+            out.push_back({"", ptr, "must have at most " + it->dump() + " items"});
         }
         if (auto it = schema.find("uniqueItems"); it != schema.end() && it->is_boolean() && it->get<bool>()) {
             for (std::size_t i = 0; i < v.size(); ++i) {
                 for (std::size_t j = i + 1; j < v.size(); ++j) {
                     if (v[i] == v[j])
-                        out.push_back({ptr + "/" + std::to_string(j), "duplicate item " + describe(v[j])});
+                        out.push_back({"", ptr + "/" + std::to_string(j), "duplicate item " + describe(v[j])});
                 }
             }
         }
@@ -213,14 +211,14 @@ private:
         }
     }
 
-    void check_combinators(const json& schema, const json& v, const std::string& ptr, std::vector<schema_error>& out) {
+    void check_combinators(const json& schema, const json& v, const std::string& ptr, located_errors& out) {
         for (const char* kw : {"oneOf", "anyOf"}) {
             auto it = schema.find(kw);
             if (it == schema.end() || !it->is_array() || it->empty()) continue;
-            std::vector<std::vector<schema_error>> results;
+            std::vector<located_errors> results;
             std::size_t matches = 0;
             for (const auto& alt : *it) {
-                std::vector<schema_error> errs;
+                located_errors errs;
                 check(alt, v, ptr, errs);
                 if (errs.empty()) ++matches;
                 results.push_back(std::move(errs));
@@ -228,7 +226,7 @@ private:
             const bool one = std::string(kw) == "oneOf";
             if (matches == 1 || (!one && matches > 1)) continue;
             if (matches > 1) {
-                out.push_back({ptr, "matches more than one of the allowed forms"});
+                out.push_back({"", ptr, "matches more than one of the allowed forms"});
                 continue;
             }
             // Report the errors of the closest alternative: the one with the fewest problems.
@@ -268,8 +266,8 @@ std::string json_type_name(const nlohmann::json& value) {
     return "number";
 }
 
-std::vector<schema_error> validate_json_schema(const nlohmann::json& schema, const nlohmann::json& instance) {
-    std::vector<schema_error> out;
+located_errors validate_json_schema(const nlohmann::json& schema, const nlohmann::json& instance) {
+    located_errors out;
     validator(schema).check(schema, instance, "", out);
     return out;
 }

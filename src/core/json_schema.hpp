@@ -6,6 +6,8 @@
 // it does not know are ignored (as the spec says), so the schema files stay usable in any editor.
 #pragma once
 
+#include "core/located_error.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -13,15 +15,11 @@
 
 namespace hearth {
 
-/// One validation problem: where (JSON pointer into the instance) and why.
-struct schema_error {
-    std::string pointer;  ///< e.g. "/mqtt/port" ("" is the document root)
-    std::string reason;   ///< e.g. "expected integer, got string"
-};
-
 /// Validates `instance` against `schema` (the schema's root is used to resolve "#/$defs/..").
-/// Returns every problem found (empty when valid). Pure function; any thread.
-std::vector<schema_error> validate_json_schema(const nlohmann::json& schema, const nlohmann::json& instance);
+/// Returns every problem found (empty when valid): `pointer` into the instance (e.g. "/mqtt/port",
+/// "" is the root) and `reason` (e.g. "expected integer, got string"); `file` is left empty for
+/// the caller to fill in. Pure function; any thread.
+located_errors validate_json_schema(const nlohmann::json& schema, const nlohmann::json& instance);
 
 /// Name of the JSON type of `value` as JSON Schema spells it ("integer" for whole numbers).
 std::string json_type_name(const nlohmann::json& value);

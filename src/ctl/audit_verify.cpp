@@ -30,11 +30,11 @@ int run_audit_command(const std::vector<std::string>& args, std::ostream& out, s
             checkpoints = v;
         } else {
             const auto cfg = load_config(v);
-            if (!cfg.value) {
-                for (const auto& e : cfg.errors) err << e.to_string() << "\n";
+            if (!cfg) {
+                for (const auto& e : cfg.error()) err << e.to_string() << "\n";
                 return 2;
             }
-            db_path = cfg.value->database.path;
+            db_path = cfg->database.path;
         }
     }
     if (checkpoints.empty()) checkpoints = db_path + ".audit-checkpoints";

@@ -82,9 +82,9 @@ client_settings from_file(const fs::path& path, bool explicit_path, bool overrid
         if (explicit_path) throw usage_error("cannot read config file " + path.string() + ": " + why);
         return unreadable_default(path, why, overridden, warn);
     }
-    config_result r = load_config(path);
-    if (r.value) return from_config(*r.value);
-    for (const auto& e : r.errors) warn << "hearthctl: warning: " << e.to_string() << "\n";
+    checked<config> r = load_config(path);
+    if (r) return from_config(*r);
+    for (const auto& e : r.error()) warn << "hearthctl: warning: " << e.to_string() << "\n";
     std::string text;
     if (!read_text(path, text)) {
         throw usage_error("cannot read config file " + path.string() +

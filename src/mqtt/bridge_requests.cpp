@@ -196,15 +196,15 @@ void bridge::handle_set(const std::string& device_id, const std::string& propert
             command = command_of(payload);
         }
     }
-    command_result parsed = property.empty() ? parse_set_payload(device->descriptor, payload)
-                                             : parse_set_property(device->descriptor, property, payload);
-    if (!parsed.value) {
+    result<device_command> parsed = property.empty() ? parse_set_payload(device->descriptor, payload)
+                                                     : parse_set_property(device->descriptor, property, payload);
+    if (!parsed) {
         ++refused_messages_;
-        spdlog::info("refused /set for '{}': {}", device_id, parsed.error);
-        respond(reply_topic, transaction, false, parsed.error, {{"command", command}});
+        spdlog::info("refused /set for '{}': {}", device_id, parsed.error());
+        respond(reply_topic, transaction, false, parsed.error(), {{"command", command}});
         return;
     }
-    device_command cmd = std::move(*parsed.value);
+    device_command cmd = std::move(parsed).value();
     const std::string name = cmd.name;
     gw_.execute(
         device_id, std::move(cmd), command_source{"mqtt", cfg_.mqtt.base_topic},

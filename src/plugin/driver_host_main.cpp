@@ -233,10 +233,10 @@ json read_manifest(const std::string& plugin_path, const std::string& plugin_nam
         (void)hearth::sandbox::apply_seccomp(none);
         json out;
         auto loaded = hearth::load_plugin(plugin_path, plugin_name);
-        if (loaded.value) {
-            out["manifest"] = loaded.value->manifest;
+        if (loaded) {
+            out["manifest"] = loaded.value()->manifest;
         } else {
-            out["error"] = loaded.error;
+            out["error"] = loaded.error();
         }
         const std::string text = out.dump(-1, ' ', false, json::error_handler_t::replace);
         std::size_t done = 0;
@@ -372,16 +372,16 @@ int main(int argc, char** argv) {
     }
 
     auto loaded = hearth::load_plugin(plugin_path, dc.plugin);
-    if (!loaded.value) {
+    if (!loaded) {
         const auto frame =
-            hearth::wire::encode(hearth::wire::failed_message("cannot load plugin: " + loaded.error, true));
+            hearth::wire::encode(hearth::wire::failed_message("cannot load plugin: " + loaded.error(), true));
         asio::write(socket, asio::buffer(frame), ec);
         finish(hearth::wire::exit_ok);
     }
     socket_sink sink(socket);
-    sink.push(hearth::wire::hello_message(loaded.value->name, loaded.value->version, ::getpid(), sandbox_report));
+    sink.push(hearth::wire::hello_message(loaded.value()->name, loaded.value()->version, ::getpid(), sandbox_report));
     hearth::system_clock_source clock;
-    hearth::inproc_driver driver(ioc, loaded.value, dc, sink, clock, limits);
+    hearth::inproc_driver driver(ioc, *loaded, dc, sink, clock, limits);
 
     auto stop_and_exit = [&](milliseconds budget) {
         driver.stop(budget);

@@ -275,16 +275,16 @@ struct host_services {
         }
         json j = std::move(in.value);
         auto parsed = parse_descriptor(j);
-        if (!parsed.value) {
+        if (!parsed) {
             std::string why;
-            for (const auto& e : parsed.errors) why += (why.empty() ? "" : "; ") + e.pointer + ": " + e.reason;
+            for (const auto& e : parsed.error()) why += (why.empty() ? "" : "; ") + e.pointer + ": " + e.reason;
             spdlog::warn("[{}] register_device refused: {}", s->id(), why);
             s->record_error("register_device refused: " + why, false);
             return HEARTH_ERR_INVALID;
         }
-        parsed.value->driver = s->id();
-        parsed.value->raw["driver"] = s->id();
-        s->to_loop([s, d = std::move(*parsed.value)]() mutable {
+        parsed->driver = s->id();
+        parsed->raw["driver"] = s->id();
+        s->to_loop([s, d = std::move(*parsed)]() mutable {
             if (s->open) s->events.on_device_registered(s->id(), std::move(d));
         });
         return HEARTH_OK;

@@ -40,69 +40,58 @@ std::filesystem::path plugin_path(const std::filesystem::path& dir, const std::s
     return dir / (name + ".so");
 }
 
-plugin_load_result load_plugin(const std::filesystem::path& path, const std::string& expected_name) {
-    plugin_load_result r;
+result<std::shared_ptr<const plugin_module>> load_plugin(const std::filesystem::path& path,
+                                                         const std::string& expected_name) {
     const std::string where = path.string() + ": ";
     // A truncated file would SIGBUS inside dlopen: check the ELF layout first.
     if (const std::string bad = sandbox::check_elf_file(path.string()); !bad.empty()) {
-        r.error = where + "cannot load: " + bad;
-        return r;
+        return fail(where + "cannot load: " + bad);
     }
     void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
         const char* why = ::dlerror();
-        r.error = where + "cannot load: " + (why != nullptr ? why : "unknown dlopen error");
-        return r;
+        return fail(where + "cannot load: " + (why != nullptr ? why : "unknown dlopen error"));
     }
     // From here on the handle is never closed, by design (see the file comment).
     void* sym = ::dlsym(handle, HEARTH_PLUGIN_ENTRY_V1_NAME);
     if (sym == nullptr) {
-        r.error = where + "no entry symbol '" HEARTH_PLUGIN_ENTRY_V1_NAME "': not a Hearth plugin for ABI v1";
-        return r;
+        return fail(where + "no entry symbol '" HEARTH_PLUGIN_ENTRY_V1_NAME "': not a Hearth plugin for ABI v1");
     }
     auto entry = reinterpret_cast<hearth_plugin_entry_v1_fn>(sym);
     const hearth_plugin_v1_api* api = nullptr;
     try {
         api = entry(HEARTH_ABI_MINOR);
     } catch (...) {
-        r.error = where + "the entry function threw an exception";
-        return r;
+        return fail(where + "the entry function threw an exception");
     }
     if (api == nullptr) {
-        r.error = where + "the entry function returned NULL";
-        return r;
+        return fail(where + "the entry function returned NULL");
     }
     if (api->abi_major != HEARTH_ABI_MAJOR) {
-        r.error = where + "built for plugin ABI major " + std::to_string(api->abi_major) + ", this host speaks " +
-                  std::to_string(HEARTH_ABI_MAJOR);
-        return r;
+        return fail(where + "built for plugin ABI major " + std::to_string(api->abi_major) + ", this host speaks " +
+                    std::to_string(HEARTH_ABI_MAJOR));
     }
     if (api->struct_size < HEARTH_PLUGIN_V1_0_SIZE) {
-        r.error = where + "plugin struct_size " + std::to_string(api->struct_size) + " is smaller than the v1.0 size " +
-                  std::to_string(HEARTH_PLUGIN_V1_0_SIZE);
-        return r;
+        return fail(where + "plugin struct_size " + std::to_string(api->struct_size) +
+                    " is smaller than the v1.0 size " + std::to_string(HEARTH_PLUGIN_V1_0_SIZE));
     }
     if (api->struct_size > max_plugin_struct_size) {
-        r.error = where + "plugin struct_size " + std::to_string(api->struct_size) + " is not plausible (limit " +
-                  std::to_string(max_plugin_struct_size) + "): corrupt plugin";
-        return r;
+        return fail(where + "plugin struct_size " + std::to_string(api->struct_size) + " is not plausible (limit " +
+                    std::to_string(max_plugin_struct_size) + "): corrupt plugin");
     }
     if (api->struct_size > sizeof(hearth_plugin_v1_api) && !tail_is_zero(api)) {
-        r.error = where + "built against a newer ABI minor (" + std::to_string(api->abi_minor) +
-                  ") and uses fields this host does not know; upgrade hearthd";
-        return r;
+        return fail(where + "built against a newer ABI minor (" + std::to_string(api->abi_minor) +
+                    ") and uses fields this host does not know; upgrade hearthd");
     }
     auto module = std::make_shared<plugin_module>();
     // Only what the plugin's struct covers: a v1.0 plugin has no manifest field (left NULL).
     std::memcpy(&module->api, api, std::min<std::size_t>(api->struct_size, sizeof(hearth_plugin_v1_api)));
     module->api.struct_size = sizeof(hearth_plugin_v1_api);
     if (const std::string missing = missing_entry(module->api); !missing.empty()) {
-        r.error = where + "required entry '" + missing + "' is NULL";
-        return r;
+        return fail(where + "required entry '" + missing + "' is NULL");
     }
     if (api->name == nullptr || !is_valid_id(api->name) || api->version == nullptr) {
-        r.error = where + "the plugin must give a name ([a-z0-9_-]{1,64}) and a version";
-        return r;
+        return fail(where + "the plugin must give a name ([a-z0-9_-]{1,64}) and a version");
     }
     module->path = path.string();
     module->name = api->name;
@@ -111,11 +100,9 @@ plugin_load_result load_plugin(const std::filesystem::path& path, const std::str
     if (module->api.manifest != nullptr)
         module->manifest = std::string(module->api.manifest, ::strnlen(module->api.manifest, 64 * 1024 + 1));
     if (!expected_name.empty() && module->name != expected_name) {
-        r.error = where + "the plugin calls itself '" + module->name + "', expected '" + expected_name + "'";
-        return r;
+        return fail(where + "the plugin calls itself '" + module->name + "', expected '" + expected_name + "'");
     }
-    r.value = std::move(module);
-    return r;
+    return std::shared_ptr<const plugin_module>(std::move(module));
 }
 
 }  // namespace hearth

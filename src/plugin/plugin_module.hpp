@@ -7,6 +7,8 @@
 // larger tail all zero, required entries non-NULL, a valid name matching the configured one.
 #pragma once
 
+#include "core/result.hpp"
+
 #include <hearth/plugin.h>
 
 #include <filesystem>
@@ -25,14 +27,11 @@ struct plugin_module {
     hearth_plugin_v1_api api{};  ///< our copy, only the fields this host knows
 };
 
-struct plugin_load_result {
-    std::shared_ptr<const plugin_module> value;
-    std::string error;  ///< one line: what is wrong with the plugin file
-};
-
 /// Loads the plugin at `path`. If `expected_name` is not empty, the plugin must carry that name.
+/// The error is one line: what is wrong with the plugin file (it names the file).
 /// Thread: any (dlopen is thread-safe); called by the core at start.
-plugin_load_result load_plugin(const std::filesystem::path& path, const std::string& expected_name);
+result<std::shared_ptr<const plugin_module>> load_plugin(const std::filesystem::path& path,
+                                                         const std::string& expected_name);
 
 /// The file a plugin named `name` is expected at inside `dir` (`<dir>/<name>.so`).
 std::filesystem::path plugin_path(const std::filesystem::path& dir, const std::string& name);

@@ -306,14 +306,14 @@ void process_driver::handle(const json& m) {
             events_.on_loaded(id);
         } else if (t == "device_registered") {
             auto parsed = parse_descriptor(m.at("descriptor"));  // the worker is not trusted
-            if (!parsed.value) {
+            if (!parsed) {
                 spdlog::warn("driver '{}': worker sent an invalid descriptor; ignored", id);
                 return;
             }
-            parsed.value->driver = id;
-            parsed.value->raw["driver"] = id;
-            devices_.insert(parsed.value->id);
-            events_.on_device_registered(id, std::move(*parsed.value));
+            parsed->driver = id;
+            parsed->raw["driver"] = id;
+            devices_.insert(parsed->id);
+            events_.on_device_registered(id, std::move(*parsed));
         } else if (t == "device_removed") {
             const auto device = m.at("device").get<std::string>();
             devices_.erase(device);

@@ -10,10 +10,6 @@ namespace hearth::rules {
 
 using json = nlohmann::json;
 
-std::string load_error::to_string() const {
-    return file + ": " + (pointer.empty() ? std::string("/") : pointer) + ": " + reason;
-}
-
 std::optional<time_ms> parse_duration(std::string_view text) {
     bool negative = false;
     if (!text.empty() && text.front() == '-') {
@@ -86,7 +82,7 @@ namespace {
 /// Shared state of one file's parse: where errors go.
 struct parse_context {
     const std::string& file;
-    std::vector<load_error>& errors;
+    located_errors& errors;
 
     void fail(const std::string& pointer, std::string reason) const {
         errors.push_back({file, pointer, std::move(reason)});
@@ -280,7 +276,7 @@ run_mode mode_of(const std::string& s) {
 }  // namespace
 
 void parse_rule_file(const json& doc, const std::string& file, std::vector<scene>& scenes,
-                     std::vector<automation>& automations, std::vector<load_error>& errors) {
+                     std::vector<automation>& automations, located_errors& errors) {
     const parse_context ctx{file, errors};
     if (auto it = doc.find("scenes"); it != doc.end()) {
         for (std::size_t i = 0; i < it->size(); ++i) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/command.hpp"
+#include "core/located_error.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -24,14 +25,9 @@ inline constexpr std::size_t max_condition_depth = 16;
 /// Milliseconds since the Unix epoch (wall time), or a duration in milliseconds.
 using time_ms = std::int64_t;
 
-/// One problem in a scene file: the file, a JSON pointer into it and the reason.
-struct load_error {
-    std::string file;
-    std::string pointer;
-    std::string reason;
-    /// "file: pointer: reason" on one line.
-    [[nodiscard]] std::string to_string() const;
-};
+/// How scene-file problems (located_error: file, JSON pointer or line/column, reason) are shown:
+/// "file: pointer: reason", the document root as "/" (what logs and bridge answers always said).
+inline constexpr location_labels scene_labels{"", "/"};
 
 /// Parses "30s", "2m", "1h30m", "1d", "250ms" (units d h m s ms, in that order, at least one
 /// part). A leading '-' makes it negative (used for sun offsets). Nothing on a syntax error.
@@ -147,7 +143,7 @@ struct rule_set {
 /// (bad durations, times, weekday names, ...) to `errors` with `file` and a JSON pointer.
 /// Duplicate ids and cross-references are checked by the loader, not here.
 void parse_rule_file(const nlohmann::json& doc, const std::string& file, std::vector<scene>& scenes,
-                     std::vector<automation>& automations, std::vector<load_error>& errors);
+                     std::vector<automation>& automations, located_errors& errors);
 
 std::string_view to_string(trigger_type t);
 std::string_view to_string(condition_type t);

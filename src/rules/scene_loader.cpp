@@ -43,7 +43,7 @@ std::vector<std::string> keys_of(const auto& map) {
 /// Device checks of one file's rules against descriptors.
 class device_checker {
 public:
-    device_checker(const device_lookup& lookup, const std::string& file, std::vector<load_error>& errors)
+    device_checker(const device_lookup& lookup, const std::string& file, located_errors& errors)
         : lookup_(lookup), file_(file), errors_(errors) {}
 
     void check(const scene& s) {
@@ -141,11 +141,11 @@ private:
 
     const device_lookup& lookup_;
     const std::string& file_;
-    std::vector<load_error>& errors_;
+    located_errors& errors_;
 };
 
 /// Checks that never need devices: ranges given in the file itself.
-void check_ranges(const automation& a, std::vector<load_error>& errors) {
+void check_ranges(const automation& a, located_errors& errors) {
     auto check = [&](std::optional<double> above, std::optional<double> below, const std::string& ptr) {
         if (above && below && *above >= *below)
             errors.push_back(
@@ -166,7 +166,7 @@ void check_ranges(const automation& a, std::vector<load_error>& errors) {
 
 /// Cross-file checks: duplicates, references, scene cycles, sun triggers without a location.
 void check_set(const std::vector<scene>& scenes, const std::vector<automation>& automations,
-               const load_options& options, rule_set& out, std::vector<load_error>& errors) {
+               const load_options& options, rule_set& out, located_errors& errors) {
     std::map<std::string, std::string> first_seen;  // id -> "file at pointer"
     auto claim = [&](const std::string& id, const std::string& file, const std::string& ptr) {
         auto [it, fresh] = first_seen.emplace(id, file + " at " + ptr);
@@ -228,9 +228,8 @@ void check_set(const std::vector<scene>& scenes, const std::vector<automation>& 
 
 }  // namespace
 
-load_result load_scene_sources(const std::vector<source_file>& files, const load_options& options) {
-    load_result result;
-    auto& errors = result.errors;
+checked<rule_set> load_scene_sources(const std::vector<source_file>& files, const load_options& options) {
+    located_errors errors;
     std::vector<scene> scenes;
     std::vector<automation> automations;
     for (const auto& f : files) {
@@ -238,16 +237,19 @@ load_result load_scene_sources(const std::vector<source_file>& files, const load
         // recursive (schema, model) sees it. Error texts never quote raw bytes (Latin-1 files).
         json_input in = parse_json_input(f.text, max_scene_depth);
         if (!in.ok) {
-            errors.push_back({valid_utf8(f.name), in.byte > 0 ? line_column(f.text, in.byte) : "",
-                              in.too_deep ? in.error + " (conditions nest at most " +
-                                                std::to_string(max_condition_depth) + " levels)"
-                                          : in.error});
+            errors.push_back(syntax_error(
+                valid_utf8(f.name), f.text, in.byte,
+                in.too_deep ? in.error + " (conditions nest at most " + std::to_string(max_condition_depth) + " levels)"
+                            : in.error));
             continue;
         }
         json doc = std::move(in.value);
         auto schema_errors = validate_json_schema(scenes_schema(), doc);
         if (!schema_errors.empty()) {
-            for (auto& e : schema_errors) errors.push_back({f.name, std::move(e.pointer), std::move(e.reason)});
+            for (auto& e : schema_errors) {
+                e.file = f.name;
+                errors.push_back(std::move(e));
+            }
             continue;  // shapes are not trusted: no further passes on this file
         }
         const std::size_t first_scene = scenes.size();
@@ -262,21 +264,21 @@ load_result load_scene_sources(const std::vector<source_file>& files, const load
     }
     rule_set set;
     check_set(scenes, automations, options, set, errors);
-    if (errors.empty()) result.value = std::move(set);
-    return result;
+    if (!errors.empty()) return fail(std::move(errors));
+    return set;
 }
 
-load_result load_scene_dir(const fs::path& dir, const load_options& options) {
+checked<rule_set> load_scene_dir(const fs::path& dir, const load_options& options) {
     std::vector<fs::path> paths;
     std::error_code ec;
-    if (!fs::is_directory(dir, ec)) return {rule_set{}, {}};
+    if (!fs::is_directory(dir, ec)) return rule_set{};
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         if (entry.path().extension() == ".json" && entry.is_regular_file(ec)) paths.push_back(entry.path());
     }
-    if (ec) return {std::nullopt, {{dir.string(), "", "cannot list the directory: " + ec.message()}}};
+    if (ec) return fail(located_errors{{dir.string(), "", "cannot list the directory: " + ec.message()}});
     std::sort(paths.begin(), paths.end());
     std::vector<source_file> files;
-    std::vector<load_error> read_errors;
+    located_errors read_errors;
     for (const auto& p : paths) {
         const std::string name = valid_utf8(p.string());
         if (const auto size = fs::file_size(p, ec); !ec && size > max_scene_file_bytes) {
@@ -294,8 +296,8 @@ load_result load_scene_dir(const fs::path& dir, const load_options& options) {
     }
     auto result = load_scene_sources(files, options);
     if (!read_errors.empty()) {
-        result.value.reset();
-        result.errors.insert(result.errors.begin(), read_errors.begin(), read_errors.end());
+        if (!result) read_errors.insert(read_errors.end(), result.error().begin(), result.error().end());
+        return fail(std::move(read_errors));
     }
     return result;
 }

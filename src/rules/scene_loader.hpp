@@ -34,11 +34,6 @@ struct load_options {
     bool have_location = false;  ///< sun triggers need hearth.json "location"
 };
 
-struct load_result {
-    std::optional<rule_set> value;   ///< set only when there are no errors
-    std::vector<load_error> errors;  ///< every problem found, in file order
-};
-
 /// One scene file's name (as errors show it) and its text.
 struct source_file {
     std::string name;
@@ -50,9 +45,10 @@ const nlohmann::json& scenes_schema();
 
 /// Loads every regular *.json file of `dir` (sorted by name). A missing directory is an empty
 /// set, not an error; an unreadable file is an error. Pure apart from reading the files.
-load_result load_scene_dir(const std::filesystem::path& dir, const load_options& options);
+/// Errors: every problem found, in file order (shown with to_string(scene_labels)).
+checked<rule_set> load_scene_dir(const std::filesystem::path& dir, const load_options& options);
 
 /// Checks and combines already-read files (tests, and the set stored in the database).
-load_result load_scene_sources(const std::vector<source_file>& files, const load_options& options);
+checked<rule_set> load_scene_sources(const std::vector<source_file>& files, const load_options& options);
 
 }  // namespace hearth::rules

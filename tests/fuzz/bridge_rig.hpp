@@ -48,8 +48,8 @@ public:
             R"({"id":"living_light","type":"light","name":"Living light",
                 "properties":{"on":{"type":"bool","writable":true},
                               "brightness":{"type":"int","min":0,"max":100,"writable":true}}})"));
-        light.value->driver = "demo";
-        gw_->restore_device(std::move(*light.value), {{"on", false}, {"brightness", 10}});
+        light->driver = "demo";
+        gw_->restore_device(std::move(*light), {{"on", false}, {"brightness", 10}});
         gw_->add_observer(persist_.get());
         mqtt::bridge_options bopts;
         bopts.version = "test";

@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const hearth::device_descriptor& descriptor = device->second;
 
     const bool per_property = (in.byte() & 1) != 0;
-    hearth::command_result result;
+    hearth::result<hearth::device_command> result = hearth::fail("unset");
     if (per_property) {
         const std::string_view property = in.line();
         result = hearth::parse_set_property(descriptor, property, in.rest());
@@ -26,17 +26,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         result = hearth::parse_set_payload(descriptor, in.rest());
     }
 
-    nlohmann::json response = {{"status", result.value ? "ok" : "error"}};
-    if (result.value) {
-        check(!hearth::validate_command(descriptor, *result.value).has_value(),
-              "an accepted command fails validate_command");
-        const std::string to_driver = result.value->to_driver_json().dump();  // what gateway.cpp sends
+    nlohmann::json response = {{"status", result.has_value() ? "ok" : "error"}};
+    if (result.has_value()) {
+        check(!hearth::validate_command(descriptor, *result).has_value(), "an accepted command fails validate_command");
+        const std::string to_driver = result->to_driver_json().dump();  // what gateway.cpp sends
         check(!to_driver.empty(), "empty driver command");
-        response["data"] = {{"command", result.value->name}};
-        if (result.value->transaction) response["transaction"] = *result.value->transaction;
+        response["data"] = {{"command", result->name}};
+        if (result->transaction) response["transaction"] = *result->transaction;
     } else {
-        check(!result.error.empty(), "a refused command has no reason");
-        response["error"] = result.error;
+        check(!result.error().empty(), "a refused command has no reason");
+        response["error"] = result.error();
     }
     (void)response.dump();  // bridge::respond publishes exactly this
     return 0;

@@ -12,18 +12,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const json descriptor = json::parse(in.until_nul(), nullptr, false);
     if (descriptor.is_discarded()) return 0;
 
-    const hearth::descriptor_result result = hearth::parse_descriptor(descriptor);
-    check(result.value.has_value() == result.errors.empty(), "a descriptor has both a value and errors, or neither");
-    if (!result.value) return 0;
-    check(hearth::is_valid_id(result.value->id), "an accepted descriptor has an invalid id");
-    check(hearth::device_types().count(result.value->type) == 1, "an accepted descriptor has an unknown type");
-    (void)result.value->raw.dump();  // published on <base>/bridge/devices
+    const hearth::checked<hearth::device_descriptor> result = hearth::parse_descriptor(descriptor);
+    if (!result) {
+        check(!result.error().empty(), "a refused descriptor has no errors");
+        return 0;
+    }
+    check(hearth::is_valid_id(result->id), "an accepted descriptor has an invalid id");
+    check(hearth::device_types().count(result->type) == 1, "an accepted descriptor has an unknown type");
+    (void)result->raw.dump();  // published on <base>/bridge/devices
 
     const json state = json::parse(in.rest(), nullptr, false);
     if (!state.is_object()) return 0;
     for (const auto& [name, value] : state.items()) {
-        auto spec = result.value->properties.find(name);
-        if (spec == result.value->properties.end()) continue;
+        auto spec = result->properties.find(name);
+        if (spec == result->properties.end()) continue;
         (void)hearth::check_value(spec->second, value, false);
         (void)hearth::check_value(spec->second, value, true);
     }

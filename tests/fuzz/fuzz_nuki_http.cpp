@@ -63,10 +63,12 @@ void check_lock(const hearth::nuki::paired_device& device, const hearth::nuki::l
     const std::string id = hearth::nuki::device_id("nuki_", device.nuki_id);
     const bool door = hearth::nuki::has_door_sensor(device.last_known);
     const auto result = hearth::parse_descriptor(hearth::nuki::make_descriptor(device, id, door));
-    for (const auto& e : result.errors)
-        check(e.pointer == "/name" || e.pointer == "/sw_version", "the driver builds a descriptor the core refuses");
-    if (!result.value) return;
-    const hearth::device_descriptor& descriptor = *result.value;
+    if (!result)
+        for (const auto& e : result.error())
+            check(e.pointer == "/name" || e.pointer == "/sw_version",
+                  "the driver builds a descriptor the core refuses");
+    if (!result) return;
+    const hearth::device_descriptor& descriptor = *result;
 
     hearth::nuki::lock_tracker tracker(door);
     for (const auto& snapshot : {device.last_known, update}) {

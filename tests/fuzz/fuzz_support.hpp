@@ -126,8 +126,8 @@ inline const std::map<std::string, device_descriptor>& devices() {
         std::map<std::string, device_descriptor> out;
         for (const auto& [id, text] : device_jsons()) {
             auto result = parse_descriptor(nlohmann::json::parse(text));
-            check(result.value.has_value(), "a built-in fuzz descriptor is refused");
-            out.emplace(id, std::move(*result.value));
+            check(result.has_value(), "a built-in fuzz descriptor is refused");
+            out.emplace(id, std::move(*result));
         }
         return out;
     }();

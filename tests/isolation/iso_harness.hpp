@@ -122,11 +122,11 @@ public:
                               std::string& error) -> std::unique_ptr<hearth::driver_link> {
             if (inproc.contains(dc.id)) {
                 auto loaded = hearth::load_plugin(plugin_file(dc.plugin), dc.plugin);
-                if (!loaded.value) {
-                    error = loaded.error;
+                if (!loaded) {
+                    error = loaded.error();
                     return nullptr;
                 }
-                return std::make_unique<hearth::inproc_driver>(loop, loaded.value, dc, events, clock, inproc_limits);
+                return std::make_unique<hearth::inproc_driver>(loop, *loaded, dc, events, clock, inproc_limits);
             }
             hearth::process_options o = options;
             o.plugin_path = plugin_override.contains(dc.id) ? plugin_override.at(dc.id) : plugin_file(dc.plugin);

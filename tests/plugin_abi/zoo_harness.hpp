@@ -126,11 +126,11 @@ public:
             auto it = modules.find(dc.plugin);
             if (it == modules.end()) {
                 auto loaded = hearth::load_plugin(plugin_file(dc.plugin), dc.plugin);
-                if (!loaded.value) {
-                    error = loaded.error;
+                if (!loaded) {
+                    error = loaded.error();
                     return nullptr;
                 }
-                it = modules.emplace(dc.plugin, loaded.value).first;
+                it = modules.emplace(dc.plugin, *loaded).first;
             }
             return std::make_unique<hearth::inproc_driver>(loop, it->second, dc, events, clock, limits);
         };

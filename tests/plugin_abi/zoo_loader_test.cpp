@@ -14,27 +14,26 @@ using zoo::plugin_file;
 /// Loads `name` from the zoo expecting a refusal; returns the error text.
 std::string refused(const std::string& name) {
     const auto r = hearth::load_plugin(plugin_file(name), name);
-    EXPECT_EQ(r.value, nullptr) << name << " was accepted";
-    EXPECT_FALSE(r.error.empty());
-    EXPECT_EQ(r.error.find('\n'), std::string::npos) << "error is not one line: " << r.error;
-    EXPECT_NE(r.error.find(plugin_file(name).string()), std::string::npos)
-        << "error does not name the file: " << r.error;
-    return r.error;
+    EXPECT_FALSE(r.has_value()) << name << " was accepted";
+    EXPECT_FALSE(r.error().empty());
+    EXPECT_EQ(r.error().find('\n'), std::string::npos) << "error is not one line: " << r.error();
+    EXPECT_NE(r.error().find(plugin_file(name).string()), std::string::npos)
+        << "error does not name the file: " << r.error();
+    return r.error();
 }
 
 TEST(zoo_loader, good_plugin_is_accepted) {
     const auto r = hearth::load_plugin(plugin_file("zoo_good"), "zoo_good");
-    ASSERT_NE(r.value, nullptr) << r.error;
-    EXPECT_TRUE(r.error.empty());
-    EXPECT_EQ(r.value->name, "zoo_good");
-    EXPECT_EQ(r.value->version, "1.0.0");
-    EXPECT_EQ(r.value->api.struct_size, sizeof(hearth_plugin_v1_api));
+    ASSERT_TRUE(r.has_value()) << r.error();
+    EXPECT_EQ(r.value()->name, "zoo_good");
+    EXPECT_EQ(r.value()->version, "1.0.0");
+    EXPECT_EQ(r.value()->api.struct_size, sizeof(hearth_plugin_v1_api));
 }
 
 TEST(zoo_loader, name_must_match_the_configured_plugin) {
     const auto r = hearth::load_plugin(plugin_file("zoo_good"), "other_name");
-    EXPECT_EQ(r.value, nullptr);
-    EXPECT_TRUE(zoo::contains(r.error, "'zoo_good', expected 'other_name'"));
+    EXPECT_FALSE(r.has_value());
+    EXPECT_TRUE(zoo::contains(r.error(), "'zoo_good', expected 'other_name'"));
 }
 
 TEST(zoo_loader, no_entry_symbol_is_refused) {
@@ -47,11 +46,11 @@ TEST(zoo_loader, no_entry_symbol_is_refused) {
 // still loads, keeps working, and has the empty manifest (the host never reads past its struct).
 TEST(zoo_loader, plugin_built_against_v1_0_header_loads) {
     const auto r = hearth::load_plugin(plugin_file("zoo_v1_0"), "zoo_v1_0");
-    ASSERT_NE(r.value, nullptr) << r.error;
-    EXPECT_EQ(r.value->api.abi_minor, 0u);
-    EXPECT_EQ(r.value->api.manifest, nullptr);
-    EXPECT_EQ(r.value->manifest, "");
-    EXPECT_NE(r.value->api.destroy, nullptr);
+    ASSERT_TRUE(r.has_value()) << r.error();
+    EXPECT_EQ(r.value()->api.abi_minor, 0u);
+    EXPECT_EQ(r.value()->api.manifest, nullptr);
+    EXPECT_EQ(r.value()->manifest, "");
+    EXPECT_NE(r.value()->api.destroy, nullptr);
     EXPECT_EQ(HEARTH_PLUGIN_V1_0_SIZE, 88u);  // frozen (docs/plugin-abi.md)
 }
 
@@ -66,8 +65,8 @@ TEST(zoo_loader, truncated_plugin_is_refused_with_a_clear_error) {
     EXPECT_EXIT(
         {
             const auto r = hearth::load_plugin(file, "zoo_good");
-            std::fprintf(stderr, "%s\n", r.error.c_str());
-            std::exit(r.value == nullptr && r.error.find("truncated") != std::string::npos ? 0 : 1);
+            std::fprintf(stderr, "%s\n", r.error().c_str());
+            std::exit(!r.has_value() && r.error().find("truncated") != std::string::npos ? 0 : 1);
         },
         ::testing::ExitedWithCode(0), "truncated: segment [0-9]+ ends at byte [0-9]+ but the file has [0-9]+ bytes");
     std::filesystem::remove_all(dir);
@@ -93,13 +92,13 @@ TEST(zoo_loader, larger_struct_with_nonzero_tail_is_refused) {
 
 TEST(zoo_loader, larger_struct_with_zero_tail_is_accepted) {
     const auto r = hearth::load_plugin(plugin_file("zoo_tail_zero"), "zoo_tail_zero");
-    ASSERT_NE(r.value, nullptr) << r.error;
-    EXPECT_EQ(r.value->name, "zoo_tail_zero");
+    ASSERT_TRUE(r.has_value()) << r.error();
+    EXPECT_EQ(r.value()->name, "zoo_tail_zero");
     // The host keeps only the fields it knows and never reads past them.
-    EXPECT_EQ(r.value->api.struct_size, sizeof(hearth_plugin_v1_api));
-    EXPECT_EQ(r.value->api.abi_minor, 5u);
-    EXPECT_NE(r.value->api.handle_command, nullptr);
-    EXPECT_EQ(r.value->api.refresh, nullptr);  // optional entry left NULL is fine
+    EXPECT_EQ(r.value()->api.struct_size, sizeof(hearth_plugin_v1_api));
+    EXPECT_EQ(r.value()->api.abi_minor, 5u);
+    EXPECT_NE(r.value()->api.handle_command, nullptr);
+    EXPECT_EQ(r.value()->api.refresh, nullptr);  // optional entry left NULL is fine
 }
 
 TEST(zoo_loader, null_required_entry_is_refused_by_name) {
@@ -122,23 +121,23 @@ TEST(zoo_loader, text_file_named_so_is_refused) {
     }
     const auto r = hearth::load_plugin(file, "x");
     std::filesystem::remove_all(dir);
-    EXPECT_EQ(r.value, nullptr);
-    EXPECT_TRUE(zoo::contains(r.error, file.string() + ": cannot load: "));
-    EXPECT_EQ(r.error.find('\n'), std::string::npos);
+    EXPECT_FALSE(r.has_value());
+    EXPECT_TRUE(zoo::contains(r.error(), file.string() + ": cannot load: "));
+    EXPECT_EQ(r.error().find('\n'), std::string::npos);
 }
 
 TEST(zoo_loader, missing_file_is_refused) {
     const auto r = hearth::load_plugin(plugin_file("zoo_does_not_exist"), "zoo_does_not_exist");
-    EXPECT_EQ(r.value, nullptr);
-    EXPECT_TRUE(zoo::contains(r.error, "cannot load"));
-    EXPECT_TRUE(zoo::contains(r.error, "No such file"));
+    EXPECT_FALSE(r.has_value());
+    EXPECT_TRUE(zoo::contains(r.error(), "cannot load"));
+    EXPECT_TRUE(zoo::contains(r.error(), "No such file"));
 }
 
 TEST(zoo_loader, runtime_plugins_load_cleanly) {
     // The runtime half relies on these passing negotiation: their faults are behavioural.
     for (const char* name : {"zoo_throw_start", "zoo_throw_command", "zoo_hang_command", "zoo_garbage"}) {
         const auto r = hearth::load_plugin(plugin_file(name), name);
-        EXPECT_NE(r.value, nullptr) << name << ": " << r.error;
+        EXPECT_TRUE(r.has_value()) << name << ": " << r.error();
     }
 }
 
@@ -156,8 +155,8 @@ TEST(zoo_loader_death, absurd_struct_size_is_refused_not_scanned) {
     EXPECT_EXIT(
         {
             const auto r = hearth::load_plugin(plugin_file("zoo_tail_absurd"), "zoo_tail_absurd");
-            std::fprintf(stderr, "%s\n", r.error.c_str());
-            std::exit(r.value == nullptr && r.error.find("struct_size") != std::string::npos ? 0 : 1);
+            std::fprintf(stderr, "%s\n", r.error().c_str());
+            std::exit(!r.has_value() && r.error().find("struct_size") != std::string::npos ? 0 : 1);
         },
         ::testing::ExitedWithCode(0), "struct_size");
 }

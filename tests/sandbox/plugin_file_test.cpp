@@ -96,8 +96,8 @@ TEST(plugin_trust, check_config_refuses_a_world_writable_plugin_directory) {
     const std::string text = R"({"plugins": {"dir": ")" + (t.path / "plugins").string() +
                              R"("}, "drivers": [{"plugin": "x", "id": "x", "isolation": "inproc"}]})";
     const auto cfg = hearth::parse_config(text, "hearth.json", t.path);
-    ASSERT_TRUE(cfg.value.has_value());
-    const auto errors = hearth::check_runtime_files(*cfg.value);
+    ASSERT_TRUE(cfg.has_value());
+    const auto errors = hearth::check_runtime_files(*cfg);
     ASSERT_EQ(errors.size(), 1u);
     EXPECT_EQ(errors[0].pointer, "/drivers/0/plugin");
     EXPECT_NE(errors[0].reason.find("refused: plugin directory " + (t.path / "plugins").string() +

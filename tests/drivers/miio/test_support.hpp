@@ -212,14 +212,14 @@ struct fake_host {
                 [&](fake_host& f) {
                     const json j = json::parse(text);
                     auto r = hearth::parse_descriptor(j);
-                    if (!r.value) {
-                        for (const auto& e : r.errors)
+                    if (!r) {
+                        for (const auto& e : r.error())
                             f.violations.push_back("descriptor " + e.pointer + ": " + e.reason);
                         rc = HEARTH_ERR_INVALID;
                         return;
                     }
                     f.descriptors[j.at("id").get<std::string>()] = j;
-                    f.parsed[r.value->id] = std::move(*r.value);
+                    f.parsed[r->id] = std::move(*r);
                 },
                 text);
             return rc;

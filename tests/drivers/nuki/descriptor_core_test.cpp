@@ -17,9 +17,10 @@ TEST(NukiDescriptor, AcceptedByTheCoreWithEveryReportableState) {
     d.firmware = "3.5.4";
     for (const bool door : {true, false}) {
         const auto parsed = hearth::parse_descriptor(make_descriptor(d, device_id("nuki_", d.nuki_id), door));
-        ASSERT_TRUE(parsed.value.has_value())
-            << (parsed.errors.empty() ? "" : parsed.errors.front().pointer + ": " + parsed.errors.front().reason);
-        const auto& props = parsed.value->properties;
+        ASSERT_TRUE(parsed.has_value()) << (parsed.error().empty() ? ""
+                                                                   : parsed.error().front().pointer + ": " +
+                                                                         parsed.error().front().reason);
+        const auto& props = parsed->properties;
         for (int state = 0; state <= 255; ++state) {
             for (const auto door_sensor : {std::optional<int>{}, std::optional<int>{1}, std::optional<int>{2},
                                            std::optional<int>{3}, std::optional<int>{4}, std::optional<int>{5}}) {

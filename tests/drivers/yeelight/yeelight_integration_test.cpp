@@ -87,9 +87,10 @@ protected:
     void expect_core_accepts(const std::string& device) {
         const auto r = host_.snapshot();
         const auto parsed = hearth::parse_descriptor(r.descriptors.at(device));
-        ASSERT_TRUE(parsed.value.has_value())
-            << (parsed.errors.empty() ? "" : parsed.errors.front().pointer + ": " + parsed.errors.front().reason);
-        const auto& props = parsed.value->properties;
+        ASSERT_TRUE(parsed.has_value()) << (parsed.error().empty() ? ""
+                                                                   : parsed.error().front().pointer + ": " +
+                                                                         parsed.error().front().reason);
+        const auto& props = parsed->properties;
         ASSERT_TRUE(r.state_reports.count(device));
         for (const auto& report : r.state_reports.at(device))
             for (const auto& [name, value] : report.items()) {

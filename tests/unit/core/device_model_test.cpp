@@ -17,39 +17,39 @@ json light() {
 
 TEST(device_model, valid_descriptor_parses) {
     auto r = hearth::parse_descriptor(light());
-    ASSERT_TRUE(r.value);
-    EXPECT_EQ(r.value->properties.at("brightness").max, 100);
-    EXPECT_TRUE(r.value->commands.contains("toggle"));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->properties.at("brightness").max, 100);
+    EXPECT_TRUE(r->commands.contains("toggle"));
 }
 
 TEST(device_model, invalid_descriptors_are_refused_with_pointers) {
     auto bad_id = light();
     bad_id["id"] = "Living Light";
-    EXPECT_EQ(hearth::parse_descriptor(bad_id).errors.at(0).pointer, "/id");
+    EXPECT_EQ(hearth::parse_descriptor(bad_id).error().at(0).pointer, "/id");
 
     auto bad_type = light();
     bad_type["type"] = "toaster";
-    EXPECT_EQ(hearth::parse_descriptor(bad_type).errors.at(0).pointer, "/type");
+    EXPECT_EQ(hearth::parse_descriptor(bad_type).error().at(0).pointer, "/type");
 
     auto missing_on = light();
     missing_on["properties"].erase("on");
-    EXPECT_NE(hearth::parse_descriptor(missing_on).errors.at(0).reason.find("'on'"), std::string::npos);
+    EXPECT_NE(hearth::parse_descriptor(missing_on).error().at(0).reason.find("'on'"), std::string::npos);
 
     auto enum_without_values = light();
     enum_without_values["properties"]["mode"] = {{"type", "enum"}};
-    EXPECT_EQ(hearth::parse_descriptor(enum_without_values).errors.at(0).pointer, "/properties/mode/values");
+    EXPECT_EQ(hearth::parse_descriptor(enum_without_values).error().at(0).pointer, "/properties/mode/values");
 
     auto reserved = light();
     reserved["commands"]["set"] = json::object();
-    EXPECT_EQ(hearth::parse_descriptor(reserved).errors.at(0).pointer, "/commands/set");
+    EXPECT_EQ(hearth::parse_descriptor(reserved).error().at(0).pointer, "/commands/set");
 
     auto inverted = light();
     inverted["properties"]["brightness"]["min"] = 200;
-    EXPECT_FALSE(hearth::parse_descriptor(inverted).value);
+    EXPECT_FALSE(hearth::parse_descriptor(inverted).has_value());
 }
 
 TEST(device_model, value_checks) {
-    auto d = *hearth::parse_descriptor(light()).value;
+    auto d = hearth::parse_descriptor(light()).value();
     const auto& b = d.properties.at("brightness");
     EXPECT_FALSE(hearth::check_value(b, 50, true));
     EXPECT_EQ(*hearth::check_value(b, 101, true), "101 is above the maximum 100");

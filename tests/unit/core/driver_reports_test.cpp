@@ -48,8 +48,8 @@ hearth::device_descriptor sensor(const std::string& id) {
                                            {"type", "switch"},
                                            {"properties", {{"on", {{"type", "bool"}, {"writable", true}}}}},
                                            {"events", json::array({"alarm"})}});
-    EXPECT_TRUE(r.value.has_value()) << id;
-    auto d = r.value.value_or(hearth::device_descriptor{});
+    EXPECT_TRUE(r.has_value()) << id;
+    auto d = r.value_or(hearth::device_descriptor{});
     d.driver = "drv";
     return d;
 }
@@ -99,8 +99,8 @@ TEST_F(driver_reports, reserved_ids_are_refused) {
     EXPECT_FALSE(hearth::is_reserved_id("bridge_lamp"));
     auto parsed = hearth::parse_descriptor(
         json{{"id", "bridge"}, {"type", "sensor"}, {"properties", {{"value", {{"type", "number"}}}}}});
-    ASSERT_FALSE(parsed.value.has_value());
-    EXPECT_NE(parsed.errors.front().reason.find("reserved"), std::string::npos);
+    ASSERT_FALSE(parsed.has_value());
+    EXPECT_NE(parsed.error().front().reason.find("reserved"), std::string::npos);
 
     start();
     auto d = sensor("probe");
@@ -116,13 +116,13 @@ TEST_F(driver_reports, descriptors_are_capped) {
         props["p" + std::to_string(i)] = {{"type", "number"}};
     props["value"] = {{"type", "number"}};
     auto r = hearth::parse_descriptor(json{{"id", "wide"}, {"type", "sensor"}, {"properties", props}});
-    ASSERT_FALSE(r.value.has_value());
-    EXPECT_NE(r.errors.front().reason.find("more than"), std::string::npos) << r.errors.front().reason;
+    ASSERT_FALSE(r.has_value());
+    EXPECT_NE(r.error().front().reason.find("more than"), std::string::npos) << r.error().front().reason;
     r = hearth::parse_descriptor(json{{"id", "named"},
                                       {"type", "sensor"},
                                       {"name", std::string(10000, 'x')},
                                       {"properties", {{"value", {{"type", "number"}}}}}});
-    EXPECT_FALSE(r.value.has_value());
+    EXPECT_FALSE(r.has_value());
 }
 
 TEST_F(driver_reports, fifty_thousand_registrations_are_capped_and_quarantine_the_driver) {

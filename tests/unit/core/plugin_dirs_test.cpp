@@ -60,17 +60,17 @@ TEST(plugin_dirs, find_plugin_takes_the_first_directory_that_has_it) {
 
 TEST(plugin_dirs, config_without_plugins_dir_searches_the_default_list) {
     auto r = hearth::parse_config(R"({"drivers": []})", "hearth.json", "/etc/hearth");
-    ASSERT_TRUE(r.value);
-    EXPECT_EQ(r.value->plugins.dir, "");
-    const auto dirs = hearth::plugin_search_dirs(r.value->plugins.dir);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->plugins.dir, "");
+    const auto dirs = hearth::plugin_search_dirs(r->plugins.dir);
     EXPECT_TRUE(has(dirs, "/usr/local/lib/hearth/plugins"));
     EXPECT_TRUE(has(dirs, "/usr/lib/hearth/plugins"));
-    EXPECT_EQ(r.value->summary()["plugins"]["search_dirs"], dirs);
+    EXPECT_EQ(r->summary()["plugins"]["search_dirs"], dirs);
 }
 
 TEST(plugin_dirs, an_explicit_plugins_dir_is_the_only_place) {
     auto r = hearth::parse_config(R"({"plugins": {"dir": "drivers"}})", "hearth.json", "/etc/hearth");
-    ASSERT_TRUE(r.value);
-    EXPECT_EQ(r.value->plugins.dir, "/etc/hearth/drivers");
-    EXPECT_EQ(hearth::plugin_search_dirs(r.value->plugins.dir), std::vector<std::string>{"/etc/hearth/drivers"});
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->plugins.dir, "/etc/hearth/drivers");
+    EXPECT_EQ(hearth::plugin_search_dirs(r->plugins.dir), std::vector<std::string>{"/etc/hearth/drivers"});
 }

@@ -35,9 +35,9 @@ json read_json(const std::string& path) {
 json discovery_for(const std::string& name) {
     const json input = read_json(path_of(name + ".json"));
     auto parsed = parse_descriptor(input.at("descriptor"));
-    if (!parsed.value) throw std::runtime_error(name + ": descriptor refused");
+    if (!parsed) throw std::runtime_error(name + ": descriptor refused");
     mqtt::discovery_options options{"1.2.3", input.at("options").at("lock_code_required").get<bool>()};
-    return mqtt::discovery_config(mqtt::topic_scheme("hearth", "homeassistant"), *parsed.value, options);
+    return mqtt::discovery_config(mqtt::topic_scheme("hearth", "homeassistant"), *parsed, options);
 }
 
 class discovery_case : public ::testing::TestWithParam<std::string> {};

@@ -33,8 +33,8 @@ TEST(valid_device_class, per_platform) {
 
 device_descriptor make(const json& raw) {
     auto parsed = parse_descriptor(raw);
-    if (!parsed.value) throw std::runtime_error("descriptor refused");
-    return *parsed.value;
+    if (!parsed) throw std::runtime_error("descriptor refused");
+    return *parsed;
 }
 
 const json no_params = {{"params", json::object()}};

@@ -128,9 +128,9 @@ const std::map<std::string, device_descriptor>& demo_devices() {
         std::map<std::string, device_descriptor> out;
         for (const auto& j : all_descriptors()) {
             auto parsed = parse_descriptor(j);
-            if (!parsed.value)
-                throw std::runtime_error("bad test descriptor " + j.dump() + ": " + parsed.errors.front().reason);
-            out.emplace(parsed.value->id, *parsed.value);
+            if (!parsed)
+                throw std::runtime_error("bad test descriptor " + j.dump() + ": " + parsed.error().front().reason);
+            out.emplace(parsed->id, *parsed);
         }
         return out;
     }();

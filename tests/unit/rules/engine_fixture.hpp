@@ -43,8 +43,9 @@ inline rule_set rules_of(const json& doc) {
     o.devices = demo_lookup();
     o.have_location = true;
     auto r = load_scene_sources({{"test.json", doc.dump()}}, o);
-    for (const auto& e : r.errors) ADD_FAILURE() << e.to_string();
-    return r.value.value_or(rule_set{});
+    if (!r)
+        for (const auto& e : r.error()) ADD_FAILURE() << e.to_string(scene_labels);
+    return r.value_or(rule_set{});
 }
 
 inline std::vector<effect> only(const effects& all, effect::kind k) {

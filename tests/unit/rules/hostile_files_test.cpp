@@ -25,15 +25,15 @@ std::string deep_condition_file(std::size_t depth) {
 
 void expect_refused(const std::string& text, const std::string& expected_part) {
     const auto t0 = std::chrono::steady_clock::now();
-    const load_result r = load_scene_sources({{"bad.json", text}}, {});
+    const checked<rule_set> r = load_scene_sources({{"bad.json", text}}, {});
     const auto took = std::chrono::steady_clock::now() - t0;
-    EXPECT_FALSE(r.value.has_value());
-    ASSERT_FALSE(r.errors.empty());
-    for (const auto& e : r.errors) {
+    EXPECT_FALSE(r.has_value());
+    ASSERT_FALSE(r.error().empty());
+    for (const auto& e : r.error()) {
         EXPECT_TRUE(is_valid_utf8(e.to_string())) << e.to_string();
         EXPECT_NO_THROW((void)json(e.to_string()).dump());
     }
-    EXPECT_NE(r.errors.front().to_string().find(expected_part), std::string::npos) << r.errors.front().to_string();
+    EXPECT_NE(r.error().front().to_string().find(expected_part), std::string::npos) << r.error().front().to_string();
     EXPECT_LT(took, std::chrono::seconds(5)) << "not bounded";
 }
 
@@ -54,8 +54,8 @@ TEST(hostile_scene_files, deep_conditions_are_bounded) {
     // Within the JSON depth but past the condition limit: refused by the model with a pointer.
     expect_refused(deep_condition_file(max_condition_depth + 1), "conditions nested deeper than 16");
     // At the limit (16 levels counting the innermost condition): accepted.
-    const load_result ok = load_scene_sources({{"ok.json", deep_condition_file(max_condition_depth - 1)}}, {});
-    EXPECT_TRUE(ok.value.has_value()) << (ok.errors.empty() ? "" : ok.errors.front().to_string());
+    const checked<rule_set> ok = load_scene_sources({{"ok.json", deep_condition_file(max_condition_depth - 1)}}, {});
+    EXPECT_TRUE(ok.has_value()) << (ok.error().empty() ? "" : ok.error().front().to_string());
 }
 
 }  // namespace

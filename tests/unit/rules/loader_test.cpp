@@ -18,17 +18,17 @@ load_options with_devices() {
     return o;
 }
 
-load_result load(const std::vector<std::pair<std::string, json>>& docs, const load_options& o = with_devices()) {
+checked<rule_set> load(const std::vector<std::pair<std::string, json>>& docs, const load_options& o = with_devices()) {
     std::vector<source_file> files;
     for (const auto& [name, doc] : docs) files.push_back({name, doc.dump()});
     return load_scene_sources(files, o);
 }
 
 /// True if some error is at `file` + `pointer` and its reason contains `words`.
-::testing::AssertionResult has_error(const load_result& r, const std::string& file, const std::string& pointer,
+::testing::AssertionResult has_error(const checked<rule_set>& r, const std::string& file, const std::string& pointer,
                                      const std::string& words) {
     std::string all;
-    for (const auto& e : r.errors) {
+    for (const auto& e : r.error()) {
         if (e.file == file && e.pointer == pointer && e.reason.find(words) != std::string::npos)
             return ::testing::AssertionSuccess();
         all += "\n  " + e.to_string();
@@ -42,12 +42,11 @@ json automation(json trigger, json action = {{"notify", "x"}}) {
 
 TEST(scene_loader, shipped_examples_are_valid_against_the_demo_devices) {
     auto r = load_scene_dir(std::filesystem::path(HEARTH_SOURCE_DIR) / "config" / "scenes", with_devices());
-    for (const auto& e : r.errors) ADD_FAILURE() << e.to_string();
-    ASSERT_TRUE(r.value);
+    ASSERT_TRUE(r.has_value()) << r.error().front().to_string(scene_labels);
     for (const char* id :
          {"leave_home", "arrive_home", "night_mode", "washer_finished", "fridge_door_open", "elder_care_inactivity"})
-        EXPECT_TRUE(r.value->automations.contains(id)) << id;
-    EXPECT_TRUE(r.value->scenes.contains("away"));
+        EXPECT_TRUE(r->automations.contains(id)) << id;
+    EXPECT_TRUE(r->scenes.contains("away"));
 }
 
 TEST(scene_loader, schema_file_on_disk_is_the_embedded_one) {
@@ -57,10 +56,11 @@ TEST(scene_loader, schema_file_on_disk_is_the_embedded_one) {
 
 TEST(scene_loader, syntax_error_names_line_and_column) {
     auto r = load_scene_sources({{"bad.json", "{\n  \"scenes\": [,]\n}"}}, with_devices());
-    ASSERT_FALSE(r.value);
-    ASSERT_EQ(r.errors.size(), 1u);
-    EXPECT_EQ(r.errors[0].file, "bad.json");
-    EXPECT_EQ(r.errors[0].pointer.rfind("line 2 column", 0), 0u) << r.errors[0].pointer;
+    ASSERT_FALSE(r.has_value());
+    ASSERT_EQ(r.error().size(), 1u);
+    EXPECT_EQ(r.error()[0].file, "bad.json");
+    EXPECT_EQ(r.error()[0].where().rfind("line 2 column", 0), 0u) << r.error()[0].where();
+    EXPECT_EQ(r.error()[0].line, 2);
 }
 
 TEST(scene_loader, schema_errors_have_pointers_and_refuse_the_whole_set) {
@@ -71,7 +71,7 @@ TEST(scene_loader, schema_errors_have_pointers_and_refuse_the_whole_set) {
                    {"triggers", {{{"type", "start"}}}},
                    {"actions", {{{"notify", "x"}}}}}}}};
     auto r = load({{"good.json", good}, {"bad.json", bad}});
-    EXPECT_FALSE(r.value);  // all or nothing
+    EXPECT_FALSE(r.has_value());  // all or nothing
     EXPECT_TRUE(has_error(r, "bad.json", "/automations/0/mode", ""));
 }
 
@@ -122,7 +122,7 @@ TEST(scene_loader, duplicate_ids_across_files) {
     json b = automation({{"type", "start"}});
     b["automations"][0]["id"] = "same";
     auto r = load({{"a.json", a}, {"b.json", b}});
-    EXPECT_FALSE(r.value);
+    EXPECT_FALSE(r.has_value());
     EXPECT_TRUE(has_error(r, "b.json", "/automations/0/id", "duplicate id 'same' (first defined in a.json"));
 }
 
@@ -132,7 +132,7 @@ TEST(scene_loader, scene_cycles_and_unknown_references) {
                   {{"id", "b"}, {"targets", {{{"scene", "c"}}}}},
                   {{"id", "c"}, {"targets", {{{"scene", "a"}}, {{"scene", "nowhere"}}}}}}}};
     auto r = load({{"s.json", doc}});
-    EXPECT_FALSE(r.value);
+    EXPECT_FALSE(r.has_value());
     EXPECT_TRUE(has_error(r, "s.json", "/scenes/2/targets/0/scene", "cycle: a -> b -> c -> a"));
     EXPECT_TRUE(has_error(r, "s.json", "/scenes/2/targets/1/scene", "unknown scene 'nowhere'"));
     r = load({{"f.json", automation({{"type", "start"}}, {{"disable", "ghost"}})}});
@@ -146,23 +146,23 @@ TEST(scene_loader, sun_trigger_needs_a_location) {
     EXPECT_TRUE(has_error(load({{"f.json", doc}}), "f.json", "/automations/0/triggers/0", "location"));
     auto o = with_devices();
     o.have_location = true;
-    EXPECT_TRUE(load({{"f.json", doc}}, o).value);
+    EXPECT_TRUE(load({{"f.json", doc}}, o).has_value());
 }
 
 TEST(scene_loader, without_a_device_lookup_device_checks_are_skipped) {
     auto doc = automation({{"type", "state"}, {"device", "garage"}, {"property", "on"}});
-    EXPECT_FALSE(load({{"f.json", doc}}).value);
+    EXPECT_FALSE(load({{"f.json", doc}}).has_value());
     auto r = load({{"f.json", doc}}, load_options{});
-    EXPECT_TRUE(r.value);
+    EXPECT_TRUE(r.has_value());
     // ... but everything else is still checked.
     doc["automations"][0]["triggers"][0]["for"] = "soon";
-    EXPECT_FALSE(load({{"f.json", doc}}, load_options{}).value);
+    EXPECT_FALSE(load({{"f.json", doc}}, load_options{}).has_value());
 }
 
 TEST(scene_loader, missing_directory_is_an_empty_set) {
     auto r = load_scene_dir("/nonexistent/hearth/scenes", load_options{});
-    ASSERT_TRUE(r.value);
-    EXPECT_TRUE(r.value->automations.empty());
+    ASSERT_TRUE(r.has_value());
+    EXPECT_TRUE(r->automations.empty());
 }
 
 }  // namespace
