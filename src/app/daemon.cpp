@@ -45,7 +45,7 @@ located_errors check_runtime_files(const config& cfg) {
     for (std::size_t i = 0; i < cfg.drivers.size(); ++i) {
         const auto& d = cfg.drivers[i];
         if (!d.enabled) continue;
-        if (d.isolation == "process" && ::access(driver_host.c_str(), X_OK) != 0) {
+        if (d.isolation == isolation_mode::process && ::access(driver_host.c_str(), X_OK) != 0) {
             errors.push_back({cfg.source, "/drivers/" + std::to_string(i) + "/isolation",
                               "the driver host " + driver_host + " is not installed or not executable"});
         }
@@ -57,7 +57,7 @@ located_errors check_runtime_files(const config& cfg) {
         } else if (const auto why = sandbox::check_plugin_trust(path, ::geteuid(), ::getegid()); !why.empty()) {
             errors.push_back({cfg.source, "/drivers/" + std::to_string(i) + "/plugin", "refused: " + why});
         }
-        if (d.isolation == "process") {
+        if (d.isolation == isolation_mode::process) {
             for (const auto& why : sandbox::check_narrowing(d.sandbox)) {
                 errors.push_back({cfg.source, "/drivers/" + std::to_string(i) + "/sandbox", why});
             }
@@ -104,7 +104,7 @@ int run_daemon(const config& cfg) {
             error = "refused to load: " + why;
             return nullptr;
         }
-        if (dc.isolation == "process") {  // the plugin is loaded in the worker only, never here
+        if (dc.isolation == isolation_mode::process) {  // the plugin is loaded in the worker only, never here
             if (cfg.sandbox == "required" && !sandbox_missing.empty()) {
                 error = "\"sandbox\": \"required\" but this kernel lacks: " + sandbox_missing;
                 return nullptr;

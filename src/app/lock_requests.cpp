@@ -20,8 +20,8 @@ const device_entry* find_lock(const gateway& gw, const json& args, std::string& 
         error = "unknown device '" + it->get<std::string>() + "'";
         return nullptr;
     }
-    if (d->descriptor.type != "lock") {
-        error = "device '" + d->descriptor.id + "' is a " + d->descriptor.type + ", not a lock";
+    if (d->descriptor.type != device_type::lock) {
+        error = "device '" + d->descriptor.id + "' is a " + std::string(to_string(d->descriptor.type)) + ", not a lock";
         return nullptr;
     }
     return d;

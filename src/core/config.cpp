@@ -128,24 +128,29 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
             take(d, "enabled", dc.enabled);
             take(d, "refresh_min_interval_ms", dc.refresh_min_interval_ms);
             if (d.contains("config")) dc.config = d["config"];
-            take(d, "isolation", dc.isolation);
+            if (auto iso = d.find("isolation"); iso != d.end()) {  // the schema allows strings only
+                if (auto mode = parse_isolation_mode(iso->get<std::string>()))
+                    dc.isolation = *mode;
+                else
+                    errors.push_back({file, "/drivers/" + std::to_string(i) + "/isolation", mode.error()});
+            }
             if (auto l = d.find("limits"); l != d.end()) {
                 take(*l, "memory_mb", dc.limits.memory_mb);
                 take(*l, "cpu_s", dc.limits.cpu_s);
                 take(*l, "open_files", dc.limits.open_files);
-                if (dc.isolation != "process") {
+                if (dc.isolation != isolation_mode::process) {
                     errors.push_back({file, "/drivers/" + std::to_string(i) + "/limits",
                                       "limits apply only to drivers with \"isolation\": \"process\""});
                 }
             }
             if (auto sb = d.find("sandbox"); sb != d.end()) {
                 dc.sandbox = *sb;
-                if (dc.isolation != "process") {
+                if (dc.isolation != isolation_mode::process) {
                     errors.push_back({file, "/drivers/" + std::to_string(i) + "/sandbox",
                                       "the sandbox applies only to drivers with \"isolation\": \"process\""});
                 }
             }
-            if (c.sandbox == "required" && dc.isolation == "inproc") {
+            if (c.sandbox == "required" && dc.isolation == isolation_mode::inproc) {
                 errors.push_back({file, "/drivers/" + std::to_string(i) + "/isolation",
                                   "\"sandbox\": \"required\" but an in-process driver cannot be sandboxed"});
             }
@@ -228,8 +233,9 @@ checked<config> load_config(const fs::path& path) {
 json config::summary() const {
     json drivers_json = json::array();
     for (const auto& d : drivers) {
-        json entry = {{"plugin", d.plugin}, {"id", d.id}, {"enabled", d.enabled}, {"isolation", d.isolation}};
-        if (d.isolation == "process") {
+        json entry = {
+            {"plugin", d.plugin}, {"id", d.id}, {"enabled", d.enabled}, {"isolation", to_string(d.isolation)}};
+        if (d.isolation == isolation_mode::process) {
             entry["limits"] = {
                 {"memory_mb", d.limits.memory_mb}, {"cpu_s", d.limits.cpu_s}, {"open_files", d.limits.open_files}};
         }

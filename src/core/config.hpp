@@ -8,6 +8,7 @@
 // `config::summary()` or in any error text.
 #pragma once
 
+#include "core/enum_text.hpp"
 #include "core/located_error.hpp"
 #include "core/lock_policy.hpp"
 
@@ -71,14 +72,31 @@ struct driver_resource_limits {
     std::uint64_t open_files = 0;  ///< RLIMIT_NOFILE
 };
 
+/// Where a driver runs (config "isolation"; docs/isolation.md).
+enum class isolation_mode {
+    process,  ///< its own worker process (the default)
+    inproc,   ///< a thread inside hearthd
+};
+
+inline constexpr enum_names<isolation_mode, 2> isolation_mode_names{
+    {{isolation_mode::process, "process"}, {isolation_mode::inproc, "inproc"}}};
+
+/// The config spelling of `m` ("process" | "inproc").
+inline std::string_view to_string(isolation_mode m) { return name_of(isolation_mode_names, m); }
+
+/// Checked parse of the config spelling ("unknown isolation mode '...' (expected one of ...)").
+inline result<isolation_mode> parse_isolation_mode(std::string_view text) {
+    return parse_name(isolation_mode_names, text, "isolation mode");
+}
+
 struct driver_config {
     std::string plugin;
     std::string id;
     bool enabled = true;
     int refresh_min_interval_ms = 1000;  ///< refreshes of one device reach the driver at most this often
     nlohmann::json config = nlohmann::json::object();
-    std::string isolation = "process";  ///< "process" (own worker process) | "inproc"
-    driver_resource_limits limits;      ///< only with isolation "process"
+    isolation_mode isolation = isolation_mode::process;
+    driver_resource_limits limits;  ///< only with isolation "process"
     /// Narrows the plugin's sandbox manifest (keys as in the manifest; docs/security.md).
     nlohmann::json sandbox = nlohmann::json::object();
 };

@@ -162,12 +162,17 @@ checked<device_descriptor> parse_descriptor(const json& j) {
         errors.push_back({"", "/name", "longer than " + std::to_string(descriptor_limits::max_text) + " bytes"});
     d.name = (name != j.end() && name->is_string()) ? name->get<std::string>() : d.id;
     auto type = j.find("type");
-    if (type == j.end() || !type->is_string() || !device_types().contains(type->get<std::string>())) {
+    std::string type_name;  // set once the type is known
+    auto parsed_type = type != j.end() && type->is_string() && device_types().contains(type->get<std::string>())
+                           ? parse_device_type(type->get<std::string>())
+                           : fail("not a device type");
+    if (!parsed_type) {
         std::string allowed;
         for (const auto& [t, _] : device_types()) allowed += (allowed.empty() ? "" : ", ") + t;
         errors.push_back({"", "/type", "expected one of " + allowed});
     } else {
-        d.type = type->get<std::string>();
+        d.type = *parsed_type;
+        type_name = type->get<std::string>();
     }
     for (const char* key : {"manufacturer", "model", "sw_version", "hw_version", "device_class", "area"}) {
         if (j.contains(key) && !j[key].is_string()) errors.push_back({"", std::string("/") + key, "expected string"});
@@ -239,10 +244,11 @@ checked<device_descriptor> parse_descriptor(const json& j) {
             }
         }
     }
-    if (!d.type.empty()) {
-        for (const auto& required : device_types().at(d.type)) {
+    if (!type_name.empty()) {
+        for (const auto& required : device_types().at(type_name)) {
             if (!d.properties.contains(required)) {
-                errors.push_back({"", "/properties", "a " + d.type + " must declare the property '" + required + "'"});
+                errors.push_back(
+                    {"", "/properties", "a " + type_name + " must declare the property '" + required + "'"});
             }
         }
     }

@@ -2,6 +2,7 @@
 // checks every command and every reported state goes through. See docs/device-model.md.
 #pragma once
 
+#include "core/enum_text.hpp"
 #include "core/json_schema.hpp"
 
 #include <nlohmann/json.hpp>
@@ -33,12 +34,47 @@ struct command_spec {
     std::map<std::string, value_spec> params;
 };
 
+/// The device types of the model (docs/device-model.md); spelled as in a descriptor's "type".
+enum class device_type {
+    light,
+    switch_,
+    plug,
+    climate,
+    refrigerator,
+    washer,
+    lock,
+    camera,
+    vacuum,
+    sensor,
+    binary_sensor
+};
+
+inline constexpr enum_names<device_type, 11> device_type_names{{{device_type::light, "light"},
+                                                                {device_type::switch_, "switch"},
+                                                                {device_type::plug, "plug"},
+                                                                {device_type::climate, "climate"},
+                                                                {device_type::refrigerator, "refrigerator"},
+                                                                {device_type::washer, "washer"},
+                                                                {device_type::lock, "lock"},
+                                                                {device_type::camera, "camera"},
+                                                                {device_type::vacuum, "vacuum"},
+                                                                {device_type::sensor, "sensor"},
+                                                                {device_type::binary_sensor, "binary_sensor"}}};
+
+/// The descriptor spelling of `t` ("switch" for device_type::switch_).
+inline std::string_view to_string(device_type t) { return name_of(device_type_names, t); }
+
+/// Checked parse of the descriptor spelling ("unknown device type '...' (expected one of ...)").
+inline result<device_type> parse_device_type(std::string_view text) {
+    return parse_name(device_type_names, text, "device type");
+}
+
 /// A validated device descriptor. `raw` is the descriptor JSON as published on bridge/devices.
 struct device_descriptor {
     std::string id;
     std::string name;
-    std::string type;
-    std::string driver;  ///< the driver instance that registered it (set by the core)
+    device_type type = device_type::sensor;  ///< raw["type"] is its spelling
+    std::string driver;                      ///< the driver instance that registered it (set by the core)
     std::map<std::string, value_spec> properties;
     std::map<std::string, command_spec> commands;
     std::set<std::string> events;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/device_model.hpp"
+#include "core/enum_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,19 +14,37 @@
 
 namespace hearth {
 
+/// Life-cycle state of one driver instance; spelled as in the "status" field of health and
+/// bridge/info ("starting", "running", "restarting", "quarantined", "stopped").
+enum class driver_state { starting, running, restarting, quarantined, stopped };
+
+inline constexpr enum_names<driver_state, 5> driver_state_names{{{driver_state::starting, "starting"},
+                                                                 {driver_state::running, "running"},
+                                                                 {driver_state::restarting, "restarting"},
+                                                                 {driver_state::quarantined, "quarantined"},
+                                                                 {driver_state::stopped, "stopped"}}};
+
+/// The wire spelling of `s`.
+inline std::string_view to_string(driver_state s) { return name_of(driver_state_names, s); }
+
+/// Checked parse of the wire spelling ("unknown driver state '...' (expected one of ...)").
+inline result<driver_state> parse_driver_state(std::string_view text) {
+    return parse_name(driver_state_names, text, "driver state");
+}
+
 /// Health figures of one driver instance (for the health request and bridge/info).
 struct driver_status {
     std::string id;
     std::string plugin;
     std::string version;
-    std::string state = "starting";  ///< starting | running | quarantined | stopped
+    driver_state state = driver_state::starting;
     bool ready = false;
     std::uint64_t calls = 0;
     std::uint64_t errors = 0;
     std::string last_error;  ///< no secrets: driver-written text
 
     [[nodiscard]] nlohmann::json to_json() const {
-        return {{"id", id},       {"plugin", plugin}, {"version", version}, {"status", state},
+        return {{"id", id},       {"plugin", plugin}, {"version", version}, {"status", std::string(to_string(state))},
                 {"ready", ready}, {"calls", calls},   {"errors", errors},   {"last_error", last_error}};
     }
 };

@@ -34,9 +34,13 @@ gateway::gateway(boost::asio::io_context& loop, const clock_source& clock, optio
 
 gateway::~gateway() { stop(std::chrono::milliseconds(1000)); }
 
-void gateway::add_observer(gateway_observer* observer) { observers_.push_back(observer); }
+void gateway::add_observer(gateway_observer* observer) {
+    loop_thread_.assert_on_loop_thread("gateway::add_observer");
+    observers_.push_back(observer);
+}
 
 void gateway::remove_observer(gateway_observer* observer) {
+    loop_thread_.assert_on_loop_thread("gateway::remove_observer");
     observers_.erase(std::remove(observers_.begin(), observers_.end(), observer), observers_.end());
 }
 
@@ -62,11 +66,13 @@ void apply_user_name(const std::map<std::string, std::string>& names, device_des
 }  // namespace
 
 void gateway::restore_device(device_descriptor descriptor, json state) {
+    loop_thread_.assert_on_loop_thread("gateway::restore_device");
     apply_user_name(user_names_, descriptor);
     registry_.restore(std::move(descriptor), std::move(state));
 }
 
 void gateway::start_drivers(const std::vector<driver_config>& drivers, const driver_factory& factory) {
+    loop_thread_.assert_on_loop_thread("gateway::start_drivers");
     started_at_ = steady::now();
     for (const auto& dc : drivers) {
         if (!dc.enabled) {
@@ -80,7 +86,7 @@ void gateway::start_drivers(const std::vector<driver_config>& drivers, const dri
             driver_status st;
             st.id = dc.id;
             st.plugin = dc.plugin;
-            st.state = "quarantined";
+            st.state = driver_state::quarantined;
             st.last_error = error;
             failed_to_load_[dc.id] = st;
             bridge_event({{"type", "plugin_failed"}, {"driver", dc.id}, {"plugin", dc.plugin}, {"reason", error}});
@@ -134,6 +140,7 @@ void gateway::check_ready(bool timed_out) {
 
 void gateway::execute(const std::string& device_id, device_command command, const command_source& source,
                       command_callback done) {
+    loop_thread_.assert_on_loop_thread("gateway::execute");
     auto fail = [&](int status, std::string why) { done({false, status, std::move(why)}); };
     if (stopping_) return fail(HEARTH_ERR_UNSUPPORTED, "the gateway is shutting down");
     device_entry* device = registry_.find(device_id);
@@ -155,7 +162,7 @@ void gateway::execute(const std::string& device_id, device_command command, cons
         if (!st.last_error.empty()) why += " (" + st.last_error + ")";
         return fail(HEARTH_ERR_UNSUPPORTED, why);
     }
-    if (device->descriptor.type == "lock" && !lock_gate(*device, command, source, done)) return;
+    if (device->descriptor.type == device_type::lock && !lock_gate(*device, command, source, done)) return;
     if (!device->online) {
         ++device->command_errors;
         return fail(HEARTH_ERR_OFFLINE, "device '" + device_id + "' is offline");
@@ -168,6 +175,7 @@ void gateway::execute(const std::string& device_id, device_command command, cons
 }
 
 bool gateway::refresh(const std::string& device_id) {
+    loop_thread_.assert_on_loop_thread("gateway::refresh");
     const device_entry* device = registry_.find(device_id);
     if (device == nullptr) return false;
     ++lock_health_.refresh_requested;
@@ -208,6 +216,7 @@ void gateway::send_refresh(const std::string& device_id) {
 }
 
 bool gateway::remove_device(const std::string& device_id) {
+    loop_thread_.assert_on_loop_thread("gateway::remove_device");
     if (!registry_.remove(device_id)) return false;
     refresh_.erase(device_id);
     user_names_.erase(device_id);
@@ -217,6 +226,7 @@ bool gateway::remove_device(const std::string& device_id) {
 }
 
 bool gateway::rename_device(const std::string& device_id, const std::string& name) {
+    loop_thread_.assert_on_loop_thread("gateway::rename_device");
     device_entry* device = registry_.find(device_id);
     if (device == nullptr) return false;
     user_names_[device_id] = name;
@@ -228,6 +238,7 @@ bool gateway::rename_device(const std::string& device_id, const std::string& nam
 }
 
 void gateway::stop(std::chrono::milliseconds budget) {
+    loop_thread_.assert_on_loop_thread("gateway::stop");
     if (stopping_) return;
     stopping_ = true;
     watchdog_.cancel();
@@ -248,7 +259,7 @@ std::vector<driver_status> gateway::drivers() const {
     for (const auto& [id, link] : links_) {
         out.push_back(link->status());
         if (auto q = quarantined_.find(id); q != quarantined_.end()) {
-            out.back().state = "quarantined";
+            out.back().state = driver_state::quarantined;
             out.back().last_error = q->second;
         }
     }
@@ -261,6 +272,7 @@ bool is_lock_operation(const std::string& name) { return name == "lock" || name 
 }  // namespace
 
 void gateway::emit_device_event(const std::string& device_id, json event) {
+    loop_thread_.assert_on_loop_thread("gateway::emit_device_event");
     device_entry* device = registry_.find(device_id);
     if (device == nullptr) return;
     if (!event.contains("ts")) event["ts"] = clock_.now_ms();
@@ -386,8 +398,9 @@ bool gateway::lock_gate(device_entry& device, const device_command& command, con
 std::optional<std::string> gateway::authorize_lock_admin(const std::string& device_id, const std::string& op,
                                                          const std::optional<std::string>& code,
                                                          const command_source& source) {
+    loop_thread_.assert_on_loop_thread("gateway::authorize_lock_admin");
     device_entry* device = registry_.find(device_id);
-    if (device == nullptr || device->descriptor.type != "lock") return std::nullopt;
+    if (device == nullptr || device->descriptor.type != device_type::lock) return std::nullopt;
     const lock_decision d = locks_.check(device_id, op, code, std::nullopt, source.kind, clock_.now_ms());
     if (!d.allowed) {
         spdlog::warn("lock '{}': {} from {} {} refused: {}", device_id, op, source.kind, source.who, d.reason);
@@ -419,6 +432,7 @@ std::optional<std::string> gateway::authorize_lock_admin(const std::string& devi
 }
 
 void gateway::report_unknown_outcome(const lock_open_attempt& a) {
+    loop_thread_.assert_on_loop_thread("gateway::report_unknown_outcome");
     const std::string reason =
         "hearthd stopped before the outcome was known; the lock's state is read again from the lock";
     const std::string op = a.action.rfind("lock.", 0) == 0 ? a.action.substr(5) : a.action;
@@ -478,6 +492,7 @@ void gateway::quarantine_driver(const std::string& driver, const std::string& re
 }
 
 void gateway::on_device_registered(const std::string& driver, device_descriptor descriptor) {
+    loop_thread_.assert_on_loop_thread("gateway::on_device_registered");
     const std::string id = descriptor.id;
     if (quarantined_.contains(driver)) return;
     if (is_reserved_id(id)) {  // parse_descriptor refuses these already; a second check is cheap
@@ -505,7 +520,7 @@ void gateway::on_device_registered(const std::string& driver, device_descriptor 
         return;
     case device_registry::upsert_result::added:
         spdlog::info("[{}] device '{}' registered", driver, id);
-        if (const device_entry* d = registry_.find(id); d != nullptr && d->descriptor.type == "lock") {
+        if (const device_entry* d = registry_.find(id); d != nullptr && d->descriptor.type == device_type::lock) {
             const lock_settings s = locks_.settings_for(id);
             if (s.pin_hash.empty() && !s.pin_none)
                 spdlog::warn("lock '{}' has no PIN configured (locks.{}.pin_hash): remote unlock is refused", id, id);
@@ -522,11 +537,13 @@ void gateway::on_device_registered(const std::string& driver, device_descriptor 
 }
 
 void gateway::on_device_removed(const std::string& driver, const std::string& device_id) {
+    loop_thread_.assert_on_loop_thread("gateway::on_device_removed");
     if (owned_device(driver, device_id, "remove_device") == nullptr) return;
     remove_device(device_id);
 }
 
 void gateway::on_state(const std::string& driver, const std::string& device_id, json state) {
+    loop_thread_.assert_on_loop_thread("gateway::on_state");
     if (!admit_report(driver)) return;
     device_entry* device = owned_device(driver, device_id, "report_state");
     if (device == nullptr) return;
@@ -537,6 +554,7 @@ void gateway::on_state(const std::string& driver, const std::string& device_id, 
 }
 
 void gateway::on_event(const std::string& driver, const std::string& device_id, json event) {
+    loop_thread_.assert_on_loop_thread("gateway::on_event");
     if (!admit_report(driver)) return;
     device_entry* device = owned_device(driver, device_id, "report_event");
     if (device == nullptr) return;
@@ -553,7 +571,7 @@ void gateway::on_event(const std::string& driver, const std::string& device_id, 
         return;
     }
     const std::string t = type->get<std::string>();
-    const bool snapshot = t == "snapshot" && device->descriptor.type == "camera";
+    const bool snapshot = t == "snapshot" && device->descriptor.type == device_type::camera;
     if (!snapshot && !device->descriptor.events.contains(t)) {
         spdlog::warn("[{}] event '{}' of '{}' refused: not declared in its descriptor", driver, echo(t), device_id);
         refused_report(driver, device);
@@ -561,7 +579,7 @@ void gateway::on_event(const std::string& driver, const std::string& device_id, 
     }
     if (!event.contains("ts")) event["ts"] = clock_.now_ms();
     device->last_seen_ms = clock_.now_ms();
-    if (t == "lock_operation" && device->descriptor.type == "lock") {
+    if (t == "lock_operation" && device->descriptor.type == device_type::lock) {
         // One event per operation: commands sent by the core get theirs from the core (with the
         // caller as source); the driver's own report of them is dropped. Operations the core did
         // not start (keypad, knob, the lock's own auto-lock) pass in the core's vocabulary.
@@ -574,6 +592,7 @@ void gateway::on_event(const std::string& driver, const std::string& device_id, 
 }
 
 void gateway::on_availability(const std::string& driver, const std::string& device_id, bool online) {
+    loop_thread_.assert_on_loop_thread("gateway::on_availability");
     if (!admit_report(driver)) return;
     device_entry* device = owned_device(driver, device_id, "report_availability");
     if (device == nullptr) return;
@@ -584,6 +603,7 @@ void gateway::on_availability(const std::string& driver, const std::string& devi
 }
 
 void gateway::on_command_done(const std::string& driver, std::uint64_t command_id, int status, std::string message) {
+    loop_thread_.assert_on_loop_thread("gateway::on_command_done");
     auto it = pending_.find(command_id);
     if (it == pending_.end() || it->second.driver != driver) {
         spdlog::debug("[{}] result for unknown or expired command {}", driver, command_id);
@@ -601,6 +621,7 @@ void gateway::on_command_done(const std::string& driver, std::uint64_t command_i
 }
 
 void gateway::on_loaded(const std::string& driver) {
+    loop_thread_.assert_on_loop_thread("gateway::on_loaded");
     auto link = links_.find(driver);
     if (link == links_.end() || !load_announced_.insert(driver).second) return;  // once per driver
     const auto st = link->second->status();
@@ -609,11 +630,13 @@ void gateway::on_loaded(const std::string& driver) {
 }
 
 void gateway::on_ready(const std::string& driver) {
+    loop_thread_.assert_on_loop_thread("gateway::on_ready");
     ready_[driver] = true;
     check_ready(false);
 }
 
 void gateway::on_failed(const std::string& driver, const std::string& reason) {
+    loop_thread_.assert_on_loop_thread("gateway::on_failed");
     for (const auto& id : registry_.devices_of(driver)) {
         if (registry_.set_online(id, false, clock_.now_ms())) {
             notify([&](gateway_observer& o) { o.on_availability_changed(*registry_.find(id)); });

@@ -13,6 +13,7 @@
 #include "core/driver_link.hpp"
 #include "core/lock_policy.hpp"
 #include "core/lock_store.hpp"
+#include "core/loop_thread.hpp"
 #include "core/registry.hpp"
 #include "core/report_guard.hpp"
 
@@ -171,6 +172,8 @@ public:
     [[nodiscard]] bool drivers_ready() const { return ready_announced_; }
 
 private:
+    loop_thread_check loop_thread_;  ///< debug builds: the loop-thread-only methods assert on it
+
     struct pending_command {
         std::string driver;
         std::string device;

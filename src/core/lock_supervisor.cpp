@@ -16,6 +16,7 @@ bool is_open_state(const std::string& s) { return s == "unlocked" || s == "unlat
 }  // namespace
 
 void lock_supervisor::restore() {
+    loop_thread_.assert_on_loop_thread("lock_supervisor::restore");
     if (store_ == nullptr) return;
     try {
         for (const auto& t : store_->load_timers()) restored_[t.device_id][t.kind] = t.due_ms;
@@ -36,6 +37,7 @@ void lock_supervisor::restore() {
 }
 
 void lock_supervisor::on_drivers_ready() {
+    loop_thread_.assert_on_loop_thread("lock_supervisor::on_drivers_ready");
     ready_ = true;
     for (const auto& a : std::exchange(open_attempts_, {})) gw_.report_unknown_outcome(a);
     // Restored timers run now, after the lock has been read again (refresh, then a settle delay);
@@ -50,7 +52,8 @@ void lock_supervisor::on_drivers_ready() {
 }
 
 void lock_supervisor::on_state_changed(const device_entry& device, const nlohmann::json& changed) {
-    if (device.descriptor.type != "lock") return;
+    loop_thread_.assert_on_loop_thread("lock_supervisor::on_state_changed");
+    if (device.descriptor.type != device_type::lock) return;
     auto it = changed.find("lock_state");
     if (it == changed.end() || !it->is_string()) return;
     const std::string s = it->get<std::string>();
@@ -62,6 +65,7 @@ void lock_supervisor::on_state_changed(const device_entry& device, const nlohman
 }
 
 void lock_supervisor::on_device_removed(const std::string& device_id) {
+    loop_thread_.assert_on_loop_thread("lock_supervisor::on_device_removed");
     // Removal of an unlocked lock is refused upstream (gateway::authorize_lock_admin); a driver
     // that drops its device keeps the stored timers for when it comes back.
     auto it = timers_.find(device_id);

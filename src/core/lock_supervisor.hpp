@@ -12,6 +12,7 @@
 
 #include "core/gateway.hpp"
 #include "core/lock_store.hpp"
+#include "core/loop_thread.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -44,6 +45,8 @@ public:
     [[nodiscard]] std::pair<std::int64_t, std::int64_t> due(const std::string& id) const;
 
 private:
+    loop_thread_check loop_thread_;  ///< debug builds: the loop-thread-only methods assert on it
+
     struct timer_slot {
         std::unique_ptr<boost::asio::steady_timer> timer;
         std::int64_t due_ms = 0;

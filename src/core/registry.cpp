@@ -4,6 +4,7 @@
 namespace hearth {
 
 device_registry::upsert_result device_registry::upsert(device_descriptor descriptor) {
+    loop_thread_.assert_on_loop_thread("device_registry::upsert");
     auto it = devices_.find(descriptor.id);
     if (it == devices_.end()) {
         device_entry e;
@@ -27,6 +28,7 @@ device_registry::upsert_result device_registry::upsert(device_descriptor descrip
 }
 
 void device_registry::restore(device_descriptor descriptor, nlohmann::json state) {
+    loop_thread_.assert_on_loop_thread("device_registry::restore");
     device_entry e;
     e.registered = false;
     e.online = false;
@@ -39,7 +41,10 @@ void device_registry::restore(device_descriptor descriptor, nlohmann::json state
     devices_[id] = std::move(e);
 }
 
-bool device_registry::remove(const std::string& id) { return devices_.erase(id) != 0; }
+bool device_registry::remove(const std::string& id) {
+    loop_thread_.assert_on_loop_thread("device_registry::remove");
+    return devices_.erase(id) != 0;
+}
 
 const device_entry* device_registry::find(const std::string& id) const {
     auto it = devices_.find(id);
@@ -52,6 +57,7 @@ device_entry* device_registry::find(const std::string& id) {
 }
 
 state_diff device_registry::apply_state(const std::string& id, const nlohmann::json& partial, std::int64_t now_ms) {
+    loop_thread_.assert_on_loop_thread("device_registry::apply_state");
     state_diff diff;
     device_entry& e = devices_.at(id);
     e.last_seen_ms = now_ms;
@@ -80,6 +86,7 @@ state_diff device_registry::apply_state(const std::string& id, const nlohmann::j
 }
 
 bool device_registry::set_online(const std::string& id, bool online, std::int64_t now_ms) {
+    loop_thread_.assert_on_loop_thread("device_registry::set_online");
     device_entry& e = devices_.at(id);
     if (online) e.last_seen_ms = now_ms;
     if (e.online == online) return false;

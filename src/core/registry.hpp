@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/device_model.hpp"
+#include "core/loop_thread.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -65,6 +66,8 @@ public:
     [[nodiscard]] nlohmann::json descriptors_json() const;
 
 private:
+    loop_thread_check loop_thread_;  ///< debug builds: the loop-thread-only methods assert on it
+
     std::map<std::string, device_entry> devices_;
 };
 

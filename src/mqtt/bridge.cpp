@@ -86,9 +86,13 @@ bridge::bridge(boost::asio::io_context& loop, gateway& gw, const config& cfg, br
 
 bridge::~bridge() { alive_.reset(); }
 
-void bridge::add_request(const std::string& name, request_handler handler) { requests_[name] = std::move(handler); }
+void bridge::add_request(const std::string& name, request_handler handler) {
+    loop_thread_.assert_on_loop_thread("bridge::add_request");
+    requests_[name] = std::move(handler);
+}
 
 void bridge::start() {
+    loop_thread_.assert_on_loop_thread("bridge::start");
     link_->start();
     arm_health();
     lag_expected_ = steady::now() + std::chrono::seconds(1);
@@ -96,6 +100,7 @@ void bridge::start() {
 }
 
 void bridge::stop(std::chrono::milliseconds budget) {
+    loop_thread_.assert_on_loop_thread("bridge::stop");
     for (auto* t : {&discovery_timer_, &devices_timer_, &birth_timer_, &health_timer_, &lag_timer_, &trim_timer_})
         t->cancel();
     // Every device's retained availability goes offline too: a consumer that watches only
@@ -252,6 +257,7 @@ void bridge::publish_json(const std::string& topic, const json& payload, bool re
 // ---- gateway_observer ----
 
 void bridge::on_device_added(const device_entry& device) {
+    loop_thread_.assert_on_loop_thread("bridge::on_device_added");
     publish_availability(device);
     publish_state(device);
     queue_discovery(device.descriptor.id, false);
@@ -259,11 +265,13 @@ void bridge::on_device_added(const device_entry& device) {
 }
 
 void bridge::on_device_updated(const device_entry& device) {
+    loop_thread_.assert_on_loop_thread("bridge::on_device_updated");
     queue_discovery(device.descriptor.id, false);
     schedule_devices_list();
 }
 
 void bridge::on_device_removed(const std::string& device_id) {
+    loop_thread_.assert_on_loop_thread("bridge::on_device_removed");
     // Empty retained payloads delete the retained messages: no ghost entities in Home Assistant.
     for (const std::string& topic :
          {topics_.discovery(device_id), topics_.state(device_id), topics_.device(device_id, "availability"),
@@ -275,11 +283,18 @@ void bridge::on_device_removed(const std::string& device_id) {
     schedule_devices_list();
 }
 
-void bridge::on_state_changed(const device_entry& device, const json& /*changed*/) { publish_state(device); }
+void bridge::on_state_changed(const device_entry& device, const json& /*changed*/) {
+    loop_thread_.assert_on_loop_thread("bridge::on_state_changed");
+    publish_state(device);
+}
 
-void bridge::on_availability_changed(const device_entry& device) { publish_availability(device); }
+void bridge::on_availability_changed(const device_entry& device) {
+    loop_thread_.assert_on_loop_thread("bridge::on_availability_changed");
+    publish_availability(device);
+}
 
 void bridge::on_device_event(const device_entry& device, const json& event) {
+    loop_thread_.assert_on_loop_thread("bridge::on_device_event");
     if (event.value("event_type", std::string()) == "snapshot") {
         publish_snapshot(device, event);
         return;
@@ -288,6 +303,7 @@ void bridge::on_device_event(const device_entry& device, const json& event) {
 }
 
 void bridge::on_bridge_event(const json& event) {
+    loop_thread_.assert_on_loop_thread("bridge::on_bridge_event");
     publish_bridge_event(event);
     const std::string type = event.value("type", std::string());
     if (type == "plugin_loaded" || type == "plugin_failed") publish_info();

@@ -11,6 +11,7 @@
 
 #include "core/config.hpp"
 #include "core/gateway.hpp"
+#include "core/loop_thread.hpp"
 #include "mqtt/mqtt_link.hpp"
 #include "mqtt/topics.hpp"
 
@@ -96,6 +97,8 @@ public:
     void on_bridge_event(const nlohmann::json& event) override;
 
 private:
+    loop_thread_check loop_thread_;  ///< debug builds: the loop-thread-only methods assert on it
+
     void publish_everything();
     void publish_info();
     void schedule_devices_list();

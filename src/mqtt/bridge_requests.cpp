@@ -110,6 +110,7 @@ void bridge::schedule_trim() {
 }
 
 void bridge::handle_message(const inbound_message& msg) {
+    loop_thread_.assert_on_loop_thread("bridge::handle_message");
     try {
         const incoming_topic t = classify(topics_, msg.topic);
         using kind = incoming_topic::kind;

@@ -216,7 +216,7 @@ json vacuum_component(const topic_scheme& t, const device_descriptor& d) {
 }  // namespace
 
 std::string vacuum_state_topic(const topic_scheme& topics, const device_descriptor& device) {
-    return device.type == "vacuum" ? topics.device(device.id, "ha_vacuum") : std::string();
+    return device.type == device_type::vacuum ? topics.device(device.id, "ha_vacuum") : std::string();
 }
 
 json vacuum_state_payload(const json& state) {
@@ -259,33 +259,33 @@ json discovery_config(const topic_scheme& t, const device_descriptor& d, const d
         cmps[d.id + "_" + key] = std::move(c);
     };
     std::set<std::string> covered;  // properties represented by the primary entity
-    if (d.type == "light") {
+    if (d.type == device_type::light) {
         add("light", light_component(t, d), true);
         covered = {"on", "brightness", "color_temp_k"};
-    } else if (d.type == "switch" || d.type == "plug") {
+    } else if (d.type == device_type::switch_ || d.type == device_type::plug) {
         json c = property_component(t, d, "on", d.properties.at("on"));
         c["name"] = nullptr;
-        c["dev_cla"] = d.type == "plug" ? "outlet" : "switch";
+        c["dev_cla"] = d.type == device_type::plug ? "outlet" : "switch";
         add("switch", c, true);
         covered = {"on"};
-    } else if (d.type == "climate") {
+    } else if (d.type == device_type::climate) {
         add("climate", climate_component(t, d), true);
         covered = {"on", "mode", "target_temp", "fan_speed"};
-    } else if (d.type == "lock") {
+    } else if (d.type == device_type::lock) {
         add("lock", lock_component(t, d, options.lock_code_required), true);
         covered = {"lock_state"};
-    } else if (d.type == "camera") {
+    } else if (d.type == device_type::camera) {
         add("camera", json{{"p", "camera"}, {"name", nullptr}, {"t", t.device(d.id, "snapshot")}}, true);
-    } else if (d.type == "vacuum") {
+    } else if (d.type == device_type::vacuum) {
         add("vacuum", vacuum_component(t, d), true);
         covered = {"operational_state", "fan_speed"};
-    } else if (d.type == "sensor" && d.properties.contains("value")) {
+    } else if (d.type == device_type::sensor && d.properties.contains("value")) {
         json c = property_component(t, d, "value", d.properties.at("value"));
         c["name"] = nullptr;
         use_driver_device_class(raw, c);
         add("value", c, true);
         covered = {"value"};
-    } else if (d.type == "binary_sensor" && d.properties.contains("on")) {
+    } else if (d.type == device_type::binary_sensor && d.properties.contains("on")) {
         json c = property_component(t, d, "on", d.properties.at("on"));
         c["name"] = nullptr;
         use_driver_device_class(raw, c);
@@ -298,8 +298,9 @@ json discovery_config(const topic_scheme& t, const device_descriptor& d, const d
     static const std::set<std::string> primary_commands = {"turn_on", "turn_off", "toggle",
                                                            "lock",    "unlock",   "unlatch"};
     for (const auto& [name, cmd] : d.commands) {
-        if (primary_commands.contains(name) && d.type != "washer") continue;
-        if (d.type == "vacuum" && (name == "start" || name == "pause" || name == "return_to_dock" || name == "locate"))
+        if (primary_commands.contains(name) && d.type != device_type::washer) continue;
+        if (d.type == device_type::vacuum &&
+            (name == "start" || name == "pause" || name == "return_to_dock" || name == "locate"))
             continue;
         bool has_required = false;
         for (const auto& [p, spec] : cmd.params) has_required = has_required || spec.required;

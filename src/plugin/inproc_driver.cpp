@@ -102,7 +102,7 @@ struct inproc_driver::shared_state : std::enable_shared_from_this<inproc_driver:
         return fn();
     }
 
-    void set_state(const char* s) {
+    void set_state(driver_state s) {
         std::lock_guard lock(status_mutex);
         status.state = s;
     }
@@ -131,7 +131,7 @@ struct inproc_driver::shared_state : std::enable_shared_from_this<inproc_driver:
         if (!open.exchange(false)) return;
         {
             std::lock_guard lock(status_mutex);
-            status.state = "quarantined";
+            status.state = driver_state::quarantined;
             status.last_error = reason;
         }
         spdlog::error("driver '{}' (plugin {}) quarantined: {}", id(), module->name, reason);
@@ -197,7 +197,7 @@ struct inproc_driver::shared_state : std::enable_shared_from_this<inproc_driver:
             to_loop([this, why] { quarantine(why); });
             return;
         }
-        set_state("running");
+        set_state(driver_state::running);
     }
 
     /// Driver thread: one command.
@@ -523,12 +523,12 @@ void inproc_driver::stop(std::chrono::milliseconds budget) {
         s->thread.join();
         s->ctx.restart();
         s->ctx.poll();  // drain queued handlers (they hold references to `s`) without any plugin call
-        s->set_state("stopped");
+        s->set_state(driver_state::stopped);
     } else {
         spdlog::error("driver '{}' did not stop within {} ms; abandoning its thread", id_, budget.count());
         s->ctx.stop();
         s->thread.detach();  // `s` stays alive through the thread's own reference
-        s->set_state("stopped");
+        s->set_state(driver_state::stopped);
     }
 }
 

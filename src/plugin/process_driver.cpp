@@ -152,7 +152,7 @@ process_driver::process_driver(asio::io_context& loop, driver_config config, pro
     : loop_(loop), config_(std::move(config)), options_(std::move(options)), events_(events), timer_(loop) {
     status_.id = config_.id;
     status_.plugin = config_.plugin;
-    status_.state = "starting";
+    status_.state = driver_state::starting;
 }
 
 process_driver::~process_driver() { stop(milliseconds(1000)); }
@@ -219,7 +219,7 @@ void process_driver::spawn() {
     pid_ = pid;
     ++spawns_;
     phase_ = phase::starting;
-    status_.state = "starting";
+    status_.state = driver_state::starting;
     reader_ = wire::frame_reader();
     out_.clear();
     writing_ = false;
@@ -288,7 +288,7 @@ void process_driver::handle(const json& m) {
             }
         } else if (t == "hello") {
             phase_ = phase::running;
-            status_.state = "running";
+            status_.state = driver_state::running;
             status_.plugin = m.at("plugin").get<std::string>();
             status_.version = m.at("version").get<std::string>();
             if (auto sb = m.find("sandbox"); sb != m.end() && sb->is_object()) {
@@ -421,7 +421,7 @@ void process_driver::check_health(steady::time_point now) {
 void process_driver::lose_worker(std::string cause, bool kill_now, bool fatal) {
     if (phase_ != phase::starting && phase_ != phase::running) return;
     phase_ = phase::reaping;
-    status_.state = "restarting";
+    status_.state = driver_state::restarting;
     status_.ready = false;
     down_cause_ = std::move(cause);
     if (!down_cause_.empty()) status_.last_error = down_cause_;  // the exit status refines it when reaped
@@ -503,7 +503,7 @@ void process_driver::quarantine(const std::string& reason) {
         ::waitpid(pid_, nullptr, 0);
         pid_ = -1;
     }
-    status_.state = "quarantined";
+    status_.state = driver_state::quarantined;
     status_.ready = false;
     status_.last_error = reason;
     spdlog::error("driver '{}' (plugin {}) quarantined: {}", config_.id, config_.plugin, reason);
@@ -522,7 +522,7 @@ void process_driver::stop(milliseconds budget) {
     if (phase_ == phase::stopped) return;
     const bool had_worker = pid_ > 0;
     phase_ = phase::stopped;
-    status_.state = "stopped";
+    status_.state = driver_state::stopped;
     status_.ready = false;
     ++generation_;
     timer_.cancel();

@@ -49,6 +49,7 @@ std::string for_run_id(std::size_t index) { return "for-" + std::to_string(index
 engine::engine(state_view state, std::optional<geo_location> where) : state_(std::move(state)), where_(where) {}
 
 effects engine::load(rule_set rules, const std::map<std::string, bool>& enabled, time_ms now) {
+    loop_thread_.assert_on_loop_thread("engine::load");
     effects out;
     std::map<std::string, rule_state> next;
     for (const auto& [id, a] : rules.automations) {
@@ -110,6 +111,7 @@ void engine::restore_timers(const std::vector<pending_timer>& timers) {
 }
 
 effects engine::start(time_ms now, std::optional<time_ms> last_alive) {
+    loop_thread_.assert_on_loop_thread("engine::start");
     effects out;
     started_ = true;
     for (const auto& [id, a] : rules_.automations) {
@@ -227,6 +229,7 @@ void engine::arm_time_trigger(const std::string& rule, std::size_t index, time_m
 
 effects engine::on_state_change(const std::string& device, const std::string& property, const json& old_value,
                                 const json& new_value, time_ms now) {
+    loop_thread_.assert_on_loop_thread("engine::on_state_change");
     effects out;
     if (!started_) return out;
     if (auto it = by_device_.find(device); it != by_device_.end()) {
@@ -278,6 +281,7 @@ void engine::state_trigger(const trigger_ref& ref, const json& old_value, const 
 }
 
 effects engine::on_event(const std::string& device, const json& event, time_ms now) {
+    loop_thread_.assert_on_loop_thread("engine::on_event");
     effects out;
     if (!started_) return out;
     auto it = by_device_.find(device);
@@ -300,6 +304,7 @@ effects engine::on_event(const std::string& device, const json& event, time_ms n
 }
 
 effects engine::tick(time_ms now) {
+    loop_thread_.assert_on_loop_thread("engine::tick");
     effects out;
     if (!started_) return out;
     while (!schedule_.empty() && schedule_.begin()->first <= now) {

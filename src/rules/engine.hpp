@@ -17,6 +17,7 @@
 #pragma once
 
 #include "rules/rule_model.hpp"
+#include "core/loop_thread.hpp"
 #include "store/store_types.hpp"
 
 #include <nlohmann/json.hpp>
@@ -144,6 +145,8 @@ public:
     [[nodiscard]] std::size_t active_runs() const { return runs_.size(); }
 
 private:
+    loop_thread_check loop_thread_;  ///< debug builds: the loop-thread-only methods assert on it
+
     enum class suspended { none, commands, delay, wait };
 
     struct run_state {

@@ -264,6 +264,7 @@ void engine::check_waits(const std::string& device, const std::string& property,
 }
 
 effects engine::on_command_result(std::uint64_t token, bool ok, const std::string& error, time_ms now) {
+    loop_thread_.assert_on_loop_thread("engine::on_command_result");
     effects out;
     auto t = token_runs_.find(token);
     if (t == token_runs_.end()) return out;
@@ -347,6 +348,7 @@ void engine::apply_enabled(const std::string& rule, bool enabled, time_ms now, e
 }
 
 std::optional<effects> engine::set_enabled(const std::string& rule, bool enabled, time_ms now) {
+    loop_thread_.assert_on_loop_thread("engine::set_enabled");
     if (!rules_.automations.contains(rule)) return std::nullopt;
     effects out;
     apply_enabled(rule, enabled, now, out, {});
@@ -354,6 +356,7 @@ std::optional<effects> engine::set_enabled(const std::string& rule, bool enabled
 }
 
 std::optional<effects> engine::run(const std::string& rule, time_ms now) {
+    loop_thread_.assert_on_loop_thread("engine::run");
     if (!rules_.automations.contains(rule)) return std::nullopt;
     effects out;
     fire(rule, {{"type", "manual"}}, now, false, out);

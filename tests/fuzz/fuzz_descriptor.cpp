@@ -18,7 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     check(hearth::is_valid_id(result->id), "an accepted descriptor has an invalid id");
-    check(hearth::device_types().count(result->type) == 1, "an accepted descriptor has an unknown type");
+    check(hearth::device_types().count(std::string(hearth::to_string(result->type))) == 1,
+          "an accepted descriptor has an unknown type");
     (void)result->raw.dump();  // published on <base>/bridge/devices
 
     const json state = json::parse(in.rest(), nullptr, false);

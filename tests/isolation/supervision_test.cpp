@@ -101,7 +101,7 @@ TEST_F(Supervision, UnloadablePluginIsQuarantinedWithoutRestarts) {
     d.start();
     ASSERT_TRUE(run_until([&] { return !ev.failed.empty(); }));
     EXPECT_TRUE(contains(ev.failed[0], "cannot load plugin"));
-    EXPECT_EQ(d.status().state, "quarantined");
+    EXPECT_EQ(to_string(d.status().state), "quarantined");
     loop.run_for(300ms);
     EXPECT_EQ(d.spawn_count(), 1);
 }
@@ -118,7 +118,7 @@ TEST_F(Supervision, CommandsWhileRestartingFailImmediately) {
     EXPECT_EQ(ev.done[0].status, HEARTH_ERR_INTERNAL);
     EXPECT_TRUE(contains(ev.done[0].message, "went down before completing the command: worker killed by SIGSEGV"));
     EXPECT_FALSE(ev.online["bad_switch"]);
-    EXPECT_EQ(d.status().state, "restarting");
+    EXPECT_EQ(to_string(d.status().state), "restarting");
     EXPECT_TRUE(d.usable());
     d.send_command(2, "bad_switch", R"({"command":"turn_off","params":{}})");
     ASSERT_EQ(ev.done.size(), 2u) << "not answered synchronously";
@@ -147,7 +147,7 @@ TEST_F(Supervision, SilentWorkerIsKilledAsHung) {
     auto& d = make("zoo_good", o);
     d.start();
     const pid_t pid = d.worker_pid();
-    ASSERT_TRUE(run_until([&] { return d.status().state == "restarting"; }, 3s));
+    ASSERT_TRUE(run_until([&] { return d.status().state == hearth::driver_state::restarting; }, 3s));
     EXPECT_TRUE(contains(d.status().last_error, "hung: no heartbeat for"));
     ASSERT_TRUE(run_until([&] { return d.worker_pid() == -1; }, 2s));
     EXPECT_TRUE(::kill(pid, 0) == -1 && errno == ESRCH) << "the hung worker was not killed and reaped";
@@ -167,7 +167,7 @@ TEST_F(Supervision, StopEndsAHungWorkerWithinItsBudget) {
     const auto took = steady::now() - t0;
     EXPECT_LT(took, 600ms);
     EXPECT_TRUE(::kill(pid, 0) == -1 && errno == ESRCH) << "the worker survived stop";
-    EXPECT_EQ(d.status().state, "stopped");
+    EXPECT_EQ(to_string(d.status().state), "stopped");
     EXPECT_FALSE(d.usable());
 }
 

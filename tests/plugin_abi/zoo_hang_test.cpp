@@ -58,7 +58,7 @@ protected:
         EXPECT_TRUE(contains(reason, "call 'handle_command' did not return within"));
         EXPECT_TRUE(contains(reason, "watchdog limit 300 ms"));
         const auto st = h.status_of("hang");
-        EXPECT_EQ(st.state, "quarantined");
+        EXPECT_EQ(to_string(st.state), "quarantined");
         EXPECT_EQ(st.last_error, reason);
 
         // The stuck command gets its outcome from the quarantine, not from the driver.
@@ -94,8 +94,8 @@ TEST_F(zoo_hang, quarantined_then_stop_abandons_the_stuck_thread) {
     const auto took = zoo::steady::now() - before;
     EXPECT_LT(took, std::chrono::milliseconds(800));
     EXPECT_EQ(p.returned(), 0) << "stop returned without waiting for the stuck call";
-    EXPECT_EQ(h.status_of("hang").state, "stopped");
-    EXPECT_EQ(h.status_of("good").state, "stopped");
+    EXPECT_EQ(to_string(h.status_of("hang").state), "stopped");
+    EXPECT_EQ(to_string(h.status_of("good").state), "stopped");
 
     // Let the abandoned thread finish its call: it must not reach the (stopped) core.
     const std::size_t bridge_before = h.rec.bridge.size();
@@ -112,13 +112,13 @@ TEST_F(zoo_hang, quarantined_then_released_and_joined) {
     ASSERT_TRUE(wait_returned(p));
     // The late return of a quarantined driver changes nothing in the core.
     h.loop.run_for(std::chrono::milliseconds(50));
-    EXPECT_EQ(h.status_of("hang").state, "quarantined");
+    EXPECT_EQ(to_string(h.status_of("hang").state), "quarantined");
     EXPECT_FALSE(h.gw->registry().find("hang_switch")->online);
 
     const auto before = zoo::steady::now();
     h.gw->stop(std::chrono::milliseconds(1000));
     EXPECT_LT(zoo::steady::now() - before, std::chrono::milliseconds(500)) << "the released thread joins promptly";
-    EXPECT_EQ(h.status_of("hang").state, "stopped");
+    EXPECT_EQ(to_string(h.status_of("hang").state), "stopped");
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ TEST(zoo_runtime, good_neighbour_alone_works) {
     harness h;
     zoo::start_with_good_neighbour(h, {});
     EXPECT_TRUE(h.run_until([&] { return h.gw->drivers_ready(); }));
-    EXPECT_EQ(h.status_of("good").state, "running");
+    EXPECT_EQ(to_string(h.status_of("good").state), "running");
     EXPECT_TRUE(h.status_of("good").ready);
     h.expect_good_neighbour_works("turn_on", true);
     h.expect_good_neighbour_works("turn_off", false);
@@ -31,7 +31,7 @@ TEST(zoo_runtime, plugins_refused_at_load_do_not_stop_the_gateway) {
         EXPECT_FALSE(failed->value("reason", "").empty());
         EXPECT_FALSE(h.rec.bridge_event("plugin_loaded", id).has_value());
         const auto st = h.status_of(id);
-        EXPECT_EQ(st.state, "quarantined");
+        EXPECT_EQ(to_string(st.state), "quarantined");
         EXPECT_EQ(st.last_error, failed->value("reason", ""));
     }
     EXPECT_TRUE(contains(h.rec.bridge_event("plugin_failed", "wm")->value("reason", ""), "ABI major 2"));
@@ -51,7 +51,7 @@ TEST(zoo_runtime, zero_tail_plugin_runs) {
     ASSERT_TRUE(out.has_value());
     EXPECT_TRUE(out->ok) << out->error;
     EXPECT_TRUE(h.run_until([&] { return h.rec.saw_state(before, "tailz_switch", "on", true); }));
-    EXPECT_EQ(h.status_of("tailz").state, "running");
+    EXPECT_EQ(to_string(h.status_of("tailz").state), "running");
     h.expect_good_neighbour_works();
 }
 
@@ -66,7 +66,7 @@ TEST(zoo_runtime, throwing_start_is_quarantined) {
     EXPECT_EQ(h.rec.bridge_event("plugin_failed", "thrower")->value("plugin", ""), "zoo_throw_start");
 
     const auto st = h.status_of("thrower");
-    EXPECT_EQ(st.state, "quarantined");
+    EXPECT_EQ(to_string(st.state), "quarantined");
     EXPECT_EQ(st.last_error, reason);
     EXPECT_FALSE(st.ready);
     EXPECT_TRUE(h.rec.added == std::vector<std::string>{"good_switch"}) << "the thrower registered nothing";
@@ -75,7 +75,7 @@ TEST(zoo_runtime, throwing_start_is_quarantined) {
     EXPECT_TRUE(h.run_until([&] { return h.gw->drivers_ready(); }));
     EXPECT_EQ(h.rec.drivers_ready, 1);
     h.expect_good_neighbour_works();
-    EXPECT_EQ(h.status_of("good").state, "running");
+    EXPECT_EQ(to_string(h.status_of("good").state), "running");
 }
 
 TEST(zoo_runtime, throwing_command_fails_each_command_then_quarantines) {
@@ -103,7 +103,7 @@ TEST(zoo_runtime, throwing_command_fails_each_command_then_quarantines) {
         EXPECT_EQ(out->status, HEARTH_ERR_INTERNAL);
         EXPECT_EQ(out->error, "zoo: kaboom on command " + std::to_string(i));
     }
-    EXPECT_EQ(h.status_of("thrower").state, "running") << "4 failures, but never 3 in a row";
+    EXPECT_EQ(to_string(h.status_of("thrower").state), "running") << "4 failures, but never 3 in a row";
     EXPECT_FALSE(h.rec.bridge_event("plugin_failed", "thrower").has_value());
 
     // The third consecutive failure (the fifth turn_on) quarantines it; the command still gets an error with the
@@ -118,7 +118,7 @@ TEST(zoo_runtime, throwing_command_fails_each_command_then_quarantines) {
     EXPECT_TRUE(contains(reason, "zoo: kaboom on command 5"));
 
     const auto st = h.status_of("thrower");
-    EXPECT_EQ(st.state, "quarantined");
+    EXPECT_EQ(to_string(st.state), "quarantined");
     EXPECT_GE(st.errors, 5u);
     EXPECT_FALSE(h.gw->registry().find("thrower_switch")->online) << "devices of a quarantined driver go offline";
 
@@ -130,7 +130,7 @@ TEST(zoo_runtime, throwing_command_fails_each_command_then_quarantines) {
     EXPECT_TRUE(contains(after->error, "is not running"));
 
     h.expect_good_neighbour_works("turn_off", false);
-    EXPECT_EQ(h.status_of("good").state, "running");
+    EXPECT_EQ(to_string(h.status_of("good").state), "running");
 }
 
 TEST(zoo_runtime, driver_error_lines_count_in_health_but_never_quarantine) {
@@ -146,7 +146,7 @@ TEST(zoo_runtime, driver_error_lines_count_in_health_but_never_quarantine) {
     const auto st = h.status_of("thrower");
     EXPECT_EQ(st.errors, before + 5);
     EXPECT_EQ(st.last_error, "zoo: an error line, not a failure");
-    EXPECT_EQ(st.state, "running");
+    EXPECT_EQ(to_string(st.state), "running");
     h.expect_good_neighbour_works();
 }
 
@@ -179,7 +179,7 @@ TEST(zoo_runtime, garbage_is_refused_or_counted_and_the_gateway_lives_on) {
     EXPECT_FALSE(dev->state.contains("on")) << dev->state.dump();
 
     auto st = h.status_of("garbage");
-    EXPECT_EQ(st.state, "running");
+    EXPECT_EQ(to_string(st.state), "running");
     EXPECT_GE(st.errors, 3u) << "state not JSON, state not an object, event not JSON";
     EXPECT_TRUE(contains(st.last_error, "not a JSON object"));
 
@@ -191,7 +191,7 @@ TEST(zoo_runtime, garbage_is_refused_or_counted_and_the_gateway_lives_on) {
     EXPECT_EQ(out->error, "driver returned an unknown status " + std::to_string(ZOO_GARBAGE_STATUS));
     st = h.status_of("garbage");
     EXPECT_EQ(st.last_error, out->error);
-    EXPECT_EQ(st.state, "running") << "one failure is below max_failures";
+    EXPECT_EQ(to_string(st.state), "running") << "one failure is below max_failures";
 
     h.expect_good_neighbour_works();
 }

@@ -219,7 +219,8 @@ TEST(hostile_driver, required_refuses_a_driver_when_a_layer_is_missing) {
         auto dc = iso::driver("hostile", "hostile");
         dc.config = t.driver_config();
         h.start({dc});
-        ASSERT_TRUE(h.run_until([&] { return h.status_of("hostile").state == "quarantined"; }, 10s)) << layer;
+        ASSERT_TRUE(h.run_until([&] { return h.status_of("hostile").state == hearth::driver_state::quarantined; }, 10s))
+            << layer;
         EXPECT_TRUE(iso::contains(h.status_of("hostile").last_error, "sandbox is required but a layer is missing"));
         EXPECT_TRUE(iso::contains(h.status_of("hostile").last_error, layer + ": disabled"));
         EXPECT_EQ(h.gw->registry().find("probe"), nullptr) << "the plugin ran although " << layer << " was missing";

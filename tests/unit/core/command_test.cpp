@@ -7,13 +7,13 @@ using json = nlohmann::json;
 
 namespace {
 hearth::device_descriptor vacuum() {
-    return *hearth::parse_descriptor(json::parse(R"({"id":"vac","name":"Vacuum","type":"vacuum",
+    return hearth::parse_descriptor(json::parse(R"({"id":"vac","name":"Vacuum","type":"vacuum",
       "properties":{"operational_state":{"type":"enum","values":["docked","running"]},
                     "battery":{"type":"int","min":0,"max":100},
                     "fan_speed":{"type":"enum","values":["quiet","max"],"writable":true},
                     "on":{"type":"bool","writable":true}},
       "commands":{"start":{},"set_fan_speed":{"params":{"fan_speed":{"type":"enum","values":["quiet","max"],"required":true}}}}})"))
-                .value();
+        .value();
 }
 }  // namespace
 

@@ -24,7 +24,7 @@ public:
         hearth::driver_status s;
         s.id = id_;
         s.plugin = "fake";
-        s.state = "running";
+        s.state = hearth::driver_state::running;
         return s;
     }
     bool usable() const override { return true; }
@@ -136,7 +136,7 @@ TEST_F(driver_reports, fifty_thousand_registrations_are_capped_and_quarantine_th
     }
     EXPECT_EQ(gw->registry().size(), hearth::report_limits{}.max_devices_per_driver);
     bool quarantined = false;
-    for (const auto& d : gw->drivers()) quarantined |= d.id == "drv" && d.state == "quarantined";
+    for (const auto& d : gw->drivers()) quarantined |= d.id == "drv" && d.state == hearth::driver_state::quarantined;
     EXPECT_TRUE(quarantined);
     bool announced = false;
     for (const auto& e : rec.bridge_events) announced |= e.value("type", "") == "plugin_failed";

@@ -62,11 +62,11 @@ struct recorder final : hearth::gateway_observer {
 };
 
 hearth::device_descriptor lock_descriptor() {
-    return *hearth::parse_descriptor(json::parse(R"({"id":"hall_lock","type":"lock",
+    return hearth::parse_descriptor(json::parse(R"({"id":"hall_lock","type":"lock",
       "properties":{"lock_state":{"type":"enum","values":["locked","unlocked","locking","unlocking","jammed"]},
                     "auto_relock_s":{"type":"int","min":0,"max":3600,"writable":true}},
       "commands":{"lock":{},"unlock":{}},"events":["lock_operation","lock_alarm"]})"))
-                .value;
+        .value();
 }
 
 class gateway_test : public ::testing::Test {

@@ -7,9 +7,9 @@ using json = nlohmann::json;
 
 namespace {
 hearth::device_descriptor plug(const std::string& driver = "demo") {
-    auto d = *hearth::parse_descriptor(json::parse(R"({"id":"plug","type":"plug",
+    auto d = hearth::parse_descriptor(json::parse(R"({"id":"plug","type":"plug",
       "properties":{"on":{"type":"bool","writable":true},"power_w":{"type":"number","min":0}}})"))
-                  .value;
+                 .value();
     d.driver = driver;
     return d;
 }
