@@ -79,12 +79,12 @@ void log_line(const std::string& s) { std::cerr << "[bench] " << s << std::endl;
 
 int main(int argc, char** argv) try {
     const options opt = parse_args(argc, argv);
-    const auto work = hearth::it::make_temp_dir("hearth-bench");
+    const auto work = hearth::test::make_temp_dir("bench");
     // The broker as a latency-minded user would run it: no per-packet logging, no Nagle delay.
-    hearth::it::broker_options broker_opts;
+    hearth::test::broker_options broker_opts;
     broker_opts.quiet_log = true;
     broker_opts.tcp_nodelay = true;
-    hearth::it::broker_process broker(work, broker_opts);
+    hearth::test::broker_process broker(work, broker_opts);
     broker.start();
     const bench_env env{opt.paths,
                         work,

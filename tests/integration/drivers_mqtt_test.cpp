@@ -4,34 +4,20 @@
 // a device whose simulator stops goes offline (after the driver's hysteresis) and comes back;
 // lock commands to an offline lock are refused, not queued; auto-relock locks again by itself.
 #include "support/hearth_fixture.hpp"
+#include "support/ports.hpp"
 #include "support/process.hpp"
 
 #include <chrono>
 #include <optional>
 #include <regex>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <signal.h>
 
 using namespace std::chrono_literals;
 using json = nlohmann::json;
 
-namespace hearth::it {
+namespace hearth::test {
 namespace {
-
-std::uint16_t free_udp_port() {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
 
 std::optional<received> newest(const std::vector<received>& all, const std::string& topic, std::size_t from = 0) {
     for (std::size_t i = all.size(); i > from; --i) {
@@ -79,7 +65,7 @@ protected:
 
 TEST_F(drivers_mqtt, real_protocol_drivers_work_through_mqtt_and_recover) {
     start_broker();
-    const std::uint16_t yee_port = probe_free_port();
+    const std::uint16_t yee_port = free_tcp_port();
     sim({YEELIGHT_SIM_PATH, "--port", std::to_string(yee_port)}, "yeelight.log");
     const std::string vac_token = "00112233445566778899aabbccddeeff";
     const std::string ac_token = "ffeeddccbbaa99887766554433221100";
@@ -87,7 +73,7 @@ TEST_F(drivers_mqtt, real_protocol_drivers_work_through_mqtt_and_recover) {
     sim({MIIO_SIM_PATH, "--port", std::to_string(vac_port), "--token", vac_token, "--kind", "vacuum"}, "vacuum.log");
     const std::uint16_t ac_port = free_udp_port();
     sim({MIIO_SIM_PATH, "--port", std::to_string(ac_port), "--token", ac_token, "--kind", "ac"}, "ac.log");
-    const std::uint16_t nuki_port = probe_free_port();
+    const std::uint16_t nuki_port = free_tcp_port();
     const pid_t nuki =
         sim({NUKI_SIM_PATH, "--port", std::to_string(nuki_port), "--token", "nukitoken42", "--locks", "1"}, "nuki.log");
 
@@ -185,4 +171,4 @@ TEST_F(drivers_mqtt, real_protocol_drivers_work_through_mqtt_and_recover) {
     EXPECT_EQ(probe->set("nuki_20000001", {{"command", "lock"}}, 10s)["status"], "ok");
 }
 
-}  // namespace hearth::it
+}  // namespace hearth::test

@@ -20,7 +20,7 @@
 #error "ISO_COUNTER_DIR must name the directory of the iso_counter plugin"
 #endif
 
-namespace hearth::it {
+namespace hearth::test {
 namespace {
 
 using json = nlohmann::json;
@@ -387,4 +387,4 @@ TEST_F(isolation_store, daemon_killed_after_a_worker_crash_keeps_committed_histo
 }
 
 }  // namespace
-}  // namespace hearth::it
+}  // namespace hearth::test

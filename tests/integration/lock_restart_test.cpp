@@ -24,7 +24,7 @@
 using namespace std::chrono_literals;
 using json = nlohmann::json;
 
-namespace hearth::it {
+namespace hearth::test {
 namespace {
 
 const std::string pin = "4711";
@@ -213,7 +213,7 @@ TEST_F(lock_restart, kill_9_between_attempt_and_outcome_reports_unknown_at_start
 TEST_F(lock_restart, auto_relock_and_left_unlocked_alarm_run_after_kill_9) {
     start_broker();
     const std::string token = "relocktoken1234";
-    const std::uint16_t nuki_port = probe_free_port();
+    const std::uint16_t nuki_port = free_tcp_port();
     const pid_t nuki = spawn_process(
         {NUKI_SIM_PATH, "--port", std::to_string(nuki_port), "--token", token, "--locks", "1"}, dir_ / "nuki_sim.log");
     auto options = default_daemon_options();
@@ -259,7 +259,7 @@ TEST_F(lock_restart, auto_relock_and_left_unlocked_alarm_run_after_kill_9) {
 TEST_F(lock_restart, a_get_flood_is_coalesced_before_it_reaches_the_nuki_bridge) {
     start_broker();
     const std::string token = "floodtoken12345";
-    const std::uint16_t nuki_port = probe_free_port();
+    const std::uint16_t nuki_port = free_tcp_port();
     const pid_t nuki = spawn_process(
         {NUKI_SIM_PATH, "--port", std::to_string(nuki_port), "--token", token, "--locks", "1"}, dir_ / "nuki_sim.log");
     auto options = default_daemon_options();
@@ -378,9 +378,9 @@ TEST_F(lock_restart, full_disk_refuses_unlock_allows_lock_and_raises_a_health_al
     ASSERT_TRUE(daemon_->stop().exited);
 }
 
-}  // namespace hearth::it
+}  // namespace hearth::test
 
-namespace hearth::it {
+namespace hearth::test {
 
 TEST_F(lock_restart, check_config_names_locks_without_pin_and_never_quotes_a_pasted_pin) {
     auto options = default_daemon_options();
@@ -406,4 +406,4 @@ TEST_F(lock_restart, check_config_names_locks_without_pin_and_never_quotes_a_pas
     EXPECT_EQ(out2.find("4711"), std::string::npos) << "the pasted PIN was quoted back: " << out2;
 }
 
-}  // namespace hearth::it
+}  // namespace hearth::test

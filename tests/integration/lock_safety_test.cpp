@@ -15,7 +15,7 @@
 using namespace std::chrono_literals;
 using json = nlohmann::json;
 
-namespace hearth::it {
+namespace hearth::test {
 namespace {
 
 const std::string pin = "4711";
@@ -155,10 +155,10 @@ TEST_F(lock_safety, full_run_never_leaks_pin_token_or_passwords) {
     start_broker(bo);
     write_file(dir_ / "mqtt.secret", mqtt_secret + "\n");
 
-    const std::uint16_t nuki_port = probe_free_port();
+    const std::uint16_t nuki_port = free_tcp_port();
     const pid_t nuki = spawn_process(
         {NUKI_SIM_PATH, "--port", std::to_string(nuki_port), "--token", token, "--locks", "1"}, dir_ / "nuki_sim.log");
-    const std::uint16_t cam_port = probe_free_port();
+    const std::uint16_t cam_port = free_tcp_port();
     const pid_t cam = spawn_process({CAMERA_SIM_PATH, "--port", std::to_string(cam_port), "--user", "admin",
                                      "--password", camera_password, "--motion-every-ms", "500"},
                                     dir_ / "camera_sim.log");
@@ -219,4 +219,4 @@ TEST_F(lock_safety, full_run_never_leaks_pin_token_or_passwords) {
     }
 }
 
-}  // namespace hearth::it
+}  // namespace hearth::test

@@ -2,7 +2,7 @@
 // kind of bad command answered with an error naming what was wrong, and retained commands refused.
 #include "support/hearth_fixture.hpp"
 
-namespace hearth::it {
+namespace hearth::test {
 namespace {
 
 using json = nlohmann::json;
@@ -193,4 +193,4 @@ TEST_F(mqtt_command, retained_set_is_refused) {
 }
 
 }  // namespace
-}  // namespace hearth::it
+}  // namespace hearth::test

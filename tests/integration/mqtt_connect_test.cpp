@@ -5,7 +5,7 @@
 
 #include <map>
 
-namespace hearth::it {
+namespace hearth::test {
 namespace {
 
 using json = nlohmann::json;
@@ -117,4 +117,4 @@ TEST_F(mqtt_connect, discovery_is_device_based_with_type_specific_primaries) {
 }
 
 }  // namespace
-}  // namespace hearth::it
+}  // namespace hearth::test

@@ -4,7 +4,7 @@
 // every /set answer, plugin_loaded with the plugin's version, a user's rename kept across restarts.
 #include "support/hearth_fixture.hpp"
 
-namespace hearth::it {
+namespace hearth::test {
 namespace {
 
 using json = nlohmann::json;
@@ -184,4 +184,4 @@ TEST_F(mqtt_contract, a_users_rename_survives_a_restart) {
 }
 
 }  // namespace
-}  // namespace hearth::it
+}  // namespace hearth::test

@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-namespace hearth::it {
+namespace hearth::test {
 namespace {
 
 using json = nlohmann::json;
@@ -134,9 +134,9 @@ TEST_F(mqtt_request, backup_and_history) {
 }
 
 }  // namespace
-}  // namespace hearth::it
+}  // namespace hearth::test
 
-namespace hearth::it {
+namespace hearth::test {
 namespace {
 
 using json = nlohmann::json;
@@ -239,4 +239,4 @@ TEST_F(mqtt_hostile_input, payloads_over_the_maximum_packet_size_never_reach_hea
 }
 
 }  // namespace
-}  // namespace hearth::it
+}  // namespace hearth::test

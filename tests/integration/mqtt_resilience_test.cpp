@@ -6,7 +6,7 @@
 #include <map>
 #include <thread>
 
-namespace hearth::it {
+namespace hearth::test {
 namespace {
 
 using json = nlohmann::json;
@@ -179,4 +179,4 @@ TEST_F(mqtt_resilience, unchanged_discovery_is_not_resent_after_a_restart) {
 }
 
 }  // namespace
-}  // namespace hearth::it
+}  // namespace hearth::test

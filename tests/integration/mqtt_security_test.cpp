@@ -4,7 +4,7 @@
 // with a log canary: the password never appears in hearthd's debug log nor in what it publishes.
 #include "support/hearth_fixture.hpp"
 
-namespace hearth::it {
+namespace hearth::test {
 namespace {
 
 using json = nlohmann::json;
@@ -147,4 +147,4 @@ TEST_F(mqtt_security, wrong_password_does_not_connect_and_is_not_logged) {
 }
 
 }  // namespace
-}  // namespace hearth::it
+}  // namespace hearth::test

@@ -12,7 +12,7 @@
 using namespace std::chrono_literals;
 using json = nlohmann::json;
 
-namespace hearth::it {
+namespace hearth::test {
 namespace {
 
 const char* scene_file = R"({
@@ -201,4 +201,4 @@ TEST_F(rules_mqtt, running_runs_and_scene_activations_are_traced) {
     EXPECT_TRUE(run["run"].is_string());
 }
 
-}  // namespace hearth::it
+}  // namespace hearth::test

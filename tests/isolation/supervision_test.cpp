@@ -2,6 +2,7 @@
 // driver_events: missing host binary, unloadable plugin, commands while restarting, protocol
 // garbage and a silent worker (fake hosts written as shell scripts), and stop within budget.
 #include "iso_harness.hpp"
+#include "support/temp_dir.hpp"
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -59,11 +60,9 @@ protected:
     }
     /// An executable shell script standing in for hearth-driver-host.
     std::string fake_host(const std::string& body) {
-        char tmpl[] = "/tmp/iso-fake-host-XXXXXX";
-        const char* dir = ::mkdtemp(tmpl);
-        EXPECT_NE(dir, nullptr);
-        dirs.push_back(dir);
-        const std::string path = std::string(dir) + "/host.sh";
+        const std::filesystem::path dir = hearth::test::make_temp_dir("iso-fake-host");
+        dirs.push_back(dir.string());
+        const std::string path = (dir / "host.sh").string();
         std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
         ::chmod(path.c_str(), 0755);
         return path;

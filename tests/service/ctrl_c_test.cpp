@@ -2,6 +2,9 @@
 // hearthd AND its driver workers (tools/demo.sh runs hearthd in the foreground). The stop must be
 // clean and quiet: exit status 0, no worker "killed by SIGINT", no "restarting its worker", no
 // warning or error line at all. hearthd runs in a process group of its own here, like a shell job.
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -9,11 +12,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,13 +22,6 @@ namespace fs = std::filesystem;
 using steady = std::chrono::steady_clock;
 
 namespace {
-
-std::string read_all(const fs::path& p) {
-    std::ifstream in(p);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::size_t count_of(const std::string& text, const std::string& needle) {
     std::size_t n = 0;
@@ -53,24 +47,17 @@ TEST(ctrl_c, sigint_to_the_process_group_stops_workers_cleanly_and_quietly) {
     std::ofstream(dir / "hearth.json") << cfg.dump(2);
     const fs::path log = dir / "hearthd.log";
 
-    const pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-        ::setpgid(0, 0);  // a job of its own: the group signal below reaches hearthd and its workers only
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        std::FILE* out = std::freopen(log.c_str(), "w", stderr);
-        (void)out;
-        const std::string config = (dir / "hearth.json").string();
-        ::execl(HEARTHD_PATH, HEARTHD_PATH, "--config", config.c_str(), static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    ::setpgid(pid, pid);  // also from this side: no race with the signal below
+    hearth::test::spawn_options options;
+    options.truncate_log = true;
+    options.own_process_group = true;  // a job of its own: the group signal below reaches hearthd and its workers only
+    const pid_t pid =
+        hearth::test::spawn_process({HEARTHD_PATH, "--config", (dir / "hearth.json").string()}, log, options);
 
     // Both workers started and registered their devices.
     const auto ready_deadline = steady::now() + std::chrono::seconds(30);
     std::string text;
     while (steady::now() < ready_deadline) {
-        text = read_all(log);
+        text = hearth::test::read_file(log);
         if (count_of(text, "worker pid") >= 2 && count_of(text, "registered") >= 2) break;
         ::usleep(20'000);
     }
@@ -86,9 +73,9 @@ TEST(ctrl_c, sigint_to_the_process_group_stops_workers_cleanly_and_quietly) {
     if (done == 0) {
         ::kill(-pid, SIGKILL);
         ::waitpid(pid, &status, 0);
-        FAIL() << "hearthd did not exit within 10 s of Ctrl-C\n" << read_all(log);
+        FAIL() << "hearthd did not exit within 10 s of Ctrl-C\n" << hearth::test::read_file(log);
     }
-    text = read_all(log);
+    text = hearth::test::read_file(log);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status << "\n" << text;
     EXPECT_EQ(count_of(text, "killed by"), 0u) << text;
     EXPECT_EQ(count_of(text, "restarting"), 0u) << text;

@@ -1,6 +1,8 @@
 // hearthd killed with SIGKILL at random moments while the demo driver writes state fast: after
 // every kill the database passes integrity_check, still holds every device, and the next start
 // restores it (the restored state is what the last commit wrote). Seeded, bounded iterations.
+#include "support/process.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -13,7 +15,6 @@
 #include <string>
 
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,17 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 pid_t start_hearthd(const fs::path& dir) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        const std::string log = (dir / "hearthd.log").string();
-        std::FILE* out = std::freopen(log.c_str(), "a", stderr);
-        (void)out;
-        const std::string config = (dir / "hearth.json").string();
-        ::execl(HEARTHD_PATH, HEARTHD_PATH, "--config", config.c_str(), static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    return pid;
+    return hearth::test::spawn_process({HEARTHD_PATH, "--config", (dir / "hearth.json").string()}, dir / "hearthd.log");
 }
 
 std::string query_one(sqlite3* db, const char* sql) {

@@ -1,6 +1,8 @@
 // hearthd as systemd sees it: the unit's security exposure, READY=1 after start, WATCHDOG=1 fed
 // from the event loop (and not fed while the loop hangs), STOPPING=1 and exit within 3 s on
 // SIGTERM. The test plays systemd's notify socket; hearthd is started with fork + PDEATHSIG + exec.
+#include "support/process.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -16,7 +18,6 @@
 #include <vector>
 
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -116,21 +117,15 @@ TEST(service, notify_ready_watchdog_from_the_loop_and_clean_stop) {
     std::ofstream(dir / "hearth.json") << cfg.dump(2);
     notify_socket sock(dir / "notify.sock");
 
-    const pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        const std::string log = (dir / "hearthd.log").string();
-        std::FILE* out = std::freopen(log.c_str(), "w", stderr);
-        (void)out;
-        ::setenv("NOTIFY_SOCKET", (dir / "notify.sock").c_str(), 1);
-        ::setenv("WATCHDOG_USEC", "300000", 1);
-        ::setenv("WATCHDOG_PID", std::to_string(::getpid()).c_str(), 1);
-        ::setenv("HEARTH_TEST_HOOKS", "1", 1);
-        const std::string config = (dir / "hearth.json").string();
-        ::execl(HEARTHD_PATH, HEARTHD_PATH, "--config", config.c_str(), static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
+    // WATCHDOG_PID must name hearthd itself, a PID only known after the fork: a shell sets
+    // WATCHDOG_PID=$$ and execs hearthd in place (same PID).
+    hearth::test::spawn_options options;
+    options.truncate_log = true;
+    options.env = {
+        {"NOTIFY_SOCKET", (dir / "notify.sock").string()}, {"WATCHDOG_USEC", "300000"}, {"HEARTH_TEST_HOOKS", "1"}};
+    const pid_t pid = hearth::test::spawn_process(
+        {"/bin/sh", "-c", "WATCHDOG_PID=$$ exec \"$0\" --config \"$1\"", HEARTHD_PATH, (dir / "hearth.json").string()},
+        dir / "hearthd.log", options);
 
     ASSERT_TRUE(
         sock.receive_until([](const auto& m) { return count_with(m, "READY=1") == 1; }, std::chrono::seconds(10)))

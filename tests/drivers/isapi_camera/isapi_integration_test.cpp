@@ -36,10 +36,10 @@ protected:
 
     /// Starts a simulator with `extra` arguments and waits until it accepts connections.
     void start_sim(const std::vector<std::string>& extra = {}) {
-        const std::uint16_t port = free_port();
+        const std::uint16_t port = free_tcp_port();
         ASSERT_NE(port, 0);
         sim_ = std::make_unique<simulator>(port, extra);
-        ASSERT_TRUE(sim_->wait_ready()) << "simulator did not start:\n" << sim_->log_text();
+        ASSERT_TRUE(sim_->start()) << "simulator did not start:\n" << sim_->log_text();
     }
 
     json config(const json& overrides = json::object()) const {
@@ -339,7 +339,7 @@ TEST_F(camera_test, snapshot_rate_limit_and_size_cap) {
 }
 
 TEST_F(camera_test, unreachable_camera_goes_offline_and_commands_fail_cleanly) {
-    const std::uint16_t dead = free_port();  // nothing listens there
+    const std::uint16_t dead = free_tcp_port();  // nothing listens there
     ASSERT_EQ(start_driver({{"port", dead}}), "");
     ASSERT_TRUE(wait_online(false, 10s));
     ASSERT_EQ(command(5, {{"command", "snapshot"}, {"params", json::object()}}), HEARTH_PENDING);

@@ -1,11 +1,14 @@
-// Support code of the isapi_camera integration tests: loading the plugin, a free loopback
-// port, the simulator as a child process (fork + PR_SET_PDEATHSIG + exec, readiness by
-// polling connect(), stop by PID with SIGTERM + waitpid), a tiny HTTP client for the
-// simulator's /sim/* control endpoints, and a thread-safe fake host table that records
-// everything the driver reports (the driver reports from its own I/O thread).
+// Support code of the isapi_camera driver tests: loading the plugin, the simulator as a child
+// process (tests/support's simulator launcher: PDEATHSIG, readiness by polling connect(), stop
+// by PID), a tiny HTTP client for the simulator's /sim/* control endpoints, and a thread-safe
+// fake host table that records everything the driver reports (the driver reports from its own
+// I/O thread).
 #pragma once
 
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
+
+#include "support/ports.hpp"
+#include "support/simulator.hpp"
 
 #include <hearth/plugin.h>
 
@@ -16,25 +19,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <arpa/inet.h>
 #include <dlfcn.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <cstdlib>
-#include <fcntl.h>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -72,98 +64,22 @@ inline hearth_str cstr(const std::string& s) { return hearth_str{s.data(), s.siz
 // ---------------------------------------------------------------------------------------------
 // Processes and sockets
 
-/// A loopback port that was free a moment ago (bind to port 0, read it, close).
-inline std::uint16_t free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    socklen_t len = sizeof a;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-        if (fd >= 0) ::close(fd);
-        return 0;
-    }
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
+using hearth::test::free_tcp_port;
 
-inline bool can_connect(std::uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
-    const bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    if (fd >= 0) ::close(fd);
-    return ok;
-}
-
-/// The simulator as a child process; killed with the test process (PR_SET_PDEATHSIG).
+/// The simulator as a child process (a hearth::test::simulator), with its control endpoints.
 class simulator {
 public:
-    simulator(std::uint16_t port, const std::vector<std::string>& extra) : port_(port) {
-        log_path_ = "/tmp/isapi_camera_sim_" + std::to_string(::getpid()) + "_" + std::to_string(port) + ".log";
-        std::vector<std::string> args = {CAMERA_SIM_PATH, "--port",   std::to_string(port), "--user", k_user,
-                                         "--password",    k_password, "--heartbeat-ms",     "300",    "--verbose"};
-        args.insert(args.end(), extra.begin(), extra.end());
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        const pid_t parent = ::getpid();
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
-            const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            if (fd >= 0) {
-                ::dup2(fd, STDERR_FILENO);
-                ::dup2(fd, STDOUT_FILENO);
-            }
-            ::execv(argv[0], argv.data());
-            ::_exit(127);
-        }
-    }
-    ~simulator() { stop(); }
+    simulator(std::uint16_t port, const std::vector<std::string>& extra) : sim_(CAMERA_SIM_PATH, port, args(extra)) {}
     simulator(const simulator&) = delete;
     simulator& operator=(const simulator&) = delete;
 
-    /// Polls connect() until the simulator accepts or `deadline` passes.
-    bool wait_ready(std::chrono::milliseconds deadline = 10s) const {
-        const auto until = clock_type::now() + deadline;
-        while (clock_type::now() < until) {
-            if (can_connect(port_)) return true;
-            int status = 0;
-            if (::waitpid(pid_, &status, WNOHANG) == pid_) return false;  // exited early
-            std::this_thread::sleep_for(20ms);
-        }
-        return false;
-    }
+    /// Starts it and polls connect() until it accepts or `deadline` passes (false if it exited).
+    bool start(std::chrono::milliseconds deadline = 10s) { return sim_.start(deadline); }
     /// SIGTERM by PID, then waitpid with a deadline (SIGKILL if it does not exit).
-    void stop() {
-        if (pid_ <= 0) return;
-        ::kill(pid_, SIGTERM);
-        const auto until = clock_type::now() + 5s;
-        int status = 0;
-        while (::waitpid(pid_, &status, WNOHANG) == 0) {
-            if (clock_type::now() > until) {
-                ::kill(pid_, SIGKILL);
-                ::waitpid(pid_, &status, 0);
-                break;
-            }
-            std::this_thread::sleep_for(10ms);
-        }
-        pid_ = -1;
-    }
-    [[nodiscard]] std::string log_text() const {
-        std::ifstream in(log_path_);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return ss.str();
-    }
-    void remove_log() const { std::remove(log_path_.c_str()); }
-    [[nodiscard]] std::uint16_t port() const { return port_; }
+    void stop() { sim_.stop(5s); }
+    [[nodiscard]] std::string log_text() const { return sim_.log_text(); }
+    void remove_log() const { sim_.remove_log(); }
+    [[nodiscard]] std::uint16_t port() const { return sim_.port(); }
 
     /// GET on the simulator's control endpoints (no auth); returns the body ("" on failure).
     [[nodiscard]] std::string control(const std::string& target) const {
@@ -172,7 +88,7 @@ public:
         try {
             boost::asio::io_context io;
             boost::asio::ip::tcp::socket socket(io);
-            socket.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+            socket.connect({boost::asio::ip::make_address("127.0.0.1"), port()});
             http::request<http::empty_body> req{http::verb::get, target, 11};
             req.set(http::field::host, "127.0.0.1");
             req.keep_alive(false);
@@ -191,9 +107,13 @@ public:
     }
 
 private:
-    std::uint16_t port_;
-    pid_t pid_ = -1;
-    std::string log_path_;
+    static std::vector<std::string> args(const std::vector<std::string>& extra) {
+        std::vector<std::string> a = {"--user", k_user, "--password", k_password, "--heartbeat-ms", "300", "--verbose"};
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    }
+
+    hearth::test::simulator sim_;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ protected:
 TEST_F(MiioIntegration, VacuumRegistersReportsStateAndRunsCommands) {
     ASSERT_NE(vacuum_plugin(), nullptr);
     simulator sim("vacuum");
-    ASSERT_TRUE(sim.wait_ready());
+    ASSERT_TRUE(sim.start());
     instance drv(vacuum_plugin(), host_, vacuum_config(sim.port()));
     ASSERT_TRUE(drv.ok()) << drv.create_error();
     ASSERT_TRUE(host_.wait_for([](const fake_host& f) {
@@ -113,7 +113,7 @@ TEST_F(MiioIntegration, VacuumRegistersReportsStateAndRunsCommands) {
 
 TEST_F(MiioIntegration, VacuumErrorRaisesOperationalError) {
     simulator sim("vacuum");
-    ASSERT_TRUE(sim.wait_ready());
+    ASSERT_TRUE(sim.start());
     instance drv(vacuum_plugin(), host_, vacuum_config(sim.port()));
     ASSERT_TRUE(host_.wait_for([](const fake_host& f) { return f.online(k_dev) == true; }));
     sim.fault("error_code");
@@ -129,7 +129,7 @@ TEST_F(MiioIntegration, VacuumErrorRaisesOperationalError) {
 
 TEST_F(MiioIntegration, DroppedRepliesGoOfflineOnlyAfterNFailuresThenRecover) {
     simulator sim("vacuum");
-    ASSERT_TRUE(sim.wait_ready());
+    ASSERT_TRUE(sim.start());
     instance drv(vacuum_plugin(), host_, vacuum_config(sim.port()));
     ASSERT_TRUE(host_.wait_for([](const fake_host& f) { return f.online(k_dev) == true; }));
     sim.fault("drop");
@@ -158,7 +158,7 @@ TEST_F(MiioIntegration, DroppedRepliesGoOfflineOnlyAfterNFailuresThenRecover) {
 
 TEST_F(MiioIntegration, DelayedRepliesAreStaleAndIgnored) {
     simulator sim("vacuum");
-    ASSERT_TRUE(sim.wait_ready());
+    ASSERT_TRUE(sim.start());
     instance drv(vacuum_plugin(), host_, vacuum_config(sim.port()));
     ASSERT_TRUE(host_.wait_for([](const fake_host& f) { return f.online(k_dev) == true; }));
     sim.fault("delay");  // replies arrive after 1.5 s: long after the 250 ms timeout
@@ -173,7 +173,7 @@ TEST_F(MiioIntegration, DelayedRepliesAreStaleAndIgnored) {
 
 TEST_F(MiioIntegration, StopIsPromptWhileAnExchangeIsInFlight) {
     simulator sim("vacuum", {"--fault", "drop"});
-    ASSERT_TRUE(sim.wait_ready());
+    ASSERT_TRUE(sim.start());
     json cfg = vacuum_config(sim.port());
     cfg["timeout_ms"] = 3000;
     cfg["retries"] = 3;
@@ -193,7 +193,7 @@ TEST_F(MiioIntegration, StopIsPromptWhileAnExchangeIsInFlight) {
 
 TEST_F(MiioIntegration, WrongTokenNeverGoesOnline) {
     simulator sim("vacuum");
-    ASSERT_TRUE(sim.wait_ready());
+    ASSERT_TRUE(sim.start());
     instance drv(vacuum_plugin(), host_, vacuum_config(sim.port(), k_other_token));
     ASSERT_TRUE(host_.wait_for([](const fake_host& f) { return f.online(k_dev) == false; }, 15s)) << host_.all_logs();
     std::lock_guard lock(host_.mutex);
@@ -213,7 +213,7 @@ TEST_F(MiioIntegration, WrongTokenNeverGoesOnline) {
 
 TEST_F(MiioIntegration, WrongTokenCommandSaysTheTokenIsRejected) {
     simulator sim("vacuum");
-    ASSERT_TRUE(sim.wait_ready());
+    ASSERT_TRUE(sim.start());
     instance drv(vacuum_plugin(), host_, vacuum_config(sim.port(), k_other_token));
     EXPECT_EQ(drv.command(3, k_dev, {{"command", "locate"}, {"params", json::object()}}), HEARTH_PENDING);
     EXPECT_EQ(wait_result(host_, 3), HEARTH_ERR_DEVICE);
@@ -228,7 +228,7 @@ TEST_F(MiioIntegration, WrongTokenCommandSaysTheTokenIsRejected) {
 
 TEST_F(MiioIntegration, RepliesWithAnotherTokenAreReportedAsDecryptFailures) {
     simulator sim("vacuum", {"--fault", "wrong_token"});
-    ASSERT_TRUE(sim.wait_ready());
+    ASSERT_TRUE(sim.start());
     instance drv(vacuum_plugin(), host_, vacuum_config(sim.port()));
     ASSERT_TRUE(host_.wait_for([](const fake_host& f) { return f.online(k_dev) == false; }, 15s)) << host_.all_logs();
     std::lock_guard lock(host_.mutex);
@@ -237,7 +237,7 @@ TEST_F(MiioIntegration, RepliesWithAnotherTokenAreReportedAsDecryptFailures) {
 
 TEST_F(MiioIntegration, GarbageIsCountedWithoutCrashing) {
     simulator sim("vacuum");
-    ASSERT_TRUE(sim.wait_ready());
+    ASSERT_TRUE(sim.start());
     instance drv(vacuum_plugin(), host_, vacuum_config(sim.port()));
     ASSERT_TRUE(host_.wait_for([](const fake_host& f) { return f.online(k_dev) == true; }));
     sim.fault("garbage");
@@ -263,7 +263,7 @@ TEST_F(MiioIntegration, RefusesBadConfigWithoutEchoingTheToken) {
 TEST_F(MiioIntegration, MiotAirConditionerSetsTargetTemperature) {
     ASSERT_NE(miot_plugin(), nullptr);
     simulator sim("ac");
-    ASSERT_TRUE(sim.wait_ready());
+    ASSERT_TRUE(sim.start());
     instance drv(miot_plugin(), host_, miot_config(sim.port(), "example.aircondition.v1", "bedroom_ac"));
     ASSERT_TRUE(drv.ok()) << drv.create_error();
     ASSERT_TRUE(host_.wait_for([](const fake_host& f) { return f.prop("bedroom_ac", "target_temp") == 22.0; }))
@@ -293,7 +293,7 @@ TEST_F(MiioIntegration, MiotAirConditionerSetsTargetTemperature) {
 
 TEST_F(MiioIntegration, MiotWasherRunsACycle) {
     simulator sim("washer");
-    ASSERT_TRUE(sim.wait_ready());
+    ASSERT_TRUE(sim.start());
     instance drv(miot_plugin(), host_, miot_config(sim.port(), "example.washer.v1", "washer"));
     ASSERT_TRUE(drv.ok()) << drv.create_error();
     ASSERT_TRUE(host_.wait_for([](const fake_host& f) { return f.prop("washer", "operational_state") == "stopped"; }));
@@ -313,7 +313,7 @@ TEST_F(MiioIntegration, MiotWasherRunsACycle) {
 
 TEST_F(MiioIntegration, MiotFridgeAndDeviceErrors) {
     simulator sim("fridge");
-    ASSERT_TRUE(sim.wait_ready());
+    ASSERT_TRUE(sim.start());
     instance drv(miot_plugin(), host_, miot_config(sim.port(), "example.fridge.v1", "fridge"));
     ASSERT_TRUE(drv.ok()) << drv.create_error();
     ASSERT_TRUE(host_.wait_for([](const fake_host& f) { return !f.prop("fridge", "freezer_temp").is_null(); }));

@@ -1,9 +1,8 @@
-// Support code of the miIO integration tests: loading a plugin, a free loopback UDP port, the
-// miio_sim simulator as a child process (fork + PR_SET_PDEATHSIG + exec, readiness by a hello
-// handshake, stop by PID with SIGTERM + waitpid), an encrypted control client for sim.fault /
-// sim.status (the transport's own miio_client), a thread-safe fake host table recording
-// everything the driver reports (drivers report from their worker thread) and an RAII driver
-// instance.
+// Support code of the miIO driver tests: loading a plugin, the miio_sim simulator as a child
+// process on a free loopback UDP port (tests/support's simulator launcher, ready on a hello
+// handshake), an encrypted control client for sim.fault / sim.status (the transport's own
+// miio_client), a thread-safe fake host table recording everything the driver reports (drivers
+// report from their worker thread) and an RAII driver instance.
 #pragma once
 
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
@@ -11,33 +10,25 @@
 #include "miio_client.hpp"
 
 #include "core/device_model.hpp"  // the core's own descriptor and value checks
+#include "support/ports.hpp"
+#include "support/simulator.hpp"
 
 #include <hearth/plugin.h>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <arpa/inet.h>
 #include <dlfcn.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <cctype>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -66,101 +57,44 @@ inline const hearth_plugin_v1_api* load_plugin(const char* path) {
 inline std::string str(hearth_str s) { return s.data == nullptr ? std::string() : std::string(s.data, s.size); }
 inline hearth_str cstr(const std::string& s) { return hearth_str{s.data(), s.size()}; }
 
-/// A loopback UDP port that was free a moment ago (bind to port 0, read it, close).
-inline std::uint16_t free_udp_port() {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-        if (fd >= 0) ::close(fd);
-        return 0;
-    }
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
-/// miio_sim as a child process; killed with the test process (PR_SET_PDEATHSIG).
+/// miio_sim as a child process (a hearth::test::simulator on a free loopback UDP port).
 class simulator {
 public:
-    simulator(const std::string& kind, const std::vector<std::string>& extra = {}) : port_(free_udp_port()) {
-        log_path_ = "/tmp/miio_sim_" + std::to_string(::getpid()) + "_" + std::to_string(port_) + ".log";
-        std::vector<std::string> args = {MIIO_SIM_PATH, "--port", std::to_string(port_), "--token", k_token,
-                                         "--kind",      kind,     "--delay-ms",          "1500",    "--verbose"};
-        args.insert(args.end(), extra.begin(), extra.end());
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        const pid_t parent = ::getpid();
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (::getppid() != parent) ::_exit(127);
-            const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            if (fd >= 0) {
-                ::dup2(fd, STDERR_FILENO);
-                ::dup2(fd, STDOUT_FILENO);
-            }
-            ::execv(argv[0], argv.data());
-            ::_exit(127);
-        }
-    }
+    simulator(const std::string& kind, const std::vector<std::string>& extra = {})
+        : sim_(MIIO_SIM_PATH, hearth::test::free_udp_port(), args(kind, extra)) {}
     ~simulator() {
-        stop();
-        std::remove(log_path_.c_str());
+        sim_.stop(5s);
+        sim_.remove_log();
     }
     simulator(const simulator&) = delete;
     simulator& operator=(const simulator&) = delete;
 
-    /// Polls a hello handshake until the simulator answers or `deadline` passes.
-    bool wait_ready(std::chrono::milliseconds deadline = 10s) {
-        const auto until = clock_type::now() + deadline;
-        while (clock_type::now() < until) {
-            if (control().handshake()) return true;
-            int status = 0;
-            if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-                pid_ = -1;
-                return false;
-            }
-        }
-        return false;
+    /// Starts it and polls a hello handshake until it answers or `deadline` passes (false if it
+    /// exited).
+    bool start(std::chrono::milliseconds deadline = 10s) {
+        return sim_.start(deadline, [this] { return control().handshake(); });
     }
     /// SIGTERM by PID, then waitpid with a deadline (SIGKILL if it does not exit).
-    void stop() {
-        if (pid_ <= 0) return;
-        ::kill(pid_, SIGTERM);
-        const auto until = clock_type::now() + 5s;
-        int status = 0;
-        while (::waitpid(pid_, &status, WNOHANG) == 0) {
-            if (clock_type::now() > until) {
-                ::kill(pid_, SIGKILL);
-                ::waitpid(pid_, &status, 0);
-                break;
-            }
-            std::this_thread::sleep_for(10ms);
-        }
-        pid_ = -1;
-    }
+    void stop() { sim_.stop(5s); }
     /// Switches the fault at run time through the encrypted sim.fault RPC.
     void fault(const std::string& f) { control().call("sim.fault", json::array({f})); }
     /// The simulator's internal state (sim.status).
     json status() { return control().call("sim.status"); }
-    [[nodiscard]] std::uint16_t port() const { return port_; }
-    [[nodiscard]] std::string log_text() const {
-        std::ifstream in(log_path_);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return ss.str();
-    }
+    [[nodiscard]] std::uint16_t port() const { return sim_.port(); }
+    [[nodiscard]] std::string log_text() const { return sim_.log_text(); }
 
 private:
+    static std::vector<std::string> args(const std::string& kind, const std::vector<std::string>& extra) {
+        std::vector<std::string> a = {"--token", k_token, "--kind", kind, "--delay-ms", "1500", "--verbose"};
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    }
+
     hearth::miio::miio_client& control() {
         if (!control_) {
             hearth::miio::client_options o;
             o.host = "127.0.0.1";
-            o.port = port_;
+            o.port = sim_.port();
             o.token = *hearth::miio::parse_token(k_token);
             o.timeout = 300ms;
             o.retries = 3;
@@ -169,9 +103,7 @@ private:
         return *control_;
     }
 
-    std::uint16_t port_;
-    pid_t pid_ = -1;
-    std::string log_path_;
+    hearth::test::simulator sim_;
     std::unique_ptr<hearth::miio::miio_client> control_;
 };
 

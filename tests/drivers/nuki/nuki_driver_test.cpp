@@ -6,6 +6,7 @@
 // cleanup at stop, the watchdog budget, and a canary: the token never appears in any log line,
 // descriptor, state, event or error text.
 #include "sim_process.hpp"
+#include "support/ports.hpp"
 #include "threaded_host.hpp"
 
 #include <gtest/gtest.h>
@@ -35,7 +36,7 @@ protected:
     void SetUp() override {
         plugin_ = driver_instance::load(NUKI_PLUGIN_PATH);
         ASSERT_NE(plugin_, nullptr) << dlerror_text();
-        port_ = free_port();
+        port_ = hearth::test::free_tcp_port();
     }
 
     void TearDown() override {
@@ -128,7 +129,7 @@ TEST_F(NukiDriver, RegistersEveryLockWithStateAndAvailability) {
 
 TEST_F(NukiDriver, UnlockAndLockCompleteThroughCallbacksNeverOptimistically) {
     start_sim();
-    start_driver(config({{"callback_port", free_port()}}));
+    start_driver(config({{"callback_port", hearth::test::free_tcp_port()}}));
     ASSERT_TRUE(wait_callbacks_registered(1));
 
     ASSERT_EQ(driver_->command(1, k_lock, "unlock"), HEARTH_PENDING) << driver_->error();
@@ -161,7 +162,7 @@ TEST_F(NukiDriver, UnlockCompletesByPollingWhenCallbacksAreOff) {
 
 TEST_F(NukiDriver, UnlatchCompletes) {
     start_sim();
-    start_driver(config({{"callback_port", free_port()}}));
+    start_driver(config({{"callback_port", hearth::test::free_tcp_port()}}));
     ASSERT_TRUE(wait_callbacks_registered(1));
     ASSERT_EQ(driver_->command(6, k_lock, "unlatch"), HEARTH_PENDING);
     ASSERT_TRUE(wait_result(6));
@@ -191,7 +192,7 @@ TEST_F(NukiDriver, InvalidConfigFailsCreateNamingTheKey) {
 
 TEST_F(NukiDriver, JamReportsJammedRaisesAlarmAndFailsTheCommand) {
     start_sim();
-    start_driver(config({{"callback_port", free_port()}}));
+    start_driver(config({{"callback_port", hearth::test::free_tcp_port()}}));
     ASSERT_TRUE(wait_callbacks_registered(1));
     ASSERT_EQ(sim_->control("/sim/fault?set=jam")["fault"], "jam");
     ASSERT_EQ(driver_->command(3, k_lock, "unlock"), HEARTH_PENDING);
@@ -243,7 +244,7 @@ TEST_F(NukiDriver, OfflineOnlyAfterNFailuresThenBackOnlineAfterRestart) {
 
 TEST_F(NukiDriver, CallbacksUpdateStateWithoutPolling) {
     start_sim();
-    start_driver(config({{"callback_port", free_port()}, {"poll_interval_ms", 3600000}}));
+    start_driver(config({{"callback_port", hearth::test::free_tcp_port()}, {"poll_interval_ms", 3600000}}));
     ASSERT_TRUE(wait_callbacks_registered(1));
     const int lists_before = sim_->state()["requests"].value("/list", 0);
 
@@ -304,7 +305,7 @@ TEST_F(NukiDriver, HashedTokenAuthenticates) {
 
 TEST_F(NukiDriver, StopRemovesTheCallbackAndFailsPendingCommands) {
     start_sim({"--transition-ms", "3000"});
-    start_driver(config({{"callback_port", free_port()}}));
+    start_driver(config({{"callback_port", hearth::test::free_tcp_port()}}));
     ASSERT_TRUE(wait_callbacks_registered(1));
     ASSERT_EQ(driver_->command(10, k_lock, "unlock"), HEARTH_PENDING);
     const auto begun = std::chrono::steady_clock::now();

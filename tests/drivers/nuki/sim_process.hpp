@@ -1,12 +1,11 @@
-// Role: test support for the nuki driver tests: nuki_bridge_sim as a child process (fork +
-// prctl(PR_SET_PDEATHSIG, SIGKILL) + exec, so a crashed test never leaves it behind), free
-// loopback ports, readiness by polling connect() with a deadline, stop by PID (SIGTERM, then
-// SIGKILL after a grace period), and bounded GETs of the simulator's /sim/ control endpoints.
+// Role: test support for the nuki driver tests: nuki_bridge_sim as a child process (the
+// simulator launcher of tests/support: PDEATHSIG, readiness by connect() with a deadline, stop by
+// PID) and bounded GETs of the simulator's /sim/ control endpoints.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "support/simulator.hpp"
 
-#include <sys/types.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <string>
@@ -14,13 +13,7 @@
 
 namespace nuki_test {
 
-/// A loopback TCP port that was free a moment ago (bind port 0, read it, close).
-int free_port();
-
-/// True once something accepts TCP connections on 127.0.0.1:`port`, false at the deadline.
-bool wait_listening(int port, std::chrono::milliseconds deadline);
-
-/// One running nuki_bridge_sim; stopped (and reaped) by stop() or the destructor.
+/// One running nuki_bridge_sim (a hearth::test::simulator); stopped (and reaped) by stop() or the destructor.
 class sim_process {
 public:
     /// Starts the simulator on `port` with `token` and extra args; waits until it listens.
@@ -43,17 +36,13 @@ public:
     /// Keeps the simulator's log file after destruction (it is deleted otherwise).
     void keep_log() { keep_log_ = true; }
 
-    [[nodiscard]] int port() const { return port_; }
-    [[nodiscard]] const std::string& log_path() const { return log_path_; }
+    [[nodiscard]] int port() const { return sim_.port(); }
+    [[nodiscard]] std::string log_path() const { return sim_.log_path().string(); }
 
 private:
     void spawn();
 
-    int port_;
-    std::string token_;
-    std::vector<std::string> extra_;
-    std::string log_path_;
-    pid_t pid_ = -1;
+    hearth::test::simulator sim_;
     bool keep_log_ = false;
 };
 

@@ -1,13 +1,12 @@
-// Role: test support for the yeelight integration tests: yeelight_sim as a child process
-// (fork + prctl(PR_SET_PDEATHSIG, SIGKILL) + exec, so a crashed test never leaves it behind),
-// a free loopback port (bind port 0, read it, close), readiness by polling connect() with a
-// deadline, stop by PID (SIGTERM, waitpid with a grace period, then SIGKILL), and a tiny
-// blocking protocol client playing "another app on the LAN" (and sending sim_fault).
+// Role: test support for the yeelight driver tests: yeelight_sim as a child process (the
+// simulator launcher of tests/support: PDEATHSIG, readiness by connect() with a deadline, stop by
+// PID) and a tiny blocking protocol client playing "another app on the LAN" (and sending
+// sim_fault).
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "support/simulator.hpp"
 
-#include <sys/types.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <string>
@@ -15,31 +14,22 @@
 
 namespace yeelight_test {
 
-/// A loopback TCP port that was free a moment ago.
-int free_port();
-
-/// True once something accepts TCP connections on 127.0.0.1:`port`, false at the deadline.
-bool wait_listening(int port, std::chrono::milliseconds deadline);
-
-/// One running yeelight_sim; stopped (and reaped) by stop() or the destructor.
+/// One running yeelight_sim (a hearth::test::simulator); stopped (and reaped) by stop() or the
+/// destructor.
 class sim_child {
 public:
     /// Starts the simulator on `port` with extra args and waits until it listens (5 s), else throws.
     explicit sim_child(int port, std::vector<std::string> extra = {});
-    ~sim_child();
     sim_child(const sim_child&) = delete;
     sim_child& operator=(const sim_child&) = delete;
 
     /// SIGTERM by PID, waitpid with a 3 s grace, then SIGKILL. Idempotent.
-    void stop();
-    [[nodiscard]] int port() const { return port_; }
-    [[nodiscard]] const std::string& log_path() const { return log_path_; }
+    void stop() { sim_.stop(std::chrono::seconds(3)); }
+    [[nodiscard]] int port() const { return sim_.port(); }
+    [[nodiscard]] std::string log_path() const { return sim_.log_path().string(); }
 
 private:
-    int port_;
-    std::vector<std::string> extra_;
-    std::string log_path_;
-    pid_t pid_ = -1;
+    hearth::test::simulator sim_;
 };
 
 /// Sends one request line to 127.0.0.1:`port` on a fresh connection and returns the reply with

@@ -4,6 +4,7 @@
 // test needs the simulator's own clock (the 5 s delay fault).
 #include "core/device_model.hpp"
 #include "sim_child.hpp"
+#include "support/ports.hpp"
 #include "test_host.hpp"
 
 #include <gtest/gtest.h>
@@ -41,7 +42,7 @@ class YeelightDriver : public ::testing::Test {
 protected:
     void SetUp() override {
         ASSERT_NE(plugin(), nullptr) << dlerror_text();
-        port_ = free_port();
+        port_ = hearth::test::free_tcp_port();
         sim_ = std::make_unique<sim_child>(
             port_, std::vector<std::string>{"--power", "off", "--bright", "50", "--ct", "3000", "--drop-ms", "2500"});
     }
@@ -230,7 +231,7 @@ TEST_F(YeelightDriver, LateReplyTimesOutAndIsIgnoredWhenItArrives) {
 }
 
 TEST_F(YeelightDriver, OneInstanceDrivesSeveralBulbs) {
-    const int port2 = free_port();
+    const int port2 = hearth::test::free_tcp_port();
     sim_child second(port2, {"--power", "on", "--bright", "90", "--ct", "6000"});
     start(json::array({light("desk", port_), light("hall", port2)}));
     ASSERT_TRUE(wait([](const host_record& r) { return r.online("hall") == 1; }));

@@ -2,12 +2,16 @@
 // driver (started once for the suite), and the built hearthctl binary run as a subprocess. Checks
 // output and the exit codes scripts rely on: 0 ok, 1 daemon error, 2 usage, 3 no broker,
 // 4 no answer. Only processes started here are signalled, by PID; every wait has a deadline.
-#include "ctl_test_processes.hpp"
+#include "support/broker_process.hpp"
+#include "support/ports.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -20,6 +24,8 @@
 namespace hearth::ctl_test {
 namespace {
 
+using namespace hearth::test;
+
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
@@ -30,47 +36,13 @@ const char* const k_pin_4711_hash =
 using steady = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-/// A mosquitto on a free loopback port; stopped by PID.
-class broker {
-public:
-    explicit broker(fs::path dir) : dir_(std::move(dir)) {}
-    ~broker() { stop(pid_); }
-    broker(const broker&) = delete;
-    broker& operator=(const broker&) = delete;
-
-    /// Starts it and waits (bounded) until it accepts connections; false if it never did.
-    bool start() {
-        for (int attempt = 0; attempt < 3; ++attempt) {  // the probed port may be taken meanwhile
-            port_ = free_port();
-            const fs::path conf = dir_ / "mosquitto.conf";
-            write_file(conf, "listener " + std::to_string(port_) +
-                                 " 127.0.0.1\nallow_anonymous true\nuser root\npersistence false\nlog_dest stdout\n");
-            pid_ = spawn({"/usr/sbin/mosquitto", "-c", conf.string()}, dir_ / "mosquitto.log");
-            const auto deadline = steady::now() + 10s;
-            while (steady::now() < deadline && alive(pid_)) {
-                if (port_accepts(port_)) return true;
-                std::this_thread::sleep_for(20ms);
-            }
-            stop(pid_);
-            pid_ = -1;
-        }
-        return false;
-    }
-    [[nodiscard]] std::uint16_t port() const { return port_; }
-
-private:
-    fs::path dir_;
-    std::uint16_t port_ = 0;
-    pid_t pid_ = -1;
-};
-
 class HearthctlTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        dir_ = new fs::path(make_temp_dir("it"));
-        broker_ = new broker(*dir_ / "main-broker");
+        dir_ = new fs::path(make_temp_dir("ctl-it"));
+        broker_ = new broker_process(*dir_ / "main-broker");
         fs::create_directories(*dir_ / "main-broker");
-        ASSERT_TRUE(broker_->start()) << read_file(*dir_ / "main-broker" / "mosquitto.log");
+        ASSERT_NO_THROW(broker_->start());
         const json cfg = {
             {"mqtt", {{"url", "mqtt://127.0.0.1:" + std::to_string(broker_->port())}, {"client_id", "ctl-test"}}},
             {"database", {{"path", (*dir_ / "h.db").string()}}},
@@ -78,11 +50,11 @@ protected:
             {"drivers", json::array({{{"plugin", "demo"}, {"id", "demo"}, {"config", {{"tick_ms", 200}}}}})},
             {"locks", {{"hall_lock", {{"pin_hash", k_pin_4711_hash}, {"left_unlocked_s", 0}}}}}};
         write_file(config_path(), cfg.dump(2));
-        daemon_pid_ = spawn({HEARTHD_PATH, "--config", config_path().string()}, *dir_ / "hearthd.log");
+        daemon_pid_ = spawn_process({HEARTHD_PATH, "--config", config_path().string()}, *dir_ / "hearthd.log");
         // Ready when hearthctl lists the demo devices (hearthd connected, drivers registered).
         const auto deadline = steady::now() + 30s;
         bool ready = false;
-        while (!ready && steady::now() < deadline && alive(daemon_pid_)) {
+        while (!ready && steady::now() < deadline && !try_reap(daemon_pid_).has_value()) {
             const auto r = ctl({"--timeout", "1", "devices"});
             ready = r.code == 0 && r.out.find("living_light") != std::string::npos &&
                     r.out.find("kitchen_plug") != std::string::npos;
@@ -92,7 +64,8 @@ protected:
     }
 
     static void TearDownTestSuite() {
-        stop(daemon_pid_);
+        if (daemon_pid_ > 0) stop_process(daemon_pid_, SIGTERM, 5s);
+        daemon_pid_ = -1;
         delete broker_;
         broker_ = nullptr;
         if (!::testing::UnitTest::GetInstance()->Failed())
@@ -108,7 +81,7 @@ protected:
     /// Runs hearthctl against the suite's hearthd (its config file names the broker).
     static run_result ctl(std::vector<std::string> args) {
         args.insert(args.begin(), {HEARTHCTL_PATH, "--config", config_path().string()});
-        return run(args, *dir_);
+        return run_capture(args, *dir_);
     }
 
     static std::string trim(std::string s) {
@@ -117,12 +90,12 @@ protected:
     }
 
     static fs::path* dir_;
-    static broker* broker_;
+    static broker_process* broker_;
     static pid_t daemon_pid_;
 };
 
 fs::path* HearthctlTest::dir_ = nullptr;
-broker* HearthctlTest::broker_ = nullptr;
+broker_process* HearthctlTest::broker_ = nullptr;
 pid_t HearthctlTest::daemon_pid_ = -1;
 
 TEST_F(HearthctlTest, DevicesListsTheDemoDevices) {
@@ -242,34 +215,35 @@ TEST_F(HearthctlTest, UsageErrorsExitWith2WithoutABroker) {
                                                {}}) {
         std::vector<std::string> argv = {HEARTHCTL_PATH, "--port", "1"};
         argv.insert(argv.end(), args.begin(), args.end());
-        const auto r = run(argv, *dir_);
+        const auto r = run_capture(argv, *dir_);
         EXPECT_EQ(r.code, 2) << (args.empty() ? "(none)" : args[0]) << ": " << r.err;
         EXPECT_FALSE(r.err.empty());
     }
-    const auto help = run({HEARTHCTL_PATH, "--help"}, *dir_);
+    const auto help = run_capture({HEARTHCTL_PATH, "--help"}, *dir_);
     EXPECT_EQ(help.code, 0);
     EXPECT_NE(help.out.find("exit status"), std::string::npos);
-    const auto set_help = run({HEARTHCTL_PATH, "set", "--help"}, *dir_);
+    const auto set_help = run_capture({HEARTHCTL_PATH, "set", "--help"}, *dir_);
     EXPECT_EQ(set_help.code, 0);
     EXPECT_NE(set_help.out.find("--command NAME"), std::string::npos);
-    const auto version = run({HEARTHCTL_PATH, "--version"}, *dir_);
+    const auto version = run_capture({HEARTHCTL_PATH, "--version"}, *dir_);
     EXPECT_EQ(version.code, 0);
     EXPECT_EQ(version.out.rfind("hearthctl ", 0), 0u);
 }
 
 TEST_F(HearthctlTest, NoBrokerExitsWith3) {
-    const std::uint16_t port = free_port();  // nothing listens there
-    const auto r = run({HEARTHCTL_PATH, "--port", std::to_string(port), "--timeout", "1", "devices"}, *dir_);
+    const std::uint16_t port = free_tcp_port();  // nothing listens there
+    const auto r = run_capture({HEARTHCTL_PATH, "--port", std::to_string(port), "--timeout", "1", "devices"}, *dir_);
     EXPECT_EQ(r.code, 3) << r.err;
     EXPECT_NE(r.err.find("cannot connect"), std::string::npos) << r.err;
 }
 
 TEST_F(HearthctlTest, BrokerWithoutHearthdExitsWith4) {
     fs::create_directories(*dir_ / "empty-broker");
-    broker empty(*dir_ / "empty-broker");
-    ASSERT_TRUE(empty.start());
+    broker_process empty(*dir_ / "empty-broker");
+    ASSERT_NO_THROW(empty.start());
     const auto started = steady::now();
-    const auto r = run({HEARTHCTL_PATH, "--port", std::to_string(empty.port()), "--timeout", "1", "health"}, *dir_);
+    const auto r =
+        run_capture({HEARTHCTL_PATH, "--port", std::to_string(empty.port()), "--timeout", "1", "health"}, *dir_);
     EXPECT_EQ(r.code, 4) << r.err;
     EXPECT_NE(r.err.find("no answer from hearthd"), std::string::npos) << r.err;
     EXPECT_LT(steady::now() - started, 5s);

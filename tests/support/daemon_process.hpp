@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <string>
 
-namespace hearth::it {
+namespace hearth::test {
 
 struct daemon_options {
     std::string mqtt_url;  ///< e.g. broker_process::url()
@@ -64,4 +64,4 @@ private:
     exit_info last_exit_;
 };
 
-}  // namespace hearth::it
+}  // namespace hearth::test

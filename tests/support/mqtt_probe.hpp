@@ -21,7 +21,7 @@ namespace mqtt {
 class async_client;
 }
 
-namespace hearth::it {
+namespace hearth::test {
 
 using namespace std::chrono_literals;
 
@@ -111,4 +111,4 @@ private:
     std::set<std::string> subscribed_;
 };
 
-}  // namespace hearth::it
+}  // namespace hearth::test

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace hearth::it {
+namespace hearth::test {
 
 /// The 11 device ids of the demo driver (plugins/demo/device_catalog.cpp).
 const std::vector<std::string>& demo_device_ids();
@@ -60,4 +60,4 @@ protected:
     std::unique_ptr<daemon_process> daemon_;
 };
 
-}  // namespace hearth::it
+}  // namespace hearth::test

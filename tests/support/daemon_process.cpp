@@ -12,7 +12,7 @@
 #error "HEARTH_PLUGIN_DIR must name the build's plugin directory"
 #endif
 
-namespace hearth::it {
+namespace hearth::test {
 
 using json = nlohmann::json;
 
@@ -74,4 +74,4 @@ bool daemon_process::running() {
     return true;
 }
 
-}  // namespace hearth::it
+}  // namespace hearth::test

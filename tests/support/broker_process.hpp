@@ -4,6 +4,8 @@
 // persistence off, so a restarted broker has no retained messages.
 #pragma once
 
+#include "support/ports.hpp"
+
 #include <sys/types.h>
 
 #include <chrono>
@@ -11,7 +13,7 @@
 #include <filesystem>
 #include <string>
 
-namespace hearth::it {
+namespace hearth::test {
 
 struct broker_tls {
     std::filesystem::path ca_file;
@@ -64,10 +66,4 @@ private:
     pid_t pid_ = -1;
 };
 
-/// A loopback TCP port that was free a moment ago (bind port 0, read it, close).
-std::uint16_t probe_free_port();
-
-/// True if something accepts TCP connections on 127.0.0.1:`port`.
-bool port_accepts(std::uint16_t port);
-
-}  // namespace hearth::it
+}  // namespace hearth::test

@@ -8,7 +8,7 @@
 #include <atomic>
 #include <stdexcept>
 
-namespace hearth::it {
+namespace hearth::test {
 
 using json = nlohmann::json;
 using steady = std::chrono::steady_clock;
@@ -188,4 +188,4 @@ json mqtt_probe::set(const std::string& device, json payload, std::chrono::milli
     return reply ? reply->as_json() : json();
 }
 
-}  // namespace hearth::it
+}  // namespace hearth::test

@@ -4,7 +4,7 @@
 #include <iostream>
 #include <set>
 
-namespace hearth::it {
+namespace hearth::test {
 
 const std::vector<std::string>& demo_device_ids() {
     static const std::vector<std::string> ids = {
@@ -46,7 +46,7 @@ std::vector<std::string> missing_topics(const std::vector<received>& msgs, std::
 
 void hearth_test::SetUp() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = make_temp_dir(std::string(info->test_suite_name()) + "-" + info->name());
+    dir_ = make_temp_dir("it-" + std::string(info->test_suite_name()) + "-" + info->name());
 }
 
 void hearth_test::TearDown() {
@@ -96,4 +96,4 @@ bool hearth_test::wait_online(mqtt_probe& probe, std::chrono::milliseconds timeo
         .has_value();
 }
 
-}  // namespace hearth::it
+}  // namespace hearth::test

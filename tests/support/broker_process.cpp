@@ -1,54 +1,20 @@
 // mosquitto as a child process (see broker_process.hpp).
 #include "support/broker_process.hpp"
 
+#include "support/ports.hpp"
 #include "support/process.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <stdexcept>
 #include <thread>
 
-namespace hearth::it {
+namespace hearth::test {
 
 namespace {
 using steady = std::chrono::steady_clock;
 constexpr const char* mosquitto_path = "/usr/sbin/mosquitto";
-
-sockaddr_in loopback(std::uint16_t port) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return addr;
-}
 }  // namespace
-
-std::uint16_t probe_free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw std::runtime_error("socket() failed");
-    sockaddr_in addr = loopback(0);
-    std::uint16_t port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-        socklen_t len = sizeof addr;
-        if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) port = ntohs(addr.sin_port);
-    }
-    ::close(fd);
-    if (port == 0) throw std::runtime_error("cannot probe a free port");
-    return port;
-}
-
-bool port_accepts(std::uint16_t port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return false;
-    sockaddr_in addr = loopback(port);
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    return ok;
-}
 
 broker_process::broker_process(std::filesystem::path dir, broker_options options)
     : dir_(std::move(dir)), options_(std::move(options)) {}
@@ -87,10 +53,10 @@ void broker_process::write_config() const {
 
 bool broker_process::try_start() {
     if (!ports_fixed_) {
-        port_ = probe_free_port();
+        port_ = free_tcp_port();
         if (options_.with_tls) {
             do {
-                tls_port_ = probe_free_port();
+                tls_port_ = free_tcp_port();
             } while (tls_port_ == port_);
         }
     }
@@ -129,4 +95,4 @@ void broker_process::stop() {
     pid_ = -1;
 }
 
-}  // namespace hearth::it
+}  // namespace hearth::test
