@@ -7,7 +7,7 @@
 // descriptor, state, event or error text.
 #include "sim_process.hpp"
 #include "support/ports.hpp"
-#include "threaded_host.hpp"
+#include "support/fake_host.hpp"
 
 #include <gtest/gtest.h>
 
@@ -25,6 +25,11 @@
 
 namespace nuki_test {
 namespace {
+
+using hearth::test::driver_instance;
+using hearth::test::fake_host;
+using hearth::test::host_record;
+using json = nlohmann::json;
 
 using namespace std::chrono_literals;
 
@@ -80,7 +85,7 @@ protected:
 
     /// Creates and starts the driver; expects success and the lock registered.
     void start_driver(const json& cfg) {
-        driver_ = std::make_unique<driver_instance>(host_, plugin_);
+        driver_ = std::make_unique<driver_instance>(host_, plugin_, "nuki_test");
         ASSERT_TRUE(driver_->create(cfg)) << driver_->error();
         ASSERT_EQ(driver_->start(), HEARTH_OK) << driver_->error();
         ASSERT_TRUE(
@@ -100,7 +105,7 @@ protected:
     }
     std::vector<std::string> history(const std::string& id = k_lock) { return host_.snapshot().lock_states[id]; }
 
-    threaded_host host_;
+    fake_host host_;
     const hearth_plugin_v1_api* plugin_ = nullptr;
     int port_ = 0;
     std::unique_ptr<sim_process> sim_;
@@ -173,7 +178,7 @@ TEST_F(NukiDriver, UnlatchCompletes) {
 TEST_F(NukiDriver, WrongTokenFailsStartClearlyWithoutTheToken) {
     start_sim();
     const std::string wrong = "WrongTok3n9999";
-    driver_ = std::make_unique<driver_instance>(host_, plugin_);
+    driver_ = std::make_unique<driver_instance>(host_, plugin_, "nuki_test");
     ASSERT_TRUE(driver_->create(config({{"token", wrong}})));
     EXPECT_NE(driver_->start(), HEARTH_OK);
     EXPECT_NE(driver_->error().find("token"), std::string::npos) << driver_->error();
@@ -185,7 +190,7 @@ TEST_F(NukiDriver, WrongTokenFailsStartClearlyWithoutTheToken) {
 }
 
 TEST_F(NukiDriver, InvalidConfigFailsCreateNamingTheKey) {
-    driver_ = std::make_unique<driver_instance>(host_, plugin_);
+    driver_ = std::make_unique<driver_instance>(host_, plugin_, "nuki_test");
     EXPECT_FALSE(driver_->create(config({{"pollinterval", 5}})));
     EXPECT_NE(driver_->error().find("pollinterval"), std::string::npos) << driver_->error();
 }
@@ -318,7 +323,7 @@ TEST_F(NukiDriver, StopRemovesTheCallbackAndFailsPendingCommands) {
 }
 
 TEST_F(NukiDriver, UnreachableBridgeAtStartIsNotFatal) {
-    driver_ = std::make_unique<driver_instance>(host_, plugin_);
+    driver_ = std::make_unique<driver_instance>(host_, plugin_, "nuki_test");
     ASSERT_TRUE(driver_->create(config({{"poll_interval_ms", 200}})));
     EXPECT_EQ(driver_->start(), HEARTH_OK) << driver_->error();
     EXPECT_EQ(host_.snapshot().ready, 0);

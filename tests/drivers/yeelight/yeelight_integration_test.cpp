@@ -5,7 +5,7 @@
 #include "core/device_model.hpp"
 #include "sim_child.hpp"
 #include "support/ports.hpp"
-#include "test_host.hpp"
+#include "support/fake_host.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,6 +18,11 @@
 
 namespace yeelight_test {
 namespace {
+
+using hearth::test::driver_instance;
+using hearth::test::fake_host;
+using hearth::test::host_record;
+using json = nlohmann::json;
 
 using namespace std::chrono_literals;
 
@@ -54,10 +59,10 @@ protected:
 
     /// Creates and starts the driver for `lights`, then waits for `device` to be online.
     void start(const json& lights, const std::string& device = "desk") {
-        driver_ = std::make_unique<driver_instance>(host_, plugin());
+        driver_ = std::make_unique<driver_instance>(host_, plugin(), "yeelight_test");
         ASSERT_TRUE(driver_->create(config_for(lights))) << driver_->error();
         ASSERT_EQ(driver_->start(), HEARTH_OK) << driver_->error();
-        ASSERT_TRUE(wait([&](const host_record& r) { return r.online(device) == 1; }, 5s)) << "never online";
+        ASSERT_TRUE(wait([&](const host_record& r) { return r.availability_of(device) == 1; }, 5s)) << "never online";
     }
     bool wait(const std::function<bool(const host_record&)>& pred, std::chrono::milliseconds t = 5s) {
         return host_.wait_for(pred, t);
@@ -103,7 +108,7 @@ protected:
 
     int port_ = 0;
     std::unique_ptr<sim_child> sim_;
-    test_host host_;
+    fake_host host_;
     std::unique_ptr<driver_instance> driver_;
     std::uint64_t next_id_ = 1;
 };
@@ -181,11 +186,11 @@ TEST_F(YeelightDriver, UnsolicitedChangeFromAnotherClientUpdatesState) {
 TEST_F(YeelightDriver, DropGoesOfflineAfterFailuresAndRecovers) {
     start(json::array({light("desk", port_)}));
     ASSERT_EQ(sim_request(port_, "sim_fault", {"drop"}).value("result", json()), json::array({"ok"}));
-    ASSERT_TRUE(wait([](const host_record& r) { return r.online("desk") == 0; }, 5s)) << "never offline";
+    ASSERT_TRUE(wait([](const host_record& r) { return r.availability_of("desk") == 0; }, 5s)) << "never offline";
     EXPECT_TRUE(host_.snapshot().logged("(failure 3)"));
     EXPECT_EQ(run("desk", "turn_on").status, HEARTH_ERR_OFFLINE);
     // The simulator listens again after 2.5 s; the driver's backoff finds it.
-    ASSERT_TRUE(wait([](const host_record& r) { return r.online("desk") == 1; }, 15s)) << "never back online";
+    ASSERT_TRUE(wait([](const host_record& r) { return r.availability_of("desk") == 1; }, 15s)) << "never back online";
     EXPECT_EQ(host_.snapshot().availability.at("desk"), (std::vector<bool>{true, false, true}));
     const auto res = run("desk", "turn_on");
     EXPECT_EQ(res.status, HEARTH_OK) << res.message;
@@ -199,7 +204,7 @@ TEST_F(YeelightDriver, BulbErrorFailsTheCommandWithItsMessage) {
     EXPECT_EQ(res.status, HEARTH_ERR_DEVICE);
     EXPECT_NE(res.message.find("sim fault: general error"), std::string::npos) << res.message;
     EXPECT_TRUE(state_is("desk", {{"on", false}, {"brightness", 50}}));  // nothing optimistic
-    EXPECT_EQ(host_.snapshot().online("desk"), 1);                       // an error is an answer
+    EXPECT_EQ(host_.snapshot().availability_of("desk"), 1);              // an error is an answer
 
     ASSERT_EQ(sim_request(port_, "sim_fault", {"none"}).value("result", json()), json::array({"ok"}));
     res = run("desk", "turn_on");
@@ -234,30 +239,30 @@ TEST_F(YeelightDriver, OneInstanceDrivesSeveralBulbs) {
     const int port2 = hearth::test::free_tcp_port();
     sim_child second(port2, {"--power", "on", "--bright", "90", "--ct", "6000"});
     start(json::array({light("desk", port_), light("hall", port2)}));
-    ASSERT_TRUE(wait([](const host_record& r) { return r.online("hall") == 1; }));
+    ASSERT_TRUE(wait([](const host_record& r) { return r.availability_of("hall") == 1; }));
     EXPECT_TRUE(state_is("hall", {{"on", true}, {"brightness", 90}, {"color_temp_k", 6000}})) << state_text("hall");
     EXPECT_EQ(run("hall", "turn_off").status, HEARTH_OK);
     EXPECT_TRUE(state_is("hall", {{"on", false}}));
     EXPECT_TRUE(state_is("desk", {{"on", false}, {"brightness", 50}}));  // untouched
     second.stop();
-    ASSERT_TRUE(wait([](const host_record& r) { return r.online("hall") == 0; }, 5s));
-    EXPECT_EQ(host_.snapshot().online("desk"), 1);
+    ASSERT_TRUE(wait([](const host_record& r) { return r.availability_of("hall") == 0; }, 5s));
+    EXPECT_EQ(host_.snapshot().availability_of("desk"), 1);
 }
 
 TEST_F(YeelightDriver, UnreachableBulbIsOfflineAfterFailures) {
     sim_->stop();
-    driver_ = std::make_unique<driver_instance>(host_, plugin());
+    driver_ = std::make_unique<driver_instance>(host_, plugin(), "yeelight_test");
     ASSERT_TRUE(driver_->create(config_for(json::array({light("desk", port_)})))) << driver_->error();
     ASSERT_EQ(driver_->start(), HEARTH_OK);
-    ASSERT_TRUE(wait([](const host_record& r) { return r.online("desk") == 0; }, 5s));
+    ASSERT_TRUE(wait([](const host_record& r) { return r.availability_of("desk") == 0; }, 5s));
     EXPECT_EQ(host_.snapshot().availability.at("desk"), std::vector<bool>{false});
     EXPECT_EQ(run("desk", "turn_on").status, HEARTH_ERR_OFFLINE);
 }
 
 TEST(YeelightDriverConfig, RefusesUnknownKeysNamingThem) {
     ASSERT_NE(plugin(), nullptr);
-    test_host host;
-    driver_instance d(host, plugin());
+    fake_host host;
+    driver_instance d(host, plugin(), "yeelight_test");
     EXPECT_FALSE(d.create({{"lights", {{{"id", "desk"}, {"host", "127.0.0.1"}}}}, {"efect", "smooth"}}));
     EXPECT_NE(d.error().find("\"efect\""), std::string::npos) << d.error();
     EXPECT_FALSE(d.create({{"lights", {{{"id", "desk"}, {"host", "127.0.0.1"}, {"port", "55443"}}}}}));

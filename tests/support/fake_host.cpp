@@ -1,20 +1,39 @@
-// Role: implementation of the threaded fake host and the driver wrapper (see threaded_host.hpp).
-#include "threaded_host.hpp"
+// The fake plugin host and the driver wrapper (see fake_host.hpp).
+#include "support/fake_host.hpp"
 
 #include <dlfcn.h>
 
 #include <future>
 #include <stdexcept>
 
-namespace nuki_test {
+namespace hearth::test {
 
 namespace {
+using json = nlohmann::json;
 std::string str(hearth_str s) { return s.data == nullptr ? std::string() : std::string(s.data, s.size); }
 hearth_str cstr(const std::string& s) { return hearth_str{s.data(), s.size()}; }
 using steady = std::chrono::steady_clock;
 }  // namespace
 
-threaded_host::threaded_host() {
+int host_record::availability_of(const std::string& id) const {
+    const auto it = availability.find(id);
+    return it == availability.end() || it->second.empty() ? -1 : (it->second.back() ? 1 : 0);
+}
+
+bool host_record::logged(const std::string& text) const {
+    for (const auto& l : logs)
+        if (l.find(text) != std::string::npos) return true;
+    return false;
+}
+
+fake_host::fake_host(clock_fn clock) : clock_(std::move(clock)) {
+    if (!clock_) {
+        clock_ = [] {
+            return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::system_clock::now().time_since_epoch())
+                                                  .count());
+        };
+    }
     api_.struct_size = sizeof(hearth_host_api);
     api_.abi_major = HEARTH_ABI_MAJOR;
     api_.abi_minor = HEARTH_ABI_MINOR;
@@ -40,7 +59,8 @@ threaded_host::threaded_host() {
         self(h).record([&](host_record& r) {
             const std::string dev = str(id);
             for (const auto& [k, v] : st.items()) r.state[dev][k] = v;
-            if (st.contains("lock_state")) {
+            r.state_reports[dev].push_back(st);
+            if (st.contains("lock_state") && st["lock_state"].is_string()) {
                 auto& hist = r.lock_states[dev];
                 const std::string ls = st["lock_state"].get<std::string>();
                 if (hist.empty() || hist.back() != ls) {  // the core passes on only changes
@@ -59,6 +79,7 @@ threaded_host::threaded_host() {
     api_.report_availability = [](hearth_host* h, hearth_str id, int on) {
         self(h).record([&](host_record& r) {
             r.online[str(id)] = on != 0;
+            r.availability[str(id)].push_back(on != 0);
             r.timeline.push_back("online " + str(id) + " " + std::to_string(on != 0 ? 1 : 0));
         });
         return static_cast<int>(HEARTH_OK);
@@ -73,7 +94,7 @@ threaded_host::threaded_host() {
         return static_cast<int>(HEARTH_OK);
     };
     api_.set_timer = [](hearth_host* h, std::uint32_t delay, hearth_timer_fn fn, void* user) {
-        threaded_host& t = self(h);
+        fake_host& t = self(h);
         std::lock_guard lock(t.loop_mutex_);
         if (t.quit_) return std::uint64_t{0};
         const std::uint64_t id = t.next_timer_id_++;
@@ -82,7 +103,7 @@ threaded_host::threaded_host() {
         return id;
     };
     api_.cancel_timer = [](hearth_host* h, std::uint64_t id) {
-        threaded_host& t = self(h);
+        fake_host& t = self(h);
         std::lock_guard lock(t.loop_mutex_);
         for (auto it = t.timers_.begin(); it != t.timers_.end(); ++it)
             if (it->second.id == id) {
@@ -90,11 +111,7 @@ threaded_host::threaded_host() {
                 return;
             }
     };
-    api_.now_ms = [](hearth_host*) {
-        return static_cast<std::uint64_t>(
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-                .count());
-    };
+    api_.now_ms = [](hearth_host* h) { return self(h).clock_(); };
     api_.report_ready = [](hearth_host* h) {
         self(h).record([](host_record& r) { ++r.ready; });
         return static_cast<int>(HEARTH_OK);
@@ -102,9 +119,9 @@ threaded_host::threaded_host() {
     thread_ = std::thread([this] { loop(); });
 }
 
-threaded_host::~threaded_host() { shutdown(); }
+fake_host::~fake_host() { shutdown(); }
 
-void threaded_host::shutdown() {
+void fake_host::shutdown() {
     {
         std::lock_guard lock(loop_mutex_);
         quit_ = true;
@@ -114,7 +131,7 @@ void threaded_host::shutdown() {
     if (thread_.joinable()) thread_.join();
 }
 
-void threaded_host::run_timed(const std::function<void()>& fn) {
+void fake_host::run_timed(const std::function<void()>& fn) {
     const auto begun = steady::now();
     fn();
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - begun);
@@ -122,7 +139,7 @@ void threaded_host::run_timed(const std::function<void()>& fn) {
     if (took > longest_) longest_ = took;
 }
 
-void threaded_host::loop() {
+void fake_host::loop() {
     std::unique_lock lock(loop_mutex_);
     while (!quit_) {
         if (!tasks_.empty()) {
@@ -156,7 +173,7 @@ void threaded_host::loop() {
     }
 }
 
-void threaded_host::call(const std::function<void()>& fn) {
+void fake_host::call(const std::function<void()>& fn) {
     std::promise<void> done;
     {
         std::lock_guard lock(loop_mutex_);
@@ -170,7 +187,7 @@ void threaded_host::call(const std::function<void()>& fn) {
     done.get_future().wait();
 }
 
-void threaded_host::record(const std::function<void(host_record&)>& change) {
+void fake_host::record(const std::function<void(host_record&)>& change) {
     {
         std::lock_guard lock(record_mutex_);
         change(record_);
@@ -178,17 +195,17 @@ void threaded_host::record(const std::function<void(host_record&)>& change) {
     record_cv_.notify_all();
 }
 
-bool threaded_host::wait_for(const std::function<bool(const host_record&)>& pred, std::chrono::milliseconds timeout) {
+bool fake_host::wait_for(const std::function<bool(const host_record&)>& pred, std::chrono::milliseconds timeout) {
     std::unique_lock lock(record_mutex_);
     return record_cv_.wait_for(lock, timeout, [&] { return pred(record_); });
 }
 
-host_record threaded_host::snapshot() {
+host_record fake_host::snapshot() {
     std::lock_guard lock(record_mutex_);
     return record_;
 }
 
-std::chrono::milliseconds threaded_host::longest_call() {
+std::chrono::milliseconds fake_host::longest_call() {
     std::lock_guard lock(loop_mutex_);
     return longest_;
 }
@@ -202,11 +219,11 @@ const hearth_plugin_v1_api* driver_instance::load(const char* path) {
     return entry == nullptr ? nullptr : entry(HEARTH_ABI_MINOR);
 }
 
-bool driver_instance::create(const json& config, const std::string& instance_id) {
+bool driver_instance::create(const json& config) {
     const std::string text = config.dump();
     char err[512] = {0};
     host_.call(
-        [&] { driver_ = plugin_->create(host_.api(), host_.ctx(), cstr(instance_id), cstr(text), err, sizeof err); });
+        [&] { driver_ = plugin_->create(host_.api(), host_.ctx(), cstr(instance_id_), cstr(text), err, sizeof err); });
     error_ = err;
     return driver_ != nullptr;
 }
@@ -220,8 +237,8 @@ int driver_instance::start() {
     return rc;
 }
 
-int driver_instance::command(std::uint64_t id, const std::string& device, const std::string& name) {
-    const std::string body = json{{"command", name}, {"params", json::object()}}.dump();
+int driver_instance::command(std::uint64_t id, const std::string& device, const std::string& name, const json& params) {
+    const std::string body = json{{"command", name}, {"params", params}}.dump();
     char err[512] = {0};
     int rc = HEARTH_ERR_INTERNAL;
     host_.call([&] { rc = plugin_->handle_command(driver_, id, cstr(device), cstr(body), err, sizeof err); });
@@ -238,4 +255,4 @@ void driver_instance::stop_and_destroy() {
     driver_ = nullptr;
 }
 
-}  // namespace nuki_test
+}  // namespace hearth::test
