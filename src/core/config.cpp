@@ -3,10 +3,10 @@
 
 #include "core/json_input.hpp"
 
+#include "core/broker_url.hpp"
 #include "core/device_model.hpp"
 #include "core/json_schema.hpp"
 #include "core/plugin_dirs.hpp"
-#include "mqtt/connect_options.hpp"
 
 #include <fstream>
 #include <set>
@@ -48,8 +48,8 @@ void build_mqtt(const json& j, const fs::path& base, const std::string& file, co
     take(j, "url", m.url);
     if (j.contains("url") && m.url.find('@') != std::string::npos) {
         // Paho does not take credentials from the URL, and the URL is logged: refuse, never echo it.
-        errors.push_back({file, "/mqtt/url", mqtt::broker_url_problem(m.url)});
-        m.url = mqtt::redact_url(m.url);
+        errors.push_back({file, "/mqtt/url", broker_url_problem(m.url)});
+        m.url = redact_url(m.url);
     }
     take(j, "client_id", m.client_id);
     take(j, "base_topic", m.base_topic);
@@ -243,7 +243,7 @@ json config::summary() const {
     }
     json s = {
         {"mqtt",
-         {{"url", mqtt::redact_url(mqtt.url)},
+         {{"url", redact_url(mqtt.url)},
           {"client_id", mqtt.client_id},
           {"base_topic", mqtt.base_topic},
           {"discovery_prefix", mqtt.discovery_prefix},

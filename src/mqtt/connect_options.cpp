@@ -3,53 +3,15 @@
 
 #include <mqtt/ssl_options.h>
 
-#include <optional>
 #include <stdexcept>
 
 namespace hearth::mqtt {
-namespace {
-
-struct split_url {
-    std::string scheme;     ///< without "://"
-    std::string authority;  ///< everything after "://"
-};
-
-std::optional<split_url> split(const std::string& url) {
-    const auto sep = url.find("://");
-    if (sep == std::string::npos) return std::nullopt;
-    return split_url{url.substr(0, sep), url.substr(sep + 3)};
-}
-
-bool tls_scheme(const std::string& scheme) { return scheme == "mqtts" || scheme == "ssl"; }
-
-}  // namespace
-
-std::string broker_url_problem(const std::string& url) {
-    const auto parts = split(url);
-    if (!parts) return "the broker URL must start with mqtt://, mqtts://, tcp:// or ssl://";
-    const auto& s = parts->scheme;
-    if (s != "mqtt" && s != "mqtts" && s != "tcp" && s != "ssl")
-        return "unknown broker URL scheme '" + s + "://' (use mqtt://, mqtts://, tcp:// or ssl://)";
-    if (parts->authority.find('@') != std::string::npos)
-        return "the broker URL must not contain a user name or password: set mqtt.username and put the "
-               "password in the file named by mqtt.password_file";
-    if (parts->authority.empty()) return "the broker URL names no host";
-    return {};
-}
-
-std::string redact_url(const std::string& url) {
-    const auto parts = split(url);
-    if (!parts) return url.find('@') == std::string::npos ? url : "***@" + url.substr(url.rfind('@') + 1);
-    const auto at = parts->authority.rfind('@');
-    if (at == std::string::npos) return url;
-    return parts->scheme + "://***@" + parts->authority.substr(at + 1);
-}
 
 connect_plan make_connect_plan(const connect_settings& settings) {
     if (auto problem = broker_url_problem(settings.url); !problem.empty()) throw std::invalid_argument(problem);
-    const auto parts = *split(settings.url);
+    const auto parts = *split_broker_url(settings.url);
     connect_plan plan;
-    plan.tls = tls_scheme(parts.scheme);
+    plan.tls = broker_url_tls_scheme(parts.scheme);
     plan.server_uri = (plan.tls ? "ssl://" : "tcp://") + parts.authority;
     auto builder = ::mqtt::connect_options_builder();
     if (settings.mqtt_version == 5) {

@@ -2,8 +2,10 @@
 // treat a broker URL the same way: the scheme decides TLS (mqtts:// and ssl:// both get TLS with
 // server-certificate checks; mqtt:// and tcp:// are plain), credentials never come from the URL
 // (userinfo is refused with a pointer to username/password_file), and what is logged about a URL
-// never includes userinfo.
+// never includes userinfo. The URL rules themselves are core/broker_url.hpp (the config checks them).
 #pragma once
+
+#include "core/broker_url.hpp"
 
 #include <mqtt/connect_options.h>
 
@@ -36,12 +38,10 @@ struct connect_plan {
     ::mqtt::connect_options options;
 };
 
-/// Why a broker URL cannot be used, or "" when it can. Refuses userinfo ("user:pass@host"):
-/// Paho does not take credentials from the URL and a URL ends up in logs.
-std::string broker_url_problem(const std::string& url);
-
-/// The URL for logs and messages: userinfo, if any, replaced by "***@".
-std::string redact_url(const std::string& url);
+/// The URL rules live in the core (the config checks them, core/broker_url.hpp); the
+/// connect options and their callers use the same functions under these names.
+using hearth::broker_url_problem;
+using hearth::redact_url;
 
 /// Builds the connect options (clean session, or under MQTT 5 clean start with the Maximum
 /// Packet Size property when set; no automatic reconnect). TLS exactly when the
