@@ -9,7 +9,7 @@ is Paho's). Prints one line per wrong include, e.g.
 
 and exits 1 when there is one, 2 when the table or the tree cannot be read, 0 otherwise.
 
-Usage: check_layers.py [--src DIR] [--table FILE]   (defaults: the repository's src/ and
+Usage: check_layers.py [--quiet] [--src DIR] [--table FILE]   (defaults: the repository's src/ and
 cmake/layers.txt, found relative to this script)."""
 import argparse
 import fnmatch
@@ -98,6 +98,7 @@ def main():
     parser = argparse.ArgumentParser(description="Hearth include-direction check (cmake/layers.txt)")
     parser.add_argument("--src", type=pathlib.Path, default=root / "src")
     parser.add_argument("--table", type=pathlib.Path, default=root / "cmake" / "layers.txt")
+    parser.add_argument("--quiet", action="store_true", help="print only the problems (for the build)")
     args = parser.parse_args()
     try:
         rows = read_table(args.table)
@@ -110,7 +111,8 @@ def main():
     problems = check(args.src, rows)
     for p in problems:
         print(p)
-    print(f"check_layers: {len(rows)} layers, {len(problems)} wrong include(s) under {args.src}")
+    if problems or not args.quiet:
+        print(f"check_layers: {len(rows)} layers, {len(problems)} wrong include(s) under {args.src}")
     return 1 if problems else 0
 
 
