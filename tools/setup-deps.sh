@@ -11,7 +11,7 @@ packages=(
   libgtest-dev libgmock-dev
   libseccomp-dev
   mosquitto mosquitto-clients
-  systemd python3 clang-format file
+  systemd python3 clang-format clang-tidy file
 )
 
 if [[ "${HEARTH_SKIP_APT:-0}" == "1" ]]; then
