@@ -94,8 +94,9 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
         if (std::isdigit(static_cast<unsigned char>(text[i])) == 0) return std::nullopt;
         long long n = 0;
         while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) != 0) {
-            n = n * 10 + (text[i] - '0');
-            if (n > max_ms) return std::nullopt;
+            const int digit = text[i] - '0';
+            if (n > (max_ms - digit) / 10) return std::nullopt;  // checked before it can overflow
+            n = n * 10 + digit;
             ++i;
         }
         if (i == text.size()) return std::nullopt;  // a unit is required

@@ -15,6 +15,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
@@ -411,6 +413,18 @@ void process_driver::refresh(const std::string& device_id) {
 void process_driver::check_health(steady::time_point now) {
     if (phase_ != phase::starting && phase_ != phase::running) return;
     const auto silent = std::chrono::duration_cast<milliseconds>(now - last_heartbeat_);
+    // Bytes waiting on the socket mean the worker spoke and the core has not read it yet (a busy
+    // or starved loop): the silence is ours, not the worker's.
+    if (boost::system::error_code ec; socket_ && socket_->available(ec) > 0 && !ec) return;
+    if (phase_ == phase::starting) {
+        const auto limit = std::max(options_.start_timeout, options_.heartbeat_timeout);
+        if (silent > limit) {
+            lose_worker("did not start within " + std::to_string(limit.count()) +
+                            " ms (no hello: exec, sandbox and plugin load took too long)",
+                        true);
+        }
+        return;
+    }
     if (silent > options_.heartbeat_timeout) {
         lose_worker("hung: no heartbeat for " + std::to_string(silent.count()) + " ms (limit " +
                         std::to_string(options_.heartbeat_timeout.count()) + " ms)",

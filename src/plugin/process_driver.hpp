@@ -48,6 +48,9 @@ struct process_options {
     int max_failures = 5;                          ///< consecutive internal failures (inproc rule)
     std::chrono::milliseconds heartbeat_interval{500};
     std::chrono::milliseconds heartbeat_timeout{3000};  ///< silence longer than this = hung
+    /// Spawn to the worker's hello (exec, sandbox, plugin load): a slow start is not a hung
+    /// loop, so until the hello the limit is the larger of this and heartbeat_timeout.
+    std::chrono::milliseconds start_timeout{10000};
     std::chrono::milliseconds backoff_initial{1000};
     std::chrono::milliseconds backoff_max{60000};
     int max_restarts = 5;  ///< restarts allowed within crash_window; one more crash quarantines

@@ -109,8 +109,10 @@ bool is_availability(const received& m, const std::string& device, const std::st
 // AddressSanitizer reserves terabytes of address space for its shadow memory: a worker under an
 // RLIMIT_AS limit cannot even start, so the asan preset runs without memory limits (no leak fault).
 constexpr bool k_address_limits = false;
+constexpr int k_sanitizer_slowdown = 4;  // the instrumented flood runs several times slower
 #else
 constexpr bool k_address_limits = true;
+constexpr int k_sanitizer_slowdown = 1;
 #endif
 
 class isolation_store : public hearth_test {
@@ -188,7 +190,7 @@ TEST_F(isolation_store, worker_faults_lose_nothing_in_the_store) {
     int expected_errors = faulty_health().value("errors", 0);
 
     const std::vector<fault> faults = {
-        {"flood", {{"count", 50000}}, false, ""},
+        {"flood", {{"count", 50000 / k_sanitizer_slowdown}}, false, ""},
         {"crash", json::object(), true, "SIGSEGV"},
         {"hang", json::object(), true, "did not return within"},
         {"leak", json::object(), true, "memory limit"},
@@ -219,7 +221,8 @@ TEST_F(isolation_store, worker_faults_lose_nothing_in_the_store) {
         if (!f.restarts) {
             EXPECT_EQ(answer.value("status", ""), "ok") << answer;
             const long flooded = value_before + f.params.value("count", 0L);
-            ASSERT_TRUE(wait_counting(faulty, from, flooded, 20s)) << "the flood never reached " << flooded;
+            ASSERT_TRUE(wait_counting(faulty, from, flooded, 20s * k_sanitizer_slowdown))
+                << "the flood never reached " << flooded;
             const long worker_now = probe_->latest(state_topic(faulty))->as_json()["instance"].get<long>();
             EXPECT_EQ(worker_now, worker_before) << "a flood must not restart the worker";
             for (const auto& m : probe_->messages(from)) EXPECT_FALSE(is_availability(m, faulty, "offline"));

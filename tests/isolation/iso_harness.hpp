@@ -53,6 +53,14 @@ inline hearth::driver_config driver(const std::string& plugin, const std::string
     return dc;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+/// ASan + UBSan make workers start and run several times slower (200000 instrumented host calls
+/// took > 10 s; a loaded machine starved heartbeats past 1 s): the time limits scale by this.
+inline constexpr int k_sanitizer_slowdown = 4;
+#else
+inline constexpr int k_sanitizer_slowdown = 1;
+#endif
+
 /// Supervision settings scaled down for tests (production defaults: process_options).
 inline hearth::process_options fast_options() {
     hearth::process_options o;
@@ -60,7 +68,7 @@ inline hearth::process_options fast_options() {
     o.call_timeout = 500ms;
     o.max_failures = 3;
     o.heartbeat_interval = 100ms;
-    o.heartbeat_timeout = 1000ms;
+    o.heartbeat_timeout = 1000ms * k_sanitizer_slowdown;
     o.backoff_initial = 100ms;
     o.backoff_max = 400ms;
     o.max_restarts = 2;
@@ -100,10 +108,12 @@ public:
 /// A real gateway; drivers in `inproc` run in-process, all others in worker processes.
 class harness {
 public:
-    harness() {
+    /// `command_timeout`: the gateway's limit for a command's answer (the flood test needs more
+    /// under ASan).
+    explicit harness(std::chrono::milliseconds command_timeout = 20s) {
         hearth::gateway::options opts;
         opts.watchdog_period = 50ms;
-        opts.command_timeout = 20s;
+        opts.command_timeout = command_timeout;
         opts.ready_timeout = 3s;
         gw = std::make_unique<hearth::gateway>(loop, clock, opts);
         gw->add_observer(&rec);
