@@ -8,9 +8,10 @@
 #   tools/tidy.sh FILE...         just these files
 #   tools/tidy.sh --self-test     proves the lane fails on a known violation (ctest runs this)
 #
-# .ci/tidy-base names a commit at which `tools/tidy.sh --all` passed; after such a run, record
-# the new baseline with `git rev-parse HEAD > .ci/tidy-base`. Parsing our headers costs ~8 s per
-# file, so CI checks what changed since the baseline rather than the whole tree.
+# .ci/tidy-base names the commit from which changed sources must be clean (a ratchet: sources
+# untouched since then may still have findings; `--all` lists them). After `--all` passes, move
+# the baseline with `git rev-parse HEAD > .ci/tidy-base`. Parsing our headers costs ~8 s of CPU
+# per file, so CI checks what changed since the baseline rather than the whole tree.
 # HEARTH_TIDY_BUILD_DIR picks the compile_commands.json (default: the first of build/release,
 # build/debug, build/asan that has one).
 set -euo pipefail
