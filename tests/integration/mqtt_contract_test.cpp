@@ -63,36 +63,29 @@ TEST_F(mqtt_contract, camera_image_is_retained_for_a_later_subscriber) {
     EXPECT_GT(m->payload.size(), 100u);
 }
 
+/// A probe predicate: the last availability seen for every demo device is `state`.
+auto every_demo_device_is(std::string state) {
+    return [state = std::move(state)](const std::vector<received>& all) {
+        std::map<std::string, std::string> last;
+        for (const auto& m : all) last[m.topic] = m.as_json().value("state", "");
+        for (const auto& id : demo_device_ids()) {
+            if (last[availability_topic(id)] != state) return false;
+        }
+        return true;
+    };
+}
+
 TEST_F(mqtt_contract, clean_stop_takes_every_device_offline) {
     ASSERT_NO_FATAL_FAILURE(bring_up());
     // Every demo device must have registered first: a device this run never saw is unknown to
     // the hub, which cannot take it offline (a slow machine registers the last ones late).
     auto availability = make_probe({"hearth/+/availability"});
-    ASSERT_TRUE(availability->wait_for(
-        [](const std::vector<received>& all) {
-            std::map<std::string, std::string> state;
-            for (const auto& m : all) state[m.topic] = m.as_json().value("state", "");
-            for (const auto& id : demo_device_ids()) {
-                if (state[availability_topic(id)] != "online") return false;
-            }
-            return true;
-        },
-        20s))
-        << "not every demo device came online";
+    ASSERT_TRUE(availability->wait_for(every_demo_device_is("online"), 20s)) << "not every demo device came online";
     const exit_info exit = daemon_->stop();
     ASSERT_TRUE(exit.exited);
     // A client that arrives now sees only what is retained on the broker.
     auto late = make_probe({"hearth/+/availability"});
-    EXPECT_TRUE(late->wait_for(
-        [](const std::vector<received>& all) {
-            std::map<std::string, std::string> state;
-            for (const auto& m : all) state[m.topic] = m.as_json().value("state", "");
-            for (const auto& id : demo_device_ids()) {
-                if (state[availability_topic(id)] != "offline") return false;
-            }
-            return true;
-        },
-        5s))
+    EXPECT_TRUE(late->wait_for(every_demo_device_is("offline"), 5s))
         << "some device's retained availability still says online after a clean stop";
 }
 
