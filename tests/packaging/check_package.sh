@@ -17,8 +17,12 @@ echo "$(wc -l <"$work/contents") entries in $(basename "$deb")"
 
 fail=0
 # Everything the test and benchmark directories build, by file name.
-find "$build_dir/tests" "$build_dir/bench" -type f \( -name '*.so' -o -perm -u+x \) -printf '%f\n' 2>/dev/null |
-  sort -u >"$work/test-artefacts"
+# (bench/ is absent when HEARTH_BUILD_BENCH is off, as in the asan preset.)
+artefact_dirs=()
+for d in "$build_dir/tests" "$build_dir/bench"; do
+  [[ -d "$d" ]] && artefact_dirs+=("$d")
+done
+find "${artefact_dirs[@]}" -type f \( -name '*.so' -o -perm -u+x \) -printf '%f\n' | sort -u >"$work/test-artefacts"
 while read -r path; do
   name=${path##*/}
   [[ -z "$name" ]] && continue
