@@ -116,7 +116,7 @@ struct config {
     std::string sandbox = "auto";  ///< driver sandbox: "auto" | "required" | "off" (docs/security.md)
     std::string scenes_dir;
     std::optional<location_config> location;
-    std::string log_level = "info";              ///< a level spec, checked (log/levels.hpp): "info", "warn,mqtt=debug"
+    std::string log_level = "info";
     std::map<std::string, lock_settings> locks;  ///< per lock device id
 
     /// The configuration without secrets, for bridge/info and logs.
