@@ -19,12 +19,11 @@
 #include "sandbox/plugin_file.hpp"
 #include "sandbox/grants.hpp"
 #include "sandbox/sandbox.hpp"
+#include "log/log.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -67,9 +66,9 @@ located_errors check_runtime_files(const config& cfg) {
 }
 
 int run_daemon(const config& cfg) {
-    spdlog::info("hearthd starting: config {}, {} drivers", cfg.source, cfg.drivers.size());
+    log::app().info("hearthd starting: config {}, {} drivers", cfg.source, cfg.drivers.size());
     if (cfg.drivers.empty()) {
-        spdlog::warn(
+        log::app().warn(
             "no drivers configured, so there are no devices: add one to \"drivers\" in {} "
             "(docs/operations.md, \"Add your first driver\")",
             cfg.source);
@@ -87,13 +86,14 @@ int run_daemon(const config& cfg) {
     const auto kernel = sandbox::probe_kernel();
     const std::string sandbox_missing = kernel.missing();
     if (cfg.sandbox == "off") {
-        spdlog::warn("driver sandbox is off: workers run with hearthd's user and view of the filesystem");
+        log::sandbox().warn("driver sandbox is off: workers run with hearthd's user and view of the filesystem");
     } else {
-        spdlog::info("driver sandbox {}: {}", cfg.sandbox, kernel.summary());
+        log::sandbox().info("driver sandbox {}: {}", cfg.sandbox, kernel.summary());
         if (!sandbox_missing.empty()) {
-            spdlog::log(cfg.sandbox == "required" ? spdlog::level::err : spdlog::level::warn,
-                        "driver sandbox: missing on this kernel: {}{}", sandbox_missing,
-                        cfg.sandbox == "required" ? "; \"sandbox\": \"required\": no driver will be started" : "");
+            log::sandbox().log(
+                cfg.sandbox == "required" ? spdlog::level::err : spdlog::level::warn,
+                "driver sandbox: missing on this kernel: {}{}", sandbox_missing,
+                cfg.sandbox == "required" ? "; \"sandbox\": \"required\": no driver will be started" : "");
         }
     }
     auto factory = [&](const driver_config& dc, driver_events& events,
@@ -141,16 +141,16 @@ int run_daemon(const config& cfg) {
     try {
         persist = std::make_unique<persistence>(loop, clock, cfg.database);
     } catch (const std::exception& e) {
-        spdlog::critical("database {} cannot be used: {}", cfg.database.path, e.what());
+        log::store().critical("database {} cannot be used: {}", cfg.database.path, e.what());
         return 1;
     }
-    for (const auto& w : lock_pin_warnings(cfg)) spdlog::warn("{}", w);
+    for (const auto& w : lock_pin_warnings(cfg)) log::lock().warn("{}", w);
     gw.set_lock_policy(lock_policy(cfg.locks));
     lock_store_sqlite lock_db(persist->db());
     try {
         gw.locks().set_store(&lock_db);  // wrong-code counters and lockouts survive restarts
     } catch (const std::exception& e) {
-        spdlog::critical("database {}: the lock counters cannot be read: {}", cfg.database.path, e.what());
+        log::store().critical("database {}: the lock counters cannot be read: {}", cfg.database.path, e.what());
         return 1;
     }
     // Every audit row (lock attempts, outcomes, refusals) goes through store::append_audit.
@@ -181,7 +181,7 @@ int run_daemon(const config& cfg) {
         try {
             persist->db().set_discovery_hash(id, hash);
         } catch (const std::exception& e) {
-            spdlog::warn("database: cannot store the discovery hash of '{}': {}", id, e.what());
+            log::store().warn("database: cannot store the discovery hash of '{}': {}", id, e.what());
         }
     };
     mqtt::bridge mqtt_bridge(loop, gw, cfg, bopts);
@@ -213,13 +213,13 @@ int run_daemon(const config& cfg) {
     std::function<void()> arm_test_hook = [&] {
         test_hook.async_wait([&](const boost::system::error_code& ec, int) {
             if (ec) return;
-            spdlog::warn("test hook: blocking the event loop for 1500 ms");
+            log::app().warn("test hook: blocking the event loop for 1500 ms");
             std::this_thread::sleep_for(std::chrono::milliseconds(1500));
             arm_test_hook();
         });
     };
     if (const char* hooks = std::getenv("HEARTH_TEST_HOOKS"); hooks != nullptr && std::string(hooks) == "1") {
-        spdlog::warn("HEARTH_TEST_HOOKS=1: test hooks enabled");
+        log::app().warn("HEARTH_TEST_HOOKS=1: test hooks enabled");
         test_hook.add(SIGUSR2);
         arm_test_hook();
     }
@@ -229,7 +229,7 @@ int run_daemon(const config& cfg) {
     asio::signal_set signals(loop, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signo) {
         if (ec) return;
-        spdlog::info("signal {} received: shutting down", signo);
+        log::app().info("signal {} received: shutting down", signo);
         notifier.stopping();
         gw.stop(std::chrono::milliseconds(1500));
         loop.poll();   // deliver what the drivers reported while stopping
@@ -242,11 +242,11 @@ int run_daemon(const config& cfg) {
     std::function<void()> on_hangup = [&] {
         hangup.async_wait([&](const boost::system::error_code& ec, int) {
             if (ec) return;
-            spdlog::info("SIGHUP: reloading scene files");
+            log::app().info("SIGHUP: reloading scene files");
             try {
                 if (reload_scenes) reload_scenes();
             } catch (const std::exception& e) {  // a bad file must never end the daemon
-                spdlog::error("SIGHUP: scene reload failed, running rules unchanged: {}", e.what());
+                log::app().error("SIGHUP: scene reload failed, running rules unchanged: {}", e.what());
             }
             on_hangup();
         });
@@ -275,7 +275,7 @@ int run_daemon(const config& cfg) {
     gw.remove_observer(&mqtt_bridge);
     gw.remove_observer(persist.get());
     persist->stop();
-    spdlog::info("hearthd stopped");
+    log::app().info("hearthd stopped");
     return 0;
 }
 

@@ -1,14 +1,12 @@
 // hearthd entry point: command-line arguments, logging setup, config validation, then the daemon.
 #include "app/daemon.hpp"
-#include "app/logging.hpp"
 #include "app/rules_service.hpp"
 #include "core/config.hpp"
 #include "app/lock_warnings.hpp"
 #include "core/lock_policy.hpp"
+#include "log/levels.hpp"
 
 #include <hearth/plugin.h>
-
-#include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <cstring>
@@ -30,7 +28,11 @@ options:
   --config FILE       main configuration (default /etc/hearth/hearth.json)
   --check-config      validate the configuration (and scene files) and exit:
                       0 when valid, 2 with one line per problem otherwise
-  --log-level LEVEL   trace|debug|info|warn|error|off (overrides log.level)
+  --log-level SPEC    LEVEL for every logger and/or NAME=LEVEL per subsystem,
+                      comma-separated, e.g. "debug" or "info,mqtt=debug,rules=trace"
+                      (overrides log.level). LEVEL: trace|debug|info|warn|error|
+                      critical|off. NAME: core|store|plugin|driver|sandbox|mqtt|
+                      rules|lock|app
   --hash-pin          read a lock PIN from stdin and print its hash for
                       "locks": {"<id>": {"pin_hash": "..."}} in the config
   --version           print the version and exit
@@ -85,9 +87,9 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    if (opt.log_level && !hearth::valid_log_level(*opt.log_level)) {
-        std::fprintf(stderr, "hearthd: --log-level: '%s' is not one of trace|debug|info|warn|error|off\n",
-                     opt.log_level->c_str());
+    std::string why;
+    if (opt.log_level && !hearth::log::parse_levels(*opt.log_level, why)) {
+        std::fprintf(stderr, "hearthd: --log-level: %s\n", why.c_str());
         return 2;
     }
 
@@ -112,6 +114,9 @@ int main(int argc, char** argv) {
         std::printf("%s: configuration is valid (%zu drivers)\n", opt.config_path.c_str(), cfg.drivers.size());
         return 0;
     }
-    hearth::setup_logging(opt.log_level.value_or(cfg.log_level));
+    // Both specs were checked above (load_config checks log.level).
+    const auto levels = hearth::log::parse_levels(opt.log_level.value_or(cfg.log_level), why);
+    hearth::log::setup_sink();
+    hearth::log::apply(levels.value_or(hearth::log::levels{}));
     return hearth::run_daemon(cfg);
 }

@@ -2,10 +2,10 @@
 #include "app/persistence.hpp"
 
 #include "core/json_fields.hpp"
+#include "log/log.hpp"
 
 #include <boost/asio/post.hpp>
 #include <malloc.h>
-#include <spdlog/spdlog.h>
 
 #include <limits>
 
@@ -31,9 +31,9 @@ persistence::persistence(boost::asio::io_context& loop, const clock_source& cloc
     store_ = store::open(cfg.path, options_from(cfg), clock.now_ms());
     const auto& r = store_->report();
     if (r.recovered)
-        spdlog::error("database: {}", r.message);
+        log::store().error("database: {}", r.message);
     else if (!r.message.empty())
-        spdlog::info("database: {}", r.message);
+        log::store().info("database: {}", r.message);
 }
 
 persistence::~persistence() { stop(); }
@@ -45,7 +45,7 @@ void persistence::restore_into(gateway& gw) {
     for (auto& rec : store_->load_devices()) {
         auto parsed = parse_descriptor(rec.descriptor);
         if (!parsed) {
-            spdlog::warn("database: stored descriptor of '{}' is no longer valid; skipped", rec.id);
+            log::store().warn("database: stored descriptor of '{}' is no longer valid; skipped", rec.id);
             continue;
         }
         parsed->driver = rec.driver;
@@ -53,7 +53,7 @@ void persistence::restore_into(gateway& gw) {
         gw.restore_device(std::move(*parsed), it != states.end() ? it->second : json::object());
         ++restored;
     }
-    spdlog::info("database: restored {} devices and their last state", restored);
+    log::store().info("database: restored {} devices and their last state", restored);
 }
 
 void persistence::start(mqtt::bridge* bridge) {
@@ -139,7 +139,7 @@ void persistence::stop() {
         store_->flush();
         store_->close();
     } catch (const std::exception& e) {
-        spdlog::error("database: final flush failed: {}", e.what());
+        log::store().error("database: final flush failed: {}", e.what());
     }
 }
 
@@ -175,7 +175,7 @@ void persistence::arm_commit(std::chrono::milliseconds after) {
             more = store_->queued() > 0;
         } catch (const std::exception& e) {
             ++write_errors_;
-            spdlog::error("database: commit failed (will retry): {}", e.what());
+            log::store().error("database: commit failed (will retry): {}", e.what());
         }
         arm_commit(more ? std::chrono::milliseconds(0) : std::chrono::milliseconds(cfg_.commit_interval_ms));
     });
@@ -189,7 +189,7 @@ void persistence::arm_purge(std::chrono::milliseconds after) {
         try {
             more = store_->purge_step(clock_.now_ms(), 500);
         } catch (const std::exception& e) {
-            spdlog::error("database: purge failed: {}", e.what());
+            log::store().error("database: purge failed: {}", e.what());
         }
         // Small steps while there is work, so the loop never stalls; otherwise once a minute.
         arm_purge(more ? std::chrono::milliseconds(200) : std::chrono::minutes(1));
@@ -204,7 +204,7 @@ void persistence::arm_backup(std::chrono::milliseconds after) {
         try {
             store_->flush();
         } catch (const std::exception& e) {
-            spdlog::error("database: flush before the scheduled backup failed: {}", e.what());
+            log::store().error("database: flush before the scheduled backup failed: {}", e.what());
         }
         backup_thread_ = std::thread([this, now = clock_.now_ms()] {
             try {
@@ -213,16 +213,16 @@ void persistence::arm_backup(std::chrono::milliseconds after) {
                     if (stopped_) return;
                     try {
                         store_->record_backup(info);
-                        spdlog::info("database: backup written to {}", info.path.string());
+                        log::store().info("database: backup written to {}", info.path.string());
                         // The copy's connection and thread left a malloc arena with freed pages
                         // (~3 MiB RSS on a 35 MB database): hand them back to the system.
                         ::malloc_trim(0);
                     } catch (const std::exception& e) {
-                        spdlog::error("database: backup rotation failed: {}", e.what());
+                        log::store().error("database: backup rotation failed: {}", e.what());
                     }
                 });
             } catch (const std::exception& e) {
-                spdlog::error("database: scheduled backup failed: {}", e.what());
+                log::store().error("database: scheduled backup failed: {}", e.what());
             }
         });
         arm_backup(std::chrono::hours(cfg_.backup_interval_h));
@@ -236,7 +236,7 @@ void persistence::on_device_renamed(const device_entry& device) {
         store_->set_user_name(device.descriptor.id, device.descriptor.name, clock_.now_ms());
     } catch (const std::exception& e) {
         ++write_errors_;
-        spdlog::error("database: cannot store the name of device '{}': {}", device.descriptor.id, e.what());
+        log::store().error("database: cannot store the name of device '{}': {}", device.descriptor.id, e.what());
     }
 }
 
@@ -245,7 +245,7 @@ void persistence::on_device_updated(const device_entry& device) {
         store_->upsert_device({device.descriptor.id, device.descriptor.driver, device.descriptor.raw, clock_.now_ms()});
     } catch (const std::exception& e) {
         ++write_errors_;
-        spdlog::error("database: cannot store device '{}': {}", device.descriptor.id, e.what());
+        log::store().error("database: cannot store device '{}': {}", device.descriptor.id, e.what());
     }
 }
 
@@ -254,7 +254,7 @@ void persistence::on_device_removed(const std::string& device_id) {
         store_->remove_device(device_id);
     } catch (const std::exception& e) {
         ++write_errors_;
-        spdlog::error("database: cannot remove device '{}': {}", device_id, e.what());
+        log::store().error("database: cannot remove device '{}': {}", device_id, e.what());
     }
 }
 

@@ -1,7 +1,7 @@
 // Background thread for long database reads (see query_worker.hpp).
 #include "app/query_worker.hpp"
 
-#include <spdlog/spdlog.h>
+#include "log/log.hpp"
 
 #include <exception>
 
@@ -41,7 +41,7 @@ void query_worker::run() {
         try {
             job();
         } catch (const std::exception& e) {  // jobs catch their own errors; this is a backstop
-            spdlog::error("database query failed: {}", e.what());
+            log::store().error("database query failed: {}", e.what());
         }
     }
 }

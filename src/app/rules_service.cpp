@@ -4,10 +4,9 @@
 #include "core/json_fields.hpp"
 #include "core/json_input.hpp"
 #include "rules/trace.hpp"
+#include "log/log.hpp"
 
 #include <boost/asio/post.hpp>
-
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -63,7 +62,7 @@ void rules_service::start(mqtt::bridge* bridge) {
     try {
         engine_.restore_timers(db_.load_timers());
     } catch (const std::exception& e) {
-        spdlog::error("rules: cannot read pending timers: {}", e.what());
+        log::rules().error("rules: cannot read pending timers: {}", e.what());
     }
     if (bridge_ != nullptr) register_requests();
 }
@@ -77,7 +76,7 @@ void rules_service::stop() {
     try {
         db_.set_meta(last_alive_key, std::to_string(clock_.now_ms()));
     } catch (const std::exception& e) {
-        spdlog::warn("rules: cannot record the stop time: {}", e.what());
+        log::rules().warn("rules: cannot record the stop time: {}", e.what());
     }
 }
 
@@ -106,7 +105,7 @@ std::map<std::string, bool> rules_service::stored_enabled() {
     try {
         for (const auto& r : db_.load_rules()) out[r.id] = r.enabled;
     } catch (const std::exception& e) {
-        spdlog::error("rules: cannot read stored rules: {}", e.what());
+        log::rules().error("rules: cannot read stored rules: {}", e.what());
     }
     return out;
 }
@@ -119,7 +118,7 @@ std::optional<rules::rule_set> rules_service::stored_rule_set() {
             doc[r.kind == "scene" ? "scenes" : "automations"].push_back(r.definition);
         }
     } catch (const std::exception& e) {
-        spdlog::error("rules: cannot read stored rules: {}", e.what());
+        log::rules().error("rules: cannot read stored rules: {}", e.what());
         return std::nullopt;
     }
     std::vector<rules::source_file> files;
@@ -129,7 +128,7 @@ std::optional<rules::rule_set> rules_service::stored_rule_set() {
     auto result = rules::load_scene_sources(files, load_options(false));
     if (!result) {
         for (const auto& e : result.error())
-            spdlog::error("rules: stored rule set: {}", e.to_string(rules::scene_labels));
+            log::rules().error("rules: stored rule set: {}", e.to_string(rules::scene_labels));
     }
     return std::move(result).to_optional();
 }
@@ -148,7 +147,7 @@ void rules_service::store_rule_set(const rules::rule_set& set) {
         }
     } catch (const std::exception& e) {
         ++store_errors_;
-        spdlog::error("rules: cannot store the rule set: {}", e.what());
+        log::rules().error("rules: cannot store the rule set: {}", e.what());
     }
 }
 
@@ -156,13 +155,13 @@ located_errors rules_service::reload() {
     auto result = rules::load_scene_dir(cfg_.scenes_dir, load_options(true));
     if (!result) {
         const located_errors& errors = result.error();
-        for (const auto& e : errors) spdlog::error("rules: {}", e.to_string(rules::scene_labels));
-        spdlog::error("rules: scene files refused ({} problems); the running rules are unchanged", errors.size());
+        for (const auto& e : errors) log::rules().error("rules: {}", e.to_string(rules::scene_labels));
+        log::rules().error("rules: scene files refused ({} problems); the running rules are unchanged", errors.size());
         publish({{"type", "rules_reload_failed"}, {"errors", errors_json(errors)}, {"ts", clock_.now_ms()}});
         return errors;
     }
-    spdlog::info("rules: loaded {} automations and {} scenes from {}", result->automations.size(),
-                 result->scenes.size(), cfg_.scenes_dir);
+    log::rules().info("rules: loaded {} automations and {} scenes from {}", result->automations.size(),
+                      result->scenes.size(), cfg_.scenes_dir);
     store_rule_set(*result);
     apply(engine_.load(std::move(*result), stored_enabled(), clock_.now_ms()));
     return {};
@@ -172,8 +171,8 @@ void rules_service::on_drivers_ready() {
     if (engine_.started() || stopped_) return;
     if (!reload().empty()) {
         if (auto stored = stored_rule_set()) {
-            spdlog::warn("rules: running the last good rule set from the database ({} automations)",
-                         stored->automations.size());
+            log::rules().warn("rules: running the last good rule set from the database ({} automations)",
+                              stored->automations.size());
             apply(engine_.load(std::move(*stored), stored_enabled(), clock_.now_ms()));
         }
     }
@@ -181,12 +180,12 @@ void rules_service::on_drivers_ready() {
     try {
         if (auto v = db_.meta(last_alive_key)) last_alive = std::stoll(*v);
     } catch (const std::exception& e) {
-        spdlog::warn("rules: no usable last stop time ({}); missed time triggers are skipped", e.what());
+        log::rules().warn("rules: no usable last stop time ({}); missed time triggers are skipped", e.what());
     }
     apply(engine_.start(clock_.now_ms(), last_alive));
     arm_heartbeat();
-    spdlog::info("rules: running ({} automations, {} pending runs)", engine_.rules().automations.size(),
-                 engine_.active_runs());
+    log::rules().info("rules: running ({} automations, {} pending runs)", engine_.rules().automations.size(),
+                      engine_.active_runs());
 }
 
 void rules_service::on_device_added(const device_entry& device) { on_device_updated(device); }
@@ -215,7 +214,7 @@ void rules_service::apply(rules::effects effects) {
             execute(e);
         } catch (const std::exception& ex) {
             ++store_errors_;
-            spdlog::error("rules: [{}] cannot record {}: {}", e.rule, e.run, ex.what());
+            log::rules().error("rules: [{}] cannot record {}: {}", e.rule, e.run, ex.what());
         }
     }
     arm_timer();
@@ -226,7 +225,7 @@ void rules_service::execute(const rules::effect& e) {
     switch (e.what) {
     case kind::command: {
         // One line per command a run sends: every run that acts shows in the log.
-        spdlog::info("rules: [{}] run {}: {} {}", e.rule, e.run, e.device, e.command.name);
+        log::rules().info("rules: [{}] run {}: {} {}", e.rule, e.run, e.device, e.command.name);
         std::weak_ptr<bool> alive = alive_;
         const std::uint64_t token = e.token;
         gw_.execute(e.device, e.command, command_source{"rule", e.rule},
@@ -240,11 +239,11 @@ void rules_service::execute(const rules::effect& e) {
         break;
     }
     case kind::notify:
-        spdlog::info("rules: [{}] notify: {}", e.rule, e.data.value("message", ""));
+        log::rules().info("rules: [{}] notify: {}", e.rule, e.data.value("message", ""));
         publish(e.data);
         break;
     case kind::rule_failed:
-        spdlog::warn("rules: [{}] run {} failed: {}", e.rule, e.run, e.data.value("error", ""));
+        log::rules().warn("rules: [{}] run {} failed: {}", e.rule, e.run, e.data.value("error", ""));
         publish(e.data);
         break;
     case kind::set_enabled: db_.set_rule_enabled(e.rule, e.enabled, clock_.now_ms()); break;
@@ -253,8 +252,9 @@ void rules_service::execute(const rules::effect& e) {
     case kind::trace: {
         const std::string result = e.data.value("result", std::string());
         const std::string error = e.data.value("error", std::string());
-        spdlog::log(result == "condition_failed" ? spdlog::level::debug : spdlog::level::info,
-                    "rules: [{}] run {} finished: {}{}{}", e.rule, e.run, result, error.empty() ? "" : ": ", error);
+        log::rules().log(result == "condition_failed" ? spdlog::level::debug : spdlog::level::info,
+                         "rules: [{}] run {} finished: {}{}{}", e.rule, e.run, result, error.empty() ? "" : ": ",
+                         error);
         db_.append_trace({e.rule, e.run, clock_.now_ms(), e.data});
         break;
     }
@@ -288,7 +288,7 @@ void rules_service::arm_heartbeat() {
         try {
             db_.set_meta(last_alive_key, std::to_string(clock_.now_ms()));
         } catch (const std::exception& e) {
-            spdlog::warn("rules: cannot record the heartbeat: {}", e.what());
+            log::rules().warn("rules: cannot record the heartbeat: {}", e.what());
         }
         arm_heartbeat();
     });
@@ -377,7 +377,7 @@ void rules_service::register_requests() {
             if (!(*commands)[i].second.params.empty()) entry["params"] = (*commands)[i].second.params;
             (*trace)["actions"].push_back(std::move(entry));
         }
-        spdlog::info("rules: [{}] scene activated ({} commands)", *id, commands->size());
+        log::rules().info("rules: [{}] scene activated ({} commands)", *id, commands->size());
         std::weak_ptr<bool> alive = alive_;
         for (std::size_t i = 0; i < commands->size(); ++i) {
             auto& [device, command] = (*commands)[i];
@@ -436,14 +436,14 @@ void rules_service::register_requests() {
 void rules_service::record_activation(const std::string& scene, json trace, const std::string& errors) {
     const time_ms now = clock_.now_ms();
     rules::trace::finish(trace, now, errors.empty() ? "ok" : "failed", errors);
-    spdlog::info("rules: [{}] scene activation finished: {}{}{}", scene, errors.empty() ? "ok" : "failed",
-                 errors.empty() ? "" : ": ", errors);
+    log::rules().info("rules: [{}] scene activation finished: {}{}{}", scene, errors.empty() ? "ok" : "failed",
+                      errors.empty() ? "" : ": ", errors);
     last_activation_[scene] = trace;
     try {
         db_.append_trace({scene, trace.value("run", std::string()), now, trace});
     } catch (const std::exception& e) {
         ++store_errors_;
-        spdlog::error("rules: [{}] cannot record the activation: {}", scene, e.what());
+        log::rules().error("rules: [{}] cannot record the activation: {}", scene, e.what());
     }
 }
 
@@ -455,7 +455,7 @@ const json& rules_service::last_activation(const std::string& scene) {
         const auto stored = db_.list_traces(scene, 1);
         if (!stored.empty()) last = stored.front().trace;
     } catch (const std::exception& e) {
-        spdlog::warn("rules: [{}] cannot read the last activation: {}", scene, e.what());
+        log::rules().warn("rules: [{}] cannot read the last activation: {}", scene, e.what());
     }
     return last_activation_.emplace(scene, std::move(last)).first->second;
 }

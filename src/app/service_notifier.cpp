@@ -1,7 +1,8 @@
 // systemd notification (see service_notifier.hpp).
 #include "app/service_notifier.hpp"
 
-#include <spdlog/spdlog.h>
+#include "log/log.hpp"
+
 #include <systemd/sd-daemon.h>
 
 namespace hearth {
@@ -19,7 +20,7 @@ void service_notifier::start_watchdog(std::function<bool()> healthy) {
     if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
     healthy_ = std::move(healthy);
     interval_ = std::chrono::microseconds(usec / 3);
-    spdlog::info("systemd watchdog enabled: pinging every {} ms", interval_.count() / 1000);
+    log::app().info("systemd watchdog enabled: pinging every {} ms", interval_.count() / 1000);
     sd_notify(0, "WATCHDOG=1");
     arm();
 }
@@ -31,7 +32,7 @@ void service_notifier::arm() {
         if (!healthy_ || healthy_())
             sd_notify(0, "WATCHDOG=1");
         else
-            spdlog::error("health check failed: not feeding the systemd watchdog");
+            log::app().error("health check failed: not feeding the systemd watchdog");
         arm();
     });
 }

@@ -7,6 +7,7 @@
 #include "core/device_model.hpp"
 #include "core/json_schema.hpp"
 #include "core/plugin_dirs.hpp"
+#include "log/levels.hpp"
 
 #include <fstream>
 #include <set>
@@ -168,7 +169,11 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
     if (auto it = j.find("location"); it != j.end()) {
         c.location = location_config{(*it)["latitude"].get<double>(), (*it)["longitude"].get<double>()};
     }
-    if (auto it = j.find("log"); it != j.end()) take(*it, "level", c.log_level);
+    if (auto it = j.find("log"); it != j.end()) {
+        take(*it, "level", c.log_level);
+        std::string why;
+        if (!log::parse_levels(c.log_level, why)) errors.push_back({file, "/log/level", why});
+    }
     if (auto it = j.find("locks"); it != j.end()) {
         for (const auto& [id, l] : it->items()) {
             if (!is_valid_id(id)) errors.push_back({file, "/locks/" + id, "not a valid device id"});

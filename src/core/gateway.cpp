@@ -2,10 +2,9 @@
 #include "core/gateway.hpp"
 
 #include "core/json_input.hpp"
+#include "log/log.hpp"
 
 #include <hearth/plugin.h>
-
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <random>
@@ -76,13 +75,13 @@ void gateway::start_drivers(const std::vector<driver_config>& drivers, const dri
     started_at_ = steady::now();
     for (const auto& dc : drivers) {
         if (!dc.enabled) {
-            spdlog::info("driver '{}' ({}) is disabled in the config", dc.id, dc.plugin);
+            log::plugin().info("driver '{}' ({}) is disabled in the config", dc.id, dc.plugin);
             continue;
         }
         std::string error;
         auto link = factory(dc, *this, error);
         if (!link) {
-            spdlog::error("driver '{}' not started: {}", dc.id, error);
+            log::plugin().error("driver '{}' not started: {}", dc.id, error);
             driver_status st;
             st.id = dc.id;
             st.plugin = dc.plugin;
@@ -117,7 +116,7 @@ void gateway::arm_watchdog() {
         }
         for (auto cid : expired) {
             auto node = pending_.extract(cid);
-            spdlog::warn("command {} to '{}' timed out", cid, node.mapped().device);
+            log::core().warn("command {} to '{}' timed out", cid, node.mapped().device);
             node.mapped().done({false, HEARTH_ERR_TIMEOUT, "the driver did not complete the command in time"});
         }
         if (!ready_announced_ && now - started_at_ >= opts_.ready_timeout) check_ready(true);
@@ -132,9 +131,10 @@ void gateway::check_ready(bool timed_out) {
         if (!ready && links_.at(id)->usable()) waiting.push_back(id);
     }
     if (!waiting.empty() && !timed_out) return;
-    for (const auto& id : waiting) spdlog::warn("driver '{}' did not report ready in time; starting rules anyway", id);
+    for (const auto& id : waiting)
+        log::plugin().warn("driver '{}' did not report ready in time; starting rules anyway", id);
     ready_announced_ = true;
-    spdlog::info("all drivers ready ({} devices)", registry_.size());
+    log::core().info("all drivers ready ({} devices)", registry_.size());
     notify([](gateway_observer& o) { o.on_drivers_ready(); });
 }
 
@@ -168,7 +168,7 @@ void gateway::execute(const std::string& device_id, device_command command, cons
         return fail(HEARTH_ERR_OFFLINE, "device '" + device_id + "' is offline");
     }
     const std::uint64_t cid = next_command_++;
-    spdlog::debug("command {} from {} {} -> {}: {}", cid, source.kind, source.who, device_id, command.name);
+    log::core().debug("command {} from {} {} -> {}: {}", cid, source.kind, source.who, device_id, command.name);
     pending_[cid] =
         pending_command{device->descriptor.driver, device_id, std::move(done), steady::now() + opts_.command_timeout};
     link->second->send_command(cid, device_id, command.to_driver_json().dump());
@@ -300,14 +300,14 @@ bool gateway::write_audit(const audit_entry& e) {
     try {
         audit_(e);
         if (!lock_health_.last_audit_error.empty()) {
-            spdlog::info("audit log writable again");
+            log::lock().info("audit log writable again");
             lock_health_.last_audit_error.clear();
             bridge_event({{"type", "audit_recovered"}});
         }
         return true;
     } catch (const std::exception& ex) {
         ++lock_health_.audit_failures;
-        spdlog::error("audit log write failed for {} ({}) on '{}': {}", e.action, e.result, e.target, ex.what());
+        log::lock().error("audit log write failed for {} ({}) on '{}': {}", e.action, e.result, e.target, ex.what());
         if (lock_health_.last_audit_error.empty())
             bridge_event({{"type", "audit_failed"}, {"error", std::string(ex.what())}});
         lock_health_.last_audit_error = ex.what();
@@ -341,8 +341,8 @@ bool gateway::lock_gate(device_entry& device, const device_command& command, con
         locks_.check(device.descriptor.id, op, command.code, command.issued_at_ms, source.kind, clock_.now_ms());
     if (!d.allowed) {
         ++device.command_errors;
-        spdlog::warn("lock '{}': {} from {} {} refused: {}", device.descriptor.id, op, source.kind, source.who,
-                     d.reason);
+        log::lock().warn("lock '{}': {} from {} {} refused: {}", device.descriptor.id, op, source.kind, source.who,
+                         d.reason);
         audit_lock(device, op, source, d.result, d.reason);
         if (d.lockout_started) {
             emit_device_event(device.descriptor.id, {{"event_type", "lock_alarm"}, {"alarm", "wrong_code_limit"}});
@@ -382,7 +382,7 @@ bool gateway::lock_gate(device_entry& device, const device_command& command, con
         // Locking makes the home safer: it goes ahead unaudited rather than leaving a door open
         // (an attacker who fills the disk must not be able to stop the owner or the auto-relock).
         ++lock_health_.unaudited_locks;
-        spdlog::error("lock '{}': locking although its attempt could not be audited", device.descriptor.id);
+        log::lock().error("lock '{}': locking although its attempt could not be audited", device.descriptor.id);
     }
     ++locks_in_flight_[device.descriptor.id];
     done = [this, id = device.descriptor.id, op, op_id, source, inner = std::move(done)](const command_outcome& o) {
@@ -403,7 +403,7 @@ std::optional<std::string> gateway::authorize_lock_admin(const std::string& devi
     if (device == nullptr || device->descriptor.type != device_type::lock) return std::nullopt;
     const lock_decision d = locks_.check(device_id, op, code, std::nullopt, source.kind, clock_.now_ms());
     if (!d.allowed) {
-        spdlog::warn("lock '{}': {} from {} {} refused: {}", device_id, op, source.kind, source.who, d.reason);
+        log::lock().warn("lock '{}': {} from {} {} refused: {}", device_id, op, source.kind, source.who, d.reason);
         audit_lock(*device, op, source, d.result, d.reason);
         return d.reason;
     }
@@ -436,8 +436,8 @@ void gateway::report_unknown_outcome(const lock_open_attempt& a) {
     const std::string reason =
         "hearthd stopped before the outcome was known; the lock's state is read again from the lock";
     const std::string op = a.action.rfind("lock.", 0) == 0 ? a.action.substr(5) : a.action;
-    spdlog::warn("lock '{}': {} from {} {} at {} has no recorded outcome: reporting it as unknown", a.device_id, op,
-                 a.source, a.actor, a.ts);
+    log::lock().warn("lock '{}': {} from {} {} at {} has no recorded outcome: reporting it as unknown", a.device_id, op,
+                     a.source, a.actor, a.ts);
     write_audit({clock_.now_ms(),
                  a.actor,
                  a.source,
@@ -459,8 +459,8 @@ void gateway::report_unknown_outcome(const lock_open_attempt& a) {
 device_entry* gateway::owned_device(const std::string& driver, const std::string& device_id, const char* what) {
     device_entry* device = registry_.find(device_id);
     if (device == nullptr || !device->registered || device->descriptor.driver != driver) {
-        spdlog::warn("[{}] {} for device '{}' which this driver has not registered; ignored", driver, what,
-                     echo(device_id));
+        log::core().warn("[{}] {} for device '{}' which this driver has not registered; ignored", driver, what,
+                         echo(device_id));
         refused_report(driver, nullptr);
         return nullptr;
     }
@@ -472,8 +472,8 @@ bool gateway::admit_report(const std::string& driver) {
     if (guard_.admit_report(driver, steady::now())) return true;
     const auto refused = guard_.refused(driver);
     if (refused == 1 || refused % 1000 == 0)
-        spdlog::warn("[{}] reports dropped: more than {:.0f} per second ({} refused so far)", driver,
-                     guard_.limits().max_reports_per_s, refused);
+        log::core().warn("[{}] reports dropped: more than {:.0f} per second ({} refused so far)", driver,
+                         guard_.limits().max_reports_per_s, refused);
     if (guard_.abusive(driver)) quarantine_driver(driver, "it keeps exceeding its report rate limit");
     return false;
 }
@@ -487,7 +487,7 @@ void gateway::refused_report(const std::string& driver, device_entry* device) {
 
 void gateway::quarantine_driver(const std::string& driver, const std::string& reason) {
     if (!quarantined_.emplace(driver, reason).second) return;
-    spdlog::error("driver '{}' quarantined: {}; its reports are ignored from now on", driver, reason);
+    log::plugin().error("driver '{}' quarantined: {}; its reports are ignored from now on", driver, reason);
     if (links_.contains(driver)) on_failed(driver, "quarantined: " + reason);
 }
 
@@ -496,7 +496,7 @@ void gateway::on_device_registered(const std::string& driver, device_descriptor 
     const std::string id = descriptor.id;
     if (quarantined_.contains(driver)) return;
     if (is_reserved_id(id)) {  // parse_descriptor refuses these already; a second check is cheap
-        spdlog::warn("[{}] cannot register device '{}': the id is reserved by the MQTT topic contract", driver, id);
+        log::core().warn("[{}] cannot register device '{}': the id is reserved by the MQTT topic contract", driver, id);
         refused_report(driver, nullptr);
         return;
     }
@@ -504,8 +504,8 @@ void gateway::on_device_registered(const std::string& driver, device_descriptor 
         if (!guard_.admit_device(driver, registry_.devices_of(driver).size())) {
             const auto refused = guard_.refused(driver);
             if (refused == 1 || refused % 100 == 0)
-                spdlog::warn("[{}] cannot register device '{}': the driver already has {} devices (the limit)", driver,
-                             id, guard_.limits().max_devices_per_driver);
+                log::core().warn("[{}] cannot register device '{}': the driver already has {} devices (the limit)",
+                                 driver, id, guard_.limits().max_devices_per_driver);
             if (guard_.abusive(driver))
                 quarantine_driver(driver, "it keeps registering devices beyond the limit of " +
                                               std::to_string(guard_.limits().max_devices_per_driver));
@@ -515,17 +515,18 @@ void gateway::on_device_registered(const std::string& driver, device_descriptor 
     apply_user_name(user_names_, descriptor);  // a user's name wins over the driver's
     switch (registry_.upsert(std::move(descriptor))) {
     case device_registry::upsert_result::conflict:
-        spdlog::error("[{}] cannot register device '{}': it belongs to driver '{}'", driver, id,
-                      registry_.find(id)->descriptor.driver);
+        log::core().error("[{}] cannot register device '{}': it belongs to driver '{}'", driver, id,
+                          registry_.find(id)->descriptor.driver);
         return;
     case device_registry::upsert_result::added:
-        spdlog::info("[{}] device '{}' registered", driver, id);
+        log::core().info("[{}] device '{}' registered", driver, id);
         if (const device_entry* d = registry_.find(id); d != nullptr && d->descriptor.type == device_type::lock) {
             const lock_settings s = locks_.settings_for(id);
             if (s.pin_hash.empty() && !s.pin_none)
-                spdlog::warn("lock '{}' has no PIN configured (locks.{}.pin_hash): remote unlock is refused", id, id);
+                log::lock().warn("lock '{}' has no PIN configured (locks.{}.pin_hash): remote unlock is refused", id,
+                                 id);
             else if (s.pin_none)
-                spdlog::warn("lock '{}' is configured with \"pin\": \"none\": it unlocks without a code", id);
+                log::lock().warn("lock '{}' is configured with \"pin\": \"none\": it unlocks without a code", id);
         }
         notify([&](gateway_observer& o) { o.on_device_added(*registry_.find(id)); });
         bridge_event({{"type", "device_added"}, {"device", id}, {"driver", driver}});
@@ -548,7 +549,7 @@ void gateway::on_state(const std::string& driver, const std::string& device_id, 
     device_entry* device = owned_device(driver, device_id, "report_state");
     if (device == nullptr) return;
     state_diff diff = registry_.apply_state(device_id, state, clock_.now_ms());
-    for (const auto& r : diff.rejected) spdlog::warn("[{}] state of '{}' refused: {}", driver, device_id, r);
+    for (const auto& r : diff.rejected) log::core().warn("[{}] state of '{}' refused: {}", driver, device_id, r);
     if (!diff.rejected.empty()) guard_.count_refusal(driver);
     if (!diff.changed.empty()) notify([&](gateway_observer& o) { o.on_state_changed(*device, diff.changed); });
 }
@@ -560,20 +561,20 @@ void gateway::on_event(const std::string& driver, const std::string& device_id, 
     if (device == nullptr) return;
     auto type = event.find("event_type");
     if (type == event.end() || !type->is_string()) {
-        spdlog::warn("[{}] event of '{}' refused: missing \"event_type\"", driver, device_id);
+        log::core().warn("[{}] event of '{}' refused: missing \"event_type\"", driver, device_id);
         refused_report(driver, device);
         return;
     }
     if (auto ts = event.find("ts"); ts != event.end() && !ts->is_number_integer()) {
-        spdlog::warn("[{}] event of '{}' refused: \"ts\" must be an integer (ms since the epoch), got {}", driver,
-                     device_id, ts->type_name());
+        log::core().warn("[{}] event of '{}' refused: \"ts\" must be an integer (ms since the epoch), got {}", driver,
+                         device_id, ts->type_name());
         refused_report(driver, device);
         return;
     }
     const std::string t = type->get<std::string>();
     const bool snapshot = t == "snapshot" && device->descriptor.type == device_type::camera;
     if (!snapshot && !device->descriptor.events.contains(t)) {
-        spdlog::warn("[{}] event '{}' of '{}' refused: not declared in its descriptor", driver, echo(t), device_id);
+        log::core().warn("[{}] event '{}' of '{}' refused: not declared in its descriptor", driver, echo(t), device_id);
         refused_report(driver, device);
         return;
     }
@@ -597,7 +598,7 @@ void gateway::on_availability(const std::string& driver, const std::string& devi
     device_entry* device = owned_device(driver, device_id, "report_availability");
     if (device == nullptr) return;
     if (registry_.set_online(device_id, online, clock_.now_ms())) {
-        spdlog::info("[{}] device '{}' is {}", driver, device_id, online ? "online" : "offline");
+        log::core().info("[{}] device '{}' is {}", driver, device_id, online ? "online" : "offline");
         notify([&](gateway_observer& o) { o.on_availability_changed(*device); });
     }
 }
@@ -606,7 +607,7 @@ void gateway::on_command_done(const std::string& driver, std::uint64_t command_i
     loop_thread_.assert_on_loop_thread("gateway::on_command_done");
     auto it = pending_.find(command_id);
     if (it == pending_.end() || it->second.driver != driver) {
-        spdlog::debug("[{}] result for unknown or expired command {}", driver, command_id);
+        log::core().debug("[{}] result for unknown or expired command {}", driver, command_id);
         return;
     }
     auto node = pending_.extract(it);
@@ -625,7 +626,7 @@ void gateway::on_loaded(const std::string& driver) {
     auto link = links_.find(driver);
     if (link == links_.end() || !load_announced_.insert(driver).second) return;  // once per driver
     const auto st = link->second->status();
-    spdlog::info("driver '{}' loaded: plugin {} {}", driver, st.plugin, st.version);
+    log::plugin().info("driver '{}' loaded: plugin {} {}", driver, st.plugin, st.version);
     bridge_event({{"type", "plugin_loaded"}, {"driver", driver}, {"plugin", st.plugin}, {"version", st.version}});
 }
 

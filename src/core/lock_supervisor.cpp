@@ -1,7 +1,7 @@
 // Auto-relock, 'door left unlocked' and attempts without outcome (see lock_supervisor.hpp).
 #include "core/lock_supervisor.hpp"
 
-#include <spdlog/spdlog.h>
+#include "log/log.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -21,18 +21,18 @@ void lock_supervisor::restore() {
     try {
         for (const auto& t : store_->load_timers()) restored_[t.device_id][t.kind] = t.due_ms;
     } catch (const std::exception& e) {
-        spdlog::error("lock timers cannot be read from the database: {}", e.what());
+        log::lock().error("lock timers cannot be read from the database: {}", e.what());
     }
     for (const auto& [id, kinds] : restored_) {
         for (const auto& [kind, due] : kinds)
-            spdlog::info("lock '{}': {} due at {} restored from the database", id, kind, due);
+            log::lock().info("lock '{}': {} due at {} restored from the database", id, kind, due);
     }
     // Read now, before any driver runs: an attempt of this process is never mistaken for one
     // that lost its outcome in a crash.
     try {
         open_attempts_ = store_->take_open_attempts();
     } catch (const std::exception& e) {
-        spdlog::error("lock attempts without outcome cannot be read from the database: {}", e.what());
+        log::lock().error("lock attempts without outcome cannot be read from the database: {}", e.what());
     }
 }
 
@@ -70,7 +70,7 @@ void lock_supervisor::on_device_removed(const std::string& device_id) {
     // that drops its device keeps the stored timers for when it comes back.
     auto it = timers_.find(device_id);
     if (it == timers_.end()) return;
-    spdlog::warn("lock '{}' was removed with a pending auto-relock/alarm; kept for when it returns", device_id);
+    log::lock().warn("lock '{}' was removed with a pending auto-relock/alarm; kept for when it returns", device_id);
     for (auto& [kind, slot] : it->second)
         if (slot.timer) slot.timer->cancel();
     timers_.erase(it);
@@ -119,8 +119,8 @@ void lock_supervisor::schedule(const std::string& id, const std::string& kind, s
         try {
             store_->save_timer({id, kind, due_ms});
         } catch (const std::exception& e) {
-            spdlog::error("lock '{}': the {} timer cannot be stored ({}): it will not survive a restart", id, kind,
-                          e.what());
+            log::lock().error("lock '{}': the {} timer cannot be stored ({}): it will not survive a restart", id, kind,
+                              e.what());
         }
     }
     timer_slot& slot = timers_[id][kind];
@@ -145,7 +145,7 @@ void lock_supervisor::disarm(const std::string& id) {
         try {
             store_->remove_timer(id, kind);
         } catch (const std::exception& e) {
-            spdlog::error("lock '{}': the {} timer cannot be removed from the database: {}", id, kind, e.what());
+            log::lock().error("lock '{}': the {} timer cannot be removed from the database: {}", id, kind, e.what());
         }
     }
 }
@@ -166,7 +166,7 @@ void lock_supervisor::fire(const std::string& id, const std::string& kind) {
     }
     if (kind == k_alarm) {
         const std::int64_t unlocked_for_s = gw_.locks().settings_for(id).left_unlocked_ms / 1000;
-        spdlog::warn("lock '{}': door left unlocked for {} s", id, unlocked_for_s);
+        log::lock().warn("lock '{}': door left unlocked for {} s", id, unlocked_for_s);
         gw_.emit_device_event(id, {{"event_type", "lock_alarm"},
                                    {"alarm", "left_unlocked"},
                                    {"unlocked_for_s", unlocked_for_s},
@@ -176,17 +176,17 @@ void lock_supervisor::fire(const std::string& id, const std::string& kind) {
             try {
                 store_->remove_timer(id, kind);
             } catch (const std::exception& e) {
-                spdlog::error("lock '{}': the alarm timer cannot be removed from the database: {}", id, e.what());
+                log::lock().error("lock '{}': the alarm timer cannot be removed from the database: {}", id, e.what());
             }
         }
         return;
     }
-    spdlog::info("lock '{}': auto-relock", id);
+    log::lock().info("lock '{}': auto-relock", id);
     device_command cmd;
     cmd.name = "lock";
     gw_.execute(id, cmd, command_source{"internal", "auto_relock"}, [this, id](const command_outcome& o) {
         if (o.ok) return;  // the state report "locked" disarms
-        spdlog::error("lock '{}': auto-relock failed: {}; retrying in {} s", id, o.error, retry_.count() / 1000);
+        log::lock().error("lock '{}': auto-relock failed: {}; retrying in {} s", id, o.error, retry_.count() / 1000);
         auto t = timers_.find(id);
         if (t == timers_.end() || !t->second.contains(k_relock)) return;
         schedule(id, k_relock, gw_.now_ms() + retry_.count(), true);

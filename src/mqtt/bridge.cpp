@@ -3,13 +3,13 @@
 #include "mqtt/bridge.hpp"
 
 #include "mqtt/discovery.hpp"
+#include "log/log.hpp"
 
 #include <hearth/plugin.h>
 
 #include <boost/asio/post.hpp>
 
 #include <openssl/evp.h>
-#include <spdlog/spdlog.h>
 
 namespace hearth::mqtt {
 
@@ -225,20 +225,20 @@ void bridge::publish_snapshot(const device_entry& device, const json& event) {
     auto last = last_snapshot_.find(id);
     if (last != last_snapshot_.end() && now - last->second < options_.snapshot_min_interval) {
         ++snapshots_dropped_;
-        spdlog::debug("snapshot of '{}' dropped: rate limit", id);
+        log::mqtt().debug("snapshot of '{}' dropped: rate limit", id);
         return;
     }
     const auto b64 = event.find("image_base64");  // a driver's event: checked, never .value()
     auto image = b64 != event.end() && b64->is_string() ? base64_decode(b64->get<std::string>()) : std::nullopt;
     if (!image) {
         ++snapshots_dropped_;
-        spdlog::warn("snapshot of '{}' dropped: image_base64 is not a string of valid base64", id);
+        log::mqtt().warn("snapshot of '{}' dropped: image_base64 is not a string of valid base64", id);
         return;
     }
     if (image->size() > options_.max_snapshot_bytes) {
         ++snapshots_dropped_;
-        spdlog::warn("snapshot of '{}' dropped: {} bytes exceed the cap of {}", id, image->size(),
-                     options_.max_snapshot_bytes);
+        log::mqtt().warn("snapshot of '{}' dropped: {} bytes exceed the cap of {}", id, image->size(),
+                         options_.max_snapshot_bytes);
         return;
     }
     last_snapshot_[id] = now;

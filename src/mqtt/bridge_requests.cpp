@@ -8,11 +8,11 @@
 #include "core/json_fields.hpp"
 #include "core/json_input.hpp"
 #include "mqtt/ha_payloads.hpp"
+#include "log/log.hpp"
 
 #include <boost/asio/post.hpp>
 
 #include <malloc.h>
-#include <spdlog/spdlog.h>
 
 namespace hearth::mqtt {
 
@@ -87,7 +87,7 @@ bool bridge::refuse_oversized(const inbound_message& msg, std::size_t limit, con
     if (size <= limit) return false;
     ++refused_messages_;
     ++oversized_messages_;
-    spdlog::warn("refused a message of {} bytes on {}: the limit is {} bytes", size, echo(msg.topic), limit);
+    log::mqtt().warn("refused a message of {} bytes on {}: the limit is {} bytes", size, echo(msg.topic), limit);
     if (!reply_topic.empty()) {
         // An answer on <id>/response always carries data.command (unknown here: not parsed).
         const bool device_reply = reply_topic.rfind(topics_.bridge("response/"), 0) != 0;
@@ -127,7 +127,7 @@ void bridge::handle_message(const inbound_message& msg) {
                 birth_timer_.expires_after(std::chrono::milliseconds(jitter(rng_)));
                 birth_timer_.async_wait([this](const boost::system::error_code& ec) {
                     if (ec) return;
-                    spdlog::info("Home Assistant came online: re-publishing discovery and states");
+                    log::mqtt().info("Home Assistant came online: re-publishing discovery and states");
                     for (const auto& [id, device] : gw_.registry().all()) {
                         publish_availability(device);
                         publish_state(device);
@@ -141,7 +141,7 @@ void bridge::handle_message(const inbound_message& msg) {
         if (msg.payload.empty() && t.what != kind::request && t.what != kind::get) return;
         if (msg.retained) {
             ++refused_messages_;
-            spdlog::warn("refused retained message on {}: commands must not be retained", echo(msg.topic));
+            log::mqtt().warn("refused retained message on {}: commands must not be retained", echo(msg.topic));
             // Answered as docs/mqtt-api.md says, a retained /get included.
             const std::string why = "retained commands are refused: publish without the retain flag";
             if (t.what == kind::request) {
@@ -165,7 +165,7 @@ void bridge::handle_message(const inbound_message& msg) {
     } catch (const std::exception& e) {
         // Last line of defence: whatever a message does, the loop goes on.
         ++refused_messages_;
-        spdlog::error("message on {} could not be handled: {}", echo(msg.topic), valid_utf8(e.what()));
+        log::mqtt().error("message on {} could not be handled: {}", echo(msg.topic), valid_utf8(e.what()));
     }
 }
 
@@ -201,7 +201,7 @@ void bridge::handle_set(const std::string& device_id, const std::string& propert
                                                      : parse_set_property(device->descriptor, property, payload);
     if (!parsed) {
         ++refused_messages_;
-        spdlog::info("refused /set for '{}': {}", device_id, parsed.error());
+        log::mqtt().info("refused /set for '{}': {}", device_id, parsed.error());
         respond(reply_topic, transaction, false, parsed.error(), {{"command", command}});
         return;
     }
@@ -278,7 +278,7 @@ void bridge::run_request(const std::string& name, const std::string& payload, st
         it->second(in.value, reply);
     } catch (const std::exception& e) {
         ++failed_requests_;
-        spdlog::error("bridge request '{}' failed: {}", name, valid_utf8(e.what()));
+        log::mqtt().error("bridge request '{}' failed: {}", name, valid_utf8(e.what()));
         reply(request_reply::failure("request '" + name + "' failed: " + valid_utf8(e.what())));
     }
 }

@@ -4,13 +4,13 @@
 #include "mqtt/connect_errors.hpp"
 #include "mqtt/connect_options.hpp"
 #include "mqtt/tcp_nodelay.hpp"
+#include "log/log.hpp"
 
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
 
 #include <mqtt/async_client.h>
-#include <spdlog/spdlog.h>
 
 namespace hearth::mqtt {
 
@@ -148,7 +148,7 @@ void mqtt_link::connect() {
         client_->connect(*connect_options_, nullptr, *listener_);
     } catch (const std::exception& e) {
         connecting_ = false;
-        spdlog::warn("mqtt: connect to {} failed: {}", redact_url(settings_.url), e.what());
+        log::mqtt().warn("mqtt: connect to {} failed: {}", redact_url(settings_.url), e.what());
         schedule_reconnect();
     }
 }
@@ -156,7 +156,7 @@ void mqtt_link::connect() {
 void mqtt_link::handle_connect_failed(int rc) {
     if (stopping_) return;
     if (protocol_ == 5 && refuses_mqtt5(rc)) {
-        spdlog::warn(
+        log::mqtt().warn(
             "mqtt: the broker at {} does not accept MQTT 5 (code {}); falling back to MQTT 3.1.1, "
             "where hearthd cannot announce a maximum packet size: limit message sizes on the broker "
             "(mosquitto: message_size_limit)",
@@ -165,14 +165,14 @@ void mqtt_link::handle_connect_failed(int rc) {
         try {
             make_client();
         } catch (const std::exception& e) {
-            spdlog::error("mqtt: cannot create an MQTT 3.1.1 client: {}", e.what());
+            log::mqtt().error("mqtt: cannot create an MQTT 3.1.1 client: {}", e.what());
         }
         backoff_ = settings_.backoff_min;
         connect();
         return;
     }
-    spdlog::warn("mqtt: cannot connect to {}: {}; retrying in {} ms", redact_url(settings_.url),
-                 connect_failure_text(rc), backoff_.count());
+    log::mqtt().warn("mqtt: cannot connect to {}: {}; retrying in {} ms", redact_url(settings_.url),
+                     connect_failure_text(rc), backoff_.count());
     schedule_reconnect();
 }
 
@@ -190,17 +190,17 @@ void mqtt_link::handle_connected() {
     connected_ = true;
     backoff_ = settings_.backoff_min;
     if (protocol_ == 5)
-        spdlog::info("mqtt: connected to {} (MQTT 5, maximum packet size {} bytes)", redact_url(settings_.url),
-                     maximum_packet_size(settings_));
+        log::mqtt().info("mqtt: connected to {} (MQTT 5, maximum packet size {} bytes)", redact_url(settings_.url),
+                         maximum_packet_size(settings_));
     else
-        spdlog::info("mqtt: connected to {} (MQTT 3.1.1)", redact_url(settings_.url));
+        log::mqtt().info("mqtt: connected to {} (MQTT 3.1.1)", redact_url(settings_.url));
     if (const auto endpoint = parse_broker_url(settings_.url))  // see tcp_nodelay.hpp: ~40 ms per hop otherwise
-        spdlog::debug("mqtt: TCP_NODELAY set on {} broker socket(s)", set_tcp_nodelay_to(*endpoint));
+        log::mqtt().debug("mqtt: TCP_NODELAY set on {} broker socket(s)", set_tcp_nodelay_to(*endpoint));
     try {
         auto topics = ::mqtt::string_collection::create(settings_.subscriptions);
         client_->subscribe(topics, std::vector<int>(settings_.subscriptions.size(), 1));
     } catch (const std::exception& e) {
-        spdlog::error("mqtt: subscribe failed: {}", e.what());
+        log::mqtt().error("mqtt: subscribe failed: {}", e.what());
     }
     if (connected_handler_) connected_handler_();
     pump();
@@ -211,7 +211,7 @@ void mqtt_link::handle_lost(const std::string& cause) {
     connected_ = false;
     ++reconnects_;
     requeue_inflight();
-    if (!stopping_) spdlog::warn("mqtt: {}; reconnecting", cause);
+    if (!stopping_) log::mqtt().warn("mqtt: {}; reconnecting", cause);
     if (lost_handler_) lost_handler_(cause);
     schedule_reconnect();
 }
@@ -263,7 +263,7 @@ void mqtt_link::pump() {
                              reinterpret_cast<void*>(static_cast<std::uintptr_t>(seq)), *listener_publish_);
             inflight_.emplace(seq, std::move(e));
         } catch (const std::exception& ex) {
-            spdlog::debug("mqtt: publish to {} deferred: {}", e.topic, ex.what());
+            log::mqtt().debug("mqtt: publish to {} deferred: {}", e.topic, ex.what());
             // Put it back and wait for the next connect or completion.
             if (e.retained) {
                 if (!retained_.contains(e.topic)) {
@@ -345,7 +345,7 @@ void mqtt_link::stop(std::chrono::milliseconds budget, const std::vector<last_wo
         client_->disconnect(static_cast<int>(std::max<long>(left.count(), 0)))
             ->wait_for(std::max(left, std::chrono::milliseconds(100)));
     } catch (const std::exception& e) {
-        spdlog::warn("mqtt: clean disconnect failed: {}", e.what());
+        log::mqtt().warn("mqtt: clean disconnect failed: {}", e.what());
     }
     connected_ = false;
 }

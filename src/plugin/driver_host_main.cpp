@@ -16,6 +16,7 @@
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20
 
 #include "core/clock.hpp"
+#include "log/levels.hpp"
 #include "plugin/inproc_driver.hpp"
 #include "plugin/plugin_module.hpp"
 #include "plugin/wire.hpp"
@@ -28,8 +29,6 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-
-#include <spdlog/spdlog.h>
 
 #include <fcntl.h>
 #include <malloc.h>
@@ -69,7 +68,7 @@ constexpr std::size_t max_queued_bytes = 8u << 20;
 }
 
 [[noreturn]] void finish(int code) {
-    spdlog::default_logger()->flush();
+    for (const auto s : hearth::log::all_subsystems) hearth::log::get(s).flush();
     std::fflush(nullptr);
     ::_exit(code);  // no static destructors: plugins are never unloaded (plugin_module.hpp)
 }
@@ -125,7 +124,7 @@ public:
         try {
             hearth::wire::append_frame(bytes, message);
         } catch (const std::length_error& e) {
-            spdlog::error("frame dropped: {}", e.what());
+            hearth::log::plugin().error("frame dropped: {}", e.what());
             return;
         }
         queued_bytes_ += bytes.size();
@@ -166,7 +165,7 @@ private:
         asio::async_write(socket_, asio::buffer(*buf), [this, buf](const boost::system::error_code& ec, std::size_t) {
             writing_ = false;
             if (ec) {
-                spdlog::error("socket write failed ({}); exiting", ec.message());
+                hearth::log::plugin().error("socket write failed ({}); exiting", ec.message());
                 finish(hearth::wire::exit_ok);
             }
             write_more();
@@ -191,7 +190,7 @@ json read_start(socket_t& socket, hearth::wire::frame_reader& reader) {
         const auto r = reader.next(m);
         if (r == hearth::wire::frame_reader::result::message) return m;
         if (r == hearth::wire::frame_reader::result::error) {
-            spdlog::error("protocol error before start: {}", reader.error());
+            hearth::log::plugin().error("protocol error before start: {}", reader.error());
             finish(hearth::wire::exit_protocol);
         }
         boost::system::error_code ec;
@@ -201,8 +200,9 @@ json read_start(socket_t& socket, hearth::wire::frame_reader& reader) {
     }
 }
 
-[[noreturn]] void fail_fatal(socket_t& socket, const std::string& reason) {
-    spdlog::error("{}", reason);
+[[noreturn]] void fail_fatal(socket_t& socket, const std::string& reason,
+                             spdlog::logger& logger = hearth::log::plugin()) {
+    logger.error("{}", reason);
     boost::system::error_code ec;
     asio::write(socket, asio::buffer(hearth::wire::encode(hearth::wire::failed_message(reason, true))), ec);
     finish(hearth::wire::exit_ok);
@@ -288,12 +288,15 @@ json read_manifest(const std::string& plugin_path, const std::string& plugin_nam
 int main(int argc, char** argv) {
     int fd = -1;
     std::string driver_id = "?";
+    std::string log_levels = "info";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string key = argv[i];
         if (key == "--fd")
             fd = std::atoi(argv[i + 1]);
         else if (key == "--driver")
             driver_id = argv[i + 1];
+        else if (key == "--log-level")
+            log_levels = argv[i + 1];
     }
     struct stat st {};
     if (fd >= 0 && (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))) fd = -1;
@@ -308,14 +311,23 @@ int main(int argc, char** argv) {
     ::signal(SIGINT, SIG_IGN);
     std::set_new_handler(out_of_memory);
     ::mallopt(M_ARENA_MAX, 1);  // each extra arena reserves 64 MiB of address space (RLIMIT_AS)
-    spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e [%l] [driver " + driver_id + " pid %P] %v");
+    // hearthd's line format with the worker's own marker; '%' in an id must not become a flag.
+    std::string tag;
+    for (const char c : driver_id) tag += c == '%' ? std::string("%%") : std::string(1, c);
+    hearth::log::setup_sink("[%l] [driver " + tag + " pid %P]");
+    std::string level_error;
+    if (const auto levels = hearth::log::parse_levels(log_levels, level_error)) {
+        hearth::log::apply(*levels);
+    } else {
+        hearth::log::plugin().error("--log-level: {}; logging at info", level_error);
+    }
 
     asio::io_context ioc(1);
     socket_t socket(ioc);
     boost::system::error_code ec;
     socket.assign(asio::local::stream_protocol(), fd, ec);
     if (ec) {
-        spdlog::error("fd {} is not usable: {}", fd, ec.message());
+        hearth::log::plugin().error("fd {} is not usable: {}", fd, ec.message());
         return hearth::wire::exit_usage;
     }
     hearth::wire::frame_reader reader;
@@ -335,7 +347,7 @@ int main(int argc, char** argv) {
         limits.max_failures = s.at("max_failures").get<int>();
         heartbeat = milliseconds(std::max<std::int64_t>(10, s.at("heartbeat_ms").get<std::int64_t>()));
     } catch (const std::exception& e) {
-        spdlog::error("bad start message: {}", e.what());
+        hearth::log::plugin().error("bad start message: {}", e.what());
         finish(hearth::wire::exit_protocol);
     }
 
@@ -364,7 +376,7 @@ int main(int argc, char** argv) {
         if (mode == hearth::sandbox::mode::required && !applied.missing.empty()) {
             std::string missing;
             for (const auto& m : applied.missing) missing += (missing.empty() ? "" : "; ") + m;
-            fail_fatal(socket, "sandbox is required but a layer is missing: " + missing);
+            fail_fatal(socket, "sandbox is required but a layer is missing: " + missing, hearth::log::sandbox());
         }
         sandbox_report = {{"mode", hearth::sandbox::mode_name(mode)},
                           {"layers", applied.to_json()},
@@ -423,7 +435,7 @@ int main(int argc, char** argv) {
                 const auto r = reader.next(m);
                 if (r == hearth::wire::frame_reader::result::need_more) break;
                 if (r == hearth::wire::frame_reader::result::error) {
-                    spdlog::error("protocol error: {}", reader.error());
+                    hearth::log::plugin().error("protocol error: {}", reader.error());
                     finish(hearth::wire::exit_protocol);
                 }
                 try {
@@ -439,7 +451,7 @@ int main(int argc, char** argv) {
                         throw std::invalid_argument("unknown message type '" + t + "'");
                     }
                 } catch (const std::exception& ex) {
-                    spdlog::error("protocol error: {}", ex.what());
+                    hearth::log::plugin().error("protocol error: {}", ex.what());
                     finish(hearth::wire::exit_protocol);
                 }
             }

@@ -2,12 +2,11 @@
 #include "plugin/inproc_driver.hpp"
 
 #include "core/json_input.hpp"
+#include "log/log.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-
-#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <future>
@@ -138,7 +137,7 @@ struct inproc_driver::shared_state : std::enable_shared_from_this<inproc_driver:
             status.state = driver_state::quarantined;
             status.last_error = reason;
         }
-        spdlog::error("driver '{}' (plugin {}) quarantined: {}", id(), module->name, reason);
+        log::plugin().error("driver '{}' (plugin {}) quarantined: {}", id(), module->name, reason);
         events.on_failed(id(), reason);
         asio::post(ctx, [this] { shutdown_instance(); });
     }
@@ -151,13 +150,13 @@ struct inproc_driver::shared_state : std::enable_shared_from_this<inproc_driver:
         try {
             tracked("stop", [&] { module->api.stop(inst); });
         } catch (...) {
-            spdlog::error("driver '{}': stop threw", id());
+            log::plugin().error("driver '{}': stop threw", id());
         }
         cancel_all_timers();
         try {
             tracked("destroy", [&] { module->api.destroy(inst); });
         } catch (...) {
-            spdlog::error("driver '{}': destroy threw", id());
+            log::plugin().error("driver '{}': destroy threw", id());
         }
     }
 
@@ -257,7 +256,7 @@ struct host_services {
                          : level == HEARTH_LOG_INFO  ? spdlog::level::info
                          : level == HEARTH_LOG_WARN  ? spdlog::level::warn
                                                      : spdlog::level::err;
-        spdlog::log(lvl, "[{}] {}", s->id(), text);
+        hearth::log::driver().log(lvl, "[{}] {}", s->id(), text);
         // An error line is a problem the driver wants seen: counted in health (errors, last_error);
         // it never counts towards quarantine.
         if (lvl == spdlog::level::err) s->record_error(text, false);
@@ -274,7 +273,7 @@ struct host_services {
         }
         json_input in = parse_json_input(text);
         if (!in.ok) {
-            spdlog::warn("[{}] register_device: descriptor refused: {}", s->id(), in.error);
+            hearth::log::plugin().warn("[{}] register_device: descriptor refused: {}", s->id(), in.error);
             return HEARTH_ERR_INVALID;
         }
         json j = std::move(in.value);
@@ -282,7 +281,7 @@ struct host_services {
         if (!parsed) {
             std::string why;
             for (const auto& e : parsed.error()) why += (why.empty() ? "" : "; ") + e.pointer + ": " + e.reason;
-            spdlog::warn("[{}] register_device refused: {}", s->id(), why);
+            hearth::log::plugin().warn("[{}] register_device refused: {}", s->id(), why);
             s->record_error("register_device refused: " + why, false);
             return HEARTH_ERR_INVALID;
         }
@@ -529,7 +528,7 @@ void inproc_driver::stop(std::chrono::milliseconds budget) {
         s->ctx.poll();  // drain queued handlers (they hold references to `s`) without any plugin call
         s->set_state(driver_state::stopped);
     } else {
-        spdlog::error("driver '{}' did not stop within {} ms; abandoning its thread", id_, budget.count());
+        log::plugin().error("driver '{}' did not stop within {} ms; abandoning its thread", id_, budget.count());
         s->ctx.stop();
         s->thread.detach();  // `s` stays alive through the thread's own reference
 #if defined(__SANITIZE_ADDRESS__)

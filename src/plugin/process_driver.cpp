@@ -8,12 +8,11 @@
 
 #include "core/device_model.hpp"
 #include "sandbox/sandbox.hpp"
+#include "log/levels.hpp"
 
 #include <hearth/plugin.h>
 
 #include <boost/asio/write.hpp>
-
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -190,7 +189,9 @@ void process_driver::spawn() {
         return;
     }
     // Everything the child needs is prepared before fork: it may not allocate.
-    std::vector<std::string> args = {options_.host_path, "--fd", "3", "--driver", config_.id};
+    // The worker logs at hearthd's levels (`--log-level driver=debug` reaches isolated drivers too).
+    std::vector<std::string> args = {options_.host_path,          "--fd", "3", "--driver", config_.id, "--log-level",
+                                     log::to_spec(log::current())};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -230,8 +231,8 @@ void process_driver::spawn() {
     fatal_ = false;
     worker_calls_ = worker_errors_ = 0;
     last_heartbeat_ = steady::now();
-    spdlog::info("driver '{}': worker pid {} started ({}{})", config_.id, pid, options_.plugin_path,
-                 uid >= 0 ? ", uid " + std::to_string(uid) : std::string());
+    log::plugin().info("driver '{}': worker pid {} started ({}{})", config_.id, pid, options_.plugin_path,
+                       uid >= 0 ? ", uid " + std::to_string(uid) : std::string());
     const json settings = {{"call_timeout_ms", options_.call_timeout.count()},
                            {"max_failures", options_.max_failures},
                            {"heartbeat_ms", options_.heartbeat_interval.count()}};
@@ -284,8 +285,8 @@ void process_driver::handle(const json& m) {
             worker_errors_ = s.value("errors", std::uint64_t{0});
             if (auto e = s.value("last_error", std::string()); !e.empty()) status_.last_error = e;
             if (auto dropped = s.value("dropped_events", std::uint64_t{0}); dropped > dropped_reported_) {
-                spdlog::warn("driver '{}': {} events dropped by its worker (socket congested)", id,
-                             dropped - dropped_reported_);
+                log::plugin().warn("driver '{}': {} events dropped by its worker (socket congested)", id,
+                                   dropped - dropped_reported_);
                 dropped_reported_ = dropped;
             }
         } else if (t == "hello") {
@@ -295,21 +296,21 @@ void process_driver::handle(const json& m) {
             status_.version = m.at("version").get<std::string>();
             if (auto sb = m.find("sandbox"); sb != m.end() && sb->is_object()) {
                 sandbox_report_ = *sb;  // what the worker says it applied (logged; it is not trusted)
-                spdlog::info("driver '{}': worker pid {} sandboxed ({}): {}; grants {}", id, pid_,
-                             sb->value("mode", "?"), sandbox::describe(sb->value("layers", json())),
-                             sb->value("grants", json()).dump());
+                log::sandbox().info("driver '{}': worker pid {} sandboxed ({}): {}; grants {}", id, pid_,
+                                    sb->value("mode", "?"), sandbox::describe(sb->value("layers", json())),
+                                    sb->value("grants", json()).dump());
                 if (const auto missing = sb->value("layers", json::object()).value("missing", json::array());
                     missing.is_array() && !missing.empty()) {
-                    spdlog::warn("driver '{}': sandbox layers missing: {}", id, missing.dump());
+                    log::sandbox().warn("driver '{}': sandbox layers missing: {}", id, missing.dump());
                 }
             } else if (options_.sandbox_mode != "off") {
-                spdlog::warn("driver '{}': worker pid {} reported no sandbox", id, pid_);
+                log::sandbox().warn("driver '{}': worker pid {} reported no sandbox", id, pid_);
             }
             events_.on_loaded(id);
         } else if (t == "device_registered") {
             auto parsed = parse_descriptor(m.at("descriptor"));  // the worker is not trusted
             if (!parsed) {
-                spdlog::warn("driver '{}': worker sent an invalid descriptor; ignored", id);
+                log::plugin().warn("driver '{}': worker sent an invalid descriptor; ignored", id);
                 return;
             }
             parsed->driver = id;
@@ -457,7 +458,7 @@ void process_driver::poll_reap(int tick) {
     if (r < 0) return worker_gone(0, false);                    // ECHILD: someone else reaped it (SIGCHLD ignored?)
     if (tick == reap_ticks_before_kill) ::kill(pid_, SIGKILL);  // closed its socket but lingers
     if (tick >= reap_ticks_total) {
-        spdlog::error("driver '{}': worker pid {} cannot be reaped; giving up on it", config_.id, pid_);
+        log::plugin().error("driver '{}': worker pid {} cannot be reaped; giving up on it", config_.id, pid_);
         return worker_gone(0, false);
     }
     std::weak_ptr<int> life = life_;
@@ -477,7 +478,7 @@ void process_driver::worker_gone(int wait_status, bool reaped) {
     base_calls_ += worker_calls_;
     base_errors_ += worker_errors_ + 1;
     worker_calls_ = worker_errors_ = 0;
-    spdlog::error("driver '{}': worker pid {} {}", config_.id, pid, cause);
+    log::plugin().error("driver '{}': worker pid {} {}", config_.id, pid, cause);
     fail_pending(HEARTH_ERR_INTERNAL,
                  "driver '" + config_.id + "' went down before completing the command: worker " + cause);
     for (const auto& device : devices_) events_.on_availability(config_.id, device, false);
@@ -494,8 +495,8 @@ void process_driver::worker_gone(int wait_status, bool reaped) {
     for (std::size_t i = 1; i < crashes_.size() && delay < options_.backoff_max; ++i) delay *= 2;
     delay = std::min(delay, options_.backoff_max);
     phase_ = phase::backoff;
-    spdlog::warn("driver '{}': restarting its worker in {} ms ({} crashes within {} s)", config_.id, delay.count(),
-                 crashes_.size(), window_s);
+    log::plugin().warn("driver '{}': restarting its worker in {} ms ({} crashes within {} s)", config_.id,
+                       delay.count(), crashes_.size(), window_s);
     std::weak_ptr<int> life = life_;
     timer_.expires_after(delay);
     timer_.async_wait([this, life](const boost::system::error_code& ec) {
@@ -520,7 +521,7 @@ void process_driver::quarantine(const std::string& reason) {
     status_.state = driver_state::quarantined;
     status_.ready = false;
     status_.last_error = reason;
-    spdlog::error("driver '{}' (plugin {}) quarantined: {}", config_.id, config_.plugin, reason);
+    log::plugin().error("driver '{}' (plugin {}) quarantined: {}", config_.id, config_.plugin, reason);
     fail_pending(HEARTH_ERR_UNSUPPORTED, "driver '" + config_.id + "' is quarantined: " + reason);
     for (const auto& device : devices_) events_.on_availability(config_.id, device, false);
     events_.on_failed(config_.id, reason);
@@ -559,8 +560,8 @@ void process_driver::stop(milliseconds budget) {
                 std::this_thread::sleep_for(milliseconds(2));
         }
         if (!reaped) {
-            spdlog::warn("driver '{}': worker pid {} did not stop within {} ms; killing it", config_.id, pid_,
-                         budget.count());
+            log::plugin().warn("driver '{}': worker pid {} did not stop within {} ms; killing it", config_.id, pid_,
+                               budget.count());
             ::kill(pid_, SIGKILL);
             ::waitpid(pid_, nullptr, 0);
         }

@@ -1,8 +1,9 @@
 // Implementation of store backups, rotation, verification and durable file operations.
 #include "store/backup.hpp"
 
+#include "log/log.hpp"
+
 #include <sqlite3.h>
-#include <spdlog/spdlog.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -85,7 +86,7 @@ backup_info take(sqlite::db& src, const fs::path& dir, time_ms now, int pages_pe
     fsync_path(tmp_path, false);
     fs::rename(tmp_path, final_path);
     fsync_path(dir, true);
-    spdlog::info("store: backup written to {}", final_path.string());
+    log::store().info("store: backup written to {}", final_path.string());
     return {final_path, now};
 }
 

@@ -2,8 +2,7 @@
 #include "store/checkpointer.hpp"
 
 #include "store/sqlite.hpp"
-
-#include <spdlog/spdlog.h>
+#include "log/log.hpp"
 
 #include <optional>
 
@@ -33,7 +32,7 @@ void checkpointer::run() {
             }
             conn->exec("PRAGMA wal_checkpoint(PASSIVE)");
         } catch (const std::exception& e) {
-            spdlog::warn("database: background checkpoint failed (will retry): {}", e.what());
+            log::store().warn("database: background checkpoint failed (will retry): {}", e.what());
             conn.reset();
         }
         lock.lock();

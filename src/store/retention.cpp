@@ -4,7 +4,7 @@
 // removes the oldest raw history first; freed pages are returned with incremental_vacuum.
 #include "store/store.hpp"
 
-#include <spdlog/spdlog.h>
+#include "log/log.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -99,7 +99,7 @@ bool store::enforce_size_budget(std::size_t& budget) {
             all, budget);
     }
     if (budget == before) {
-        spdlog::warn(
+        log::store().warn(
             "store: database uses {} bytes, over the {} byte budget, with nothing left to "
             "prune (devices, rules and audit are never pruned for size)",
             used_bytes(), limit);

@@ -6,7 +6,7 @@
 // v5: user-set device names (device/rename), kept across restarts and driver re-registration.
 #include "store/schema.hpp"
 
-#include <spdlog/spdlog.h>
+#include "log/log.hpp"
 
 #include <string>
 
@@ -190,7 +190,7 @@ migrate_result apply(sqlite::db& conn, const std::vector<migration>& extra) {
                                        "; database left at version " + std::to_string(v - 1),
                                    v, e.code());
         }
-        spdlog::info("store: applied migration {} ({})", v, step.name);
+        log::store().info("store: applied migration {} ({})", v, step.name);
         result.to = v;
     }
     return result;

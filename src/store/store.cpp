@@ -7,8 +7,7 @@
 
 #include "store/backup.hpp"
 #include "store/schema.hpp"
-
-#include <spdlog/spdlog.h>
+#include "log/log.hpp"
 
 #include <algorithm>
 #include <system_error>
@@ -65,7 +64,7 @@ void recover(const fs::path& path, const store_options& options, time_ms now, co
     for (const auto& backup : store_backup::list(options.backup_dir)) {
         std::string verdict = store_backup::verify(backup.path);
         if (verdict != "ok") {
-            spdlog::error("store: backup {} failed verification: {}", backup.path.string(), verdict);
+            log::store().error("store: backup {} failed verification: {}", backup.path.string(), verdict);
             continue;
         }
         store_backup::copy_durably(backup.path, path);
@@ -75,7 +74,7 @@ void recover(const fs::path& path, const store_options& options, time_ms now, co
     }
     report.message = "database " + path.string() + " was corrupt (" + why + "); moved aside to " +
                      report.moved_aside_to.string() + "; " + restored;
-    spdlog::critical("store: {}", report.message);
+    log::store().critical("store: {}", report.message);
 }
 
 }  // namespace
@@ -133,7 +132,7 @@ store::~store() {
     try {
         close();
     } catch (const std::exception& e) {
-        spdlog::error("store: close failed: {}", e.what());
+        log::store().error("store: close failed: {}", e.what());
     }
 }
 
@@ -191,7 +190,7 @@ void store::queue_state(const std::string& device_id, const std::string& propert
     constexpr std::size_t k_max_queued = 200'000;  // bound memory if flush() keeps failing
     if (history_queue_.size() >= k_max_queued) {
         history_queue_.erase(history_queue_.begin(), history_queue_.begin() + k_max_queued / 2);
-        spdlog::error("store: flush keeps failing; dropped the oldest {} queued state rows", k_max_queued / 2);
+        log::store().error("store: flush keeps failing; dropped the oldest {} queued state rows", k_max_queued / 2);
     }
     history_queue_.push_back({device_id, property, value, ts});
     auto& current = current_pending_[{device_id, property}];
@@ -261,7 +260,7 @@ std::int64_t store::append_audit(const audit_record& record) {
             try {
                 db.exec("PRAGMA synchronous = NORMAL");
             } catch (const sqlite::error& e) {
-                spdlog::error("store: could not restore synchronous=NORMAL: {}", e.what());
+                log::store().error("store: could not restore synchronous=NORMAL: {}", e.what());
             }
         }
     } guard{db_};
@@ -314,7 +313,7 @@ void store::record_backup(const backup_info& info) {
     last_backup_ = info;
     for (const auto& gone :
          store_backup::rotate(options_.backup_dir, options_.backups_hourly, options_.backups_daily)) {
-        spdlog::info("store: rotated out backup {}", gone.string());
+        log::store().info("store: rotated out backup {}", gone.string());
     }
 }
 
@@ -328,10 +327,10 @@ fs::path store::audit_checkpoint_file() const {
 void store::checkpoint_audit() {
     if (last_audit_.id == 0 || last_audit_.id == checkpointed_audit_id_) return;
     if (!append_audit_checkpoint(audit_checkpoint_file(), last_audit_.id, last_audit_.hash, last_audit_.ts)) {
-        spdlog::error("store: could not write the audit checkpoint to {}", audit_checkpoint_file().string());
+        log::store().error("store: could not write the audit checkpoint to {}", audit_checkpoint_file().string());
     }
     // The journal keeps a copy hearthd cannot rewrite afterwards.
-    spdlog::info("store: audit checkpoint: row {} hash {}", last_audit_.id, last_audit_.hash);
+    log::store().info("store: audit checkpoint: row {} hash {}", last_audit_.id, last_audit_.hash);
     checkpointed_audit_id_ = last_audit_.id;
 }
 

@@ -4,7 +4,7 @@
 // disk when the call returns, and a failure (disk full) is thrown to the caller, which fails closed.
 #include "store/store.hpp"
 
-#include <spdlog/spdlog.h>
+#include "log/log.hpp"
 
 namespace hearth {
 namespace {
@@ -16,7 +16,7 @@ struct full_sync {
         try {
             db_.exec("PRAGMA synchronous = NORMAL");
         } catch (const sqlite::error& e) {
-            spdlog::error("store: could not restore synchronous=NORMAL: {}", e.what());
+            log::store().error("store: could not restore synchronous=NORMAL: {}", e.what());
         }
     }
     full_sync(const full_sync&) = delete;

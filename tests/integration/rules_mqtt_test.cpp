@@ -201,4 +201,40 @@ TEST_F(rules_mqtt, running_runs_and_scene_activations_are_traced) {
     EXPECT_TRUE(run["run"].is_string());
 }
 
+// `--log-level mqtt=debug` (docs/operations.md): the mqtt logger logs at debug, every other one
+// stays at info, so an automation whose condition fails (a debug line of the rules logger) is
+// traced but not logged.
+TEST_F(rules_mqtt, log_level_for_one_subsystem_leaves_the_others_at_info) {
+    start_broker();
+    std::filesystem::create_directories(dir_ / "scenes");
+    write_file(dir_ / "scenes" / "never.json", R"({"automations": [
+      {"id": "never", "triggers": [{"type": "state", "device": "living_light", "property": "on"}],
+       "conditions": [{"type": "not", "conditions": [{"type": "weekday",
+                       "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}]}],
+       "actions": [{"notify": "unreachable"}]}]})");
+    auto options = default_daemon_options();
+    options.log_level = "mqtt=debug";
+    auto& daemon = start_daemon(options);
+    auto probe = make_probe({"hearth/#"});
+    ASSERT_TRUE(wait_online(*probe, 10s));
+    const json rules = request_until(
+        *probe, "rules", json::object(),
+        [](const json& a) { return a.contains("data") && a["data"].value("running", false); }, 15s);
+    ASSERT_TRUE(rules.contains("data") && rules["data"].value("running", false)) << rules.dump();
+
+    EXPECT_EQ(probe->set("living_light", {{"on", true}})["status"], "ok");
+    EXPECT_EQ(probe->set("living_light", {{"on", false}})["status"], "ok");
+    const json traces = request_until(
+        *probe, "trace", {{"rule", "never"}}, [](const json& a) { return a.contains("data") && !a["data"].empty(); },
+        10s);
+    ASSERT_TRUE(traces.contains("data") && !traces["data"].empty()) << traces.dump();
+    EXPECT_EQ(traces["data"][0]["result"], "condition_failed") << traces.dump();
+
+    const std::string log = daemon.log();
+    EXPECT_NE(log.find("[mqtt] debug "), std::string::npos) << log;
+    EXPECT_EQ(log.find("[rules] debug "), std::string::npos) << log;
+    EXPECT_EQ(log.find("[core] debug "), std::string::npos) << log;  // no "command ... from" lines
+    EXPECT_NE(log.find("[rules] info "), std::string::npos) << log;
+}
+
 }  // namespace hearth::test

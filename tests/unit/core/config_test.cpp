@@ -129,3 +129,15 @@ TEST(config, a_pin_pasted_into_pin_hash_or_pin_is_not_quoted_back) {
     EXPECT_TRUE(none->locks.at("hall_lock").pin_none);
     EXPECT_EQ(none->locks.at("hall_lock").max_future_skew_ms, 1000);
 }
+
+TEST(config, log_level_takes_a_per_subsystem_spec_and_names_a_bad_one) {
+    auto good = parse(R"({"log": {"level": "warn,mqtt=debug"}})");
+    ASSERT_TRUE(good.has_value()) << good.error().at(0).to_string();
+    EXPECT_EQ(good->log_level, "warn,mqtt=debug");
+    auto bad = parse(R"({"log": {"level": "info,mqt=debug"}})");
+    ASSERT_FALSE(bad.has_value());
+    ASSERT_EQ(bad.error().size(), 1u);
+    EXPECT_EQ(bad.error()[0].to_string(),
+              "test.json: /log/level: unknown logger 'mqt' (known: core, store, plugin, driver, sandbox, mqtt, rules, "
+              "lock, app)");
+}
