@@ -218,6 +218,7 @@ int run_daemon(const config& cfg) {
             arm_test_hook();
         });
     };
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing in hearthd calls setenv
     if (const char* hooks = std::getenv("HEARTH_TEST_HOOKS"); hooks != nullptr && std::string(hooks) == "1") {
         log::app().warn("HEARTH_TEST_HOOKS=1: test hooks enabled");
         test_hook.add(SIGUSR2);

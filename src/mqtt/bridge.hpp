@@ -47,9 +47,9 @@ struct bridge_options {
     std::chrono::milliseconds health_interval{60000};
     std::size_t discovery_per_tick = 25;  ///< discovery rate limit: configs per 100 ms
     /// Inbound size limits (bytes), checked before anything is parsed (docs/mqtt-api.md).
-    std::size_t max_set_bytes = 64 * 1024;         ///< /set, /set/<property>, /get, HA status
-    std::size_t max_request_bytes = 1024 * 1024;   ///< bridge requests
-    std::function<nlohmann::json()> extra_health;  ///< store/rules figures merged into health
+    std::size_t max_set_bytes = std::size_t{64} * 1024;        ///< /set, /set/<property>, /get, HA status
+    std::size_t max_request_bytes = std::size_t{1024} * 1024;  ///< bridge requests
+    std::function<nlohmann::json()> extra_health;              ///< store/rules figures merged into health
     /// Discovery hash persistence (optional): get/set the last published hash per device.
     std::function<std::optional<std::string>(const std::string&)> load_discovery_hash;
     std::function<void(const std::string&, const std::string&)> save_discovery_hash;

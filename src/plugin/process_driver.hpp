@@ -125,7 +125,7 @@ private:
     std::uint64_t generation_ = 0;  ///< bumps per worker; stale completions are ignored
     std::unique_ptr<boost::asio::local::stream_protocol::socket> socket_;
     wire::frame_reader reader_;
-    std::array<char, 64 * 1024> read_buf_{};
+    std::array<char, std::size_t{64} * 1024> read_buf_{};
     std::deque<std::string> out_;  ///< frames not yet handed to the socket
     std::string writing_buf_;
     bool writing_ = false;
