@@ -65,7 +65,10 @@ located_errors check_runtime_files(const config& cfg) {
     return errors;
 }
 
-int run_daemon(const config& cfg) {
+namespace {
+
+/// The start line, and a hint when no driver is configured.
+void log_start(const config& cfg) {
     log::app().info("hearthd starting: config {}, {} drivers", cfg.source, cfg.drivers.size());
     if (cfg.drivers.empty()) {
         log::app().warn(
@@ -73,99 +76,203 @@ int run_daemon(const config& cfg) {
             "(docs/operations.md, \"Add your first driver\")",
             cfg.source);
     }
-    asio::io_context loop(1);
-    system_clock_source clock;
-    gateway::options gopts;
-    gateway gw(loop, clock, gopts);
+}
 
-    std::map<std::string, std::shared_ptr<const plugin_module>> modules;
-    const driver_limits limits{std::chrono::milliseconds(cfg.plugins.call_timeout_ms), cfg.plugins.max_failures};
-    const std::string driver_host = find_driver_host();
-    const auto plugin_dirs = plugin_search_dirs(cfg.plugins.dir);
-    // The driver sandbox: what this kernel offers, once, in the log (docs/security.md).
-    const auto kernel = sandbox::probe_kernel();
-    const std::string sandbox_missing = kernel.missing();
+/// What this kernel offers the driver sandbox, once, in the log (docs/security.md).
+void log_sandbox_support(const config& cfg, const sandbox::kernel_support& kernel) {
     if (cfg.sandbox == "off") {
         log::sandbox().warn("driver sandbox is off: workers run with hearthd's user and view of the filesystem");
-    } else {
-        log::sandbox().info("driver sandbox {}: {}", cfg.sandbox, kernel.summary());
-        if (!sandbox_missing.empty()) {
-            log::sandbox().log(
-                cfg.sandbox == "required" ? spdlog::level::err : spdlog::level::warn,
-                "driver sandbox: missing on this kernel: {}{}", sandbox_missing,
-                cfg.sandbox == "required" ? "; \"sandbox\": \"required\": no driver will be started" : "");
-        }
+        return;
     }
-    auto factory = [&](const driver_config& dc, driver_events& events,
-                       std::string& error) -> std::unique_ptr<driver_link> {
+    log::sandbox().info("driver sandbox {}: {}", cfg.sandbox, kernel.summary());
+    const std::string missing = kernel.missing();
+    if (!missing.empty()) {
+        log::sandbox().log(cfg.sandbox == "required" ? spdlog::level::err : spdlog::level::warn,
+                           "driver sandbox: missing on this kernel: {}{}", missing,
+                           cfg.sandbox == "required" ? "; \"sandbox\": \"required\": no driver will be started" : "");
+    }
+}
+
+/// The driver_factory of gateway::start_drivers: a worker process (process_driver) for a driver
+/// with isolation "process", the plugin loaded here (once per plugin) for an in-process one.
+class driver_links {
+public:
+    /// `sandbox_missing`: the sandbox layers this kernel lacks (kernel_support::missing()).
+    driver_links(asio::io_context& loop, const clock_source& clock, const config& cfg, std::string sandbox_missing)
+        : loop_(loop),
+          clock_(clock),
+          cfg_(cfg),
+          sandbox_missing_(std::move(sandbox_missing)),
+          limits_{std::chrono::milliseconds(cfg.plugins.call_timeout_ms), cfg.plugins.max_failures},
+          driver_host_(find_driver_host()),
+          plugin_dirs_(plugin_search_dirs(cfg.plugins.dir)) {}
+
+    /// The link of driver `dc`, or nullptr with `error` set.
+    std::unique_ptr<driver_link> make(const driver_config& dc, driver_events& events, std::string& error) {
         // Plugin files are trusted code: refuse what someone else could have written.
-        if (const auto why = sandbox::check_plugin_trust(find_plugin(plugin_dirs, dc.plugin), ::geteuid(), ::getegid());
-            !why.empty()) {
+        if (const auto why = sandbox::check_plugin_trust(plugin_path(dc), ::geteuid(), ::getegid()); !why.empty()) {
             error = "refused to load: " + why;
             return nullptr;
         }
-        if (dc.isolation == isolation_mode::process) {  // the plugin is loaded in the worker only, never here
-            if (cfg.sandbox == "required" && !sandbox_missing.empty()) {
-                error = "\"sandbox\": \"required\" but this kernel lacks: " + sandbox_missing;
-                return nullptr;
-            }
-            process_options o;
-            o.sandbox_mode = cfg.sandbox;
-            const auto index = std::find_if(cfg.drivers.begin(), cfg.drivers.end(),
-                                            [&](const driver_config& d) { return d.id == dc.id; }) -
-                               cfg.drivers.begin();
-            o.worker_uid = cfg.plugins.worker_uid_base + index;
-            o.host_path = driver_host;
-            o.plugin_path = find_plugin(plugin_dirs, dc.plugin).string();
-            o.limits = process_limits{dc.limits.memory_mb, dc.limits.cpu_s, dc.limits.open_files};
-            o.call_timeout = limits.call_timeout;
-            o.max_failures = limits.max_failures;
-            o.heartbeat_timeout = std::chrono::milliseconds(cfg.plugins.heartbeat_timeout_ms);
-            o.max_restarts = cfg.plugins.max_restarts;
-            o.crash_window = std::chrono::seconds(cfg.plugins.crash_window_s);
-            return std::make_unique<process_driver>(loop, dc, std::move(o), events);
+        if (dc.isolation == isolation_mode::process) return make_worker(dc, events, error);
+        return make_inproc(dc, events, error);
+    }
+
+private:
+    [[nodiscard]] std::filesystem::path plugin_path(const driver_config& dc) const {
+        return find_plugin(plugin_dirs_, dc.plugin);
+    }
+
+    /// The plugin is loaded in the worker only, never here.
+    std::unique_ptr<driver_link> make_worker(const driver_config& dc, driver_events& events, std::string& error) const {
+        if (cfg_.sandbox == "required" && !sandbox_missing_.empty()) {
+            error = "\"sandbox\": \"required\" but this kernel lacks: " + sandbox_missing_;
+            return nullptr;
         }
-        auto it = modules.find(dc.plugin);
-        if (it == modules.end()) {
-            auto loaded = load_plugin(find_plugin(plugin_dirs, dc.plugin), dc.plugin);
+        return std::make_unique<process_driver>(loop_, dc, worker_options(dc), events);
+    }
+
+    [[nodiscard]] process_options worker_options(const driver_config& dc) const {
+        process_options o;
+        o.sandbox_mode = cfg_.sandbox;
+        const auto index = std::find_if(cfg_.drivers.begin(), cfg_.drivers.end(),
+                                        [&](const driver_config& d) { return d.id == dc.id; }) -
+                           cfg_.drivers.begin();
+        o.worker_uid = cfg_.plugins.worker_uid_base + index;
+        o.host_path = driver_host_;
+        o.plugin_path = plugin_path(dc).string();
+        o.limits = process_limits{dc.limits.memory_mb, dc.limits.cpu_s, dc.limits.open_files};
+        o.call_timeout = limits_.call_timeout;
+        o.max_failures = limits_.max_failures;
+        o.heartbeat_timeout = std::chrono::milliseconds(cfg_.plugins.heartbeat_timeout_ms);
+        o.max_restarts = cfg_.plugins.max_restarts;
+        o.crash_window = std::chrono::seconds(cfg_.plugins.crash_window_s);
+        return o;
+    }
+
+    std::unique_ptr<driver_link> make_inproc(const driver_config& dc, driver_events& events, std::string& error) {
+        auto it = modules_.find(dc.plugin);
+        if (it == modules_.end()) {
+            auto loaded = load_plugin(plugin_path(dc), dc.plugin);
             if (!loaded) {
                 error = loaded.error();
                 return nullptr;
             }
-            it = modules.emplace(dc.plugin, *loaded).first;
+            it = modules_.emplace(dc.plugin, *loaded).first;
         }
-        return std::make_unique<inproc_driver>(loop, it->second, dc, events, clock, limits);
-    };
+        return std::make_unique<inproc_driver>(loop_, it->second, dc, events, clock_, limits_);
+    }
 
-    std::unique_ptr<persistence> persist;
+    asio::io_context& loop_;
+    const clock_source& clock_;
+    const config& cfg_;
+    std::string sandbox_missing_;
+    driver_limits limits_;
+    std::string driver_host_;
+    std::vector<std::string> plugin_dirs_;
+    std::map<std::string, std::shared_ptr<const plugin_module>> modules_;  ///< in-process plugins by name
+};
+
+/// The store, or nullptr (logged) when the database cannot be used.
+std::unique_ptr<persistence> open_store(asio::io_context& loop, const clock_source& clock, const config& cfg) {
     try {
-        persist = std::make_unique<persistence>(loop, clock, cfg.database);
+        return std::make_unique<persistence>(loop, clock, cfg.database);
     } catch (const std::exception& e) {
         log::store().critical("database {} cannot be used: {}", cfg.database.path, e.what());
-        return 1;
+        return nullptr;
     }
+}
+
+/// The lock gate: PIN warnings, the policy, the wrong-code counters and lockouts in the database
+/// (they survive restarts). False (logged) when the counters cannot be read.
+bool set_up_locks(const config& cfg, gateway& gw, lock_store_sqlite& lock_db) {
     for (const auto& w : lock_pin_warnings(cfg)) log::lock().warn("{}", w);
     gw.set_lock_policy(lock_policy(cfg.locks));
-    lock_store_sqlite lock_db(persist->db());
     try {
-        gw.locks().set_store(&lock_db);  // wrong-code counters and lockouts survive restarts
+        gw.locks().set_store(&lock_db);
     } catch (const std::exception& e) {
         log::store().critical("database {}: the lock counters cannot be read: {}", cfg.database.path, e.what());
-        return 1;
+        return false;
     }
-    // Every audit row (lock attempts, outcomes, refusals) goes through store::append_audit.
-    gw.set_audit_sink([&](const audit_entry& e) {
-        persist->db().append_audit({0, e.ts, e.actor, e.source, e.action, e.target, e.result, e.detail});
-    });
-    persist->restore_into(gw);  // last known state first: nothing runs on an empty registry
-    gw.add_observer(persist.get());
+    return true;
+}
 
-    rules_service* rules_ptr = nullptr;  // set below, once the bridge exists
-    mqtt::bridge_options bopts;
-    bopts.version = HEARTH_VERSION;
-    bopts.extra_health = [&] {
-        auto health = persist->health();
-        const auto& lh = gw.lock_health();
+/// The store behind the gateway: every audit row (lock attempts, outcomes, refusals) through
+/// store::append_audit, the last known state restored (nothing runs on an empty registry), then
+/// every change persisted.
+void attach_store(gateway& gw, persistence& persist) {
+    gw.set_audit_sink([&persist](const audit_entry& e) {
+        persist.db().append_audit({0, e.ts, e.actor, e.source, e.action, e.target, e.result, e.detail});
+    });
+    persist.restore_into(gw);
+    gw.add_observer(&persist);
+}
+
+/// The services on the gateway and the store (MQTT bridge, lock supervisor, rules), wired in
+/// the order they depend on each other, and the daemon's loop around them: signals, systemd
+/// notification, the orderly stop.
+class services {
+public:
+    services(asio::io_context& loop, const clock_source& clock, const config& cfg, gateway& gw, persistence& persist,
+             lock_store_sqlite& lock_db)
+        : loop_(loop),
+          cfg_(cfg),
+          gw_(gw),
+          persist_(persist),
+          bridge_(loop, gw, cfg, bridge_options()),
+          locks_(loop, gw, &lock_db),
+          rules_(loop, clock, gw, persist.db(), cfg),
+          notifier_(loop),
+          test_hook_(loop),
+          stop_signals_(loop, SIGINT, SIGTERM),
+          hangup_(loop, SIGHUP),
+          status_timer_(loop) {
+        wire();
+        arm_test_hook_if_enabled();
+        stop_signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
+            if (!ec) stop(signo);
+        });
+        arm_hangup();
+    }
+
+    /// Starts MQTT and the drivers, runs the loop until SIGINT/SIGTERM, then detaches the services.
+    void run(const driver_factory& factory) {
+        bridge_.start();
+        gw_.start_drivers(cfg_.drivers, factory);
+        // READY after the state restore and the first MQTT connection attempt (see hearthd.service).
+        notifier_.ready(status_line());
+        notifier_.start_watchdog([] { return true; });
+        arm_status();
+        loop_.run();
+        rules_.stop();
+        gw_.remove_observer(&rules_);
+        gw_.remove_observer(&locks_);
+        gw_.remove_observer(&bridge_);
+        gw_.remove_observer(&persist_);
+        persist_.stop();
+    }
+
+private:
+    /// The bridge's view of the store and the rules: health, discovery hashes.
+    mqtt::bridge_options bridge_options() {
+        mqtt::bridge_options o;
+        o.version = HEARTH_VERSION;
+        o.extra_health = [this] { return health(); };
+        o.load_discovery_hash = [this](const std::string& id) { return persist_.db().discovery_hash(id); };
+        o.save_discovery_hash = [this](const std::string& id, const std::string& hash) {
+            try {
+                persist_.db().set_discovery_hash(id, hash);
+            } catch (const std::exception& e) {
+                log::store().warn("database: cannot store the discovery hash of '{}': {}", id, e.what());
+            }
+        };
+        return o;
+    }
+
+    /// The health request's parts beyond the bridge's own: storage, locks, refresh, rules.
+    nlohmann::json health() {
+        auto health = persist_.health();
+        const auto& lh = gw_.lock_health();
         health["locks"] = {{"audit_ok", lh.last_audit_error.empty()},
                            {"audit_failures", lh.audit_failures},
                            {"refused_unaudited", lh.refused_unaudited},
@@ -173,109 +280,122 @@ int run_daemon(const config& cfg) {
         if (!lh.last_audit_error.empty()) health["locks"]["last_audit_error"] = lh.last_audit_error;
         health["refresh"] = {
             {"requested", lh.refresh_requested}, {"sent", lh.refresh_sent}, {"coalesced", lh.refresh_coalesced}};
-        if (rules_ptr != nullptr) health.update(rules_ptr->health());
+        if (rules_running_) health.update(rules_.health());
         return health;
-    };
-    bopts.load_discovery_hash = [&](const std::string& id) { return persist->db().discovery_hash(id); };
-    bopts.save_discovery_hash = [&](const std::string& id, const std::string& hash) {
-        try {
-            persist->db().set_discovery_hash(id, hash);
-        } catch (const std::exception& e) {
-            log::store().warn("database: cannot store the discovery hash of '{}': {}", id, e.what());
-        }
-    };
-    mqtt::bridge mqtt_bridge(loop, gw, cfg, bopts);
-    gw.add_observer(&mqtt_bridge);
-    lock_supervisor locks(loop, gw, &lock_db);
-    locks.restore();  // pending auto-relocks and alarms from before a restart
-    gw.add_observer(&locks);
-    install_lock_requests(mqtt_bridge, gw, locks);
-    persist->start(&mqtt_bridge);
-    // Rules: bridge requests and pending timers now; scene files load and rules start running
-    // on on_drivers_ready(), when the registry holds every restored and registered device.
-    rules_service rules(loop, clock, gw, persist->db(), cfg);
-    rules.start(&mqtt_bridge);
-    gw.add_observer(&rules);
-    rules_ptr = &rules;
-    std::function<void()> reload_scenes = [&] { rules.reload(); };
+    }
 
-    service_notifier notifier(loop);
-    auto status_line = [&] {
+    void wire() {
+        gw_.add_observer(&bridge_);
+        locks_.restore();  // pending auto-relocks and alarms from before a restart
+        gw_.add_observer(&locks_);
+        install_lock_requests(bridge_, gw_, locks_);
+        persist_.start(&bridge_);
+        // Rules: bridge requests and pending timers now; scene files load and rules start running
+        // on on_drivers_ready(), when the registry holds every restored and registered device.
+        rules_.start(&bridge_);
+        gw_.add_observer(&rules_);
+        rules_running_ = true;
+    }
+
+    [[nodiscard]] std::string status_line() const {
         std::size_t online = 0;
-        for (const auto& [id, d] : gw.registry().all()) online += d.online ? 1 : 0;
-        return std::to_string(gw.registry().size()) + " devices (" + std::to_string(online) + " online), MQTT " +
-               (mqtt_bridge.link().connected ? "connected" : "disconnected");
-    };
+        for (const auto& [id, d] : gw_.registry().all()) online += d.online ? 1 : 0;
+        return std::to_string(gw_.registry().size()) + " devices (" + std::to_string(online) + " online), MQTT " +
+               (bridge_.link().connected ? "connected" : "disconnected");
+    }
 
-    // Test hook (tests only, never in production): with HEARTH_TEST_HOOKS=1, SIGUSR2 blocks the loop
-    // for 1.5 s, to prove that a hung loop stops feeding the systemd watchdog.
-    asio::signal_set test_hook(loop);
-    std::function<void()> arm_test_hook = [&] {
-        test_hook.async_wait([&](const boost::system::error_code& ec, int) {
+    /// Test hook (tests only, never in production): with HEARTH_TEST_HOOKS=1, SIGUSR2 blocks the
+    /// loop for 1.5 s, to prove that a hung loop stops feeding the systemd watchdog.
+    void arm_test_hook_if_enabled() {
+        const char* hooks = std::getenv("HEARTH_TEST_HOOKS");  // NOLINT(concurrency-mt-unsafe): nothing calls setenv
+        if (hooks == nullptr || std::string(hooks) != "1") return;
+        log::app().warn("HEARTH_TEST_HOOKS=1: test hooks enabled");
+        test_hook_.add(SIGUSR2);
+        arm_test_hook();
+    }
+
+    void arm_test_hook() {
+        test_hook_.async_wait([this](const boost::system::error_code& ec, int) {
             if (ec) return;
             log::app().warn("test hook: blocking the event loop for 1500 ms");
             std::this_thread::sleep_for(std::chrono::milliseconds(1500));
             arm_test_hook();
         });
-    };
-    // NOLINTNEXTLINE(concurrency-mt-unsafe): nothing in hearthd calls setenv
-    if (const char* hooks = std::getenv("HEARTH_TEST_HOOKS"); hooks != nullptr && std::string(hooks) == "1") {
-        log::app().warn("HEARTH_TEST_HOOKS=1: test hooks enabled");
-        test_hook.add(SIGUSR2);
-        arm_test_hook();
     }
 
-    // Shutdown budget (4.5 s in all): drivers first (their last reports still reach MQTT), then the
-    // bridge publishes bridge/state offline and flushes, then the store flushes and closes.
-    asio::signal_set signals(loop, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code& ec, int signo) {
-        if (ec) return;
+    /// Shutdown budget (4.5 s in all): drivers first (their last reports still reach MQTT), then
+    /// the bridge publishes bridge/state offline and flushes, then the store flushes and closes.
+    void stop(int signo) {
         log::app().info("signal {} received: shutting down", signo);
-        notifier.stopping();
-        gw.stop(std::chrono::milliseconds(1500));
-        loop.poll();   // deliver what the drivers reported while stopping
-        rules.stop();  // before the store closes: records when rules last ran (catch-up)
-        mqtt_bridge.stop(std::chrono::milliseconds(3000));
-        persist->stop();
-        loop.stop();
-    });
-    asio::signal_set hangup(loop, SIGHUP);
-    std::function<void()> on_hangup = [&] {
-        hangup.async_wait([&](const boost::system::error_code& ec, int) {
+        notifier_.stopping();
+        gw_.stop(std::chrono::milliseconds(1500));
+        loop_.poll();   // deliver what the drivers reported while stopping
+        rules_.stop();  // before the store closes: records when rules last ran (catch-up)
+        bridge_.stop(std::chrono::milliseconds(3000));
+        persist_.stop();
+        loop_.stop();
+    }
+
+    /// SIGHUP reloads the scene files; a bad file must never end the daemon.
+    void arm_hangup() {
+        hangup_.async_wait([this](const boost::system::error_code& ec, int) {
             if (ec) return;
             log::app().info("SIGHUP: reloading scene files");
             try {
-                if (reload_scenes) reload_scenes();
-            } catch (const std::exception& e) {  // a bad file must never end the daemon
+                rules_.reload();
+            } catch (const std::exception& e) {
                 log::app().error("SIGHUP: scene reload failed, running rules unchanged: {}", e.what());
             }
-            on_hangup();
+            arm_hangup();
         });
-    };
-    on_hangup();
+    }
 
-    mqtt_bridge.start();
-    gw.start_drivers(cfg.drivers, factory);
-    // READY after the state restore and the first MQTT connection attempt (see hearthd.service).
-    notifier.ready(status_line());
-    notifier.start_watchdog([&] { return true; });
-    asio::steady_timer status_timer(loop);
-    std::function<void()> arm_status = [&] {
-        status_timer.expires_after(std::chrono::seconds(10));
-        status_timer.async_wait([&](const boost::system::error_code& ec) {
+    /// systemd's STATUS= line every 10 s.
+    void arm_status() {
+        status_timer_.expires_after(std::chrono::seconds(10));
+        status_timer_.async_wait([this](const boost::system::error_code& ec) {
             if (ec) return;
-            notifier.status(status_line());
+            notifier_.status(status_line());
             arm_status();
         });
-    };
-    arm_status();
-    loop.run();
-    rules.stop();
-    gw.remove_observer(&rules);
-    gw.remove_observer(&locks);
-    gw.remove_observer(&mqtt_bridge);
-    gw.remove_observer(persist.get());
-    persist->stop();
+    }
+
+    asio::io_context& loop_;
+    const config& cfg_;
+    gateway& gw_;
+    persistence& persist_;
+    bool rules_running_ = false;  ///< the health request includes the rules' part from then on
+    mqtt::bridge bridge_;
+    lock_supervisor locks_;
+    rules_service rules_;
+    service_notifier notifier_;
+    asio::signal_set test_hook_;
+    asio::signal_set stop_signals_;
+    asio::signal_set hangup_;
+    asio::steady_timer status_timer_;
+};
+
+}  // namespace
+
+int run_daemon(const config& cfg) {
+    log_start(cfg);
+    asio::io_context loop(1);
+    system_clock_source clock;
+    gateway gw(loop, clock, gateway::options{});
+    const auto kernel = sandbox::probe_kernel();
+    log_sandbox_support(cfg, kernel);
+    driver_links links(loop, clock, cfg, kernel.missing());
+
+    const auto persist = open_store(loop, clock, cfg);
+    if (!persist) return 1;
+    lock_store_sqlite lock_db(persist->db());
+    if (!set_up_locks(cfg, gw, lock_db)) return 1;
+    attach_store(gw, *persist);
+
+    services running(loop, clock, cfg, gw, *persist, lock_db);
+    running.run([&links](const driver_config& dc, driver_events& events, std::string& error) {
+        return links.make(dc, events, error);
+    });
     log::app().info("hearthd stopped");
     return 0;
 }

@@ -1,12 +1,14 @@
 // hearth-driver-host: the worker process of one process-isolated driver (docs/isolation.md).
 //
-// Started only by hearthd (process_driver) with `--fd 3 --driver <id>`: fd 3 is its end of a Unix
-// stream socket pair, resource limits are already applied. It reads the start message, loads the
-// plugin with load_plugin, and runs it exactly as hearthd would in-process: an inproc_driver on
-// this process's io_context (driver thread + call watchdog), whose driver_events are serialized
-// onto the socket (socket_sink). It sends a heartbeat every heartbeat_ms from its own loop, and
-// exits when the socket closes or a stop message arrives. Logs go to stderr (inherited from
-// hearthd: the journal), prefixed with the driver id and pid.
+// Started only by hearthd (process_driver) with `--fd 3 --driver <id> --log-level <spec>`: fd 3 is
+// its end of a Unix stream socket pair, resource limits are already applied. main() goes through
+// the steps in order: arguments, process set-up, logging at hearthd's levels, the start message,
+// confinement (the sandbox), the real plugin load, then the worker loop: an inproc_driver on this
+// process's io_context (driver thread + call watchdog), exactly as hearthd would run it
+// in-process, whose driver_events are serialized onto the socket (socket_sink). It sends a
+// heartbeat every heartbeat_ms from its own loop, and exits when the socket closes or a stop
+// message arrives. Logs go to stderr (inherited from hearthd: the journal), prefixed with the
+// driver id and pid.
 //
 // Back-pressure towards the core: frames wait in one ordered queue while the socket is busy;
 // a state report for a device that already has a queued state frame (with nothing but other
@@ -47,7 +49,9 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <memory>
 #include <new>
+#include <optional>
 #include <string>
 
 namespace {
@@ -283,186 +287,269 @@ json read_manifest(const std::string& plugin_path, const std::string& plugin_nam
     return answer;
 }
 
-}  // namespace
+/// What hearthd passed on the command line.
+struct worker_args {
+    int fd = -1;                      ///< the socket to the core
+    std::string driver_id = "?";      ///< for the log lines
+    std::string log_levels = "info";  ///< hearthd's levels (log/levels.hpp spec)
+};
 
-int main(int argc, char** argv) {
-    int fd = -1;
-    std::string driver_id = "?";
-    std::string log_levels = "info";
+/// The arguments, or nothing when fd is missing or not a socket (not started by hearthd).
+std::optional<worker_args> parse_args(int argc, char** argv) {
+    worker_args args;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string key = argv[i];
         if (key == "--fd")
-            fd = std::atoi(argv[i + 1]);
+            args.fd = std::atoi(argv[i + 1]);
         else if (key == "--driver")
-            driver_id = argv[i + 1];
+            args.driver_id = argv[i + 1];
         else if (key == "--log-level")
-            log_levels = argv[i + 1];
+            args.log_levels = argv[i + 1];
     }
     struct stat st {};
-    if (fd >= 0 && (::fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode))) fd = -1;
-    if (fd < 0) {
-        std::fprintf(stderr,
-                     "usage: hearth-driver-host --fd N [--driver ID]: N must be a socket (started by hearthd only)\n");
-        return hearth::wire::exit_usage;
-    }
+    if (args.fd < 0 || ::fstat(args.fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return std::nullopt;
+    return args;
+}
+
+/// Signals, memory exhaustion and malloc arenas as a worker needs them.
+void set_up_process() {
     ::signal(SIGPIPE, SIG_IGN);
     // A terminal's Ctrl-C reaches the whole foreground process group, workers included; hearthd
     // stops its workers itself (stop message, then SIGTERM/SIGKILL), so the worker ignores it.
     ::signal(SIGINT, SIG_IGN);
     std::set_new_handler(out_of_memory);
     ::mallopt(M_ARENA_MAX, 1);  // each extra arena reserves 64 MiB of address space (RLIMIT_AS)
-    // hearthd's line format with the worker's own marker; '%' in an id must not become a flag.
+}
+
+/// hearthd's line format with the worker's own marker, at hearthd's levels.
+void set_up_logging(const worker_args& args) {
+    // '%' in an id must not become a pattern flag.
     std::string tag;
-    for (const char c : driver_id) tag += c == '%' ? std::string("%%") : std::string(1, c);
+    for (const char c : args.driver_id) tag += c == '%' ? std::string("%%") : std::string(1, c);
     hearth::log::setup_sink("[%l] [driver " + tag + " pid %P]");
     std::string level_error;
-    if (const auto levels = hearth::log::parse_levels(log_levels, level_error)) {
+    if (const auto levels = hearth::log::parse_levels(args.log_levels, level_error)) {
         hearth::log::apply(*levels);
     } else {
         hearth::log::plugin().error("--log-level: {}; logging at info", level_error);
     }
+}
 
-    asio::io_context ioc(1);
-    socket_t socket(ioc);
-    boost::system::error_code ec;
-    socket.assign(asio::local::stream_protocol(), fd, ec);
-    if (ec) {
-        hearth::log::plugin().error("fd {} is not usable: {}", fd, ec.message());
-        return hearth::wire::exit_usage;
-    }
-    hearth::wire::frame_reader reader;
-    const json start = read_start(socket, reader);
-    hearth::driver_config dc;
-    hearth::driver_limits limits;
+/// The start message's contents (wire.hpp).
+struct start_settings {
     std::string plugin_path;
+    hearth::driver_config driver;
+    hearth::driver_limits limits;
     milliseconds heartbeat{500};
+    json sandbox;  ///< the driver's "sandbox" section (mode, narrow, disable)
+};
+
+/// Reads the start message, or exits with exit_protocol when it is not a valid one.
+start_settings read_start_settings(socket_t& socket, hearth::wire::frame_reader& reader) {
+    const json start = read_start(socket, reader);
+    start_settings s;
     try {
         if (start.at("t") != "start") throw std::invalid_argument("first message is not start");
-        plugin_path = start.at("plugin_path").get<std::string>();
-        dc.plugin = start.at("plugin_name").get<std::string>();
-        dc.id = start.at("id").get<std::string>();
-        dc.config = start.at("config");
-        const json& s = start.at("settings");
-        limits.call_timeout = milliseconds(s.at("call_timeout_ms").get<std::int64_t>());
-        limits.max_failures = s.at("max_failures").get<int>();
-        heartbeat = milliseconds(std::max<std::int64_t>(10, s.at("heartbeat_ms").get<std::int64_t>()));
+        s.plugin_path = start.at("plugin_path").get<std::string>();
+        s.driver.plugin = start.at("plugin_name").get<std::string>();
+        s.driver.id = start.at("id").get<std::string>();
+        s.driver.config = start.at("config");
+        const json& settings = start.at("settings");
+        s.limits.call_timeout = milliseconds(settings.at("call_timeout_ms").get<std::int64_t>());
+        s.limits.max_failures = settings.at("max_failures").get<int>();
+        s.heartbeat = milliseconds(std::max<std::int64_t>(10, settings.at("heartbeat_ms").get<std::int64_t>()));
     } catch (const std::exception& e) {
         hearth::log::plugin().error("bad start message: {}", e.what());
         finish(hearth::wire::exit_protocol);
     }
+    s.sandbox = start.value("sandbox", json::object());
+    if (!s.sandbox.is_object()) s.sandbox = json::object();
+    return s;
+}
 
-    // Confinement before the plugin's code runs in this process (docs/security.md).
-    const json sandbox_cfg = start.value("sandbox", json::object());
-    const auto mode = hearth::sandbox::parse_mode(sandbox_cfg.is_object() ? sandbox_cfg.value("mode", "auto") : "auto");
-    json sandbox_report;
-    if (mode != hearth::sandbox::mode::off) {
-        const json probe = read_manifest(plugin_path, dc.plugin, limits.call_timeout, fd);
-        if (!probe.contains("manifest") || !probe["manifest"].is_string()) {
-            const std::string why =
-                probe.contains("error") && probe["error"].is_string() ? probe["error"].get<std::string>() : "no answer";
-            fail_fatal(socket, "cannot load plugin: " + why);
-        }
-        std::string error;
-        const auto manifest = hearth::sandbox::parse_manifest(probe["manifest"].get<std::string>(), error);
-        if (!manifest) fail_fatal(socket, "cannot load plugin: " + plugin_path + ": invalid manifest: " + error);
-        const auto granted = hearth::sandbox::narrow(*manifest, sandbox_cfg.value("narrow", json::object()));
-        std::set<std::string> disabled;
-        if (auto d = sandbox_cfg.find("disable"); d != sandbox_cfg.end() && d->is_array()) {
-            for (const auto& x : *d) {
-                if (x.is_string()) disabled.insert(x.get<std::string>());
-            }
-        }
-        const auto applied = hearth::sandbox::confine(plugin_path, granted, disabled);
-        if (mode == hearth::sandbox::mode::required && !applied.missing.empty()) {
-            std::string missing;
-            for (const auto& m : applied.missing) missing += (missing.empty() ? "" : "; ") + m;
-            fail_fatal(socket, "sandbox is required but a layer is missing: " + missing, hearth::log::sandbox());
-        }
-        sandbox_report = {{"mode", hearth::sandbox::mode_name(mode)},
-                          {"layers", applied.to_json()},
-                          {"grants", hearth::sandbox::to_json(granted)}};
+/// The grants of the plugin's manifest (read by a confined child, read_manifest), narrowed by
+/// the driver's config; a plugin without a valid manifest is a fatal failure.
+hearth::sandbox::grants granted(socket_t& socket, const start_settings& s) {
+    const json probe = read_manifest(s.plugin_path, s.driver.plugin, s.limits.call_timeout, socket.native_handle());
+    if (!probe.contains("manifest") || !probe["manifest"].is_string()) {
+        const std::string why =
+            probe.contains("error") && probe["error"].is_string() ? probe["error"].get<std::string>() : "no answer";
+        fail_fatal(socket, "cannot load plugin: " + why);
     }
+    std::string error;
+    const auto manifest = hearth::sandbox::parse_manifest(probe["manifest"].get<std::string>(), error);
+    if (!manifest) fail_fatal(socket, "cannot load plugin: " + s.plugin_path + ": invalid manifest: " + error);
+    return hearth::sandbox::narrow(*manifest, s.sandbox.value("narrow", json::object()));
+}
 
-    auto loaded = hearth::load_plugin(plugin_path, dc.plugin);
+/// Confinement before the plugin's code runs in this process (docs/security.md). Returns what
+/// was applied for the hello message (null with the sandbox off).
+json confine(socket_t& socket, const start_settings& s) {
+    const auto mode = hearth::sandbox::parse_mode(s.sandbox.value("mode", "auto"));
+    if (mode == hearth::sandbox::mode::off) return nullptr;
+    const auto grants = granted(socket, s);
+    std::set<std::string> disabled;
+    if (auto d = s.sandbox.find("disable"); d != s.sandbox.end() && d->is_array()) {
+        for (const auto& x : *d) {
+            if (x.is_string()) disabled.insert(x.get<std::string>());
+        }
+    }
+    const auto applied = hearth::sandbox::confine(s.plugin_path, grants, disabled);
+    if (mode == hearth::sandbox::mode::required && !applied.missing.empty()) {
+        std::string missing;
+        for (const auto& m : applied.missing) missing += (missing.empty() ? "" : "; ") + m;
+        fail_fatal(socket, "sandbox is required but a layer is missing: " + missing, hearth::log::sandbox());
+    }
+    return {{"mode", hearth::sandbox::mode_name(mode)},
+            {"layers", applied.to_json()},
+            {"grants", hearth::sandbox::to_json(grants)}};
+}
+
+/// The plugin, loaded for real (after confinement); a failure is reported to the core as fatal.
+std::shared_ptr<const hearth::plugin_module> load_or_fail(socket_t& socket, const start_settings& s) {
+    auto loaded = hearth::load_plugin(s.plugin_path, s.driver.plugin);
     if (!loaded) {
         const auto frame =
             hearth::wire::encode(hearth::wire::failed_message("cannot load plugin: " + loaded.error(), true));
+        boost::system::error_code ec;
         asio::write(socket, asio::buffer(frame), ec);
         finish(hearth::wire::exit_ok);
     }
-    socket_sink sink(socket);
-    sink.push(hearth::wire::hello_message(loaded.value()->name, loaded.value()->version, ::getpid(), sandbox_report));
-    hearth::system_clock_source clock;
-    hearth::inproc_driver driver(ioc, *loaded, dc, sink, clock, limits);
+    return *loaded;
+}
 
-    auto stop_and_exit = [&](milliseconds budget) {
-        driver.stop(budget);
+/// The running worker: the driver on this process's loop, its events framed onto the socket,
+/// the heartbeat, the call watchdog and the core's messages (command, refresh, stop).
+class worker {
+public:
+    /// `sink` has sent the hello already: the core learns name, version and pid first.
+    worker(asio::io_context& ioc, socket_t& socket, hearth::wire::frame_reader& reader, socket_sink& sink,
+           std::shared_ptr<const hearth::plugin_module> module, const start_settings& s)
+        : socket_(socket),
+          reader_(reader),
+          sink_(sink),
+          heartbeat_(s.heartbeat),
+          driver_(ioc, std::move(module), s.driver, sink_, clock_, s.limits),
+          heartbeat_timer_(ioc),
+          health_timer_(ioc),
+          health_period_(std::clamp(s.limits.call_timeout / 5, milliseconds(10), milliseconds(200))) {}
+
+    /// Arms everything; the caller runs the loop.
+    void start() {
+        beat();
+        driver_.start();
+        check();
+        read_more();
+    }
+
+private:
+    void stop_and_exit(milliseconds budget) {
+        driver_.stop(budget);
         finish(hearth::wire::exit_ok);
-    };
+    }
 
-    // Heartbeat: from this loop, so a stopped or wedged process goes silent (the core kills it).
-    asio::steady_timer heartbeat_timer(ioc);
-    std::function<void()> beat = [&] {
-        const auto st = driver.status();
-        json stats = sink.stats();
+    /// Heartbeat: from this loop, so a stopped or wedged process goes silent (the core kills it).
+    void beat() {
+        const auto st = driver_.status();
+        json stats = sink_.stats();
         stats["calls"] = st.calls;
         stats["errors"] = st.errors;
         stats["last_error"] = st.last_error;
-        sink.push(hearth::wire::heartbeat_message(clock.now_ms(), stats));
-        heartbeat_timer.expires_after(heartbeat);
-        heartbeat_timer.async_wait([&](const boost::system::error_code& e) {
+        sink_.push(hearth::wire::heartbeat_message(clock_.now_ms(), stats));
+        heartbeat_timer_.expires_after(heartbeat_);
+        heartbeat_timer_.async_wait([this](const boost::system::error_code& e) {
             if (!e) beat();
         });
-    };
-    // The inproc watchdog: a hung plugin call -> on_failed -> "failed" frame -> the core restarts us.
-    asio::steady_timer health_timer(ioc);
-    const milliseconds health_period = std::clamp(limits.call_timeout / 5, milliseconds(10), milliseconds(200));
-    std::function<void()> check = [&] {
-        driver.check_health(steady::now());
-        health_timer.expires_after(health_period);
-        health_timer.async_wait([&](const boost::system::error_code& e) {
+    }
+
+    /// The inproc watchdog: a hung plugin call -> on_failed -> "failed" frame -> the core restarts us.
+    void check() {
+        driver_.check_health(steady::now());
+        health_timer_.expires_after(health_period_);
+        health_timer_.async_wait([this](const boost::system::error_code& e) {
             if (!e) check();
         });
-    };
+    }
 
-    std::array<char, 64 * 1024> buf{};
-    std::function<void()> read_more = [&] {
-        socket.async_read_some(asio::buffer(buf), [&](const boost::system::error_code& e, std::size_t n) {
+    void read_more() {
+        socket_.async_read_some(asio::buffer(buf_), [this](const boost::system::error_code& e, std::size_t n) {
             if (e) return stop_and_exit(milliseconds(1000));  // EOF: the core stops us or is gone
-            reader.feed(buf.data(), n);
+            reader_.feed(buf_.data(), n);
             json m;
             for (;;) {
-                const auto r = reader.next(m);
+                const auto r = reader_.next(m);
                 if (r == hearth::wire::frame_reader::result::need_more) break;
                 if (r == hearth::wire::frame_reader::result::error) {
-                    hearth::log::plugin().error("protocol error: {}", reader.error());
+                    hearth::log::plugin().error("protocol error: {}", reader_.error());
                     finish(hearth::wire::exit_protocol);
                 }
-                try {
-                    const auto& t = m.at("t").get_ref<const std::string&>();
-                    if (t == "command") {
-                        driver.send_command(m.at("id").get<std::uint64_t>(), m.at("device").get<std::string>(),
-                                            m.at("body").get<std::string>());
-                    } else if (t == "refresh") {
-                        driver.refresh(m.at("device").get<std::string>());
-                    } else if (t == "stop") {
-                        stop_and_exit(milliseconds(std::clamp<std::int64_t>(m.value("budget_ms", 1000), 10, 10000)));
-                    } else {
-                        throw std::invalid_argument("unknown message type '" + t + "'");
-                    }
-                } catch (const std::exception& ex) {
-                    hearth::log::plugin().error("protocol error: {}", ex.what());
-                    finish(hearth::wire::exit_protocol);
-                }
+                handle(m);
             }
             read_more();
         });
-    };
+    }
 
-    beat();
-    driver.start();
-    check();
-    read_more();
+    /// One message of the core; anything malformed ends the worker (exit_protocol).
+    void handle(const json& m) {
+        try {
+            const auto& t = m.at("t").get_ref<const std::string&>();
+            if (t == "command") {
+                driver_.send_command(m.at("id").get<std::uint64_t>(), m.at("device").get<std::string>(),
+                                     m.at("body").get<std::string>());
+            } else if (t == "refresh") {
+                driver_.refresh(m.at("device").get<std::string>());
+            } else if (t == "stop") {
+                stop_and_exit(milliseconds(std::clamp<std::int64_t>(m.value("budget_ms", 1000), 10, 10000)));
+            } else {
+                throw std::invalid_argument("unknown message type '" + t + "'");
+            }
+        } catch (const std::exception& ex) {
+            hearth::log::plugin().error("protocol error: {}", ex.what());
+            finish(hearth::wire::exit_protocol);
+        }
+    }
+
+    socket_t& socket_;
+    hearth::wire::frame_reader& reader_;
+    socket_sink& sink_;
+    hearth::system_clock_source clock_;
+    milliseconds heartbeat_;
+    hearth::inproc_driver driver_;
+    asio::steady_timer heartbeat_timer_;
+    asio::steady_timer health_timer_;
+    milliseconds health_period_;
+    std::array<char, 64 * 1024> buf_{};
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const auto args = parse_args(argc, argv);
+    if (!args) {
+        std::fprintf(stderr,
+                     "usage: hearth-driver-host --fd N [--driver ID] [--log-level SPEC]: N must be a socket "
+                     "(started by hearthd only)\n");
+        return hearth::wire::exit_usage;
+    }
+    set_up_process();
+    set_up_logging(*args);
+
+    asio::io_context ioc(1);
+    socket_t socket(ioc);
+    boost::system::error_code ec;
+    socket.assign(asio::local::stream_protocol(), args->fd, ec);
+    if (ec) {
+        hearth::log::plugin().error("fd {} is not usable: {}", args->fd, ec.message());
+        return hearth::wire::exit_usage;
+    }
+    hearth::wire::frame_reader reader;
+    const start_settings settings = read_start_settings(socket, reader);
+    const json sandbox_report = confine(socket, settings);
+    const auto module = load_or_fail(socket, settings);
+    socket_sink sink(socket);
+    sink.push(hearth::wire::hello_message(module->name, module->version, ::getpid(), sandbox_report));
+    worker w(ioc, socket, reader, sink, module, settings);
+    w.start();
     ioc.run();
     finish(hearth::wire::exit_ok);
 }
