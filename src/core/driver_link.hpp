@@ -1,5 +1,6 @@
-// The seam between the core and one driver instance, whatever hosts it (in-process thread today,
-// a worker process later). The core drives a driver through driver_link; a driver reaches the core
+// The seam between the core and one driver instance, whatever hosts it: a driver thread in
+// hearthd (inproc_driver) or a supervised worker process (process_driver, the default; see
+// docs/isolation.md). The core drives a driver through driver_link; a driver reaches the core
 // through driver_events, always called on the core loop thread.
 #pragma once
 

@@ -76,7 +76,8 @@ struct audit_entry {
 /// throws when it cannot (the gateway then refuses the lock operation: fail closed).
 using audit_sink = std::function<void(const audit_entry&)>;
 
-/// Creates the link for one configured driver (in-process today). Returns nullptr + error text.
+/// Creates the link for one configured driver (a driver thread in hearthd or a worker process,
+/// by its isolation). Returns nullptr + error text.
 using driver_factory =
     std::function<std::unique_ptr<driver_link>(const driver_config&, driver_events&, std::string& error)>;
 

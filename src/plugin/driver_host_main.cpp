@@ -53,6 +53,7 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <system_error>
 
 namespace {
 
@@ -62,7 +63,7 @@ using steady = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 using socket_t = asio::local::stream_protocol::socket;
 
-constexpr std::size_t max_write_batch = 256 * 1024;
+constexpr std::size_t max_write_batch = std::size_t{256} * 1024;
 constexpr std::size_t max_queued_bytes = 8u << 20;
 
 [[noreturn]] void out_of_memory() {
@@ -220,12 +221,12 @@ json read_start(socket_t& socket, hearth::wire::frame_reader& reader) {
 json read_manifest(const std::string& plugin_path, const std::string& plugin_name, milliseconds deadline,
                    int core_socket) {
     int p[2];
-    if (::pipe2(p, O_CLOEXEC) != 0) return {{"error", std::string("pipe: ") + std::strerror(errno)}};
+    if (::pipe2(p, O_CLOEXEC) != 0) return {{"error", "pipe: " + std::generic_category().message(errno)}};
     const pid_t pid = ::fork();
     if (pid < 0) {
         ::close(p[0]);
         ::close(p[1]);
-        return {{"error", std::string("fork: ") + std::strerror(errno)}};
+        return {{"error", "fork: " + std::generic_category().message(errno)}};
     }
     if (pid == 0) {  // single-threaded parent: a normal child
         ::close(p[0]);
@@ -269,15 +270,16 @@ json read_manifest(const std::string& plugin_path, const std::string& plugin_nam
         if (n < 0 && errno == EAGAIN) continue;
         if (n <= 0) break;
         text.append(buf.data(), static_cast<std::size_t>(n));
-        if (text.size() > 256 * 1024) break;
+        if (text.size() > std::size_t{256} * 1024) break;
     }
     ::close(p[0]);
     if (timed_out) ::kill(pid, SIGKILL);
     int st = 0;
     while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-    if (timed_out)
+    if (timed_out) {
         return {{"error", "loading the plugin to read its manifest did not finish within " +
                               std::to_string(deadline.count()) + " ms"}};
+    }
     if (WIFSIGNALED(st)) {
         return {{"error", std::string("the plugin crashed while loading (killed by signal ") +
                               std::to_string(WTERMSIG(st)) + ")"}};
@@ -299,12 +301,13 @@ std::optional<worker_args> parse_args(int argc, char** argv) {
     worker_args args;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string key = argv[i];
-        if (key == "--fd")
+        if (key == "--fd") {
             args.fd = std::atoi(argv[i + 1]);
-        else if (key == "--driver")
+        } else if (key == "--driver") {
             args.driver_id = argv[i + 1];
-        else if (key == "--log-level")
+        } else if (key == "--log-level") {
             args.log_levels = argv[i + 1];
+        }
     }
     struct stat st {};
     if (args.fd < 0 || ::fstat(args.fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return std::nullopt;
@@ -318,7 +321,8 @@ void set_up_process() {
     // stops its workers itself (stop message, then SIGTERM/SIGKILL), so the worker ignores it.
     ::signal(SIGINT, SIG_IGN);
     std::set_new_handler(out_of_memory);
-    ::mallopt(M_ARENA_MAX, 1);  // each extra arena reserves 64 MiB of address space (RLIMIT_AS)
+    // Each extra arena reserves 64 MiB of address space (RLIMIT_AS); no other thread runs yet.
+    ::mallopt(M_ARENA_MAX, 1);  // NOLINT(concurrency-mt-unsafe)
 }
 
 /// hearthd's line format with the worker's own marker, at hearthd's levels.
@@ -518,7 +522,7 @@ private:
     asio::steady_timer heartbeat_timer_;
     asio::steady_timer health_timer_;
     milliseconds health_period_;
-    std::array<char, 64 * 1024> buf_{};
+    std::array<char, std::size_t{64} * 1024> buf_{};
 };
 
 }  // namespace
