@@ -1,6 +1,7 @@
 # Install layout and packaging (cmake --install, CPack .deb):
 #   bin/hearthd, bin/hearthctl                 lib/hearth/plugins/*.so
-#   include/hearth/{plugin.h,driver.hpp}         lib/cmake/hearth/ (find_package(hearth))
+#   include/hearth/{plugin.h,driver.hpp,kit/}    lib/cmake/hearth/ (find_package(hearth))
+#   lib/<multiarch>/libhearth_kit.a (the driver toolkit, hearth::kit)
 #   share/hearth/examples/{hearth.json,scenes/}  share/hearth/schema/*.json
 #   lib/systemd/system/hearthd.service           share/doc/hearth/ (README, docs)
 include(CMakePackageConfigHelpers)

@@ -79,6 +79,26 @@ inline void write_error(char* buf, std::size_t size, std::string_view what) noex
     std::memcpy(buf, what.data(), n);
     buf[n] = '\0';
 }
+
+/// A driver's static `manifest` member (sandbox manifest JSON), or nullptr if it declares none.
+template <class Driver>
+constexpr const char* manifest_of() noexcept {
+    if constexpr (requires { Driver::manifest; }) {
+        return Driver::manifest;
+    } else {
+        return nullptr;
+    }
+}
+
+/// A driver's static `config_schema` member (JSON Schema of its config), or nullptr.
+template <class Driver>
+constexpr const char* config_schema_of() noexcept {
+    if constexpr (requires { Driver::config_schema; }) {
+        return Driver::config_schema;
+    } else {
+        return nullptr;
+    }
+}
 }  // namespace detail
 
 /// Typed access to the host services of one driver instance. Owned by the SDK; valid from the
@@ -296,7 +316,9 @@ struct trampolines {
 
 }  // namespace detail
 
-/// Builds the plugin description for Driver; used by HEARTH_DRIVER.
+/// Builds the plugin description for Driver; used by HEARTH_DRIVER. The manifest and config
+/// schema are Driver's static `manifest` / `config_schema` members when it declares them; an
+/// explicit `manifest` argument takes precedence.
 template <class Driver>
 const hearth_plugin_v1_api* plugin_api(const char* name, const char* version, const char* description,
                                        const char* manifest = nullptr) {
@@ -315,7 +337,8 @@ const hearth_plugin_v1_api* plugin_api(const char* name, const char* version, co
         &t::refresh,
         &t::stop,
         &t::destroy,
-        manifest,
+        manifest != nullptr ? manifest : detail::manifest_of<Driver>(),
+        detail::config_schema_of<Driver>(),
     };
     return &api;
 }

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 #define HEARTH_ABI_MAJOR 1
-#define HEARTH_ABI_MINOR 1
+#define HEARTH_ABI_MINOR 2
 
 /* The exported entry symbol of a v1 plugin. */
 #define HEARTH_PLUGIN_ENTRY_V1 hearth_plugin_v1
@@ -174,11 +174,25 @@ typedef struct hearth_plugin_v1_api {
      *  "tcp_server", "udp", "broadcast", "raw"), "tcp_ports", "listen_ports" (absent = any port),
      *  "devices", "read_paths", "write_paths" (absolute paths). */
     const char* manifest;
+
+    /* ---- v1.2 (HEARTH_ABI_MINOR >= 2). A host reads these only if struct_size covers them. ---- */
+
+    /** Optional (NULL = any config object). NUL-terminated JSON Schema (the subset in
+     *  docs/plugin-abi.md) for the driver's `config` object. The host validates the config
+     *  against it before `create` and in `hearthd --check-config`, naming each problem with a
+     *  JSON pointer. Properties marked `"x-secret": true` are redacted wherever the host shows a
+     *  config. */
+    const char* config_schema;
 } hearth_plugin_v1_api;
 
 /** Frozen size of the v1.0 `hearth_plugin_v1_api` (88 bytes on LP64): the smallest struct_size a
  *  host accepts. v1.0 plugins, built before `manifest` existed, load with the empty manifest. */
 #define HEARTH_PLUGIN_V1_0_SIZE (offsetof(hearth_plugin_v1_api, manifest))
+/** Frozen size of the v1.1 `hearth_plugin_v1_api` (96 bytes on LP64): v1.1 plugins load with
+ *  no config schema. */
+#define HEARTH_PLUGIN_V1_1_SIZE (offsetof(hearth_plugin_v1_api, config_schema))
+/** Frozen size of the v1.0 `hearth_host_api` (104 bytes on LP64); no field was added since. */
+#define HEARTH_HOST_API_V1_0_SIZE (offsetof(hearth_host_api, report_ready) + sizeof(void*))
 
 /** Type of the entry symbol. `host_abi_minor` tells the plugin which minor the host speaks. */
 typedef const hearth_plugin_v1_api* (*hearth_plugin_entry_v1_fn)(uint32_t host_abi_minor);

@@ -84,7 +84,8 @@ result<std::shared_ptr<const plugin_module>> load_plugin(const std::filesystem::
                     ") and uses fields this host does not know; upgrade hearthd");
     }
     auto module = std::make_shared<plugin_module>();
-    // Only what the plugin's struct covers: a v1.0 plugin has no manifest field (left NULL).
+    // Only what the plugin's struct covers: a v1.0 plugin has no manifest, a v1.1 plugin no
+    // config_schema (both left NULL).
     std::memcpy(&module->api, api, std::min<std::size_t>(api->struct_size, sizeof(hearth_plugin_v1_api)));
     module->api.struct_size = sizeof(hearth_plugin_v1_api);
     if (const std::string missing = missing_entry(module->api); !missing.empty()) {
@@ -99,6 +100,10 @@ result<std::shared_ptr<const plugin_module>> load_plugin(const std::filesystem::
     module->description = api->description != nullptr ? api->description : "";
     if (module->api.manifest != nullptr)
         module->manifest = std::string(module->api.manifest, ::strnlen(module->api.manifest, 64 * 1024 + 1));
+    if (module->api.config_schema != nullptr) {
+        module->config_schema =
+            std::string(module->api.config_schema, ::strnlen(module->api.config_schema, 256 * 1024 + 1));
+    }
     if (!expected_name.empty() && module->name != expected_name) {
         return fail(where + "the plugin calls itself '" + module->name + "', expected '" + expected_name + "'");
     }

@@ -24,6 +24,7 @@ struct plugin_module {
     std::string version;
     std::string description;
     std::string manifest;        ///< the v1.1 sandbox manifest (JSON text), "" when none
+    std::string config_schema;   ///< the v1.2 JSON Schema of the driver's config, "" when none
     hearth_plugin_v1_api api{};  ///< our copy, only the fields this host knows
 };
 

@@ -54,6 +54,20 @@ TEST(zoo_loader, plugin_built_against_v1_0_header_loads) {
     EXPECT_EQ(HEARTH_PLUGIN_V1_0_SIZE, 88u);  // frozen (docs/plugin-abi.md)
 }
 
+// ABI v1.2 appended `config_schema`: a plugin built against the frozen v1.1 header (96-byte
+// struct) loads with its manifest and no config schema.
+TEST(zoo_loader, plugin_built_against_v1_1_header_loads) {
+    const auto r = hearth::load_plugin(plugin_file("zoo_v1_1"), "zoo_v1_1");
+    ASSERT_TRUE(r.has_value()) << r.error();
+    EXPECT_EQ(r.value()->api.abi_minor, 1u);
+    EXPECT_EQ(r.value()->manifest, R"({"network": []})");
+    EXPECT_EQ(r.value()->api.config_schema, nullptr);
+    EXPECT_EQ(r.value()->config_schema, "");
+    EXPECT_EQ(HEARTH_PLUGIN_V1_1_SIZE, 96u);    // frozen (docs/plugin-abi.md)
+    EXPECT_EQ(HEARTH_HOST_API_V1_0_SIZE, 104u);  // frozen; the host table has not grown since
+    EXPECT_EQ(sizeof(hearth_host_api), HEARTH_HOST_API_V1_0_SIZE);
+}
+
 // A truncated .so gives one clear line, not a SIGBUS inside dlopen (the mapping would reach past
 // the end of the file). Run in a child so a SIGBUS would show as a crash, not kill the test runner.
 TEST(zoo_loader, truncated_plugin_is_refused_with_a_clear_error) {

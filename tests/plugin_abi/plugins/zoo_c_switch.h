@@ -113,9 +113,11 @@ static inline void zoo_switch_stop(hearth_driver* driver) { (void)driver; }
 
 static inline void zoo_switch_destroy(hearth_driver* driver) { free(zoo_self(driver)); }
 
-/* v1.1 fields (NULL manifest); empty when built against the frozen v1.0 header (zoo_v1_0). */
-#ifdef HEARTH_PLUGIN_V1_0_SIZE
-#define ZOO_V1_1_TAIL , NULL
+/* Fields after v1.0, all NULL; fewer when built against a frozen older header (zoo_v1_0, zoo_v1_1). */
+#if defined(HEARTH_PLUGIN_V1_1_SIZE)
+#define ZOO_V1_1_TAIL , NULL, NULL /* v1.1 manifest, v1.2 config_schema */
+#elif defined(HEARTH_PLUGIN_V1_0_SIZE)
+#define ZOO_V1_1_TAIL , NULL /* built against the frozen v1.1 header */
 #else
 #define ZOO_V1_1_TAIL
 #endif
