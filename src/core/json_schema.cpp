@@ -59,11 +59,14 @@ std::string describe(const json& v) {
     return s;
 }
 
-/// What an error may show of `v`: nothing when the schema marks the value "writeOnly" (a PIN
+/// What an error may show of `v`: nothing when the schema marks the value "writeOnly" or
+/// "x-secret" (a driver config's token; a PIN
 /// hash, a password): a secret pasted into the wrong key must not be quoted into a journal.
 std::string describe(const json& schema, const json& v) {
-    if (auto it = schema.find("writeOnly"); it != schema.end() && it->is_boolean() && it->get<bool>())
-        return "the value (not shown: it may be a secret)";
+    for (const char* secret : {"writeOnly", "x-secret"}) {
+        if (auto it = schema.find(secret); it != schema.end() && it->is_boolean() && it->get<bool>())
+            return "the value (not shown: it may be a secret)";
+    }
     std::string s = v.dump();
     if (s.size() > 40) s = s.substr(0, 37) + "...";
     return s;

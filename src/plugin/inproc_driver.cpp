@@ -1,6 +1,7 @@
 // In-process driver hosting (see inproc_driver.hpp) and the C host API table given to plugins.
 #include "plugin/inproc_driver.hpp"
 
+#include "core/driver_schema.hpp"
 #include "core/json_input.hpp"
 #include "log/log.hpp"
 
@@ -169,6 +170,16 @@ struct inproc_driver::shared_state : std::enable_shared_from_this<inproc_driver:
     /// Driver thread: create + start.
     void run_start() {
         char error[error_buffer_size] = {0};
+        // The plugin's own config schema (ABI v1.2) is checked before its code sees the config.
+        if (const auto problems = check_driver_config(module->config_schema, config.config, {}, "/config");
+            !problems.empty()) {
+            std::string why = "invalid config:";
+            for (const auto& p : problems) why += " " + p.pointer + ": " + p.reason + ";";
+            why.pop_back();
+            record_error(why, false);
+            to_loop([this, why] { quarantine(why); });
+            return;
+        }
         const std::string cfg = config.config.dump();
         hearth_driver* inst = nullptr;
         try {
