@@ -6,7 +6,7 @@
 
 namespace {
 
-using hearth::json;
+using json = nlohmann::json;
 
 constexpr const char* k_schema = R"({
   "type": "object", "additionalProperties": false, "required": ["host"],
