@@ -61,8 +61,8 @@ awaitable<void> isapi_client::send(beast::tcp_stream& stream, http::verb verb, c
     req.keep_alive(false);
     if (challenge_) {
         req.set(http::field::authorization,
-                digest_authorization(*challenge_, cfg_.username, cfg_.password, std::string(http::to_string(verb)),
-                                     target, ++nc_, make_cnonce()));
+                kit::digest_authorization(*challenge_, cfg_.username, cfg_.password, std::string(http::to_string(verb)),
+                                          target, ++nc_, kit::make_cnonce()));
     }
     if (!content_type.empty()) req.set(http::field::content_type, content_type);
     req.body() = body;
@@ -74,7 +74,7 @@ awaitable<void> isapi_client::send(beast::tcp_stream& stream, http::verb verb, c
 }
 
 void isapi_client::on_unauthorized(std::string_view www_authenticate, int attempt, const std::string& target) {
-    auto c = parse_digest_challenge(www_authenticate);
+    auto c = kit::parse_digest_challenge(www_authenticate);
     if (!c) {
         challenge_.reset();
         throw request_error(

@@ -10,7 +10,7 @@
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
 
 #include "camera_config.hpp"
-#include "digest_auth.hpp"
+#include <hearth/kit/digest_auth.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -98,7 +98,7 @@ private:
 
     boost::asio::any_io_executor ex_;
     const camera_config& cfg_;
-    std::optional<digest_challenge> challenge_;
+    std::optional<kit::digest_challenge> challenge_;
     std::uint32_t nc_ = 0;  // nonce count of challenge_
 };
 

@@ -13,7 +13,7 @@
 #include "camera_config.hpp"
 #include "isapi_client.hpp"
 #include "isapi_xml.hpp"
-#include "multipart_parser.hpp"
+#include <hearth/kit/multipart_parser.hpp>
 
 #include <hearth/driver.hpp>
 
@@ -247,7 +247,7 @@ private:
         int failures = 0;
         for (;;) {
             bool opened = false;
-            std::optional<multipart_parser> parser;
+            std::optional<kit::multipart_parser> parser;
             try {
                 co_await client_.stream(
                     "/ISAPI/Event/notification/alertStream",
@@ -255,12 +255,12 @@ private:
                         opened = true;
                         failures = 0;
                         backoff = cfg_.reconnect;
-                        parser.emplace(multipart_boundary(content_type).value_or("boundary"));
+                        parser.emplace(kit::multipart_boundary(content_type).value_or("boundary"));
                         set_online(true);
                         asio::co_spawn(io_, read_privacy(), asio::detached);
                     },
                     [&](std::string_view data) {
-                        std::vector<multipart_part> parts;
+                        std::vector<kit::multipart_part> parts;
                         parser->feed(data, parts);
                         for (const auto& p : parts) on_part(p);
                     });
@@ -291,7 +291,7 @@ private:
         }
     }
 
-    void on_part(const multipart_part& part) {
+    void on_part(const kit::multipart_part& part) {
         const auto a = parse_alert(part.body);
         if (!a) {
             host().debug("alert stream: skipped a part that is not an EventNotificationAlert");

@@ -1,15 +1,15 @@
-// Fuzz target: the ISAPI alert stream (plugins/isapi_camera/multipart_parser.hpp): the
+// Fuzz target: the ISAPI alert stream (include/hearth/kit/multipart_parser.hpp): the
 // Content-Type header through multipart_boundary, then the never-ending multipart body fed in
 // chunks split at input-derived places. Input: first line = Content-Type value, then one flags
 // byte (bit 0: a small part limit of 64 bytes), then the body. Checks: no part exceeds the
 // limit; and with the real limit, splitting the body differently (one piece, byte by byte,
 // random chunks) yields the same parts and the same close-delimiter flag.
 #include "fuzz_support.hpp"
-#include "multipart_parser.hpp"
+#include <hearth/kit/multipart_parser.hpp>
 
 namespace {
 
-using hearth::isapi::multipart_part;
+using hearth::kit::multipart_part;
 
 struct parse_outcome {
     std::vector<multipart_part> parts;
@@ -19,7 +19,7 @@ struct parse_outcome {
 /// Feeds `body` in pieces whose sizes come from `sizes` (0 = the whole body at once).
 template <typename Sizes>
 parse_outcome parse_in_pieces(const std::string& boundary, std::size_t limit, std::string_view body, Sizes sizes) {
-    hearth::isapi::multipart_parser parser(boundary, limit);
+    hearth::kit::multipart_parser parser(boundary, limit);
     parse_outcome out;
     std::size_t offset = 0;
     while (offset < body.size()) {
@@ -43,7 +43,7 @@ bool same_parts(const std::vector<multipart_part>& a, const std::vector<multipar
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using hearth::fuzz::check;
     hearth::fuzz::input_reader in(data, size);
-    const std::optional<std::string> boundary = hearth::isapi::multipart_boundary(in.line());
+    const std::optional<std::string> boundary = hearth::kit::multipart_boundary(in.line());
     if (!boundary) return 0;
     const bool small_limit = (in.byte() & 1) != 0;
     const std::size_t limit = small_limit ? 64 : 256 * 1024;

@@ -3,7 +3,7 @@
 // subscriber's timer, woken (timer cancelled) when a part is queued or the stream is dropped.
 #include "sim_server.hpp"
 
-#include "digest_auth.hpp"
+#include <hearth/kit/digest_auth.hpp>
 #include "isapi_xml.hpp"
 #include "sim_jpeg.hpp"
 
@@ -76,7 +76,7 @@ const char* fault_name(fault f) {
 }
 
 sim_server::sim_server(asio::io_context& io, sim_options opts)
-    : io_(io), opts_(std::move(opts)), acceptor_(io), nonce_(isapi::make_cnonce()), fault_(opts_.initial_fault) {
+    : io_(io), opts_(std::move(opts)), acceptor_(io), nonce_(kit::make_cnonce()), fault_(opts_.initial_fault) {
     const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), opts_.port);
     acceptor_.open(ep.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -247,13 +247,13 @@ bool sim_server::authorized(const request& req) {
     const std::string header(req[http::field::authorization]);
     bool ok = false;
     if (fault_ != fault::auth_failure && header.size() > 7 && header.compare(0, 7, "Digest ") == 0) {
-        const auto p = isapi::parse_auth_params(std::string_view(header).substr(7));
+        const auto p = kit::parse_auth_params(std::string_view(header).substr(7));
         const auto get = [&](const char* k) {
             auto it = p.find(k);
             return it == p.end() ? std::string() : it->second;
         };
         const std::string method(req.method_string());
-        isapi::digest_inputs in;
+        kit::digest_inputs in;
         const std::string user = get("username"), realm = get("realm"), nonce = get("nonce"), uri = get("uri"),
                           qop = get("qop"), nc = get("nc"), cnonce = get("cnonce"), response = get("response");
         in.username = user;
@@ -266,7 +266,7 @@ bool sim_server::authorized(const request& req) {
         in.nc = nc;
         in.cnonce = cnonce;
         ok = user == opts_.user && realm == realm_ && nonce == nonce_ && uri == std::string(req.target()) &&
-             qop == "auth" && !cnonce.empty() && nc.size() == 8 && response == isapi::digest_response(in);
+             qop == "auth" && !cnonce.empty() && nc.size() == 8 && response == kit::digest_response(in);
     }
     if (!ok) ++unauthorized_;
     return ok;

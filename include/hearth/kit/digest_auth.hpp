@@ -1,7 +1,7 @@
-// Role: HTTP Digest access authentication (RFC 7616, compatible with RFC 2617) for the ISAPI
-// camera driver and its simulator: parsing `WWW-Authenticate` / `Authorization` parameter
-// lists, computing the response hash (MD5, MD5-sess, SHA-256; qop=auth or the legacy no-qop
-// form) and building the client's `Authorization` header. Pure functions over strings, no I/O;
+// Role: HTTP Digest access authentication (RFC 7616, compatible with RFC 2617) for the toolkit's
+// http_client (and the ISAPI camera simulator): parsing `WWW-Authenticate` / `Authorization`
+// parameter lists, computing the response hash (MD5, MD5-sess, SHA-256; qop=auth or the legacy
+// no-qop form) and building the client's `Authorization` header. Pure functions over strings, no I/O;
 // hashing through OpenSSL's EVP interface.
 #pragma once
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace hearth::isapi {
+namespace hearth::kit {
 
 /// A parsed `Digest` challenge from a `WWW-Authenticate` header.
 struct digest_challenge {
@@ -65,4 +65,4 @@ std::string digest_authorization(const digest_challenge& challenge, std::string_
 /// A fresh random client nonce (16 random bytes as hex), from OpenSSL's CSPRNG.
 std::string make_cnonce();
 
-}  // namespace hearth::isapi
+}  // namespace hearth::kit

@@ -9,11 +9,11 @@
 //     "Circle of Life" (lower-case "of"), realm "http-auth@example.org", nonce
 //     "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", cnonce
 //     "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ", same uri, qop=auth, nc=00000001.
-#include "digest_auth.hpp"
+#include <hearth/kit/digest_auth.hpp>
 
 #include <gtest/gtest.h>
 
-namespace hearth::isapi {
+namespace hearth::kit {
 namespace {
 
 TEST(digest_auth, rfc2617_example_vector) {
@@ -120,4 +120,4 @@ TEST(digest_auth, cnonces_are_random_hex) {
 }
 
 }  // namespace
-}  // namespace hearth::isapi
+}  // namespace hearth::kit

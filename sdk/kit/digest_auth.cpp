@@ -1,6 +1,6 @@
 // Role: implementation of digest_auth.hpp. Hashing goes through EVP (the MD5() one-shot is
 // deprecated in OpenSSL 3); random client nonces come from RAND_bytes.
-#include "digest_auth.hpp"
+#include <hearth/kit/digest_auth.hpp>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-namespace hearth::isapi {
+namespace hearth::kit {
 
 namespace {
 
@@ -193,4 +193,4 @@ std::string make_cnonce() {
     return to_hex(bytes.data(), bytes.size());
 }
 
-}  // namespace hearth::isapi
+}  // namespace hearth::kit

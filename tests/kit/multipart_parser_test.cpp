@@ -1,13 +1,13 @@
 // Unit tests of multipart_parser.hpp: Content-Length and delimiter-cut parts, every split of
 // the input across reads, CRLF and bare LF, garbage between and inside parts, size limits.
-#include "multipart_parser.hpp"
+#include <hearth/kit/multipart_parser.hpp>
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace hearth::isapi {
+namespace hearth::kit {
 namespace {
 
 std::vector<multipart_part> parse_in_pieces(const std::string& input, std::size_t piece,
@@ -138,4 +138,4 @@ TEST(multipart_parser, boundary_from_content_type) {
 }
 
 }  // namespace
-}  // namespace hearth::isapi
+}  // namespace hearth::kit

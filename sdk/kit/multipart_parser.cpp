@@ -1,12 +1,12 @@
 // Role: implementation of multipart_parser.hpp: a small state machine over an internal buffer
 // that is compacted as parts are consumed, so memory stays bounded by max_part_bytes.
-#include "multipart_parser.hpp"
+#include <hearth/kit/multipart_parser.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 
-namespace hearth::isapi {
+namespace hearth::kit {
 
 namespace {
 
@@ -220,4 +220,4 @@ void multipart_parser::compact() {
     pos_ = 0;
 }
 
-}  // namespace hearth::isapi
+}  // namespace hearth::kit

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-namespace hearth::isapi {
+namespace hearth::kit {
 
 /// One part of a multipart body.
 struct multipart_part {
@@ -64,4 +64,4 @@ private:
     bool skipping_line_ = false;  // dropping the rest of a junk line seen incomplete
 };
 
-}  // namespace hearth::isapi
+}  // namespace hearth::kit
