@@ -145,8 +145,12 @@ asio::awaitable<result<http_response>> execute(std::shared_ptr<http_client::impl
         parser.header_limit(64 * 1024);
         self->conn->tcp().expires_at(deadline);
         auto& conn = *self->conn;
-        const auto ec = conn.is_tls() ? co_await exchange(conn.tls(), self->buffer, msg, parser, self->opt.body_limit)
-                                      : co_await exchange(conn.tcp(), self->buffer, msg, parser, self->opt.body_limit);
+        boost::system::error_code ec;
+        if (conn.is_tls()) {  // not `?:`: GCC 12 miscompiles co_await inside a conditional expression
+            ec = co_await exchange(conn.tls(), self->buffer, msg, parser, self->opt.body_limit);
+        } else {
+            ec = co_await exchange(conn.tcp(), self->buffer, msg, parser, self->opt.body_limit);
+        }
         if (self->closed) {
             co_return net_error{status::internal, what + ": client closed"};
         }

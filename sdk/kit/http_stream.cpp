@@ -14,6 +14,8 @@
 #include <boost/beast/http/write.hpp>
 
 #include <array>
+#include <cstdint>
+#include <limits>
 
 namespace hearth::kit {
 
@@ -80,11 +82,15 @@ asio::awaitable<net_error> pump(std::shared_ptr<http_client::impl> self, std::sh
         }
         beast::flat_buffer buffer;
         head_parser parser;
-        parser.body_limit(boost::none);
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // not boost::none: Beast 1.74 compares it as 0
         auto& conn = *st->conn;
         conn.tcp().expires_at(deadline);
-        auto ec = conn.is_tls() ? co_await send_and_read_head(conn.tls(), buffer, req, parser)
-                                : co_await send_and_read_head(conn.tcp(), buffer, req, parser);
+        boost::system::error_code ec;
+        if (conn.is_tls()) {  // not `?:`: GCC 12 miscompiles co_await inside a conditional expression
+            ec = co_await send_and_read_head(conn.tls(), buffer, req, parser);
+        } else {
+            ec = co_await send_and_read_head(conn.tcp(), buffer, req, parser);
+        }
         if (st->stopped) {
             co_return net_error{};
         }
@@ -121,8 +127,11 @@ asio::awaitable<net_error> pump(std::shared_ptr<http_client::impl> self, std::sh
             parser.get().body().data = chunk.data();
             parser.get().body().size = chunk.size();
             conn.tcp().expires_after(self->opt.stream_idle_timeout);
-            ec = conn.is_tls() ? co_await read_some_body(conn.tls(), buffer, parser)
-                               : co_await read_some_body(conn.tcp(), buffer, parser);
+            if (conn.is_tls()) {
+                ec = co_await read_some_body(conn.tls(), buffer, parser);
+            } else {
+                ec = co_await read_some_body(conn.tcp(), buffer, parser);
+            }
             if (st->stopped) {
                 co_return net_error{};
             }
