@@ -50,9 +50,8 @@ detail::auth_step http_client::impl::on_unauthorized(const boost::beast::http::f
         return detail::auth_step::fail;
     }
     bool offers_basic = false;
-    for (auto it = headers.find(boost::beast::http::field::www_authenticate); it != headers.end() &&
-                                                                              it->name() == boost::beast::http::field::www_authenticate;
-         ++it) {
+    for (auto it = headers.find(boost::beast::http::field::www_authenticate);
+         it != headers.end() && it->name() == boost::beast::http::field::www_authenticate; ++it) {
         const std::string_view value(it->value().data(), it->value().size());
         if (opt.auth != http_auth::basic) {
             if (auto c = parse_digest_challenge(value)) {

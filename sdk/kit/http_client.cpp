@@ -211,8 +211,7 @@ result<nlohmann::json> parse_json(const std::string& what, result<http_response>
     auto j = nlohmann::json::parse(r->body, nullptr, false);
     if (j.is_discarded()) {
         const auto head = r->body.substr(0, 60);
-        return net_error{status::invalid, what + ": the answer is not JSON (starts with \"" + head + "\")",
-                         r->status};
+        return net_error{status::invalid, what + ": the answer is not JSON (starts with \"" + head + "\")", r->status};
     }
     return j;
 }
@@ -220,8 +219,7 @@ result<nlohmann::json> parse_json(const std::string& what, result<http_response>
 }  // namespace
 
 http_client::impl::impl(asio::io_context& io_, http_options options_)
-    : io(io_), opt(std::move(options_)), tls(detail::make_tls(opt)),
-      where(opt.host + ":" + std::to_string(opt.port)) {}
+    : io(io_), opt(std::move(options_)), tls(detail::make_tls(opt)), where(opt.host + ":" + std::to_string(opt.port)) {}
 
 void http_client::impl::shutdown() noexcept {
     closed = true;

@@ -112,14 +112,14 @@ asio::awaitable<net_error> pump(std::shared_ptr<http_client::impl> self, std::sh
         }
         if (head.result_int() != 200) {
             co_return net_error{status::device_error,
-                                what + ": HTTP " + std::to_string(head.result_int()) + " " +
-                                    std::string(head.reason()),
+                                what + ": HTTP " + std::to_string(head.result_int()) + " " + std::string(head.reason()),
                                 head.result_int()};
         }
         const auto content_type = std::string(head[http::field::content_type]);
         auto boundary = multipart_boundary(content_type);
         if (!boundary) {
-            co_return net_error{status::invalid, what + ": not a multipart stream (Content-Type \"" + content_type + "\")"};
+            co_return net_error{status::invalid,
+                                what + ": not a multipart stream (Content-Type \"" + content_type + "\")"};
         }
         multipart_parser parts_parser(*boundary, self->opt.stream_part_limit);
         std::array<char, 8192> chunk{};
@@ -139,10 +139,11 @@ asio::awaitable<net_error> pump(std::shared_ptr<http_client::impl> self, std::sh
                 co_return net_error{status::timeout, what + ": no data for " + ms(self->opt.stream_idle_timeout)};
             }
             if (ec) {
-                co_return net_error{detail::is_peer_close(ec) ? status::offline : status::invalid,
-                                    what + ": " + (detail::is_peer_close(ec) ? "the device closed the stream (" +
-                                                                                   ec.message() + ")"
-                                                                             : ec.message())};
+                co_return net_error{
+                    detail::is_peer_close(ec) ? status::offline : status::invalid,
+                    what + ": " +
+                        (detail::is_peer_close(ec) ? "the device closed the stream (" + ec.message() + ")"
+                                                   : ec.message())};
             }
             const std::size_t n = chunk.size() - parser.get().body().size;
             std::vector<multipart_part> parts;

@@ -88,8 +88,9 @@ asio::awaitable<void> read_loop(state_ptr s, std::uint64_t gen, std::shared_ptr<
         }
         if (ec) {
             const bool eof = ec == asio::error::eof;
-            closed_with(s, gen,
-                        {status::offline, s->where + (eof ? " closed the connection" : ": read failed: " + ec.message())});
+            closed_with(
+                s, gen,
+                {status::offline, s->where + (eof ? " closed the connection" : ": read failed: " + ec.message())});
             co_return;
         }
         pending.append(chunk.data(), n);

@@ -43,8 +43,7 @@ tls_setup make_tls(const http_options& options) {
     }
     namespace ssl = asio::ssl;
     setup.context = std::make_shared<ssl::context>(ssl::context::tls_client);
-    setup.context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                               ssl::context::no_sslv3);
+    setup.context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3);
     if (!options.pin_sha256.empty()) {
         setup.pin = normalise_pin(options.pin_sha256);
         setup.context->set_verify_mode(ssl::verify_none);  // the pin is checked after the handshake

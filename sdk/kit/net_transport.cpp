@@ -36,7 +36,7 @@ void transport::close() noexcept {
 }
 
 asio::awaitable<std::optional<net_error>> transport::open(const http_options& options, const tls_setup& tls,
-                                                         clock::time_point deadline) {
+                                                          clock::time_point deadline) {
     using asio::redirect_error;
     using asio::use_awaitable;
     const auto start = clock::now();
@@ -63,8 +63,8 @@ asio::awaitable<std::optional<net_error>> transport::open(const http_options& op
                                                     redirect_error(use_awaitable, ec));
         timer.cancel();
         if (timed_out) {
-            co_return net_error{status::timeout, "resolving " + options.host + " timed out after " +
-                                                     ms_until(start, deadline) + " ms"};
+            co_return net_error{status::timeout,
+                                "resolving " + options.host + " timed out after " + ms_until(start, deadline) + " ms"};
         }
         if (ec) {
             co_return net_error{status::offline, "cannot resolve " + options.host + ": " + ec.message()};
@@ -102,8 +102,9 @@ asio::awaitable<std::optional<net_error>> transport::open(const http_options& op
     if (!tls.pin.empty()) {
         const std::string seen = peer_fingerprint(tls_->native_handle());
         if (seen != tls.pin) {
-            co_return net_error{status::device_error, "TLS certificate pin mismatch for " + where + ": expected sha256 " +
-                                                          tls.pin + ", seen " + (seen.empty() ? "no certificate" : seen)};
+            co_return net_error{status::device_error, "TLS certificate pin mismatch for " + where +
+                                                          ": expected sha256 " + tls.pin + ", seen " +
+                                                          (seen.empty() ? "no certificate" : seen)};
         }
     }
     co_return std::nullopt;

@@ -53,7 +53,7 @@ public:
     /// Resolves, connects and (with TLS) handshakes and verifies, all before `deadline`.
     /// Returns an error sentence (without the request prefix) or nullopt.
     asio::awaitable<std::optional<net_error>> open(const http_options& options, const tls_setup& tls,
-                                                  clock::time_point deadline);
+                                                   clock::time_point deadline);
 
 private:
     asio::io_context& io_;

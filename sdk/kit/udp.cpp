@@ -44,8 +44,8 @@ udp_socket::udp_socket(asio::io_context& io, udp_options options)
         s.socket.bind(local, ec);
     }
     if (ec) {
-        throw std::system_error(ec, "udp_socket: cannot bind " + s.opt.local_address + ":" +
-                                        std::to_string(s.opt.local_port));
+        throw std::system_error(
+            ec, "udp_socket: cannot bind " + s.opt.local_address + ":" + std::to_string(s.opt.local_port));
     }
 }
 
@@ -91,8 +91,8 @@ void udp_socket::send_to(const std::string& host, std::uint16_t port, std::strin
                                 }
                                 std::optional<net_error> error;
                                 if (e) {
-                                    error = net_error{status::offline, "udp send to " + to.address().to_string() +
-                                                                           ":" + std::to_string(to.port()) +
+                                    error = net_error{status::offline, "udp send to " + to.address().to_string() + ":" +
+                                                                           std::to_string(to.port()) +
                                                                            " failed: " + e.message()};
                                 }
                                 done(error);
@@ -122,23 +122,23 @@ void udp_socket::receive(std::chrono::milliseconds timeout, received_fn done) {
         ++s->receive_id;  // the read completing later (cancelled) belongs to nobody
         boost::system::error_code ignored;
         s->socket.cancel(ignored);
-        (*shared_done)(net_error{status::timeout, "udp receive on port " + std::to_string(s->socket.local_endpoint(ignored).port()) +
+        (*shared_done)(net_error{status::timeout, "udp receive on port " +
+                                                      std::to_string(s->socket.local_endpoint(ignored).port()) +
                                                       ": nothing within " + std::to_string(timeout.count()) + " ms"});
     });
-    s->socket.async_receive_from(asio::buffer(s->buffer), s->sender,
-                                 [s, id, shared_done](const boost::system::error_code& e, std::size_t n) {
-                                     if (s->closed || s->receive_id != id) {
-                                         return;
-                                     }
-                                     s->receiving = false;
-                                     s->timer.cancel();
-                                     if (e) {
-                                         (*shared_done)(net_error{status::offline, "udp receive failed: " + e.message()});
-                                         return;
-                                     }
-                                     (*shared_done)(datagram{s->buffer.substr(0, n), s->sender.address().to_string(),
-                                                             s->sender.port()});
-                                 });
+    s->socket.async_receive_from(
+        asio::buffer(s->buffer), s->sender, [s, id, shared_done](const boost::system::error_code& e, std::size_t n) {
+            if (s->closed || s->receive_id != id) {
+                return;
+            }
+            s->receiving = false;
+            s->timer.cancel();
+            if (e) {
+                (*shared_done)(net_error{status::offline, "udp receive failed: " + e.message()});
+                return;
+            }
+            (*shared_done)(datagram{s->buffer.substr(0, n), s->sender.address().to_string(), s->sender.port()});
+        });
 }
 
 }  // namespace hearth::kit

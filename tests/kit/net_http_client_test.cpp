@@ -178,8 +178,7 @@ TEST(http_client, a_refused_connection_is_offline) {
     auto r = fetch(io, client, get("/x"));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, status::offline);
-    EXPECT_NE(r.error().message.find("GET /x: cannot connect to 127.0.0.1:" + std::to_string(port)),
-              std::string::npos)
+    EXPECT_NE(r.error().message.find("GET /x: cannot connect to 127.0.0.1:" + std::to_string(port)), std::string::npos)
         << r.error().message;
 }
 
@@ -311,7 +310,8 @@ TEST(http_client, destroying_the_client_with_requests_in_flight_drops_their_call
         ASSERT_TRUE(run_until(io, [&] { return received == 1; }));
     }
     // Let every completion of the destroyed client run.
-    run_until(io, [] { return false; }, 200ms);
+    run_until(
+        io, [] { return false; }, 200ms);
     EXPECT_EQ(called, 0);
 }
 

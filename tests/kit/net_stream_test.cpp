@@ -48,8 +48,7 @@ TEST(http_stream, parts_split_across_reads_arrive_whole_then_the_end_is_reported
     ASSERT_TRUE(test::run_until(io, [&] { return end.has_value(); }));
     EXPECT_EQ(bodies, (std::vector<std::string>{"<a>1</a>", "<a>2</a>", "three"}));
     EXPECT_EQ(end->code, status::offline);
-    EXPECT_NE(end->message.find("stream GET /ISAPI/Event/notification/alertStream"), std::string::npos)
-        << end->message;
+    EXPECT_NE(end->message.find("stream GET /ISAPI/Event/notification/alertStream"), std::string::npos) << end->message;
 }
 
 TEST(http_stream, a_non_multipart_answer_is_invalid) {
@@ -61,7 +60,8 @@ TEST(http_stream, a_non_multipart_answer_is_invalid) {
     });
     http_client client(io, options_for(server.port()));
     std::optional<net_error> end;
-    auto handle = client.stream("/s", [](const multipart_part&) {}, [&](const net_error& e) { end = e; });
+    auto handle = client.stream(
+        "/s", [](const multipart_part&) {}, [&](const net_error& e) { end = e; });
     ASSERT_TRUE(test::run_until(io, [&] { return end.has_value(); }));
     EXPECT_EQ(end->code, status::invalid);
     EXPECT_EQ(end->message, "stream GET /s: not a multipart stream (Content-Type \"text/plain\")");
@@ -84,7 +84,8 @@ TEST(http_stream, a_basic_challenge_is_answered_on_the_stream_connection) {
     http_client client(io, o);
     int parts = 0;
     std::optional<net_error> end;
-    auto handle = client.stream("/s", [&](const multipart_part&) { ++parts; }, [&](const net_error& e) { end = e; });
+    auto handle = client.stream(
+        "/s", [&](const multipart_part&) { ++parts; }, [&](const net_error& e) { end = e; });
     ASSERT_TRUE(test::run_until(io, [&] { return end.has_value(); }));
     EXPECT_EQ(parts, 3);
 }
@@ -103,13 +104,16 @@ TEST(http_stream, stopping_or_destroying_with_the_stream_open_calls_nothing) {
     int calls = 0;
     {
         http_client client(io, options_for(server.port()));
-        auto stopped = client.stream("/a", [&](const multipart_part&) { ++calls; }, [&](const net_error&) { ++calls; });
+        auto stopped = client.stream(
+            "/a", [&](const multipart_part&) { ++calls; }, [&](const net_error&) { ++calls; });
         ASSERT_TRUE(test::run_until(io, [&] { return requests == 1; }));
         stopped.stop();
-        auto open = client.stream("/b", [&](const multipart_part&) {}, [&](const net_error&) { ++calls; });
+        auto open = client.stream(
+            "/b", [&](const multipart_part&) {}, [&](const net_error&) { ++calls; });
         ASSERT_TRUE(test::run_until(io, [&] { return requests == 2; }));
     }  // client and the open stream's handle destroyed mid-stream
-    test::run_until(io, [] { return false; }, 200ms);
+    test::run_until(
+        io, [] { return false; }, 200ms);
     EXPECT_EQ(calls, 0);
 }
 

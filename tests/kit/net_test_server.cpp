@@ -25,9 +25,9 @@ namespace hearth::kit::test {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using asio::ip::tcp;
 using asio::redirect_error;
 using asio::use_awaitable;
+using asio::ip::tcp;
 
 struct http_server::shared {
     shared(asio::io_context& io_, handler h_, std::shared_ptr<asio::ssl::context> tls_)
@@ -56,8 +56,7 @@ asio::awaitable<void> serve(std::shared_ptr<http_server::shared> s, Stream& stre
                           req.body()};
         const server_reply reply = s->h(in);
         switch (reply.what) {
-        case server_reply::kind::close:
-            co_return;
+        case server_reply::kind::close: co_return;
         case server_reply::kind::hang: {
             asio::steady_timer forever(s->io, std::chrono::hours(1));
             co_await forever.async_wait(redirect_error(use_awaitable, ec));
@@ -162,9 +161,10 @@ test_cert make_test_cert() {
     c.dir = pattern;
     c.cert_file = c.dir + "/cert.pem";
     c.key_file = c.dir + "/key.pem";
-    const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
-                            "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
-                            c.key_file + " -out " + c.cert_file + " >/dev/null 2>&1";
+    const std::string cmd =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
+        c.key_file + " -out " + c.cert_file + " >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0) {  // NOLINT(cert-env33-c): a fixed command line
         throw std::runtime_error("openssl req failed: " + cmd);
     }

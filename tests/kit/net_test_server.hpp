@@ -42,7 +42,7 @@ struct server_reply {
     std::string content_type = "text/plain";
     std::string body;
     std::map<std::string, std::string> headers;
-    std::vector<std::string> pieces;  ///< kind::raw
+    std::vector<std::string> pieces;   ///< kind::raw
     std::chrono::milliseconds gap{0};  ///< kind::raw: pause between pieces
 };
 

@@ -24,11 +24,14 @@ protected:
         auto ctx = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
         ctx->use_certificate_chain_file(cert_.cert_file);
         ctx->use_private_key_file(cert_.key_file, boost::asio::ssl::context::pem);
-        server_.emplace(io_, [](const test::server_request&) {
-            test::server_reply r;
-            r.body = "secure";
-            return r;
-        }, ctx);
+        server_.emplace(
+            io_,
+            [](const test::server_request&) {
+                test::server_reply r;
+                r.body = "secure";
+                return r;
+            },
+            ctx);
     }
     void TearDown() override { std::filesystem::remove_all(cert_.dir); }
 
@@ -85,8 +88,9 @@ TEST_F(tls, a_wrong_pin_fails_naming_both_fingerprints) {
     auto r = fetch(client);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, status::device_error);
-    EXPECT_EQ(r.error().message, "GET /: TLS certificate pin mismatch for 127.0.0.1:" + std::to_string(server_->port()) +
-                                     ": expected sha256 " + std::string(64, 'a') + ", seen " + cert_.sha256_hex);
+    EXPECT_EQ(r.error().message,
+              "GET /: TLS certificate pin mismatch for 127.0.0.1:" + std::to_string(server_->port()) +
+                  ": expected sha256 " + std::string(64, 'a') + ", seen " + cert_.sha256_hex);
 }
 
 TEST_F(tls, a_certificate_not_signed_by_the_ca_file_is_refused) {

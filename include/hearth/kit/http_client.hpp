@@ -41,8 +41,8 @@ enum class http_auth {
 };
 
 struct http_options {
-    std::string host;         ///< IP address or host name
-    std::uint16_t port = 80;  ///< e.g. 443 with tls
+    std::string host;                         ///< IP address or host name
+    std::uint16_t port = 80;                  ///< e.g. 443 with tls
     std::chrono::milliseconds timeout{5000};  ///< per request: connect, send and receive
     std::size_t body_limit = 1024 * 1024;     ///< larger responses fail with status::invalid
     std::string username;                     ///< empty: no authentication

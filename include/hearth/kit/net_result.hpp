@@ -25,7 +25,7 @@ struct net_error {
 template <class T>
 class result {
 public:
-    result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
+    result(T value) : v_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
     result(net_error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
     [[nodiscard]] bool ok() const noexcept { return v_.index() == 0; }

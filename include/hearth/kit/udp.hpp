@@ -24,9 +24,9 @@ namespace hearth::kit {
 
 struct udp_options {
     std::string local_address = "0.0.0.0";  ///< IPv4 address to bind
-    std::uint16_t local_port = 0;            ///< 0: any free port
-    bool broadcast = false;                  ///< allow sending to broadcast addresses
-    std::size_t max_datagram = 65'507;       ///< larger datagrams are truncated to this
+    std::uint16_t local_port = 0;           ///< 0: any free port
+    bool broadcast = false;                 ///< allow sending to broadcast addresses
+    std::size_t max_datagram = 65'507;      ///< larger datagrams are truncated to this
 };
 
 /// A received datagram and its sender.
