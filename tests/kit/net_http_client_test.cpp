@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <optional>
 
 namespace hearth::kit {
@@ -150,6 +151,30 @@ TEST(http_client, a_body_over_the_limit_is_refused) {
     auto again = fetch(io, client, get("/big"));
     EXPECT_FALSE(again.ok());
     EXPECT_EQ(server.accepts(), 2U);
+}
+
+TEST(http_client, a_chunked_body_over_the_limit_is_refused_and_a_small_one_is_joined) {
+    boost::asio::io_context io;
+    test::http_server server(io, [](const server_request& r) {
+        server_reply reply;
+        reply.what = server_reply::kind::raw;
+        const std::string chunk(r.target == "/big" ? 600 : 6, 'x');
+        char size[16];
+        std::snprintf(size, sizeof size, "%zx", chunk.size());
+        const std::string encoded = std::string(size) + "\r\n" + chunk + "\r\n";
+        reply.pieces = {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + encoded, encoded + "0\r\n\r\n"};
+        return reply;
+    });
+    auto o = options_for(server.port());
+    o.body_limit = 1000;
+    http_client client(io, o);
+    auto small = fetch(io, client, get("/small"));
+    ASSERT_TRUE(small.ok()) << small.error().message;
+    EXPECT_EQ(small->body, std::string(12, 'x'));
+    auto big = fetch(io, client, get("/big"));
+    ASSERT_FALSE(big.ok());
+    EXPECT_EQ(big.error().code, status::invalid);
+    EXPECT_EQ(big.error().message, "GET /big: response body exceeds the limit of 1000 bytes");
 }
 
 TEST(http_client, an_http_error_status_is_a_device_error) {
