@@ -11,11 +11,7 @@ class mqtt_command : public hearth_test {
 protected:
     /// Broker + hearthd up, probe subscribed to states and responses, bridge online.
     void bring_up() {
-        start_broker();
-        probe_ = make_probe({"hearth/+", "hearth/+/response", bridge_state_topic});
-        start_daemon();
-        ASSERT_TRUE(wait_online(*probe_, 10s));
-        ASSERT_TRUE(probe_->wait_topic(state_topic("living_light"), 10s));
+        hearth_test::bring_up(probe_, {"hearth/+", "hearth/+/response", bridge_state_topic}, "living_light");
     }
 
     /// Waits for a state message of `id` (from `from` on) where `pred(state)` holds.

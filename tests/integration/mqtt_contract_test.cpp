@@ -12,11 +12,7 @@ using json = nlohmann::json;
 class mqtt_contract : public hearth_test {
 protected:
     void bring_up() {
-        start_broker();
-        probe_ = make_probe({"hearth/+", "hearth/+/response", bridge_state_topic});
-        start_daemon();
-        ASSERT_TRUE(wait_online(*probe_, 10s));
-        ASSERT_TRUE(probe_->wait_topic(state_topic("robot_vacuum"), 10s));
+        hearth_test::bring_up(probe_, {"hearth/+", "hearth/+/response", bridge_state_topic}, "robot_vacuum");
     }
 
     /// Publishes `payload` to <id>/set and returns the next answer on <id>/response.

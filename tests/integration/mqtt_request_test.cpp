@@ -12,12 +12,7 @@ using json = nlohmann::json;
 
 class mqtt_request : public hearth_test {
 protected:
-    void bring_up() {
-        start_broker();
-        probe_ = make_probe({"hearth/#", "homeassistant/device/+/config"});
-        start_daemon();
-        ASSERT_TRUE(probe_->wait_for([](const auto& all) { return missing_topics(all, 0, false).empty(); }, 15s));
-    }
+    void bring_up() { bring_up_complete(probe_, {"hearth/#", "homeassistant/device/+/config"}); }
     std::unique_ptr<mqtt_probe> probe_;
 };
 
@@ -143,12 +138,7 @@ using json = nlohmann::json;
 
 class mqtt_hostile_input : public hearth_test {
 protected:
-    void bring_up() {
-        start_broker();
-        probe_ = make_probe({"hearth/#", "homeassistant/device/+/config"});
-        start_daemon();
-        ASSERT_TRUE(probe_->wait_for([](const auto& all) { return missing_topics(all, 0, false).empty(); }, 15s));
-    }
+    void bring_up() { bring_up_complete(probe_, {"hearth/#", "homeassistant/device/+/config"}); }
     std::unique_ptr<mqtt_probe> probe_;
 };
 

@@ -17,11 +17,7 @@ namespace hearth::test {
 using json = nlohmann::json;
 
 daemon_process::daemon_process(std::filesystem::path dir, daemon_options options)
-    : dir_(std::move(dir)), options_(std::move(options)) {}
-
-daemon_process::~daemon_process() {
-    if (pid_ > 0) stop_process(pid_, SIGKILL, std::chrono::milliseconds(0));
-}
+    : dir_(std::move(dir)), options_(std::move(options)), child_({HEARTHD_PATH}, log_path()) {}
 
 json daemon_process::config_json() const {
     json mqtt = {{"url", options_.mqtt_url},
@@ -43,35 +39,16 @@ json daemon_process::config_json() const {
 }
 
 void daemon_process::start() {
-    if (pid_ > 0) throw std::logic_error("hearthd is already running");
+    if (child_.pid() > 0) throw std::logic_error("hearthd is already running");
     std::filesystem::create_directories(dir_ / "db");
     std::filesystem::create_directories(dir_ / "scenes");
     write_file(config_path(), config_json().dump(2));
-    pid_ = spawn_process({HEARTHD_PATH, "--config", config_path().string(), "--log-level", options_.log_level},
-                         log_path());
+    child_.argv() = {HEARTHD_PATH, "--config", config_path().string(), "--log-level", options_.log_level};
+    child_.start();
 }
 
-exit_info daemon_process::stop(std::chrono::milliseconds grace) {
-    if (pid_ <= 0) return last_exit_;
-    last_exit_ = stop_process(pid_, SIGTERM, grace);
-    pid_ = -1;
-    return last_exit_;
-}
+exit_info daemon_process::stop(std::chrono::milliseconds grace) { return child_.stop(SIGTERM, grace); }
 
-void daemon_process::kill_hard() {
-    if (pid_ <= 0) return;
-    last_exit_ = stop_process(pid_, SIGKILL, std::chrono::seconds(5));
-    pid_ = -1;
-}
-
-bool daemon_process::running() {
-    if (pid_ <= 0) return false;
-    if (auto gone = try_reap(pid_)) {
-        last_exit_ = *gone;
-        pid_ = -1;
-        return false;
-    }
-    return true;
-}
+void daemon_process::kill_hard() { child_.stop(SIGKILL, std::chrono::seconds(5)); }
 
 }  // namespace hearth::test

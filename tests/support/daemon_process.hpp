@@ -1,7 +1,7 @@
 // hearthd as a child process for one test: a config JSON written into the test's temp dir (MQTT
 // url of the test broker, database in the temp dir, the build's plugin dir, the demo driver with a
-// short tick), fork + PDEATHSIG + exec, stdout/stderr appended to hearthd.log. Can be stopped and
-// started again with the same database (restart tests).
+// short tick), started as a child_process (fork + PDEATHSIG + exec, stdout/stderr appended to
+// hearthd.log). Can be stopped and started again with the same database (restart tests).
 #pragma once
 
 #include "support/process.hpp"
@@ -29,7 +29,6 @@ struct daemon_options {
 class daemon_process {
 public:
     daemon_process(std::filesystem::path dir, daemon_options options);
-    ~daemon_process();
     daemon_process(const daemon_process&) = delete;
     daemon_process& operator=(const daemon_process&) = delete;
 
@@ -43,16 +42,16 @@ public:
     void kill_hard();
 
     /// True while the process runs (reaps it if it has exited).
-    bool running();
+    bool running() { return child_.running(); }
 
-    [[nodiscard]] pid_t pid() const { return pid_; }
+    [[nodiscard]] pid_t pid() const { return child_.pid(); }
     [[nodiscard]] daemon_options& options() { return options_; }
     [[nodiscard]] std::filesystem::path config_path() const { return dir_ / "hearth.json"; }
     [[nodiscard]] std::filesystem::path database_path() const { return dir_ / "db" / "hearth.db"; }
     [[nodiscard]] std::filesystem::path log_path() const { return dir_ / "hearthd.log"; }
     [[nodiscard]] std::string log() const { return read_file(log_path()); }
     /// What the last exit looked like (after stop(), kill_hard() or running() == false).
-    [[nodiscard]] const exit_info& last_exit() const { return last_exit_; }
+    [[nodiscard]] const exit_info& last_exit() const { return child_.last_exit(); }
 
     /// The config JSON that start() writes.
     [[nodiscard]] nlohmann::json config_json() const;
@@ -60,8 +59,7 @@ public:
 private:
     std::filesystem::path dir_;
     daemon_options options_;
-    pid_t pid_ = -1;
-    exit_info last_exit_;
+    child_process child_;  ///< its argv is set again by each start() (the options may change)
 };
 
 }  // namespace hearth::test

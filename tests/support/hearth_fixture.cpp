@@ -96,4 +96,21 @@ bool hearth_test::wait_online(mqtt_probe& probe, std::chrono::milliseconds timeo
         .has_value();
 }
 
+void hearth_test::bring_up(std::unique_ptr<mqtt_probe>& probe, const std::vector<std::string>& filters,
+                           const std::string& device) {
+    start_broker();
+    probe = make_probe(filters);
+    start_daemon();
+    ASSERT_TRUE(wait_online(*probe, std::chrono::seconds(10)));
+    ASSERT_TRUE(probe->wait_topic(state_topic(device), std::chrono::seconds(10)));
+}
+
+void hearth_test::bring_up_complete(std::unique_ptr<mqtt_probe>& probe, const std::vector<std::string>& filters) {
+    start_broker();
+    probe = make_probe(filters);
+    start_daemon();
+    ASSERT_TRUE(probe->wait_for([](const auto& all) { return missing_topics(all, 0, false).empty(); },
+                                std::chrono::seconds(15)));
+}
+
 }  // namespace hearth::test

@@ -55,6 +55,15 @@ protected:
     /// Waits until `probe` has seen {"state":"online"} on bridge/state at index >= `from`.
     bool wait_online(mqtt_probe& probe, std::chrono::milliseconds timeout, std::size_t from = 0);
 
+    /// The broker, a probe on `filters` (into `probe`) and hearthd with the default options; fails
+    /// the test unless bridge/state says online and then `device`'s state arrives (10 s each).
+    /// Call under ASSERT_NO_FATAL_FAILURE.
+    void bring_up(std::unique_ptr<mqtt_probe>& probe, const std::vector<std::string>& filters,
+                  const std::string& device);
+
+    /// The same, but waits until every topic of the demo is published (missing_topics, 15 s).
+    void bring_up_complete(std::unique_ptr<mqtt_probe>& probe, const std::vector<std::string>& filters);
+
     std::filesystem::path dir_;
     std::unique_ptr<broker_process> broker_;
     std::unique_ptr<daemon_process> daemon_;
