@@ -24,3 +24,39 @@ function(hearth_add_driver name)
     install(TARGETS ${name} LIBRARY DESTINATION ${HEARTH_PLUGIN_INSTALL_DIR})
   endif()
 endfunction()
+
+# hearth_add_driver_test(<name> SOURCES <files...> DRIVER <plugin target> [SIMULATOR <executable target>]
+#                        [LIBRARIES <libs...>] [TIMEOUT <seconds>]): a GoogleTest executable for
+# a driver's tests on the installed test kit hearth::testing. The sources see the built plugin's
+# path as HEARTH_DRIVER_PATH and the simulator's as HEARTH_SIMULATOR_PATH (both C string
+# literals); the test depends on both targets and every test case is registered with ctest
+# (gtest_discover_tests, label "driver", TIMEOUT per test, default 120 s). Used in-tree and, after
+# find_package(hearth), by out-of-tree drivers.
+function(hearth_add_driver_test name)
+  cmake_parse_arguments(ARG "" "DRIVER;SIMULATOR;TIMEOUT" "SOURCES;LIBRARIES" ${ARGN})
+  if(NOT ARG_SOURCES OR NOT ARG_DRIVER)
+    message(FATAL_ERROR "hearth_add_driver_test(${name}): SOURCES and DRIVER are required")
+  endif()
+  if(NOT TARGET GTest::gtest_main)
+    find_package(GTest REQUIRED)
+  endif()
+  include(GoogleTest)
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE hearth::testing GTest::gtest_main ${ARG_LIBRARIES})
+  target_compile_features(${name} PRIVATE cxx_std_20)
+  target_compile_definitions(${name} PRIVATE HEARTH_DRIVER_PATH="$<TARGET_FILE:${ARG_DRIVER}>")
+  add_dependencies(${name} ${ARG_DRIVER})
+  if(ARG_SIMULATOR)
+    target_compile_definitions(${name} PRIVATE HEARTH_SIMULATOR_PATH="$<TARGET_FILE:${ARG_SIMULATOR}>")
+    add_dependencies(${name} ${ARG_SIMULATOR})
+  endif()
+  if(TARGET hearth_warnings)
+    target_link_libraries(${name} PRIVATE hearth_warnings)
+  else()
+    target_compile_options(${name} PRIVATE -Wall -Wextra -Wpedantic)
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS driver TIMEOUT ${ARG_TIMEOUT})
+endfunction()

@@ -1,7 +1,7 @@
 // hearthd as a child of the bench harness (config, READY via a private NOTIFY_SOCKET, RSS, stop).
 #include "hearthd_run.hpp"
 
-#include "support/process.hpp"
+#include <hearth/testing/process.hpp>
 
 #include <sqlite3.h>
 #include <sys/socket.h>
@@ -81,13 +81,13 @@ std::chrono::microseconds hearthd_run::start(std::chrono::seconds timeout) {
         {"drivers", json::array({driver})},
         {"scenes", {{"dir", (dir_ / "scenes").string()}}},
         {"log", {{"level", options_.log_level}}}};
-    test::write_file(dir_ / "hearth.json", config.dump(2));
-    if (!options_.scenes.is_null()) test::write_file(dir_ / "scenes" / "bench.json", options_.scenes.dump(1));
+    testing::write_file(dir_ / "hearth.json", config.dump(2));
+    if (!options_.scenes.is_null()) testing::write_file(dir_ / "scenes" / "bench.json", options_.scenes.dump(1));
 
     const notify_socket notify(dir_ / "notify.sock");
     ::setenv("NOTIFY_SOCKET", (dir_ / "notify.sock").c_str(), 1);
     const auto t0 = std::chrono::steady_clock::now();
-    pid_ = test::spawn_process({paths_.hearthd.string(), "--config", (dir_ / "hearth.json").string()}, log());
+    pid_ = testing::spawn_process({paths_.hearthd.string(), "--config", (dir_ / "hearth.json").string()}, log());
     ::unsetenv("NOTIFY_SOCKET");
     if (!notify.wait_ready(t0 + timeout)) {
         stop();
@@ -97,7 +97,7 @@ std::chrono::microseconds hearthd_run::start(std::chrono::seconds timeout) {
 }
 
 void hearthd_run::stop() {
-    if (pid_ > 0) test::stop_process(pid_, SIGTERM, std::chrono::seconds(10));
+    if (pid_ > 0) testing::stop_process(pid_, SIGTERM, std::chrono::seconds(10));
     pid_ = -1;
 }
 

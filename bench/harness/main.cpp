@@ -6,7 +6,7 @@
 #include "scenarios.hpp"
 
 #include "support/broker_process.hpp"
-#include "support/process.hpp"
+#include <hearth/testing/process.hpp>
 
 #include <fmt/format.h>
 
@@ -79,7 +79,7 @@ void log_line(const std::string& s) { std::cerr << "[bench] " << s << std::endl;
 
 int main(int argc, char** argv) try {
     const options opt = parse_args(argc, argv);
-    const auto work = hearth::test::make_temp_dir("bench");
+    const auto work = hearth::testing::make_temp_dir("bench");
     // The broker as a latency-minded user would run it: no per-packet logging, no Nagle delay.
     hearth::test::broker_options broker_opts;
     broker_opts.quiet_log = true;

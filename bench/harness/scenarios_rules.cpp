@@ -3,7 +3,7 @@
 #include "bench_util.hpp"
 #include "scenarios.hpp"
 
-#include "support/process.hpp"
+#include <hearth/testing/process.hpp>
 
 #include <fmt/format.h>
 
@@ -186,14 +186,14 @@ json versus_nodered(const bench_env& env, std::size_t devices, double rate, doub
         const auto ui_port = std::to_string(1880 + (env.broker_port % 1000) + 1);
         if (nodelay) ::setenv("HEARTH_NR_TCP_NODELAY", "1", 1);
         const pid_t nr =
-            test::spawn_process({"/bin/bash", (env.nodered_dir / "start.sh").string(), (rg.dir / "nodered").string(),
-                                 std::to_string(env.broker_port), ui_port, std::to_string(devices)},
-                                log);
+            testing::spawn_process({"/bin/bash", (env.nodered_dir / "start.sh").string(), (rg.dir / "nodered").string(),
+                                    std::to_string(env.broker_port), ui_port, std::to_string(devices)},
+                                   log);
         ::unsetenv("HEARTH_NR_TCP_NODELAY");
-        const bool up =
-            wait_for([&] { return test::read_file(log).find("HEARTH_BENCH_NODERED_READY") != std::string::npos; }, 60s);
+        const bool up = wait_for(
+            [&] { return testing::read_file(log).find("HEARTH_BENCH_NODERED_READY") != std::string::npos; }, 60s);
         if (!up) {
-            test::stop_process(nr, SIGTERM, 5s);
+            testing::stop_process(nr, SIGTERM, 5s);
             throw std::runtime_error("bench: Node-RED did not get ready; see " + log.string());
         }
         std::this_thread::sleep_for(2s);
@@ -206,7 +206,7 @@ json versus_nodered(const bench_env& env, std::size_t devices, double rate, doub
         out[key]["idle_rss_kib"] = idle_rss;
         out[key]["rss_kib"] = rss_kib_of(nr);
         out[key]["hearth_rss_with_workers_kib"] = rg.daemon.rss_with_workers_kib();
-        test::stop_process(nr, SIGTERM, 10s);
+        testing::stop_process(nr, SIGTERM, 10s);
     }
     return out;
 }

@@ -4,8 +4,8 @@
 // a device whose simulator stops goes offline (after the driver's hysteresis) and comes back;
 // lock commands to an offline lock are refused, not queued; auto-relock locks again by itself.
 #include "support/hearth_fixture.hpp"
-#include "support/ports.hpp"
-#include "support/process.hpp"
+#include <hearth/testing/ports.hpp>
+#include <hearth/testing/process.hpp>
 
 #include <chrono>
 #include <optional>
@@ -17,6 +17,8 @@ using namespace std::chrono_literals;
 using json = nlohmann::json;
 
 namespace hearth::test {
+
+using namespace hearth::testing;  // the installed test kit: temp dirs, ports, processes
 namespace {
 
 std::optional<received> newest(const std::vector<received>& all, const std::string& topic, std::size_t from = 0) {

@@ -21,6 +21,8 @@
 #endif
 
 namespace hearth::test {
+
+using namespace hearth::testing;  // the installed test kit: temp dirs, ports, processes
 namespace {
 
 using json = nlohmann::json;

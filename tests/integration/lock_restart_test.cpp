@@ -5,7 +5,7 @@
 // the database on a full filesystem (a small tmpfs this test mounts) unlocking is refused and
 // locking is still allowed; and every lock command yields exactly one lock_operation event.
 #include "support/hearth_fixture.hpp"
-#include "support/process.hpp"
+#include <hearth/testing/process.hpp>
 
 #include "core/lock_policy.hpp"
 
@@ -25,6 +25,8 @@ using namespace std::chrono_literals;
 using json = nlohmann::json;
 
 namespace hearth::test {
+
+using namespace hearth::testing;  // the installed test kit: temp dirs, ports, processes
 namespace {
 
 const std::string pin = "4711";

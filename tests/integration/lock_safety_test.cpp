@@ -3,7 +3,7 @@
 // records in the database; and a full run with the Nuki bridge and ISAPI camera simulators, an
 // MQTT password and debug logging in which no PIN, token or password appears in any log or message.
 #include "support/hearth_fixture.hpp"
-#include "support/process.hpp"
+#include <hearth/testing/process.hpp>
 
 #include "core/lock_policy.hpp"
 
@@ -16,6 +16,8 @@ using namespace std::chrono_literals;
 using json = nlohmann::json;
 
 namespace hearth::test {
+
+using namespace hearth::testing;  // the installed test kit: temp dirs, ports, processes
 namespace {
 
 const std::string pin = "4711";

@@ -5,6 +5,8 @@
 #include "support/hearth_fixture.hpp"
 
 namespace hearth::test {
+
+using namespace hearth::testing;  // the installed test kit: temp dirs, ports, processes
 namespace {
 
 using json = nlohmann::json;

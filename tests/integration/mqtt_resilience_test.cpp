@@ -7,6 +7,8 @@
 #include <thread>
 
 namespace hearth::test {
+
+using namespace hearth::testing;  // the installed test kit: temp dirs, ports, processes
 namespace {
 
 using json = nlohmann::json;

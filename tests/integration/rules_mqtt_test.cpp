@@ -2,7 +2,7 @@
 // triggered by a state change that commands another device and notifies, its trace, an atomic
 // reload that refuses a bad file and keeps the running set, and enable/disable.
 #include "support/hearth_fixture.hpp"
-#include "support/process.hpp"
+#include <hearth/testing/process.hpp>
 
 #include <chrono>
 #include <optional>
@@ -13,6 +13,8 @@ using namespace std::chrono_literals;
 using json = nlohmann::json;
 
 namespace hearth::test {
+
+using namespace hearth::testing;  // the installed test kit: temp dirs, ports, processes
 namespace {
 
 const char* scene_file = R"({

@@ -97,7 +97,7 @@ void read_reports(int fd, clock_type::time_point deadline, reports& r, bool unti
 }
 
 TEST(store_crash, sigkill_never_loses_a_committed_batch_or_corrupts) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     const auto db_path = dir / "crash.db";
     std::mt19937 rng(0x4ea57);
     std::uniform_int_distribution<int> kill_after_ms(5, 60);

@@ -2,7 +2,7 @@
 // driver_events: missing host binary, unloadable plugin, commands while restarting, protocol
 // garbage and a silent worker (fake hosts written as shell scripts), and stop within budget.
 #include "iso_harness.hpp"
-#include "support/temp_dir.hpp"
+#include <hearth/testing/temp_dir.hpp>
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -60,7 +60,7 @@ protected:
     }
     /// An executable shell script standing in for hearth-driver-host.
     std::string fake_host(const std::string& body) {
-        const std::filesystem::path dir = hearth::test::make_temp_dir("iso-fake-host");
+        const std::filesystem::path dir = hearth::testing::make_temp_dir("iso-fake-host");
         dirs.push_back(dir.string());
         const std::string path = (dir / "host.sh").string();
         std::ofstream(path) << "#!/bin/sh\n" << body << "\n";

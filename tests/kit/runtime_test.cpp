@@ -3,7 +3,7 @@
 // stop() ends the io thread; the static manifest and config_schema reach the plugin struct.
 #include <hearth/kit/driver.hpp>
 
-#include "support/fake_host.hpp"
+#include <hearth/testing/fake_host.hpp>
 
 #include <gtest/gtest.h>
 
@@ -77,12 +77,14 @@ TEST(kit_runtime, static_manifest_and_config_schema_reach_the_plugin_struct) {
 
 TEST(kit_runtime, every_entry_and_handler_runs_on_one_io_thread) {
     threads_seen().clear();
-    hearth::test::fake_host host;
+    hearth::testing::fake_host host;
     const auto* api = probe_api();
     char error[256] = {};
     hearth_driver* d = nullptr;
     const std::string config = R"({"device": "probe1"})";
-    host.call([&] { d = api->create(host.api(), host.ctx(), {"i", 1}, {config.data(), config.size()}, error, sizeof error); });
+    host.call([&] {
+        d = api->create(host.api(), host.ctx(), {"i", 1}, {config.data(), config.size()}, error, sizeof error);
+    });
     ASSERT_NE(d, nullptr) << error;
     int rc = 0;
     host.call([&] { rc = api->start(d, error, sizeof error); });
@@ -100,12 +102,14 @@ TEST(kit_runtime, every_entry_and_handler_runs_on_one_io_thread) {
 }
 
 TEST(kit_runtime, exceptions_become_statuses_with_the_reason) {
-    hearth::test::fake_host host;
+    hearth::testing::fake_host host;
     const auto* api = probe_api();
     char error[256] = {};
     const std::string refuse = R"({"device": "refuse"})";
     hearth_driver* d = nullptr;
-    host.call([&] { d = api->create(host.api(), host.ctx(), {"i", 1}, {refuse.data(), refuse.size()}, error, sizeof error); });
+    host.call([&] {
+        d = api->create(host.api(), host.ctx(), {"i", 1}, {refuse.data(), refuse.size()}, error, sizeof error);
+    });
     EXPECT_EQ(d, nullptr);
     EXPECT_STREQ(error, "device must not be 'refuse'");
 

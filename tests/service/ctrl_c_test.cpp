@@ -2,8 +2,8 @@
 // hearthd AND its driver workers (tools/demo.sh runs hearthd in the foreground). The stop must be
 // clean and quiet: exit status 0, no worker "killed by SIGINT", no "restarting its worker", no
 // warning or error line at all. hearthd runs in a process group of its own here, like a shell job.
-#include "support/process.hpp"
-#include "support/temp_dir.hpp"
+#include <hearth/testing/process.hpp>
+#include <hearth/testing/temp_dir.hpp>
 
 #include <gtest/gtest.h>
 
@@ -47,17 +47,17 @@ TEST(ctrl_c, sigint_to_the_process_group_stops_workers_cleanly_and_quietly) {
     std::ofstream(dir / "hearth.json") << cfg.dump(2);
     const fs::path log = dir / "hearthd.log";
 
-    hearth::test::spawn_options options;
+    hearth::testing::spawn_options options;
     options.truncate_log = true;
     options.own_process_group = true;  // a job of its own: the group signal below reaches hearthd and its workers only
     const pid_t pid =
-        hearth::test::spawn_process({HEARTHD_PATH, "--config", (dir / "hearth.json").string()}, log, options);
+        hearth::testing::spawn_process({HEARTHD_PATH, "--config", (dir / "hearth.json").string()}, log, options);
 
     // Both workers started and registered their devices.
     const auto ready_deadline = steady::now() + std::chrono::seconds(30);
     std::string text;
     while (steady::now() < ready_deadline) {
-        text = hearth::test::read_file(log);
+        text = hearth::testing::read_file(log);
         if (count_of(text, "worker pid") >= 2 && count_of(text, "registered") >= 2) break;
         ::usleep(20'000);
     }
@@ -73,9 +73,9 @@ TEST(ctrl_c, sigint_to_the_process_group_stops_workers_cleanly_and_quietly) {
     if (done == 0) {
         ::kill(-pid, SIGKILL);
         ::waitpid(pid, &status, 0);
-        FAIL() << "hearthd did not exit within 10 s of Ctrl-C\n" << hearth::test::read_file(log);
+        FAIL() << "hearthd did not exit within 10 s of Ctrl-C\n" << hearth::testing::read_file(log);
     }
-    text = hearth::test::read_file(log);
+    text = hearth::testing::read_file(log);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status << "\n" << text;
     EXPECT_EQ(count_of(text, "killed by"), 0u) << text;
     EXPECT_EQ(count_of(text, "restarting"), 0u) << text;

@@ -1,7 +1,7 @@
 // hearthd killed with SIGKILL at random moments while the demo driver writes state fast: after
 // every kill the database passes integrity_check, still holds every device, and the next start
 // restores it (the restored state is what the last commit wrote). Seeded, bounded iterations.
-#include "support/process.hpp"
+#include <hearth/testing/process.hpp>
 
 #include <gtest/gtest.h>
 
@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 namespace {
 
 pid_t start_hearthd(const fs::path& dir) {
-    return hearth::test::spawn_process({HEARTHD_PATH, "--config", (dir / "hearth.json").string()}, dir / "hearthd.log");
+    return hearth::testing::spawn_process({HEARTHD_PATH, "--config", (dir / "hearth.json").string()},
+                                          dir / "hearthd.log");
 }
 
 std::string query_one(sqlite3* db, const char* sql) {

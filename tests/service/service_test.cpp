@@ -1,7 +1,7 @@
 // hearthd as systemd sees it: the unit's security exposure, READY=1 after start, WATCHDOG=1 fed
 // from the event loop (and not fed while the loop hangs), STOPPING=1 and exit within 3 s on
 // SIGTERM. The test plays systemd's notify socket; hearthd is started with fork + PDEATHSIG + exec.
-#include "support/process.hpp"
+#include <hearth/testing/process.hpp>
 
 #include <gtest/gtest.h>
 
@@ -119,11 +119,11 @@ TEST(service, notify_ready_watchdog_from_the_loop_and_clean_stop) {
 
     // WATCHDOG_PID must name hearthd itself, a PID only known after the fork: a shell sets
     // WATCHDOG_PID=$$ and execs hearthd in place (same PID).
-    hearth::test::spawn_options options;
+    hearth::testing::spawn_options options;
     options.truncate_log = true;
     options.env = {
         {"NOTIFY_SOCKET", (dir / "notify.sock").string()}, {"WATCHDOG_USEC", "300000"}, {"HEARTH_TEST_HOOKS", "1"}};
-    const pid_t pid = hearth::test::spawn_process(
+    const pid_t pid = hearth::testing::spawn_process(
         {"/bin/sh", "-c", "WATCHDOG_PID=$$ exec \"$0\" --config \"$1\"", HEARTHD_PATH, (dir / "hearth.json").string()},
         dir / "hearthd.log", options);
 

@@ -1,8 +1,8 @@
 // mosquitto as a child process (see broker_process.hpp).
 #include "support/broker_process.hpp"
 
-#include "support/ports.hpp"
-#include "support/process.hpp"
+#include <hearth/testing/ports.hpp>
+#include <hearth/testing/process.hpp>
 
 #include <signal.h>
 
@@ -10,6 +10,8 @@
 #include <thread>
 
 namespace hearth::test {
+
+using namespace hearth::testing;  // the installed test kit: temp dirs, ports, processes
 
 namespace {
 using steady = std::chrono::steady_clock;

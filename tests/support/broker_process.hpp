@@ -4,7 +4,7 @@
 // persistence off, so a restarted broker has no retained messages.
 #pragma once
 
-#include "support/ports.hpp"
+#include <hearth/testing/ports.hpp>
 
 #include <sys/types.h>
 

@@ -14,6 +14,8 @@
 
 namespace hearth::test {
 
+using namespace hearth::testing;  // the installed test kit: temp dirs, ports, processes
+
 using json = nlohmann::json;
 
 daemon_process::daemon_process(std::filesystem::path dir, daemon_options options)

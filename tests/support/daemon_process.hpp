@@ -4,7 +4,7 @@
 // hearthd.log). Can be stopped and started again with the same database (restart tests).
 #pragma once
 
-#include "support/process.hpp"
+#include <hearth/testing/process.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -36,7 +36,7 @@ public:
     void start();
 
     /// SIGTERM; waits up to `grace` (then SIGKILL). `elapsed` tells how long the exit took.
-    exit_info stop(std::chrono::milliseconds grace = std::chrono::seconds(5));
+    testing::exit_info stop(std::chrono::milliseconds grace = std::chrono::seconds(5));
 
     /// SIGKILL: no clean disconnect, so the broker publishes the last will.
     void kill_hard();
@@ -49,9 +49,9 @@ public:
     [[nodiscard]] std::filesystem::path config_path() const { return dir_ / "hearth.json"; }
     [[nodiscard]] std::filesystem::path database_path() const { return dir_ / "db" / "hearth.db"; }
     [[nodiscard]] std::filesystem::path log_path() const { return dir_ / "hearthd.log"; }
-    [[nodiscard]] std::string log() const { return read_file(log_path()); }
+    [[nodiscard]] std::string log() const { return testing::read_file(log_path()); }
     /// What the last exit looked like (after stop(), kill_hard() or running() == false).
-    [[nodiscard]] const exit_info& last_exit() const { return child_.last_exit(); }
+    [[nodiscard]] const testing::exit_info& last_exit() const { return child_.last_exit(); }
 
     /// The config JSON that start() writes.
     [[nodiscard]] nlohmann::json config_json() const;
@@ -59,7 +59,7 @@ public:
 private:
     std::filesystem::path dir_;
     daemon_options options_;
-    child_process child_;  ///< its argv is set again by each start() (the options may change)
+    testing::child_process child_;  ///< its argv is set again by each start() (the options may change)
 };
 
 }  // namespace hearth::test

@@ -6,6 +6,8 @@
 
 namespace hearth::test {
 
+using namespace hearth::testing;  // the installed test kit: temp dirs, ports, processes
+
 const std::vector<std::string>& demo_device_ids() {
     static const std::vector<std::string> ids = {
         "living_light",   "porch_switch",          "kitchen_plug", "bedroom_ac",

@@ -1,6 +1,6 @@
-// Integration tests of the isapi_camera driver: the built plugin (CAMERA_PLUGIN_PATH) is
-// dlopen()ed and driven through its C ABI by the fake host of test_support.hpp, against
-// isapi_camera_sim (CAMERA_SIM_PATH) started as a child process on a free loopback port. Real
+// Integration tests of the isapi_camera driver: the built plugin (HEARTH_DRIVER_PATH) is
+// dlopen()ed and driven through its C ABI by hearth::testing's fake host, against
+// isapi_camera_sim (HEARTH_SIMULATOR_PATH) started as a child process on a free loopback port. Real
 // time: every wait polls with a deadline. Every test also checks, in TearDown, that each
 // driver entry returned promptly, that no host call came after stop() (except log), and the
 // password canary: no log line (any level), descriptor, state, event or command message ever
@@ -14,32 +14,28 @@ constexpr auto k_entry_budget = 300ms;  // far below the host watchdog's 5 s
 
 class camera_test : public ::testing::Test {
 protected:
-    void SetUp() override { ASSERT_NE(plugin(), nullptr) << "cannot load " << CAMERA_PLUGIN_PATH << ": " << dlerror(); }
+    void SetUp() override { ASSERT_NE(plugin(), nullptr) << "cannot load " << HEARTH_DRIVER_PATH; }
 
     void TearDown() override {
         destroy();
-        std::lock_guard lock(host_.mutex);
-        EXPECT_TRUE(host_.violations.empty()) << ::testing::PrintToString(host_.violations);
-        EXPECT_LT(slowest_entry_, k_entry_budget) << "a driver entry blocked";
-        for (const auto& s : host_.everything)
-            EXPECT_EQ(s.find(k_password), std::string::npos) << "password leaked in: " << s.substr(0, 200);
+        const host_record r = host_.snapshot();
+        EXPECT_TRUE(r.violations.empty()) << ::testing::PrintToString(r.violations);
+        EXPECT_LT(host_.longest_call(), k_entry_budget) << "a driver entry blocked";
+        EXPECT_FALSE(r.said(k_password)) << "password leaked to the host";
         if (HasFailure()) {
-            std::cerr << "---- driver log ----\n" << host_.all_logs();
+            std::cerr << "---- driver log ----\n" << r.all_logs();
             if (sim_) std::cerr << "---- simulator log ----\n" << sim_->log_text();
         }
         if (sim_) {
             EXPECT_EQ(sim_->log_text().find(k_password), std::string::npos) << "simulator printed the password";
-            sim_->stop();
-            sim_->remove_log();
+            sim_->stop(5s);
         }
     }
 
     /// Starts a simulator with `extra` arguments and waits until it accepts connections.
     void start_sim(const std::vector<std::string>& extra = {}) {
-        const std::uint16_t port = free_tcp_port();
-        ASSERT_NE(port, 0);
-        sim_ = std::make_unique<simulator>(port, extra);
-        ASSERT_TRUE(sim_->start()) << "simulator did not start:\n" << sim_->log_text();
+        sim_ = std::make_unique<hearth::testing::simulator>(HEARTH_SIMULATOR_PATH, free_tcp_port(), sim_args(extra));
+        ASSERT_TRUE(sim_->start(10s)) << "simulator did not start:\n" << sim_->log_text();
     }
 
     json config(const json& overrides = json::object()) const {
@@ -58,106 +54,59 @@ protected:
         return c;
     }
 
-    /// Times one driver entry and keeps the slowest.
-    template <class F>
-    auto timed(F&& f) {
-        const auto t0 = clock_type::now();
-        auto r = f();
-        slowest_entry_ =
-            std::max(slowest_entry_, std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0));
-        return r;
-    }
-
     /// Creates and starts the driver; returns the create error ("" on success).
     std::string start_driver(const json& overrides = json::object()) {
-        char error[256] = "";
-        const std::string text = config(overrides).dump();
-        driver_ = timed(
-            [&] { return plugin()->create(&host_.api, host_.ctx(), cstr("cam1"), cstr(text), error, sizeof error); });
-        if (driver_ == nullptr) return error[0] ? error : "create failed";
-        const int rc = timed([&] { return plugin()->start(driver_, error, sizeof error); });
-        return rc == HEARTH_OK ? "" : std::string("start: ") + error;
+        if (!driver_.create(config(overrides))) return driver_.error().empty() ? "create failed" : driver_.error();
+        const int rc = driver_.start();
+        return rc == HEARTH_OK ? "" : "start: " + driver_.error();
     }
 
-    /// Stops and destroys the driver; later host calls other than log are violations.
-    void destroy() {
-        if (driver_ == nullptr) return;
-        timed([&] {
-            plugin()->stop(driver_);
-            return 0;
-        });
-        {
-            std::lock_guard lock(host_.mutex);
-            host_.stopped = true;
-        }
-        plugin()->destroy(driver_);
-        driver_ = nullptr;
-    }
+    /// Stops and destroys the driver (on the host's instance thread, timed); later host calls
+    /// other than log are violations.
+    void destroy() { driver_.stop_and_destroy(); }
 
     /// Sends a command; returns the entry's status and fills `error`.
     int command(std::uint64_t id, const json& body, std::string* error = nullptr) {
-        char buf[256] = "";
-        const std::string text = body.dump();
-        const int rc =
-            timed([&] { return plugin()->handle_command(driver_, id, cstr(k_device), cstr(text), buf, sizeof buf); });
-        if (error != nullptr) *error = buf;
+        const int rc = driver_.command(id, k_device, body.at("command").get<std::string>(), body.at("params"));
+        if (error != nullptr) *error = driver_.error();
         return rc;
     }
 
     /// Waits for the command_result of `id`; nullopt on timeout.
-    std::optional<fake_host::result> result_of(std::uint64_t id, std::chrono::milliseconds deadline = 10s) {
-        std::optional<fake_host::result> out;
-        host_.wait_for(
-            [&](const fake_host& f) {
-                for (const auto& r : f.results)
-                    if (r.id == id) out = r;
-                return out.has_value();
-            },
-            deadline);
-        return out;
+    std::optional<host_record::result> result_of(std::uint64_t id, std::chrono::milliseconds deadline = 10s) {
+        if (!host_.wait_for([&](const host_record& r) { return r.results.contains(id); }, deadline))
+            return std::nullopt;
+        return host_.snapshot().results.at(id);
     }
 
     bool wait_online(bool want, std::chrono::milliseconds deadline = 10s) {
-        return host_.wait_for(
-            [&](const fake_host& f) {
-                auto it = f.online.find(k_device);
-                return it != f.online.end() && it->second == want;
-            },
-            deadline);
+        return host_.wait_for([&](const host_record& r) { return r.availability_of(k_device) == (want ? 1 : 0); },
+                              deadline);
     }
     bool wait_state(const std::string& prop, const json& want, std::chrono::milliseconds deadline = 10s) {
-        return host_.wait_for(
-            [&](const fake_host& f) {
-                auto it = f.state.find(k_device);
-                return it != f.state.end() && it->second.contains(prop) && it->second[prop] == want;
-            },
-            deadline);
+        return host_.wait_for([&](const host_record& r) { return r.prop(k_device, prop) == want; }, deadline);
     }
-    std::size_t count_events(const std::string& type) {
-        std::lock_guard lock(host_.mutex);
-        return host_.events_of(type).size();
-    }
+    std::size_t count_events(const std::string& type) { return host_.snapshot().events_of(type).size(); }
     bool wait_events(const std::string& type, std::size_t n, std::chrono::milliseconds deadline = 10s) {
-        return host_.wait_for([&](const fake_host& f) { return f.events_of(type).size() >= n; }, deadline);
+        return host_.wait_for([&](const host_record& r) { return r.events_of(type).size() >= n; }, deadline);
     }
     /// A /sim/* control request that must succeed.
-    void control(const std::string& target) const { EXPECT_FALSE(sim_->control(target).empty()) << target; }
+    void control(const std::string& target) const { EXPECT_FALSE(sim_control(sim_->port(), target).empty()) << target; }
 
     /// Polls the simulator's /sim/status until `pred` holds.
     bool wait_sim(const std::function<bool(const json&)>& pred, std::chrono::milliseconds deadline = 10s) {
         const auto until = clock_type::now() + deadline;
         while (clock_type::now() < until) {
-            const json s = sim_->status();
+            const json s = sim_status(sim_->port());
             if (s.is_object() && !s.empty() && pred(s)) return true;
             std::this_thread::sleep_for(20ms);
         }
         return false;
     }
 
-    fake_host host_;
-    std::unique_ptr<simulator> sim_;
-    hearth_driver* driver_ = nullptr;
-    std::chrono::milliseconds slowest_entry_{0};
+    fake_host host_{host_checks()};
+    driver_instance driver_{host_, plugin(), "cam1"};
+    std::unique_ptr<hearth::testing::simulator> sim_;
 };
 
 TEST_F(camera_test, registers_the_camera_and_goes_online) {
@@ -166,15 +115,15 @@ TEST_F(camera_test, registers_the_camera_and_goes_online) {
     ASSERT_TRUE(wait_online(true)) << "camera never came online";
     ASSERT_TRUE(wait_state("online", true));
     ASSERT_TRUE(wait_state("privacy_mode", false));
-    std::lock_guard lock(host_.mutex);
-    const json& d = host_.descriptors.at(k_device);
+    const host_record r = host_.snapshot();
+    const json& d = r.descriptors.at(k_device);
     EXPECT_EQ(d["type"], "camera");
     EXPECT_EQ(d["name"], "Front door");
     for (const char* p : {"online", "motion", "recording", "privacy_mode"})
         EXPECT_TRUE(d["properties"].contains(p)) << p;
     EXPECT_EQ(d["properties"]["privacy_mode"]["writable"], true);
     EXPECT_TRUE(d["commands"]["set_privacy"]["params"]["on"]["required"].get<bool>());
-    EXPECT_EQ(host_.ready, 1);
+    EXPECT_EQ(r.ready, 1);
 }
 
 TEST_F(camera_test, motion_is_reported_and_cleared) {
@@ -185,10 +134,7 @@ TEST_F(camera_test, motion_is_reported_and_cleared) {
     control("/sim/trigger?event=motion");
     ASSERT_TRUE(wait_events("motion", 1, 5s));
     ASSERT_TRUE(wait_state("motion", true));
-    {
-        std::lock_guard lock(host_.mutex);
-        EXPECT_EQ(host_.events_of("motion")[0]["active"], true);
-    }
+    EXPECT_EQ(host_.snapshot().events_of("motion")[0]["active"], true);
     // Cleared by eventState inactive...
     control("/sim/trigger?event=motion_end");
     ASSERT_TRUE(wait_state("motion", false, 1000ms));
@@ -207,8 +153,7 @@ TEST_F(camera_test, doorbell_arrives) {
     ASSERT_TRUE(wait_sim([](const json& s) { return s["open_streams"] == 1; }));
     control("/sim/trigger?event=doorbell");
     ASSERT_TRUE(wait_events("doorbell", 1, 5s));
-    std::lock_guard lock(host_.mutex);
-    EXPECT_EQ(host_.events_of("doorbell")[0]["source"], "IO");
+    EXPECT_EQ(host_.snapshot().events_of("doorbell")[0]["source"], "IO");
 }
 
 TEST_F(camera_test, snapshot_delivers_a_jpeg) {
@@ -219,8 +164,7 @@ TEST_F(camera_test, snapshot_delivers_a_jpeg) {
     const auto r = result_of(7);
     ASSERT_TRUE(r) << "no command_result";
     EXPECT_EQ(r->status, HEARTH_OK) << r->message;
-    std::lock_guard lock(host_.mutex);
-    const auto shots = host_.events_of("snapshot");
+    const auto shots = host_.snapshot().events_of("snapshot");
     ASSERT_EQ(shots.size(), 1U);
     EXPECT_EQ(shots[0]["content_type"], "image/jpeg");
     const auto jpeg = base64_decode(shots[0]["image_base64"].get<std::string>());
@@ -241,7 +185,7 @@ TEST_F(camera_test, privacy_mode_refuses_snapshots) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, HEARTH_OK) << r->message;
     EXPECT_TRUE(wait_state("privacy_mode", true, 1s));
-    EXPECT_EQ(sim_->status()["privacy"], true);
+    EXPECT_EQ(sim_status(sim_->port())["privacy"], true);
     std::string error;
     EXPECT_EQ(command(2, {{"command", "snapshot"}, {"params", json::object()}}, &error), HEARTH_ERR_INVALID);
     EXPECT_EQ(error, "privacy mode is on");
@@ -269,9 +213,9 @@ TEST_F(camera_test, stream_drop_reconnects_and_events_flow_again) {
     ASSERT_TRUE(wait_sim([](const json& s) { return s["open_streams"] == 1; }));
     control("/sim/trigger?event=motion");
     ASSERT_TRUE(wait_events("motion", 1, 5s)) << "no event after the reconnect";
-    std::lock_guard lock(host_.mutex);
-    EXPECT_TRUE(host_.has_log("reconnecting", HEARTH_LOG_WARN));
-    EXPECT_TRUE(host_.online[k_device]) << "a drop with a successful reconnect must not mark the camera offline";
+    const host_record r = host_.snapshot();
+    EXPECT_TRUE(r.logged("reconnecting", HEARTH_LOG_WARN));
+    EXPECT_EQ(r.availability_of(k_device), 1) << "a drop with a successful reconnect must not mark the camera offline";
 }
 
 TEST_F(camera_test, auth_failure_marks_the_camera_offline_with_a_clear_log_line) {
@@ -282,9 +226,9 @@ TEST_F(camera_test, auth_failure_marks_the_camera_offline_with_a_clear_log_line)
     ASSERT_TRUE(wait_online(false, 10s)) << "never went offline";
     ASSERT_TRUE(wait_state("online", false, 1s));
     {
-        std::lock_guard lock(host_.mutex);
-        EXPECT_TRUE(host_.has_log("authentication failed for user 'admin'", HEARTH_LOG_ERROR)) << host_.all_logs();
-        EXPECT_TRUE(host_.has_log("offline after 3 failed connection attempts", HEARTH_LOG_WARN)) << host_.all_logs();
+        const host_record r = host_.snapshot();
+        EXPECT_TRUE(r.logged("authentication failed for user 'admin'", HEARTH_LOG_ERROR)) << r.all_logs();
+        EXPECT_TRUE(r.logged("offline after 3 failed connection attempts", HEARTH_LOG_WARN)) << r.all_logs();
     }
     // Credentials accepted again: back online.
     control("/sim/fault?set=none");
@@ -296,8 +240,7 @@ TEST_F(camera_test, wrong_password_never_gets_online_and_is_never_logged) {
     json wrong = {{"password", std::string(k_password) + "-but-wrong"}};
     ASSERT_EQ(start_driver(wrong), "");
     ASSERT_TRUE(wait_online(false, 10s));
-    std::lock_guard lock(host_.mutex);
-    EXPECT_TRUE(host_.has_log("check username and password", HEARTH_LOG_ERROR));
+    EXPECT_TRUE(host_.snapshot().logged("check username and password", HEARTH_LOG_ERROR));
 }
 
 TEST_F(camera_test, slow_camera_never_blocks_the_entry_thread) {
@@ -333,9 +276,9 @@ TEST_F(camera_test, snapshot_rate_limit_and_size_cap) {
     const auto r = result_of(1);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, HEARTH_ERR_DEVICE);  // the simulator's JPEG is larger than 1 KiB
-    std::lock_guard lock(host_.mutex);
-    EXPECT_TRUE(host_.has_log("larger than snapshot_max_bytes", HEARTH_LOG_WARN)) << host_.all_logs();
-    EXPECT_TRUE(host_.events_of("snapshot").empty());
+    const host_record rec = host_.snapshot();
+    EXPECT_TRUE(rec.logged("larger than snapshot_max_bytes", HEARTH_LOG_WARN)) << rec.all_logs();
+    EXPECT_TRUE(rec.events_of("snapshot").empty());
 }
 
 TEST_F(camera_test, unreachable_camera_goes_offline_and_commands_fail_cleanly) {
@@ -356,10 +299,10 @@ TEST_F(camera_test, stop_is_prompt_and_answers_pending_commands) {
     ASSERT_EQ(command(11, {{"command", "set_privacy"}, {"params", {{"on", true}}}}), HEARTH_PENDING);
     std::this_thread::sleep_for(100ms);
     destroy();  // timed: must stay within k_entry_budget
-    std::lock_guard lock(host_.mutex);
-    ASSERT_EQ(host_.results.size(), 1U);
-    EXPECT_EQ(host_.results[0].id, 11U);
-    EXPECT_EQ(host_.results[0].status, HEARTH_ERR_OFFLINE);
+    const host_record r = host_.snapshot();
+    ASSERT_EQ(r.results.size(), 1U);
+    ASSERT_EQ(r.results.count(11), 1U);
+    EXPECT_EQ(r.results.at(11).status, HEARTH_ERR_OFFLINE);
 }
 
 TEST_F(camera_test, bad_config_is_refused_naming_the_key_without_the_password) {

@@ -1,17 +1,20 @@
-// Integration tests of the nuki driver plugin (NUKI_PLUGIN_PATH, dlopen()ed) against a real
-// nuki_bridge_sim child process, through a threaded fake host in real time. Every wait is a
+// Integration tests of the nuki driver plugin (HEARTH_DRIVER_PATH, dlopen()ed) against a real
+// nuki_bridge_sim child process (HEARTH_SIMULATOR_PATH), through hearth::testing's fake host in
+// real time. Every wait is a
 // poll with a deadline. Covered: discovery, lock/unlock through pending + command_result via
 // callbacks and via polling (never optimistic), wrong token, jam, low battery, availability
 // hysteresis and recovery, callbacks without polling, slow bridge, hashed token, callback
 // cleanup at stop, the watchdog budget, and a canary: the token never appears in any log line,
 // descriptor, state, event or error text.
-#include "sim_process.hpp"
-#include "support/ports.hpp"
-#include "support/fake_host.hpp"
+#include "http_client.hpp"
+
+#include <hearth/testing/driver_instance.hpp>
+#include <hearth/testing/fake_host.hpp>
+#include <hearth/testing/ports.hpp>
+#include <hearth/testing/simulator.hpp>
 
 #include <gtest/gtest.h>
-
-#include <dlfcn.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -19,16 +22,19 @@
 #include <memory>
 #include <thread>
 
-#ifndef NUKI_PLUGIN_PATH
-#error "NUKI_PLUGIN_PATH must be defined to the path of the built nuki plugin"
+#ifndef HEARTH_DRIVER_PATH
+#error "HEARTH_DRIVER_PATH must be defined to the path of the built nuki plugin"
+#endif
+#ifndef HEARTH_SIMULATOR_PATH
+#error "HEARTH_SIMULATOR_PATH must be defined to the path of the built nuki_bridge_sim"
 #endif
 
 namespace nuki_test {
 namespace {
 
-using hearth::test::driver_instance;
-using hearth::test::fake_host;
-using hearth::test::host_record;
+using hearth::testing::driver_instance;
+using hearth::testing::fake_host;
+using hearth::testing::host_record;
 using json = nlohmann::json;
 
 using namespace std::chrono_literals;
@@ -36,42 +42,53 @@ using namespace std::chrono_literals;
 const std::string k_token = "CanaryTok3n7431";
 const std::string k_lock = "nuki_20000001";
 
+/// A bounded GET on the simulator at 127.0.0.1:`port` (e.g. "/sim/fault?set=jam"); the JSON body
+/// (null on failure).
+json sim_control(int port, const std::string& target) {
+    hearth::nuki::http_request_spec spec;
+    spec.host = "127.0.0.1";
+    spec.port = port;
+    spec.target = target;
+    spec.path_for_errors = target;
+    spec.timeout = std::chrono::milliseconds(2000);
+    const auto r = hearth::nuki::http_request(spec);
+    if (!r.transport_ok) return nullptr;
+    return json::parse(r.body, nullptr, false);
+}
+
 class NukiDriver : public ::testing::Test {
 protected:
     void SetUp() override {
-        plugin_ = driver_instance::load(NUKI_PLUGIN_PATH);
-        ASSERT_NE(plugin_, nullptr) << dlerror_text();
-        port_ = hearth::test::free_tcp_port();
+        std::string why;
+        plugin_ = hearth::testing::load_plugin(HEARTH_DRIVER_PATH, &why);
+        ASSERT_NE(plugin_, nullptr) << why;
+        port_ = hearth::testing::free_tcp_port();
     }
 
     void TearDown() override {
         if (driver_) driver_->stop_and_destroy();
         // The canary: the token must never reach the host in any form.
         const host_record r = host_.snapshot();
-        for (const auto& line : r.logs) EXPECT_EQ(line.find(k_token), std::string::npos) << "token leaked: " << line;
-        for (const auto& [id, d] : r.descriptors) EXPECT_EQ(d.dump().find(k_token), std::string::npos);
-        for (const auto& [id, s] : r.state) EXPECT_EQ(s.dump().find(k_token), std::string::npos);
-        for (const auto& [id, e] : r.events) EXPECT_EQ(e.dump().find(k_token), std::string::npos);
-        for (const auto& [id, res] : r.results) EXPECT_EQ(res.message.find(k_token), std::string::npos);
+        EXPECT_FALSE(r.said(k_token)) << "token leaked to the host";
         EXPECT_LT(host_.longest_call(), 4000ms) << "a driver call came close to the 5 s watchdog";
         host_.shutdown();
         if (HasFailure() || std::getenv("NUKI_TEST_VERBOSE") != nullptr)
             for (const auto& line : r.timeline) std::cerr << "  | " << line << "\n";
         if (HasFailure() && sim_) {
             sim_->keep_log();
-            std::cerr << "simulator log: " << sim_->log_path() << "\n";
+            std::cerr << "simulator log: " << sim_->log_path().string() << "\n";
         }
     }
 
-    static std::string dlerror_text() {
-        const char* e = dlerror();
-        return e == nullptr ? "" : e;
-    }
-
     void start_sim(std::vector<std::string> extra = {}) {
-        extra.push_back("--quiet");
-        sim_ = std::make_unique<sim_process>(port_, k_token, extra);
+        std::vector<std::string> args = {"--token", k_token};
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.push_back("--quiet");
+        sim_ = std::make_unique<hearth::testing::simulator>(HEARTH_SIMULATOR_PATH, port_, args);
+        ASSERT_TRUE(sim_->start(5s)) << "nuki_bridge_sim did not start listening on port " << port_;
     }
+    /// The simulator's /sim/state.
+    [[nodiscard]] json sim_state() const { return sim_control(port_, "/sim/state"); }
 
     json config(json extra = json::object()) {
         json c = {{"host", "127.0.0.1"},
@@ -98,7 +115,7 @@ protected:
     bool wait_callbacks_registered(std::size_t n) {
         const auto until = std::chrono::steady_clock::now() + 5s;
         while (std::chrono::steady_clock::now() < until) {
-            if (sim_->state().value("callbacks", 0U) == n) return true;
+            if (sim_state().value("callbacks", 0U) == n) return true;
             std::this_thread::sleep_for(20ms);
         }
         return false;
@@ -107,8 +124,8 @@ protected:
 
     fake_host host_;
     const hearth_plugin_v1_api* plugin_ = nullptr;
-    int port_ = 0;
-    std::unique_ptr<sim_process> sim_;
+    std::uint16_t port_ = 0;
+    std::unique_ptr<hearth::testing::simulator> sim_;
     std::unique_ptr<driver_instance> driver_;
 };
 
@@ -134,7 +151,7 @@ TEST_F(NukiDriver, RegistersEveryLockWithStateAndAvailability) {
 
 TEST_F(NukiDriver, UnlockAndLockCompleteThroughCallbacksNeverOptimistically) {
     start_sim();
-    start_driver(config({{"callback_port", hearth::test::free_tcp_port()}}));
+    start_driver(config({{"callback_port", hearth::testing::free_tcp_port()}}));
     ASSERT_TRUE(wait_callbacks_registered(1));
 
     ASSERT_EQ(driver_->command(1, k_lock, "unlock"), HEARTH_PENDING) << driver_->error();
@@ -151,7 +168,7 @@ TEST_F(NukiDriver, UnlockAndLockCompleteThroughCallbacksNeverOptimistically) {
     EXPECT_EQ(r.results.at(2).status, HEARTH_OK);
     EXPECT_EQ(history(), (std::vector<std::string>{"locked", "unlocking", "unlocked", "locking", "locked"}));
     for (const auto& [id, e] : r.events) EXPECT_NE(e["event_type"], "lock_operation") << "the core reports remote ops";
-    EXPECT_EQ(sim_->state()["requests"].value("/lockState", 0), 0) << "callbacks made polling unnecessary";
+    EXPECT_EQ(sim_state()["requests"].value("/lockState", 0), 0) << "callbacks made polling unnecessary";
 }
 
 TEST_F(NukiDriver, UnlockCompletesByPollingWhenCallbacksAreOff) {
@@ -167,7 +184,7 @@ TEST_F(NukiDriver, UnlockCompletesByPollingWhenCallbacksAreOff) {
 
 TEST_F(NukiDriver, UnlatchCompletes) {
     start_sim();
-    start_driver(config({{"callback_port", hearth::test::free_tcp_port()}}));
+    start_driver(config({{"callback_port", hearth::testing::free_tcp_port()}}));
     ASSERT_TRUE(wait_callbacks_registered(1));
     ASSERT_EQ(driver_->command(6, k_lock, "unlatch"), HEARTH_PENDING);
     ASSERT_TRUE(wait_result(6));
@@ -197,9 +214,9 @@ TEST_F(NukiDriver, InvalidConfigFailsCreateNamingTheKey) {
 
 TEST_F(NukiDriver, JamReportsJammedRaisesAlarmAndFailsTheCommand) {
     start_sim();
-    start_driver(config({{"callback_port", hearth::test::free_tcp_port()}}));
+    start_driver(config({{"callback_port", hearth::testing::free_tcp_port()}}));
     ASSERT_TRUE(wait_callbacks_registered(1));
-    ASSERT_EQ(sim_->control("/sim/fault?set=jam")["fault"], "jam");
+    ASSERT_EQ(sim_control(port_, "/sim/fault?set=jam")["fault"], "jam");
     ASSERT_EQ(driver_->command(3, k_lock, "unlock"), HEARTH_PENDING);
     ASSERT_TRUE(wait_result(3));
     const host_record r = host_.snapshot();
@@ -240,7 +257,8 @@ TEST_F(NukiDriver, OfflineOnlyAfterNFailuresThenBackOnlineAfterRestart) {
               }));
     EXPECT_EQ(driver_->command(4, k_lock, "unlock"), HEARTH_ERR_OFFLINE);
 
-    sim_->restart();
+    sim_->stop();
+    ASSERT_TRUE(sim_->start(5s)) << "nuki_bridge_sim did not restart";
     ASSERT_TRUE(host_.wait_for([](const host_record& r) { return r.online.at(k_lock); }, 10s));
     ASSERT_EQ(driver_->command(7, k_lock, "unlock"), HEARTH_PENDING) << driver_->error();
     ASSERT_TRUE(wait_result(7));
@@ -249,13 +267,13 @@ TEST_F(NukiDriver, OfflineOnlyAfterNFailuresThenBackOnlineAfterRestart) {
 
 TEST_F(NukiDriver, CallbacksUpdateStateWithoutPolling) {
     start_sim();
-    start_driver(config({{"callback_port", hearth::test::free_tcp_port()}, {"poll_interval_ms", 3600000}}));
+    start_driver(config({{"callback_port", hearth::testing::free_tcp_port()}, {"poll_interval_ms", 3600000}}));
     ASSERT_TRUE(wait_callbacks_registered(1));
-    const int lists_before = sim_->state()["requests"].value("/list", 0);
+    const int lists_before = sim_state()["requests"].value("/list", 0);
 
-    sim_->control("/sim/door?state=open");
+    sim_control(port_, "/sim/door?state=open");
     ASSERT_TRUE(host_.wait_for([](const host_record& r) { return r.state.at(k_lock)["door_state"] == "open"; }, 5s));
-    sim_->control("/sim/manual?action=unlock");  // someone at the keypad
+    sim_control(port_, "/sim/manual?action=unlock");  // someone at the keypad
     auto has_operation = [](const host_record& r) {
         return std::any_of(r.events.begin(), r.events.end(),
                            [](const auto& e) { return e.second["event_type"] == "lock_operation"; });
@@ -268,7 +286,7 @@ TEST_F(NukiDriver, CallbacksUpdateStateWithoutPolling) {
     ASSERT_NE(op, r.events.end());
     EXPECT_EQ(op->second["operation"], "unlock");
     EXPECT_EQ(op->second["source"], "device");
-    const json requests = sim_->state()["requests"];
+    const json requests = sim_state()["requests"];
     EXPECT_EQ(requests.value("/list", 0), lists_before);
     EXPECT_EQ(requests.value("/lockState", 0), 0);
 }
@@ -276,7 +294,7 @@ TEST_F(NukiDriver, CallbacksUpdateStateWithoutPolling) {
 TEST_F(NukiDriver, SlowBridgeTimesOutTheCommandWithinBudget) {
     start_sim();
     start_driver(config({{"timeout_ms", 500}}));
-    sim_->control("/sim/fault?set=slow");
+    sim_control(port_, "/sim/fault?set=slow");
     ASSERT_EQ(driver_->command(8, k_lock, "lock"), HEARTH_PENDING);
     ASSERT_TRUE(wait_result(8, 5s));
     const auto res = host_.snapshot().results.at(8);
@@ -288,15 +306,15 @@ TEST_F(NukiDriver, SlowBridgeTimesOutTheCommandWithinBudget) {
 TEST_F(NukiDriver, RuntimeAuthFailureCountsAsFailureAndNeverLogsTheToken) {
     start_sim();
     start_driver(config({{"poll_interval_ms", 200}, {"offline_after_failures", 2}}));
-    sim_->control("/sim/fault?set=auth_failure");
+    sim_control(port_, "/sim/fault?set=auth_failure");
     ASSERT_TRUE(host_.wait_for([](const host_record& r) { return !r.online.at(k_lock); }, 10s));
     const auto logs = host_.snapshot().logs;
     EXPECT_NE(std::find_if(logs.begin(), logs.end(),
                            [](const std::string& l) { return l.find("HTTP 401") != std::string::npos; }),
               logs.end());
-    sim_->control("/sim/fault?set=stream_drop");  // still failing, differently
+    sim_control(port_, "/sim/fault?set=stream_drop");  // still failing, differently
     std::this_thread::sleep_for(600ms);
-    sim_->control("/sim/fault?set=none");
+    sim_control(port_, "/sim/fault?set=none");
     ASSERT_TRUE(host_.wait_for([](const host_record& r) { return r.online.at(k_lock); }, 10s));
 }
 
@@ -310,7 +328,7 @@ TEST_F(NukiDriver, HashedTokenAuthenticates) {
 
 TEST_F(NukiDriver, StopRemovesTheCallbackAndFailsPendingCommands) {
     start_sim({"--transition-ms", "3000"});
-    start_driver(config({{"callback_port", hearth::test::free_tcp_port()}}));
+    start_driver(config({{"callback_port", hearth::testing::free_tcp_port()}}));
     ASSERT_TRUE(wait_callbacks_registered(1));
     ASSERT_EQ(driver_->command(10, k_lock, "unlock"), HEARTH_PENDING);
     const auto begun = std::chrono::steady_clock::now();
@@ -319,7 +337,7 @@ TEST_F(NukiDriver, StopRemovesTheCallbackAndFailsPendingCommands) {
     const host_record r = host_.snapshot();
     ASSERT_EQ(r.results.count(10), 1U);
     EXPECT_EQ(r.results.at(10).status, HEARTH_ERR_OFFLINE);
-    EXPECT_EQ(sim_->state()["callbacks"], 0);
+    EXPECT_EQ(sim_state()["callbacks"], 0);
 }
 
 TEST_F(NukiDriver, UnreachableBridgeAtStartIsNotFatal) {

@@ -1,33 +1,40 @@
-// Integration tests of the yeelight driver: the built yeelight.so (dlopen) driven by a threaded
-// fake host in real time against yeelight_sim child processes on loopback. Every wait is a
+// Integration tests of the yeelight driver: the built yeelight.so (dlopen) driven by
+// hearth::testing's fake host in real time against yeelight_sim child processes on loopback. Every wait is a
 // bounded poll on what the driver reported; nothing sleeps for a fixed time except where the
 // test needs the simulator's own clock (the 5 s delay fault).
 #include "core/device_model.hpp"
-#include "sim_child.hpp"
-#include "support/ports.hpp"
-#include "support/fake_host.hpp"
+#include "sim_client.hpp"
+
+#include <hearth/testing/driver_instance.hpp>
+#include <hearth/testing/fake_host.hpp>
+#include <hearth/testing/ports.hpp>
+#include <hearth/testing/simulator.hpp>
 
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <optional>
 
-#ifndef YEELIGHT_PLUGIN_PATH
-#error "YEELIGHT_PLUGIN_PATH must be defined to the path of the built yeelight plugin"
+#ifndef HEARTH_DRIVER_PATH
+#error "HEARTH_DRIVER_PATH must be defined to the path of the built yeelight plugin"
+#endif
+#ifndef HEARTH_SIMULATOR_PATH
+#error "HEARTH_SIMULATOR_PATH must be defined to the path of the built yeelight_sim"
 #endif
 
 namespace yeelight_test {
 namespace {
 
-using hearth::test::driver_instance;
-using hearth::test::fake_host;
-using hearth::test::host_record;
+using hearth::testing::driver_instance;
+using hearth::testing::fake_host;
+using hearth::testing::host_record;
+using hearth::testing::simulator;
 using json = nlohmann::json;
 
 using namespace std::chrono_literals;
 
 const hearth_plugin_v1_api* plugin() {
-    static const hearth_plugin_v1_api* api = driver_instance::load(YEELIGHT_PLUGIN_PATH);
+    static const hearth_plugin_v1_api* api = hearth::testing::load_plugin(HEARTH_DRIVER_PATH);
     return api;
 }
 
@@ -47,15 +54,17 @@ class YeelightDriver : public ::testing::Test {
 protected:
     void SetUp() override {
         ASSERT_NE(plugin(), nullptr) << dlerror_text();
-        port_ = hearth::test::free_tcp_port();
-        sim_ = std::make_unique<sim_child>(
-            port_, std::vector<std::string>{"--power", "off", "--bright", "50", "--ct", "3000", "--drop-ms", "2500"});
+        port_ = hearth::testing::free_tcp_port();
+        sim_ = std::make_unique<simulator>(
+            HEARTH_SIMULATOR_PATH, port_,
+            std::vector<std::string>{"--power", "off", "--bright", "50", "--ct", "3000", "--drop-ms", "2500"});
+        ASSERT_TRUE(sim_->start(5s)) << "yeelight_sim did not start listening on port " << port_;
     }
     void TearDown() override {
         driver_.reset();  // before the host it reports to
         EXPECT_LT(host_.longest_call(), 200ms) << "a driver entry blocked the instance thread";
     }
-    static std::string dlerror_text() { return "cannot load " YEELIGHT_PLUGIN_PATH; }
+    static std::string dlerror_text() { return "cannot load " HEARTH_DRIVER_PATH; }
 
     /// Creates and starts the driver for `lights`, then waits for `device` to be online.
     void start(const json& lights, const std::string& device = "desk") {
@@ -106,8 +115,8 @@ protected:
             }
     }
 
-    int port_ = 0;
-    std::unique_ptr<sim_child> sim_;
+    std::uint16_t port_ = 0;
+    std::unique_ptr<simulator> sim_;
     fake_host host_;
     std::unique_ptr<driver_instance> driver_;
     std::uint64_t next_id_ = 1;
@@ -236,8 +245,9 @@ TEST_F(YeelightDriver, LateReplyTimesOutAndIsIgnoredWhenItArrives) {
 }
 
 TEST_F(YeelightDriver, OneInstanceDrivesSeveralBulbs) {
-    const int port2 = hearth::test::free_tcp_port();
-    sim_child second(port2, {"--power", "on", "--bright", "90", "--ct", "6000"});
+    const std::uint16_t port2 = hearth::testing::free_tcp_port();
+    simulator second(HEARTH_SIMULATOR_PATH, port2, {"--power", "on", "--bright", "90", "--ct", "6000"});
+    ASSERT_TRUE(second.start(5s)) << "the second yeelight_sim did not start";
     start(json::array({light("desk", port_), light("hall", port2)}));
     ASSERT_TRUE(wait([](const host_record& r) { return r.availability_of("hall") == 1; }));
     EXPECT_TRUE(state_is("hall", {{"on", true}, {"brightness", 90}, {"color_temp_k", 6000}})) << state_text("hall");

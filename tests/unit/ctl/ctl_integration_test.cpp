@@ -3,9 +3,9 @@
 // output and the exit codes scripts rely on: 0 ok, 1 daemon error, 2 usage, 3 no broker,
 // 4 no answer. Only processes started here are signalled, by PID; every wait has a deadline.
 #include "support/broker_process.hpp"
-#include "support/ports.hpp"
-#include "support/process.hpp"
-#include "support/temp_dir.hpp"
+#include <hearth/testing/ports.hpp>
+#include <hearth/testing/process.hpp>
+#include <hearth/testing/temp_dir.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +25,7 @@ namespace hearth::ctl_test {
 namespace {
 
 using namespace hearth::test;
+using namespace hearth::testing;
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;

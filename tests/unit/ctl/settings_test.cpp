@@ -1,7 +1,7 @@
 // Unit tests of hearthctl's connection settings (src/ctl/settings.hpp): config file, fallbacks
 // and command-line overrides.
 #include "ctl/settings.hpp"
-#include "support/temp_dir.hpp"
+#include <hearth/testing/temp_dir.hpp>
 
 #include <gtest/gtest.h>
 
@@ -20,7 +20,7 @@ using namespace std::chrono_literals;
 
 class Settings : public ::testing::Test {
 protected:
-    void SetUp() override { dir_ = hearth::test::make_temp_dir("ctl-settings"); }
+    void SetUp() override { dir_ = hearth::testing::make_temp_dir("ctl-settings"); }
     void TearDown() override { fs::remove_all(dir_); }
     fs::path write(const std::string& name, const std::string& text) {
         std::ofstream(dir_ / name) << text;

@@ -32,7 +32,7 @@ void tamper(const std::filesystem::path& db, const std::string& sql) {
 }
 
 TEST(audit_chain, intact_chain_verifies_and_checkpoints_match) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto s = with_rows(dir / "h.db", 10, 4);
     s->close();  // checkpoints rows 4, 8 and (at close) 10
     auto conn = sqlite::db::open(dir / "h.db", true);
@@ -43,7 +43,7 @@ TEST(audit_chain, intact_chain_verifies_and_checkpoints_match) {
 }
 
 TEST(audit_chain, deleted_middle_row_is_reported_at_the_next_row) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     with_rows(dir / "h.db", 10)->close();
     tamper(dir / "h.db", "DELETE FROM audit_log WHERE id = 5");
     auto conn = sqlite::db::open(dir / "h.db", true);
@@ -54,7 +54,7 @@ TEST(audit_chain, deleted_middle_row_is_reported_at_the_next_row) {
 }
 
 TEST(audit_chain, altered_row_is_reported_at_that_row) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     with_rows(dir / "h.db", 10)->close();
     tamper(dir / "h.db", "UPDATE audit_log SET result = 'ok' WHERE id = 4");
     auto conn = sqlite::db::open(dir / "h.db", true);
@@ -65,7 +65,7 @@ TEST(audit_chain, altered_row_is_reported_at_that_row) {
 }
 
 TEST(audit_chain, rows_deleted_from_the_end_are_caught_by_the_checkpoint) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto s = with_rows(dir / "h.db", 10, 5);
     s->close();
     tamper(dir / "h.db", "DELETE FROM audit_log WHERE id >= 9");
@@ -77,7 +77,7 @@ TEST(audit_chain, rows_deleted_from_the_end_are_caught_by_the_checkpoint) {
 }
 
 TEST(audit_chain, rewritten_chain_differs_from_the_checkpoint) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto s = with_rows(dir / "h.db", 5, 5);
     s->close();
     // Recompute a consistent chain over altered content: only the checkpoint can tell.
@@ -101,7 +101,7 @@ TEST(audit_chain, rewritten_chain_differs_from_the_checkpoint) {
 }
 
 TEST(audit_chain, retention_keeps_the_chain_verifiable) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     store_options o;
     o.audit_days = 1;
     o.audit_checkpoint_every = 0;

@@ -12,7 +12,7 @@ namespace {
 using test::t0;
 
 TEST(store_locks, counters_and_timers_survive_reopen) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     {
         auto s = store::open(dir / "h.db", {}, t0);
         s->save_lock_counters({"hall_lock", 2, t0, 0});
@@ -34,7 +34,7 @@ TEST(store_locks, counters_and_timers_survive_reopen) {
 }
 
 TEST(store_locks, open_attempts_are_found_once) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto s = store::open(dir / "h.db", {}, t0);
     s->append_audit({0, t0, "hearth", "mqtt", "lock.unlock", "hall_lock", "attempt", {{"op", "a"}}});
     s->append_audit({0, t0 + 1, "hearth", "mqtt", "lock.unlock", "hall_lock", "ok", {{"op", "a"}}});

@@ -29,7 +29,7 @@ void make_v1(const std::filesystem::path& file) {
 }
 
 TEST(store_migrations, new_database_reaches_latest_version) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto s = store::open(dir / "h.db", {}, test::t0);
     EXPECT_EQ(s->report().schema_from, 0);
     EXPECT_EQ(s->report().schema_to, static_cast<int>(store_schema::builtin_migrations().size()));
@@ -37,7 +37,7 @@ TEST(store_migrations, new_database_reaches_latest_version) {
 }
 
 TEST(store_migrations, upgrades_v1_file_and_preserves_data) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     make_v1(dir / "h.db");
     auto s = store::open(dir / "h.db", {}, test::t0);
     EXPECT_EQ(s->report().schema_from, 1);
@@ -56,7 +56,7 @@ TEST(store_migrations, upgrades_v1_file_and_preserves_data) {
 }
 
 TEST(store_migrations, failed_step_rolls_back_and_names_itself) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     {
         auto s = store::open(dir / "h.db", {}, test::t0);
         s->upsert_device({"lamp", "demo", {}, 1});
@@ -82,7 +82,7 @@ TEST(store_migrations, failed_step_rolls_back_and_names_itself) {
 }
 
 TEST(store_migrations, newer_version_is_refused_and_file_untouched) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     {
         auto conn = sqlite::db::open(dir / "h.db");
         conn.exec("CREATE TABLE future (x); INSERT INTO future VALUES (7); PRAGMA user_version = 99;");

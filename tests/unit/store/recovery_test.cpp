@@ -14,14 +14,14 @@ namespace {
 using test::t0;
 namespace fs = std::filesystem;
 
-store_options with_backups(const test::temp_dir& dir) {
+store_options with_backups(const testing::temp_dir& dir) {
     store_options opts;
     opts.backup_dir = dir / "backups";
     return opts;
 }
 
 TEST(store_recovery, garbage_file_is_moved_aside_and_restored_from_backup) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto opts = with_backups(dir);
     fs::path backup;
     {
@@ -47,7 +47,7 @@ TEST(store_recovery, garbage_file_is_moved_aside_and_restored_from_backup) {
 }
 
 TEST(store_recovery, damaged_page_without_backup_creates_new_db_and_says_so) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     {
         auto s = store::open(dir / "h.db", {}, t0);
         for (int i = 0; i < 3000; ++i) s->queue_state("d" + std::to_string(i % 50), "p", i, t0 + i);
@@ -65,7 +65,7 @@ TEST(store_recovery, damaged_page_without_backup_creates_new_db_and_says_so) {
 }
 
 TEST(store_recovery, corrupt_newest_backup_is_skipped) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto opts = with_backups(dir);
     fs::path older, newer;
     {
@@ -83,7 +83,7 @@ TEST(store_recovery, corrupt_newest_backup_is_skipped) {
 }
 
 TEST(store_recovery, healthy_open_reports_nothing) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     { auto s = store::open(dir / "h.db", {}, t0); }
     auto s = store::open(dir / "h.db", {}, t0);
     EXPECT_FALSE(s->report().recovered);
@@ -93,7 +93,7 @@ TEST(store_recovery, healthy_open_reports_nothing) {
 }
 
 TEST(store_backup, rotation_keeps_newest_per_hour_and_per_day) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto opts = with_backups(dir);
     opts.backups_hourly = 3;
     opts.backups_daily = 2;
@@ -114,7 +114,7 @@ TEST(store_backup, rotation_keeps_newest_per_hour_and_per_day) {
 }
 
 TEST(store_backup, last_backup_is_found_at_open) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto opts = with_backups(dir);
     { store::open(dir / "h.db", opts, t0)->backup_now(t0 + 42); }
     auto s = store::open(dir / "h.db", opts, t0);

@@ -22,7 +22,7 @@ int purge_all(store& s, time_ms now, std::size_t budget) {
 }
 
 TEST(store_retention, downsamples_then_deletes_expired_raw_history) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     store_options opts;
     opts.history_days = 10;
     opts.property_history_days["energy"] = 30;
@@ -69,7 +69,7 @@ TEST(store_retention, downsamples_then_deletes_expired_raw_history) {
 }
 
 TEST(store_retention, downsampling_merges_across_bounded_steps) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto s = store::open(dir / "h.db", {}, t0);
     const time_ms hour = t0 - 20 * ms_per_day;
     for (int i = 1; i <= 9; ++i) s->queue_state("t", "temp", double(i), hour + i);
@@ -84,7 +84,7 @@ TEST(store_retention, downsampling_merges_across_bounded_steps) {
 }
 
 TEST(store_retention, size_budget_removes_oldest_raw_history_first) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     std::uint64_t empty_bytes = 0;
     { empty_bytes = store::open(dir / "probe.db", {}, t0)->stats().used_bytes; }
     store_options opts;
@@ -119,7 +119,7 @@ namespace hearth {
 namespace {
 
 TEST(store_retention, device_property_override_beats_property_and_global_retention) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     store_options opts;
     opts.history_days = 10;
     opts.property_history_days["power"] = 20;         // every device's power: 20 days

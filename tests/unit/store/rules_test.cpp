@@ -11,7 +11,7 @@ namespace {
 using test::t0;
 
 TEST(store_rules, rule_crud_and_enable) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto s = store::open(dir / "h.db", {}, t0);
     s->upsert_rule({"evening", "scene", "scenes/evening.json", {{"lights", 3}}, true, t0});
     s->upsert_rule({"motion", "automation", "scenes/motion.json", {}, true, t0});
@@ -28,7 +28,7 @@ TEST(store_rules, rule_crud_and_enable) {
 }
 
 TEST(store_rules, timers_crud_and_cascade) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto s = store::open(dir / "h.db", {}, t0);
     s->upsert_rule({"motion", "automation", "m.json", {}, true, t0});
     s->upsert_timer({"motion", "run-2", t0 + 2000, {{"step", 2}}});
@@ -45,7 +45,7 @@ TEST(store_rules, timers_crud_and_cascade) {
 }
 
 TEST(store_rules, traces_are_bounded_per_rule) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     store_options opts;
     opts.traces_per_rule = 3;
     auto s = store::open(dir / "h.db", opts, t0);
@@ -62,7 +62,7 @@ TEST(store_rules, traces_are_bounded_per_rule) {
 }
 
 TEST(store_rules, meta_and_discovery_hash_roundtrip) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto s = store::open(dir / "h.db", {}, t0);
     EXPECT_FALSE(s->meta("k").has_value());
     s->set_meta("k", "v1");

@@ -10,7 +10,7 @@ namespace hearth::sqlite {
 namespace {
 
 TEST(sqlite_wrapper, binds_and_reads_back_values) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     db conn = db::open(dir / "t.db");
     conn.exec("CREATE TABLE t (a INTEGER, b REAL, c TEXT, d TEXT)");
     conn.prepare("INSERT INTO t VALUES (?1, ?2, ?3, ?4)")
@@ -26,7 +26,7 @@ TEST(sqlite_wrapper, binds_and_reads_back_values) {
 }
 
 TEST(sqlite_wrapper, error_carries_sqlite_message_and_code) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     db conn = db::open(dir / "t.db");
     try {
         conn.exec("SELECT * FROM missing_table");
@@ -47,7 +47,7 @@ TEST(sqlite_wrapper, error_carries_sqlite_message_and_code) {
 }
 
 TEST(sqlite_wrapper, transaction_rolls_back_unless_committed) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     db conn = db::open(dir / "t.db");
     conn.exec("CREATE TABLE t (x)");
     {

@@ -10,7 +10,7 @@ namespace hearth {
 namespace {
 
 TEST(store_state, queue_flush_reload_restores_current_state) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     {
         auto s = store::open(dir / "h.db", {}, test::t0);
         s->upsert_device({"lamp", "demo", {{"caps", {"on"}}}, test::t0});
@@ -37,7 +37,7 @@ TEST(store_state, queue_flush_reload_restores_current_state) {
 }
 
 TEST(store_state, unflushed_queue_is_flushed_by_destructor) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     {
         auto s = store::open(dir / "h.db", {}, test::t0);
         s->queue_state("plug", "power", 12.5, test::t0);
@@ -47,7 +47,7 @@ TEST(store_state, unflushed_queue_is_flushed_by_destructor) {
 }
 
 TEST(store_state, history_query_returns_range_in_order_with_limit) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto s = store::open(dir / "h.db", {}, test::t0);
     for (int i = 0; i < 10; ++i) s->queue_state("plug", "power", i * 1.5, test::t0 + i * 1000);
     s->queue_state("plug", "mode", "eco", test::t0);
@@ -64,7 +64,7 @@ TEST(store_state, history_query_returns_range_in_order_with_limit) {
 }
 
 TEST(store_state, events_are_written_by_flush) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto s = store::open(dir / "h.db", {}, test::t0);
     s->append_event({"button", "pressed", {{"n", 2}}, test::t0 + 5});
     EXPECT_TRUE(s->query_events("", test::t0, test::t0 + 10, 10).empty());
@@ -75,7 +75,7 @@ TEST(store_state, events_are_written_by_flush) {
 }
 
 TEST(store_state, audit_is_committed_before_append_returns) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto s = store::open(dir / "h.db", {}, test::t0);
     s->queue_state("door", "locked", true, test::t0);  // queued, must not ride along
     audit_record rec;
@@ -101,7 +101,7 @@ TEST(store_state, audit_is_committed_before_append_returns) {
 }
 
 TEST(store_state, remove_device_drops_state_and_discovery_hash) {
-    test::temp_dir dir;
+    testing::temp_dir dir;
     auto s = store::open(dir / "h.db", {}, test::t0);
     s->upsert_device({"lamp", "demo", {}, test::t0});
     s->set_discovery_hash("lamp", "h1");

@@ -1,9 +1,9 @@
-// Shared helpers for store tests (the temp dir is tests/support's temp_dir): raw-file helpers
+// Shared helpers for store tests (the temp dir is hearth::testing::temp_dir): raw-file helpers
 // and a fixed time origin so every test is deterministic.
 #pragma once
 
 #include "store/store.hpp"
-#include "support/temp_dir.hpp"  // temp_dir: a per-test directory, removed at the end
+#include <hearth/testing/temp_dir.hpp>  // temp_dir: a per-test directory, removed at the end
 
 #include <filesystem>
 #include <string>

@@ -1,7 +1,7 @@
-// Device simulators as child processes (see simulator.hpp).
-#include "support/simulator.hpp"
+// Device simulators as child processes of tests (see simulator.hpp).
+#include <hearth/testing/simulator.hpp>
 
-#include "support/ports.hpp"
+#include <hearth/testing/ports.hpp>
 
 #include <signal.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <system_error>
 
-namespace hearth::test {
+namespace hearth::testing {
 
 namespace {
 
@@ -32,6 +32,11 @@ std::filesystem::path log_file(const std::string& binary, std::uint16_t port) {
 simulator::simulator(const std::string& binary, std::uint16_t port, const std::vector<std::string>& args)
     : port_(port), process_(command_line(binary, port, args), log_file(binary, port)) {}
 
+simulator::~simulator() {
+    process_.stop(SIGKILL, std::chrono::milliseconds(0));
+    if (!keep_log_) remove_log();
+}
+
 bool simulator::start(std::chrono::milliseconds deadline, const std::function<bool()>& ready) {
     process_.start();
     const bool ok = ready ? process_.wait_ready(ready, deadline)
@@ -47,4 +52,4 @@ void simulator::remove_log() const {
     std::filesystem::remove(process_.log_path(), ec);
 }
 
-}  // namespace hearth::test
+}  // namespace hearth::testing

@@ -1,5 +1,5 @@
 // Temporary directories and file helpers (see temp_dir.hpp).
-#include "support/temp_dir.hpp"
+#include <hearth/testing/temp_dir.hpp>
 
 #include <stdlib.h>
 
@@ -12,7 +12,7 @@
 #include <system_error>
 #include <vector>
 
-namespace hearth::test {
+namespace hearth::testing {
 
 std::filesystem::path make_temp_dir(const std::string& tag) {
     const char* base = std::getenv("TMPDIR");
@@ -61,4 +61,4 @@ std::string tail_file(const std::filesystem::path& path, std::size_t max_lines) 
     return out;
 }
 
-}  // namespace hearth::test
+}  // namespace hearth::testing

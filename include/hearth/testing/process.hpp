@@ -4,7 +4,7 @@
 // deadline, stop by PID, SIGKILL + reap on destruction.
 #pragma once
 
-#include "support/temp_dir.hpp"
+#include <hearth/testing/temp_dir.hpp>
 
 #include <sys/types.h>
 
@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-namespace hearth::test {
+namespace hearth::testing {
 
 /// How spawn_process() sets up the child.
 struct spawn_options {
@@ -102,4 +102,4 @@ private:
     exit_info last_exit_;
 };
 
-}  // namespace hearth::test
+}  // namespace hearth::testing

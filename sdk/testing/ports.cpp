@@ -1,5 +1,5 @@
 // Loopback port helpers (see ports.hpp).
-#include "support/ports.hpp"
+#include <hearth/testing/ports.hpp>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
-namespace hearth::test {
+namespace hearth::testing {
 
 namespace {
 
@@ -59,4 +59,4 @@ bool wait_listening(std::uint16_t port, std::chrono::milliseconds deadline) {
     return false;
 }
 
-}  // namespace hearth::test
+}  // namespace hearth::testing

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-namespace hearth::test {
+namespace hearth::testing {
 
 /// A fresh directory under $TMPDIR (or /tmp): <base>/hearth-<tag>-XXXXXX, the tag reduced to
 /// [A-Za-z0-9-_]. Throws std::runtime_error if mkdtemp fails.
@@ -39,4 +39,4 @@ std::string read_file(const std::filesystem::path& path);
 /// The last `max_lines` lines of a text file ("" if it does not exist).
 std::string tail_file(const std::filesystem::path& path, std::size_t max_lines);
 
-}  // namespace hearth::test
+}  // namespace hearth::testing

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstdint>
 
-namespace hearth::test {
+namespace hearth::testing {
 
 /// A loopback TCP port that was free a moment ago. Throws std::runtime_error if none can be had.
 std::uint16_t free_tcp_port();
@@ -19,4 +19,4 @@ bool port_accepts(std::uint16_t port);
 /// Polls port_accepts() until it is true (returns true) or `deadline` passes (returns false).
 bool wait_listening(std::uint16_t port, std::chrono::milliseconds deadline);
 
-}  // namespace hearth::test
+}  // namespace hearth::testing

@@ -1,6 +1,5 @@
-// Role: implementation of the simulator process helpers and the blocking test client
-// (see sim_child.hpp).
-#include "sim_child.hpp"
+// Role: the blocking yeelight protocol test client (see sim_client.hpp).
+#include "sim_client.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -8,11 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <stdexcept>
-
-#ifndef YEELIGHT_SIM_PATH
-#error "YEELIGHT_SIM_PATH must be defined to the path of the built yeelight_sim"
-#endif
+#include <chrono>
 
 namespace yeelight_test {
 
@@ -38,12 +33,6 @@ int connect_to(int port) {
 }
 
 }  // namespace
-
-sim_child::sim_child(int port, std::vector<std::string> extra)
-    : sim_(YEELIGHT_SIM_PATH, static_cast<std::uint16_t>(port), extra) {
-    if (!sim_.start(std::chrono::seconds(5)))
-        throw std::runtime_error("yeelight_sim did not start listening on port " + std::to_string(port));
-}
 
 nlohmann::json sim_request(int port, const std::string& method, const nlohmann::json& params) {
     const int fd = connect_to(port);

@@ -1,5 +1,5 @@
 // Child process helpers (see process.hpp).
-#include "support/process.hpp"
+#include <hearth/testing/process.hpp>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -14,7 +14,7 @@
 #include <utility>
 #include <thread>
 
-namespace hearth::test {
+namespace hearth::testing {
 
 namespace {
 using steady = std::chrono::steady_clock;
@@ -185,4 +185,4 @@ bool child_process::running() {
     return true;
 }
 
-}  // namespace hearth::test
+}  // namespace hearth::testing
