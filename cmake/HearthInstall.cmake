@@ -2,6 +2,8 @@
 #   bin/hearthd, bin/hearthctl                 lib/hearth/plugins/*.so
 #   include/hearth/{plugin.h,driver.hpp,kit/}    lib/cmake/hearth/ (find_package(hearth))
 #   lib/<multiarch>/libhearth_kit.a (the driver toolkit, hearth::kit)
+#   lib/<multiarch>/libhearth_testing.a (the test kit, hearth::testing; include/hearth/testing/)
+#   bin/hearth-new-driver, share/hearth/scaffold/ (the driver scaffold and its templates)
 #   share/hearth/examples/{hearth.json,scenes/}  share/hearth/schema/*.json
 #   lib/systemd/system/hearthd.service           share/doc/hearth/ (README, docs)
 include(CMakePackageConfigHelpers)
@@ -15,6 +17,9 @@ write_basic_package_version_file(${CMAKE_BINARY_DIR}/hearthConfigVersion.cmake
   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion ARCH_INDEPENDENT)
 install(FILES ${CMAKE_BINARY_DIR}/hearthConfig.cmake ${CMAKE_BINARY_DIR}/hearthConfigVersion.cmake
   ${PROJECT_SOURCE_DIR}/cmake/HearthDriver.cmake DESTINATION lib/cmake/hearth COMPONENT sdk)
+
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/tools/scaffold/hearth-new-driver DESTINATION bin COMPONENT sdk)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/tools/scaffold/templates/ DESTINATION share/hearth/scaffold COMPONENT sdk)
 
 install(FILES ${PROJECT_SOURCE_DIR}/config/hearth.json DESTINATION share/hearth/examples)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/config/scenes DESTINATION share/hearth/examples OPTIONAL)

@@ -23,6 +23,16 @@ test -f "$work/prefix/include/hearth/plugin.h"
 test -f "$work/prefix/lib/cmake/hearth/hearthConfig.cmake"
 test -f "$work/prefix/lib/hearth/plugins/demo.so"
 test -f "$work/prefix/lib/systemd/system/hearthd.service"
+# The SDK's static libraries and headers: the driver toolkit and the test kit.
+for lib in hearth_kit hearth_testing; do
+  if ! find "$work/prefix/lib" -name "lib$lib.a" | grep -q .; then
+    echo "lib$lib.a is not installed" >&2; exit 1
+  fi
+done
+test -f "$work/prefix/include/hearth/kit/driver.hpp"
+test -f "$work/prefix/include/hearth/testing/fake_host.hpp"
+test -f "$work/prefix/include/hearth/testing/simulator.hpp"
+test -x "$work/prefix/bin/hearth-new-driver"
 if ls "$work/prefix/lib/hearth/plugins" | grep -E '^(iso_|zoo_|bench)'; then
   echo "test plugins were installed" >&2; exit 1
 fi
