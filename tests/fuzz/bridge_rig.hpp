@@ -23,7 +23,7 @@
 
 #include <unistd.h>
 
-namespace hearth::testing {
+namespace hearth::fuzz {
 
 class bridge_rig {
 public:
@@ -113,4 +113,4 @@ private:
     std::unique_ptr<rules_service> rules_;
 };
 
-}  // namespace hearth::testing
+}  // namespace hearth::fuzz

@@ -11,9 +11,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using hearth::fuzz::check;
-    static hearth::testing::bridge_rig* rig = [] {
+    static hearth::fuzz::bridge_rig* rig = [] {
         spdlog::set_level(spdlog::level::off);
-        return new hearth::testing::bridge_rig();  // one core for the whole run, like hearthd
+        return new hearth::fuzz::bridge_rig();  // one core for the whole run, like hearthd
     }();
     static const std::vector<std::string> names = [] {
         auto n = rig->request_names();

@@ -20,7 +20,7 @@ const std::vector<json>& wrong_values() {
 }
 
 TEST(bridge_requests, the_reported_crashes_are_precise_errors) {
-    hearth::testing::bridge_rig rig;
+    hearth::fuzz::bridge_rig rig;
     struct expectation {
         std::string request;
         json args;
@@ -51,7 +51,7 @@ TEST(bridge_requests, the_reported_crashes_are_precise_errors) {
 }
 
 TEST(bridge_requests, history_answers_from_its_own_thread) {
-    hearth::testing::bridge_rig rig;
+    hearth::fuzz::bridge_rig rig;
     const std::string light = "living_light";
     for (int i = 0; i < 50; ++i) {
         rig.clock().advance(1000);
@@ -66,7 +66,7 @@ TEST(bridge_requests, history_answers_from_its_own_thread) {
 }
 
 TEST(bridge_requests, every_request_answers_every_wrong_type) {
-    hearth::testing::bridge_rig rig;
+    hearth::fuzz::bridge_rig rig;
     const std::vector<std::string> fields = {"device", "name", "property", "from",        "to",
                                              "limit",  "rule", "scene",    "transaction", "resolution"};
     const auto names = rig.request_names();
@@ -104,7 +104,7 @@ TEST(bridge_requests, every_request_answers_every_wrong_type) {
 }
 
 TEST(bridge_requests, payloads_that_are_not_objects_or_too_deep) {
-    hearth::testing::bridge_rig rig;
+    hearth::fuzz::bridge_rig rig;
     std::string deep;
     for (int i = 0; i < 100000; ++i) deep += "{\"a\":";
     deep += "1";
@@ -128,7 +128,7 @@ namespace {
 // is refused with the running set kept, whatever its bytes; the answer and the
 // rules_reload_failed event are valid JSON (a Latin-1 byte made the event unserialisable).
 TEST(bridge_requests, config_reload_refuses_bad_scene_files_and_keeps_the_running_set) {
-    hearth::testing::bridge_rig rig;
+    hearth::fuzz::bridge_rig rig;
     std::string deep;
     for (int i = 0; i < 10000; ++i) deep += R"({"type":"and","conditions":[)";
     deep += R"({"type":"weekday","days":["mon"]})";
