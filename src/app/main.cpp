@@ -1,5 +1,6 @@
 // hearthd entry point: command-line arguments, logging setup, config validation, then the daemon.
 #include "app/daemon.hpp"
+#include "app/driver_config_check.hpp"
 #include "app/rules_service.hpp"
 #include "core/config.hpp"
 #include "app/lock_warnings.hpp"
@@ -26,7 +27,8 @@ Hearth: local-first smart-home gateway daemon.
 
 options:
   --config FILE       main configuration (default /etc/hearth/hearth.json)
-  --check-config      validate the configuration (and scene files) and exit:
+  --check-config      validate the configuration, scene files and each driver's
+                      config (against its plugin's schema) and exit:
                       0 when valid, 2 with one line per problem otherwise
   --log-level SPEC    LEVEL for every logger and/or NAME=LEVEL per subsystem,
                       comma-separated, e.g. "debug" or "info,mqtt=debug,rules=trace"
@@ -100,6 +102,9 @@ int main(int argc, char** argv) {
         if (opt.check_only) {
             // Scene files without device checks: there is no registry here (see docs/scenes.md).
             for (auto& e : hearth::rules_service::check_scene_dir(*loaded)) errors.push_back(std::move(e));
+            if (errors.empty()) {
+                for (auto& e : hearth::check_driver_configs(*loaded)) errors.push_back(std::move(e));
+            }
         }
     } else {
         errors = std::move(loaded).error();

@@ -1,6 +1,8 @@
 // hearth-driver-host: the worker process of one process-isolated driver (docs/isolation.md).
 //
-// Started only by hearthd (process_driver) with `--fd 3 --driver <id> --log-level <spec>`: fd 3 is
+// `--describe <plugin.so> <name>` prints what a plugin declares (manifest, config schema) and
+// exits: hearthd --check-config runs it. Otherwise it is started only by hearthd (process_driver)
+// with `--fd 3 --driver <id> --log-level <spec>`: fd 3 is
 // its end of a Unix stream socket pair, resource limits are already applied. main() goes through
 // the steps in order: arguments, process set-up, logging at hearthd's levels, the start message,
 // confinement (the sandbox), the real plugin load, then the worker loop: an inproc_driver on this
@@ -21,6 +23,7 @@
 #include "log/levels.hpp"
 #include "plugin/inproc_driver.hpp"
 #include "plugin/plugin_module.hpp"
+#include "plugin/plugin_probe.hpp"
 #include "plugin/wire.hpp"
 #include "sandbox/grants.hpp"
 #include "sandbox/landlock.hpp"
@@ -213,80 +216,14 @@ json read_start(socket_t& socket, hearth::wire::frame_reader& reader) {
     finish(hearth::wire::exit_ok);
 }
 
-/// Reads the plugin's v1.1 manifest without trusting it: a child confined with the empty grants
-/// (no network, no files but the plugin and the libraries, the full seccomp filter) loads the
-/// plugin and writes {"manifest": ...} or {"error": ...} to a pipe. The grants must be known
-/// before the real load, and Landlock can only ever narrow, never widen. Returns the child's
-/// answer, or {"error": ...} when it crashed, hung or said nothing.
-json read_manifest(const std::string& plugin_path, const std::string& plugin_name, milliseconds deadline,
-                   int core_socket) {
-    int p[2];
-    if (::pipe2(p, O_CLOEXEC) != 0) return {{"error", "pipe: " + std::generic_category().message(errno)}};
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        ::close(p[0]);
-        ::close(p[1]);
-        return {{"error", "fork: " + std::generic_category().message(errno)}};
-    }
-    if (pid == 0) {  // single-threaded parent: a normal child
-        ::close(p[0]);
-        ::close(core_socket);  // the child talks to this process only
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-        const hearth::sandbox::grants none;
-        (void)hearth::sandbox::restrict_landlock(plugin_path, none);
-        (void)hearth::sandbox::apply_seccomp(none);
-        json out;
-        auto loaded = hearth::load_plugin(plugin_path, plugin_name);
-        if (loaded) {
-            out["manifest"] = loaded.value()->manifest;
-        } else {
-            out["error"] = loaded.error();
-        }
-        const std::string text = out.dump(-1, ' ', false, json::error_handler_t::replace);
-        std::size_t done = 0;
-        while (done < text.size()) {
-            const ssize_t n = ::write(p[1], text.data() + done, text.size() - done);
-            if (n <= 0) break;
-            done += static_cast<std::size_t>(n);
-        }
-        ::_exit(0);
-    }
-    ::close(p[1]);
-    std::string text;
-    const auto until = steady::now() + deadline;
-    std::array<char, 4096> buf{};
-    bool timed_out = false;
-    for (;;) {
-        const auto left = std::chrono::duration_cast<milliseconds>(until - steady::now()).count();
-        if (left <= 0) {
-            timed_out = true;
-            break;
-        }
-        pollfd pfd{p[0], POLLIN, 0};
-        if (::poll(&pfd, 1, static_cast<int>(left)) < 0 && errno != EINTR) break;
-        const ssize_t n = ::read(p[0], buf.data(), buf.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && errno == EAGAIN) continue;
-        if (n <= 0) break;
-        text.append(buf.data(), static_cast<std::size_t>(n));
-        if (text.size() > std::size_t{256} * 1024) break;
-    }
-    ::close(p[0]);
-    if (timed_out) ::kill(pid, SIGKILL);
-    int st = 0;
-    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-    if (timed_out) {
-        return {{"error", "loading the plugin to read its manifest did not finish within " +
-                              std::to_string(deadline.count()) + " ms"}};
-    }
-    if (WIFSIGNALED(st)) {
-        return {{"error", std::string("the plugin crashed while loading (killed by signal ") +
-                              std::to_string(WTERMSIG(st)) + ")"}};
-    }
-    json answer = json::parse(text, nullptr, false);
-    if (!answer.is_object()) return {{"error", "the plugin's loader child gave no answer"}};
-    return answer;
+/// `hearth-driver-host --describe <plugin.so> <name>`: prints what the plugin declares (its
+/// name, version, sandbox manifest and config schema) as one JSON object on stdout, read by a
+/// confined child (plugin_probe.hpp); exit 0, or 1 with {"error": ...}. Used by
+/// `hearthd --check-config` so that hearthd never loads plugin code itself.
+int describe(const std::string& plugin_path, const std::string& plugin_name) {
+    const json answer = hearth::probe_plugin(plugin_path, plugin_name, milliseconds(10000));
+    std::printf("%s\n", answer.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
+    return answer.contains("error") ? 1 : 0;
 }
 
 /// What hearthd passed on the command line.
@@ -374,7 +311,7 @@ start_settings read_start_settings(socket_t& socket, hearth::wire::frame_reader&
 /// The grants of the plugin's manifest (read by a confined child, read_manifest), narrowed by
 /// the driver's config; a plugin without a valid manifest is a fatal failure.
 hearth::sandbox::grants granted(socket_t& socket, const start_settings& s) {
-    const json probe = read_manifest(s.plugin_path, s.driver.plugin, s.limits.call_timeout, socket.native_handle());
+    const json probe = hearth::probe_plugin(s.plugin_path, s.driver.plugin, s.limits.call_timeout, socket.native_handle());
     if (!probe.contains("manifest") || !probe["manifest"].is_string()) {
         const std::string why =
             probe.contains("error") && probe["error"].is_string() ? probe["error"].get<std::string>() : "no answer";
@@ -528,11 +465,13 @@ private:
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 4 && std::string(argv[1]) == "--describe") return describe(argv[2], argv[3]);
     const auto args = parse_args(argc, argv);
     if (!args) {
         std::fprintf(stderr,
                      "usage: hearth-driver-host --fd N [--driver ID] [--log-level SPEC]: N must be a socket "
-                     "(started by hearthd only)\n");
+                     "(started by hearthd only)\n"
+                     "       hearth-driver-host --describe PLUGIN.so NAME: print what the plugin declares\n");
         return hearth::wire::exit_usage;
     }
     set_up_process();
