@@ -2,6 +2,7 @@
 // simulated devices from the catalog, registers them, runs the periodic simulation tick on a
 // host timer and routes commands; exported with HEARTH_DRIVER.
 #include "demo_config.hpp"
+#include "demo_schema.hpp"
 #include "devices.hpp"
 #include "sim_host.hpp"
 
@@ -20,6 +21,9 @@ namespace {
 
 class demo_driver final : public hearth::driver {
 public:
+    /// Checked by the host before the constructor runs (ABI v1.2).
+    static constexpr const char* config_schema = k_config_schema;
+
     /// Validates `config` (throws std::invalid_argument naming a bad key) and builds the devices.
     demo_driver(hearth::host& h, std::string instance_id, const json& config)
         : driver(h), instance_id_(std::move(instance_id)), config_(parse_config(config)), sim_(h) {

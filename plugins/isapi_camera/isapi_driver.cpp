@@ -11,6 +11,7 @@
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
 
 #include "camera_config.hpp"
+#include "camera_schema.hpp"
 #include "isapi_client.hpp"
 #include "isapi_xml.hpp"
 #include <hearth/kit/multipart_parser.hpp>
@@ -66,6 +67,9 @@ json bool_prop(bool writable = false) { return {{"type", "bool"}, {"writable", w
 
 class isapi_camera final : public driver {
 public:
+    /// Checked by the host before the constructor runs (ABI v1.2).
+    static constexpr const char* config_schema = k_config_schema;
+
     isapi_camera(hearth::host& h, std::string /*instance_id*/, const json& config)
         : driver(h), cfg_(parse_camera_config(config)), client_(io_.get_executor(), cfg_) {}
 

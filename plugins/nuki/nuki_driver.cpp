@@ -13,6 +13,7 @@
 #include <utility>  // before Boost.Asio/Beast (Boost 1.74 + GCC 12 + C++20)
 
 #include "bridge_callbacks.hpp"
+#include "nuki_schema.hpp"
 #include "callback_server.hpp"
 #include "http_client.hpp"
 #include "io_worker.hpp"
@@ -67,6 +68,9 @@ struct lock_entry {
 
 class nuki_driver final : public driver {
 public:
+    /// Checked by the host before the constructor runs (ABI v1.2).
+    static constexpr const char* config_schema = k_config_schema;
+
     nuki_driver(hearth::host& h, std::string instance, const json& config)
         : driver(h),
           instance_(std::move(instance)),

@@ -7,6 +7,7 @@
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
 
 #include "bulb_connection.hpp"
+#include "yeelight_schema.hpp"
 #include "protocol.hpp"
 #include "yeelight_config.hpp"
 
@@ -73,6 +74,9 @@ json descriptor(const light_config& l) {
 
 class yeelight_driver final : public driver {
 public:
+    /// Checked by the host before the constructor runs (ABI v1.2).
+    static constexpr const char* config_schema = k_config_schema;
+
     yeelight_driver(hearth::host& h, std::string /*instance_id*/, const json& config)
         : driver(h), cfg_(parse_config(config)) {
         for (const auto& l : cfg_.lights)

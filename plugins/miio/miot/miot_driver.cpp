@@ -9,6 +9,7 @@
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
 
 #include "../transport/device_worker.hpp"
+#include "../transport/miio_schema.hpp"
 #include "../transport/miio_config.hpp"
 #include "miot_mapping.hpp"
 
@@ -60,6 +61,9 @@ void check_codes(const json& result, const std::string& what) {
 
 class miot_driver final : public driver {
 public:
+    /// Checked by the host before the constructor runs (ABI v1.2).
+    static constexpr const char* config_schema = k_miot_config_schema;
+
     miot_driver(hearth::host& h, std::string /*instance_id*/, const json& config)
         : driver(h), cfg_(parse_common_config(config, "MIoT appliance")), avail_(cfg_.offline_after_failures) {
         if (!config.contains("model") || !config["model"].is_string())

@@ -7,6 +7,7 @@
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
 
 #include "../transport/device_worker.hpp"
+#include "../transport/miio_schema.hpp"
 #include "../transport/miio_config.hpp"
 #include "roborock_map.hpp"
 
@@ -48,6 +49,9 @@ status to_status(const miio_error& e) {
 
 class vacuum_miio final : public driver {
 public:
+    /// Checked by the host before the constructor runs (ABI v1.2).
+    static constexpr const char* config_schema = k_vacuum_config_schema;
+
     vacuum_miio(hearth::host& h, std::string /*instance_id*/, const json& config)
         : driver(h), cfg_(parse_common_config(config, "Robot vacuum")), avail_(cfg_.offline_after_failures) {
         worker_ = std::make_unique<device_worker>(cfg_.client, cfg_.poll_interval, [this](miio_client& c) { poll(c); });
