@@ -38,8 +38,14 @@ struct plug {
 json answer(plug& p, const std::string& target, http::status& code) {
     p.account();
     if (target == "/shelly") {
-        return {{"id", "shellyplusplugs-sim"}, {"mac", "A8032ABE54DC"}, {"model", "SNPL-00112EU"}, {"gen", 2},
-                {"fw_id", "20231107-164738/1.0.8-g1234567"}, {"ver", "1.0.8"}, {"app", "PlusPlugS"}, {"auth_en", false}};
+        return {{"id", "shellyplusplugs-sim"},
+                {"mac", "A8032ABE54DC"},
+                {"model", "SNPL-00112EU"},
+                {"gen", 2},
+                {"fw_id", "20231107-164738/1.0.8-g1234567"},
+                {"ver", "1.0.8"},
+                {"app", "PlusPlugS"},
+                {"auth_en", false}};
     }
     if (target == "/rpc/Switch.GetStatus?id=0") {
         return {{"id", 0},

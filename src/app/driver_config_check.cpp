@@ -56,8 +56,9 @@ located_errors check_driver_configs(const config& cfg) {
         const std::string at = "/drivers/" + std::to_string(i);
         const json described = describe_plugin(driver_host, path.string(), d.plugin);
         if (const auto e = described.find("error"); e != described.end()) {
-            errors.push_back({cfg.source, at + "/plugin",
-                              "cannot load plugin '" + d.plugin + "': " + (e->is_string() ? e->get<std::string>() : "?")});
+            errors.push_back(
+                {cfg.source, at + "/plugin",
+                 "cannot load plugin '" + d.plugin + "': " + (e->is_string() ? e->get<std::string>() : "?")});
             continue;
         }
         const auto schema = described.find("config_schema");

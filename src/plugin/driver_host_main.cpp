@@ -311,7 +311,8 @@ start_settings read_start_settings(socket_t& socket, hearth::wire::frame_reader&
 /// The grants of the plugin's manifest (read by a confined child, read_manifest), narrowed by
 /// the driver's config; a plugin without a valid manifest is a fatal failure.
 hearth::sandbox::grants granted(socket_t& socket, const start_settings& s) {
-    const json probe = hearth::probe_plugin(s.plugin_path, s.driver.plugin, s.limits.call_timeout, socket.native_handle());
+    const json probe =
+        hearth::probe_plugin(s.plugin_path, s.driver.plugin, s.limits.call_timeout, socket.native_handle());
     if (!probe.contains("manifest") || !probe["manifest"].is_string()) {
         const std::string why =
             probe.contains("error") && probe["error"].is_string() ? probe["error"].get<std::string>() : "no answer";

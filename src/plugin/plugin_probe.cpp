@@ -55,10 +55,9 @@ json probe_plugin(const std::string& plugin_path, const std::string& plugin_name
         auto loaded = load_plugin(plugin_path, plugin_name);
         if (!loaded) answer_and_exit(p[1], {{"error", loaded.error()}});
         const auto& m = *loaded.value();
-        answer_and_exit(p[1], {{"name", m.name},
-                               {"version", m.version},
-                               {"manifest", m.manifest},
-                               {"config_schema", m.config_schema}});
+        answer_and_exit(
+            p[1],
+            {{"name", m.name}, {"version", m.version}, {"manifest", m.manifest}, {"config_schema", m.config_schema}});
     }
     ::close(p[1]);
     const child_output out = collect_child_output(p[0], pid, deadline, 1024 * 1024);

@@ -24,8 +24,9 @@ class kit_pending : public ::testing::Test {
 protected:
     boost::asio::io_context io;
     std::map<std::uint64_t, outcome> done;
-    hearth::kit::pending_commands pending{
-        io, [this](std::uint64_t id, status code, const std::string& message) { done[id] = {code, message}; }};
+    hearth::kit::pending_commands pending{io, [this](std::uint64_t id, status code, const std::string& message) {
+                                              done[id] = {code, message};
+                                          }};
 };
 
 TEST_F(kit_pending, completes_when_every_target_property_is_reported) {

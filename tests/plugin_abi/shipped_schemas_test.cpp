@@ -41,7 +41,8 @@ TEST(shipped_schemas, check_config_names_a_mistyped_key_of_every_shipped_driver)
                                     {"plugins", {{"dir", PLUGIN_DIR}}},
                                     {"drivers", json::array({{{"plugin", c.plugin}, {"id", "d"}, {"config", config}}})}}
                                    .dump(2);
-        const auto bad = hearth::test::run_capture({HEARTHD_PATH, "--check-config", "--config", file.string()}, t.path());
+        const auto bad =
+            hearth::test::run_capture({HEARTHD_PATH, "--check-config", "--config", file.string()}, t.path());
         EXPECT_EQ(bad.code, 2) << bad.err;
         EXPECT_TRUE(zoo::contains(bad.err, file.string() + ": /drivers/0/config/" + c.typo + ": unknown key '" +
                                                c.typo + "' (did you mean '" + c.hint + "'?)"));
@@ -51,7 +52,8 @@ TEST(shipped_schemas, check_config_names_a_mistyped_key_of_every_shipped_driver)
                                     {"plugins", {{"dir", PLUGIN_DIR}}},
                                     {"drivers", json::array({{{"plugin", c.plugin}, {"id", "d"}, {"config", c.good}}})}}
                                    .dump(2);
-        const auto good = hearth::test::run_capture({HEARTHD_PATH, "--check-config", "--config", file.string()}, t.path());
+        const auto good =
+            hearth::test::run_capture({HEARTHD_PATH, "--check-config", "--config", file.string()}, t.path());
         EXPECT_EQ(good.code, 0) << good.err;
     }
 }

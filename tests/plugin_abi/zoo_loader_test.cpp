@@ -63,7 +63,7 @@ TEST(zoo_loader, plugin_built_against_v1_1_header_loads) {
     EXPECT_EQ(r.value()->manifest, R"({"network": []})");
     EXPECT_EQ(r.value()->api.config_schema, nullptr);
     EXPECT_EQ(r.value()->config_schema, "");
-    EXPECT_EQ(HEARTH_PLUGIN_V1_1_SIZE, 96u);    // frozen (docs/plugin-abi.md)
+    EXPECT_EQ(HEARTH_PLUGIN_V1_1_SIZE, 96u);     // frozen (docs/plugin-abi.md)
     EXPECT_EQ(HEARTH_HOST_API_V1_0_SIZE, 104u);  // frozen; the host table has not grown since
     EXPECT_EQ(sizeof(hearth_host_api), HEARTH_HOST_API_V1_0_SIZE);
 }

@@ -79,12 +79,12 @@ TEST(zoo_schema, check_config_names_bad_driver_keys_with_pointer_and_hint) {
     EXPECT_TRUE(contains(r.err, where + "/poll_interval_s: 0 is below the minimum 1"));
     EXPECT_FALSE(contains(r.err, "hunter2"));
 
-    std::ofstream(file) << json{{"database", {{"path", (t / "h.db").string()}}},
-                                {"plugins", {{"dir", ZOO_DIR}}},
-                                {"drivers", json::array({{{"plugin", "zoo_schema"},
-                                                          {"id", "schema"},
-                                                          {"config", {{"host", "10.0.0.9"}}}}})}}
-                               .dump(2);
+    std::ofstream(file)
+        << json{{"database", {{"path", (t / "h.db").string()}}},
+                {"plugins", {{"dir", ZOO_DIR}}},
+                {"drivers",
+                 json::array({{{"plugin", "zoo_schema"}, {"id", "schema"}, {"config", {{"host", "10.0.0.9"}}}}})}}
+               .dump(2);
     const auto ok = hearth::test::run_capture({HEARTHD_PATH, "--check-config", "--config", file.string()}, t.path());
     EXPECT_EQ(ok.code, 0) << ok.err;
 }

@@ -21,7 +21,9 @@ public:
     static property integer(std::int64_t min, std::int64_t max) {
         return property(json{{"type", "int"}, {"min", min}, {"max", max}});
     }
-    static property number(double min, double max) { return property(json{{"type", "number"}, {"min", min}, {"max", max}}); }
+    static property number(double min, double max) {
+        return property(json{{"type", "number"}, {"min", min}, {"max", max}});
+    }
     /// A number without bounds (e.g. a meter that only grows).
     static property number() { return property(json{{"type", "number"}}); }
     static property text() { return property(json{{"type", "string"}}); }
@@ -62,12 +64,8 @@ class device {
 public:
     /// `type` is a device type of docs/device-model.md; prefer the typed builders below.
     device(std::string id, std::string type, std::string name) {
-        d_ = {{"id", std::move(id)},
-              {"type", std::move(type)},
-              {"name", std::move(name)},
-              {"properties", json::object()},
-              {"commands", json::object()},
-              {"events", json::array()}};
+        d_ = {{"id", std::move(id)},          {"type", std::move(type)},    {"name", std::move(name)},
+              {"properties", json::object()}, {"commands", json::object()}, {"events", json::array()}};
     }
 
     /// Manufacturer, model and firmware version, as Home Assistant shows them.
@@ -130,7 +128,8 @@ public:
 /// A switch (`type` "switch") or plug ("plug"): writable `on`, turn_on/turn_off.
 class outlet : public device {
 public:
-    outlet(std::string id, std::string type, std::string name) : device(std::move(id), std::move(type), std::move(name)) {
+    outlet(std::string id, std::string type, std::string name)
+        : device(std::move(id), std::move(type), std::move(name)) {
         prop("on", property::boolean().writable()).command("turn_on").command("turn_off");
     }
     /// `power_w` (W) and `energy_kwh` (kWh, total) readings.
@@ -201,8 +200,8 @@ inline device camera(std::string id, std::string name) {
 /// A robot vacuum: Matter RVC `operational_state`, `battery`, the usual commands and events.
 inline device vacuum(std::string id, std::string name) {
     device d(std::move(id), "vacuum", std::move(name));
-    d.prop("operational_state", property::choice({"stopped", "running", "paused", "error", "seeking_charger",
-                                                  "charging", "docked"}))
+    d.prop("operational_state",
+           property::choice({"stopped", "running", "paused", "error", "seeking_charger", "charging", "docked"}))
         .prop("battery", property::integer(0, 100).unit("%").device_class("battery"))
         .command("start")
         .command("pause")

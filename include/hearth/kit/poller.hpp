@@ -20,8 +20,8 @@
 namespace hearth::kit {
 
 struct poll_options {
-    std::chrono::milliseconds interval{10'000};     ///< between polls while the device answers
-    double jitter = 0.1;                            ///< ± this fraction of each delay, 0 ≤ jitter < 1
+    std::chrono::milliseconds interval{10'000};      ///< between polls while the device answers
+    double jitter = 0.1;                             ///< ± this fraction of each delay, 0 ≤ jitter < 1
     std::chrono::milliseconds max_backoff{300'000};  ///< the longest delay after failures
 };
 
