@@ -8,6 +8,8 @@
 
 namespace {
 
+using json = nlohmann::json;
+
 struct shipped_case {
     const char* plugin;
     json good;         ///< a valid config

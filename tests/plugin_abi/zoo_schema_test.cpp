@@ -10,6 +10,7 @@
 
 namespace {
 
+using json = nlohmann::json;
 using zoo::contains;
 using zoo::driver;
 using zoo::harness;
