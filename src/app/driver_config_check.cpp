@@ -36,7 +36,8 @@ json describe_plugin(const std::string& driver_host, const std::string& plugin_p
         ::close(p[0]);
         return {{"error", "cannot run " + driver_host + ": " + std::generic_category().message(rc)}};
     }
-    const child_output out = collect_child_output(p[0], pid, std::chrono::milliseconds(10000), 1024 * 1024);
+    const child_output out =
+        collect_child_output(p[0], pid, std::chrono::milliseconds(10000), std::size_t{1024} * 1024);
     if (out.timed_out) return {{"error", driver_host + " --describe did not answer within 10 s"}};
     json answer = json::parse(out.text, nullptr, false);
     if (!answer.is_object()) return {{"error", driver_host + " --describe gave no answer"}};

@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
         auto value = [&](const char* name) -> std::string {
             if (i + 1 >= argc) {
                 std::fprintf(stderr, "hearthd: %s needs a value\n", name);
-                std::exit(2);
+                std::exit(2);  // NOLINT(concurrency-mt-unsafe): argument parsing, before any thread exists
             }
             return argv[++i];
         };
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
             }
         }
     } else {
-        errors = std::move(loaded).error();
+        errors = loaded.error();
     }
     if (!errors.empty()) {
         for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());

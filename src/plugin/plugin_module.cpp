@@ -49,7 +49,7 @@ result<std::shared_ptr<const plugin_module>> load_plugin(const std::filesystem::
     }
     void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
-        const char* why = ::dlerror();
+        const char* why = ::dlerror();  // NOLINT(concurrency-mt-unsafe): glibc keeps the dlerror state per thread
         return fail(where + "cannot load: " + (why != nullptr ? why : "unknown dlopen error"));
     }
     // From here on the handle is never closed, by design (see the file comment).

@@ -60,7 +60,7 @@ json probe_plugin(const std::string& plugin_path, const std::string& plugin_name
             {{"name", m.name}, {"version", m.version}, {"manifest", m.manifest}, {"config_schema", m.config_schema}});
     }
     ::close(p[1]);
-    const child_output out = collect_child_output(p[0], pid, deadline, 1024 * 1024);
+    const child_output out = collect_child_output(p[0], pid, deadline, std::size_t{1024} * 1024);
     if (out.timed_out) {
         return {{"error", "loading the plugin to read its manifest did not finish within " +
                               std::to_string(deadline.count()) + " ms"}};
