@@ -1,7 +1,7 @@
 // Every shipped driver declares a config schema, and hearthd --check-config names a mistyped key
 // of each one with its pointer in the main config and a hint — without quoting secrets.
-#include "support/process.hpp"
-#include "support/temp_dir.hpp"
+#include <hearth/testing/process.hpp>
+#include <hearth/testing/temp_dir.hpp>
 #include "zoo_harness.hpp"
 
 #include <fstream>
@@ -33,7 +33,7 @@ const std::vector<shipped_case>& cases() {
 }
 
 TEST(shipped_schemas, check_config_names_a_mistyped_key_of_every_shipped_driver) {
-    const hearth::test::temp_dir t("shipped-schemas");
+    const hearth::testing::temp_dir t("shipped-schemas");
     const auto file = t / "hearth.json";
     for (const auto& c : cases()) {
         SCOPED_TRACE(c.plugin);
@@ -44,7 +44,7 @@ TEST(shipped_schemas, check_config_names_a_mistyped_key_of_every_shipped_driver)
                                     {"drivers", json::array({{{"plugin", c.plugin}, {"id", "d"}, {"config", config}}})}}
                                    .dump(2);
         const auto bad =
-            hearth::test::run_capture({HEARTHD_PATH, "--check-config", "--config", file.string()}, t.path());
+            hearth::testing::run_capture({HEARTHD_PATH, "--check-config", "--config", file.string()}, t.path());
         EXPECT_EQ(bad.code, 2) << bad.err;
         EXPECT_TRUE(zoo::contains(bad.err, file.string() + ": /drivers/0/config/" + c.typo + ": unknown key '" +
                                                c.typo + "' (did you mean '" + c.hint + "'?)"));
@@ -55,7 +55,7 @@ TEST(shipped_schemas, check_config_names_a_mistyped_key_of_every_shipped_driver)
                                     {"drivers", json::array({{{"plugin", c.plugin}, {"id", "d"}, {"config", c.good}}})}}
                                    .dump(2);
         const auto good =
-            hearth::test::run_capture({HEARTHD_PATH, "--check-config", "--config", file.string()}, t.path());
+            hearth::testing::run_capture({HEARTHD_PATH, "--check-config", "--config", file.string()}, t.path());
         EXPECT_EQ(good.code, 0) << good.err;
     }
 }

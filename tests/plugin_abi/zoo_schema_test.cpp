@@ -2,8 +2,8 @@
 // never reaches the plugin (quarantined with the located problem, the neighbour unharmed); the
 // driver host's --describe prints it; hearthd --check-config names a bad key with its pointer in
 // the main config and a hint, and never quotes a secret.
-#include "support/process.hpp"
-#include "support/temp_dir.hpp"
+#include <hearth/testing/process.hpp>
+#include <hearth/testing/temp_dir.hpp>
 #include "zoo_harness.hpp"
 
 #include <fstream>
@@ -47,8 +47,8 @@ TEST(zoo_schema, a_matching_config_runs) {
 }
 
 TEST(zoo_schema, driver_host_describe_prints_what_the_plugin_declares) {
-    const hearth::test::temp_dir t("describe");
-    const auto r = hearth::test::run_capture(
+    const hearth::testing::temp_dir t("describe");
+    const auto r = hearth::testing::run_capture(
         {DRIVER_HOST_PATH, "--describe", zoo::plugin_file("zoo_schema").string(), "zoo_schema"}, t.path());
     ASSERT_EQ(r.code, 0) << r.err;
     const json answer = json::parse(r.out);
@@ -56,14 +56,14 @@ TEST(zoo_schema, driver_host_describe_prints_what_the_plugin_declares) {
     EXPECT_EQ(answer.at("version"), "1.0.0");
     EXPECT_EQ(json::parse(answer.at("config_schema").get<std::string>()).at("required"), json::array({"host"}));
 
-    const auto missing = hearth::test::run_capture(
+    const auto missing = hearth::testing::run_capture(
         {DRIVER_HOST_PATH, "--describe", zoo::plugin_file("zoo_no_entry").string(), "zoo_no_entry"}, t.path());
     EXPECT_EQ(missing.code, 1);
     EXPECT_TRUE(contains(missing.out, "no entry symbol"));
 }
 
 TEST(zoo_schema, check_config_names_bad_driver_keys_with_pointer_and_hint) {
-    const hearth::test::temp_dir t("check-schema");
+    const hearth::testing::temp_dir t("check-schema");
     const auto file = t / "hearth.json";
     std::ofstream(file) << json{{"database", {{"path", (t / "h.db").string()}}},
                                 {"plugins", {{"dir", ZOO_DIR}}},
@@ -72,7 +72,7 @@ TEST(zoo_schema, check_config_names_bad_driver_keys_with_pointer_and_hint) {
                                                           {"id", "schema"},
                                                           {"config", {{"tokn", "hunter2"}, {"poll_interval_s", 0}}}}})}}
                                .dump(2);
-    const auto r = hearth::test::run_capture({HEARTHD_PATH, "--check-config", "--config", file.string()}, t.path());
+    const auto r = hearth::testing::run_capture({HEARTHD_PATH, "--check-config", "--config", file.string()}, t.path());
     EXPECT_EQ(r.code, 2) << r.err;
     const std::string where = file.string() + ": /drivers/1/config";
     EXPECT_TRUE(contains(r.err, where + "/tokn: unknown key 'tokn' (did you mean 'token'?)"));
@@ -86,7 +86,7 @@ TEST(zoo_schema, check_config_names_bad_driver_keys_with_pointer_and_hint) {
                 {"drivers",
                  json::array({{{"plugin", "zoo_schema"}, {"id", "schema"}, {"config", {{"host", "10.0.0.9"}}}}})}}
                .dump(2);
-    const auto ok = hearth::test::run_capture({HEARTHD_PATH, "--check-config", "--config", file.string()}, t.path());
+    const auto ok = hearth::testing::run_capture({HEARTHD_PATH, "--check-config", "--config", file.string()}, t.path());
     EXPECT_EQ(ok.code, 0) << ok.err;
 }
 
