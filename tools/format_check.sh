@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The formatting lane: clang-format 14 with the repo's .clang-format on every tracked C/C++ file
-# (every C/C++ file under include/ src/ plugins/ tools/ tests/ bench/ outside a git checkout).
+# (every C/C++ file under include/ sdk/ src/ plugins/ examples/ tools/ tests/ bench/ outside a git checkout).
 # Exit status 1 names each unformatted file. `--self-test` proves the lane fails on an
 # unformatted file and passes a formatted one (ctest runs it).
 set -euo pipefail
@@ -33,6 +33,6 @@ fi
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   git ls-files -z '*.c' '*.h' '*.cpp' '*.hpp' | xargs -0 "$format" --dry-run --Werror
 else
-  find include src plugins tools tests bench \( -name '*.[ch]' -o -name '*.[ch]pp' \) -print0 |
+  find include sdk src plugins examples tools tests bench \( -name '*.[ch]' -o -name '*.[ch]pp' \) -print0 |
     xargs -0 "$format" --dry-run --Werror
 fi
