@@ -3,9 +3,12 @@
 # plug, configure the generated project against that prefix only (find_package(hearth)), build it
 # and run its ctest (the generated test loads the plugin on hearth::testing's fake host and drives
 # it against the generated simulator). Also checks that hearth-new-driver refuses a bad NAME and
-# an unknown --type with a clear error. Usage: run_scaffold_test.sh <hearth build dir>
+# an unknown --type with a clear error. Then builds and tests the worked example of
+# docs/writing-a-driver.md (examples/shelly_plug) against the same prefix, as an integrator would.
+# Usage: run_scaffold_test.sh <hearth build dir> <worked example dir>
 set -euo pipefail
 build_dir=$1
+example_dir=$2
 work=$(mktemp -d /tmp/hearth-scaffold.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -39,3 +42,15 @@ ctest --test-dir "$work/build" --output-on-failure --timeout 120 >"$work/ctest.l
 grep -q "100% tests passed" "$work/ctest.log" || { cat "$work/ctest.log" >&2; exit 1; }
 grep -E "tests passed|Test +#" "$work/ctest.log"
 echo "the scaffolded plug driver built against the installed prefix and passed its tests"
+
+# The worked example, out of tree against the same prefix.
+cmake -S "$example_dir" -B "$work/example" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >"$work/configure.log" 2>&1 ||
+  { cat "$work/configure.log" >&2; exit 1; }
+cmake --build "$work/example" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+if nm -D --undefined-only "$work/example/shelly_plug.so" | grep -q hearth; then
+  echo "shelly_plug.so needs host symbols" >&2; exit 1
+fi
+ctest --test-dir "$work/example" --output-on-failure --timeout 120 >"$work/ctest.log" 2>&1 ||
+  { cat "$work/ctest.log" >&2; exit 1; }
+grep -q "100% tests passed" "$work/ctest.log" || { cat "$work/ctest.log" >&2; exit 1; }
+echo "the worked example (examples/shelly_plug) built against the installed prefix and passed its tests"
