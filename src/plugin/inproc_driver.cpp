@@ -331,10 +331,11 @@ struct host_services {
         json j = std::move(in.value);
         s->to_loop([s, id = from_c(device_id), j = std::move(j), is_event]() mutable {
             if (!s->open) return;
-            if (is_event)
+            if (is_event) {
                 s->events.on_event(s->id(), id, std::move(j));
-            else
+            } else {
                 s->events.on_state(s->id(), id, std::move(j));
+            }
         });
         return HEARTH_OK;
     }

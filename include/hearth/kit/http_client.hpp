@@ -41,17 +41,17 @@ enum class http_auth {
 };
 
 struct http_options {
-    std::string host;                         ///< IP address or host name
+    std::string host{};                       ///< IP address or host name
     std::uint16_t port = 80;                  ///< e.g. 443 with tls
     std::chrono::milliseconds timeout{5000};  ///< per request: connect, send and receive
     std::size_t body_limit = 1024 * 1024;     ///< larger responses fail with status::invalid
-    std::string username;                     ///< empty: no authentication
-    std::string password;
+    std::string username{};                   ///< empty: no authentication
+    std::string password{};
     http_auth auth = http_auth::automatic;
-    bool tls = false;        ///< HTTPS
-    std::string ca_file;     ///< tls: PEM file of trusted CAs (else the system's)
-    std::string pin_sha256;  ///< tls: hex SHA-256 of the device's certificate (colons allowed);
-                             ///< when set, it replaces CA verification
+    bool tls = false;          ///< HTTPS
+    std::string ca_file{};     ///< tls: PEM file of trusted CAs (else the system's)
+    std::string pin_sha256{};  ///< tls: hex SHA-256 of the device's certificate (colons allowed);
+                               ///< when set, it replaces CA verification
     std::chrono::milliseconds stream_idle_timeout{60'000};  ///< stream(): longest silence
     std::size_t stream_part_limit = 256 * 1024;             ///< stream(): larger parts are dropped
 };
@@ -59,16 +59,16 @@ struct http_options {
 struct http_request {
     std::string method = "GET";
     std::string target = "/";
-    std::string body;
-    std::string content_type;                    ///< sent when body is not empty
-    std::map<std::string, std::string> headers;  ///< extra request headers
+    std::string body{};
+    std::string content_type{};                    ///< sent when body is not empty
+    std::map<std::string, std::string> headers{};  ///< extra request headers
 };
 
 struct http_response {
     unsigned status = 0;
-    std::string content_type;
-    std::map<std::string, std::string> headers;  ///< names lower-cased
-    std::string body;
+    std::string content_type{};
+    std::map<std::string, std::string> headers{};  ///< names lower-cased
+    std::string body{};
 };
 
 /// The handle of an open stream(); destroying it (or stop()) closes the stream silently.

@@ -24,7 +24,7 @@
 namespace hearth::kit {
 
 struct line_options {
-    std::string host;  ///< IP address or host name
+    std::string host{};  ///< IP address or host name
     std::uint16_t port = 0;
     std::chrono::milliseconds connect_timeout{5000};
     std::size_t max_line = 64 * 1024;  ///< longest accepted line, without its line ending

@@ -31,8 +31,8 @@ struct udp_options {
 
 /// A received datagram and its sender.
 struct datagram {
-    std::string data;
-    std::string host;  ///< sender's IP address
+    std::string data{};
+    std::string host{};  ///< sender's IP address
     std::uint16_t port = 0;
 };
 
