@@ -113,8 +113,8 @@ private:
             const json state = {{"on", s["output"].get<bool>()},
                                 {"power_w", number(s, "/apower")},
                                 {"energy_kwh", number(s, "/aenergy/total") / 1000.0}};
+            host().report_state(plug.id, state);  // the state first: it is fresh when the plug comes online
             plug.online.success();
-            host().report_state(plug.id, state);
             pending_.on_state(plug.id, state);
             done(true);
         });
