@@ -3,6 +3,8 @@
 
 #include "core/json_schema.hpp"
 
+#include <exception>
+
 namespace hearth {
 
 using json = nlohmann::json;
@@ -55,7 +57,14 @@ located_errors check_driver_config(std::string_view schema_text, const json& con
         errors.push_back({file, pointer_prefix, "the plugin's config schema is not valid JSON (a bug in the plugin)"});
         return errors;
     }
-    for (auto& e : validate_json_schema(schema, config)) {
+    located_errors found;
+    try {
+        found = validate_json_schema(schema, config);
+    } catch (const std::exception& e) {  // the schema comes from the plugin: untrusted
+        errors.push_back({file, pointer_prefix, std::string("the plugin's config schema is not usable: ") + e.what()});
+        return errors;
+    }
+    for (auto& e : found) {
         e.file = file;
         e.pointer = pointer_prefix + e.pointer;
         errors.push_back(std::move(e));

@@ -77,6 +77,21 @@ public:
     explicit validator(const json& root) : root_(root) {}
 
     void check(const json& schema, const json& v, const std::string& ptr, located_errors& out) {
+        // A driver's schema is untrusted: a $ref cycle must end in an error, not a stack overflow.
+        if (depth_ >= k_max_depth) {
+            out.push_back(
+                {"", ptr, "the schema nests deeper than " + std::to_string(k_max_depth) + " levels ($ref cycle?)"});
+            return;
+        }
+        ++depth_;
+        check_at_depth(schema, v, ptr, out);
+        --depth_;
+    }
+
+private:
+    static constexpr int k_max_depth = 128;
+
+    void check_at_depth(const json& schema, const json& v, const std::string& ptr, located_errors& out) {
         if (schema.is_boolean()) {
             if (!schema.get<bool>()) out.push_back({"", ptr, "not allowed here"});
             return;
@@ -94,7 +109,6 @@ public:
         check_combinators(schema, v, ptr, out);
     }
 
-private:
     const json* resolve(const std::string& ref) const {
         if (ref.rfind("#/", 0) != 0) return nullptr;
         try {
@@ -240,6 +254,7 @@ private:
     }
 
     const json& root_;
+    int depth_ = 0;
 };
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {

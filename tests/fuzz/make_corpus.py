@@ -102,6 +102,19 @@ descriptors = {
 for name, (descriptor, state) in descriptors.items():
     write("descriptor", name, json.dumps(descriptor) + "\0" + json.dumps(state))
 
+# ---- driver_schema: a plugin's config schema, NUL, the driver's config
+driver_schemas = {
+    "typo": ({"type": "object", "additionalProperties": False, "required": ["host"],
+              "properties": {"host": {"type": "string"}, "token": {"type": "string", "x-secret": True},
+                             "n": {"type": "integer", "minimum": 1}}},
+             {"host": "h", "tokn": "x", "n": 0}),
+    "nested_secret": ({"type": "object", "properties": {"plugs": {"type": "array", "items": {
+                          "type": "object", "properties": {"password": {"type": "string", "x-secret": True}}}}}},
+                      {"plugs": [{"password": "p"}, {"id": "a"}]}),
+}
+for name, (schema, config) in driver_schemas.items():
+    write("driver_schema", name, json.dumps(schema) + "\0" + json.dumps(config))
+
 
 # ---- wire: byte 0 (bit 0: 64-byte frame limit), then frames (4-byte LE length + JSON)
 def frame(message):

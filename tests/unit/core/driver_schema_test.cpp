@@ -57,4 +57,24 @@ TEST(driver_schema, redaction_hides_secrets_at_any_depth) {
     EXPECT_EQ(hearth::redact_config("{bad", config), config);
 }
 
+// A plugin's schema is untrusted: a $ref cycle, a wrong-typed keyword or a bad regex give one
+// precise problem, never a crash (hearthd --check-config and in-process drivers validate in hearthd).
+TEST(driver_schema, a_hostile_schema_is_a_problem_not_a_crash) {
+    const auto cycle = hearth::check_driver_config(R"({"$defs": {"a": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"})",
+                                                   json{{"x", 1}}, "h.json", "/drivers/0/config");
+    ASSERT_FALSE(cycle.empty());
+    EXPECT_NE(cycle[0].reason.find("nests deeper than 128 levels"), std::string::npos) << cycle[0].reason;
+
+    const auto typed = hearth::check_driver_config(R"({"properties": {"host": {"minLength": "five"}}})",
+                                                   json{{"host", "h"}}, "h.json", "/drivers/0/config");
+    ASSERT_EQ(typed.size(), 1u);
+    EXPECT_EQ(typed[0].pointer, "/drivers/0/config");
+    EXPECT_NE(typed[0].reason.find("the plugin's config schema is not usable"), std::string::npos) << typed[0].reason;
+
+    const auto regex = hearth::check_driver_config(R"({"properties": {"host": {"pattern": "(["}}})",
+                                                   json{{"host", "h"}}, "h.json", "/drivers/0/config");
+    ASSERT_EQ(regex.size(), 1u);
+    EXPECT_NE(regex[0].reason.find("not usable"), std::string::npos) << regex[0].reason;
+}
+
 }  // namespace
