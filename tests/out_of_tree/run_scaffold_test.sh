@@ -9,6 +9,13 @@
 set -euo pipefail
 build_dir=$1
 example_dir=$2
+# A sanitized build (asan preset) installs sanitized static libraries (libhearth_kit.a), which an
+# integrator's plain build cannot link: this packaging check belongs to the shipped (release)
+# configuration. Exit 77 = skipped (SKIP_RETURN_CODE in CMakeLists.txt).
+if grep -q '^HEARTH_SANITIZE:BOOL=ON$' "$build_dir/CMakeCache.txt"; then
+  echo "skipped: $build_dir is a sanitized build; the out-of-tree SDK check runs in the release preset"
+  exit 77
+fi
 work=$(mktemp -d /tmp/hearth-scaffold.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
