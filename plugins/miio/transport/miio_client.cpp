@@ -1,166 +1,168 @@
-// Role: implementation of miio_client: blocking UDP exchange with deadlines on a private
-// io_context (async receive + run_until, cancel on timeout), hello handshake and retries.
+// Role: implementation of miio_client: a FIFO of calls, each a chain of callbacks (hello,
+// request, receive until the deadline) on one kit::udp_socket.
 #include "miio_client.hpp"
 
-#include <boost/asio/buffer.hpp>
-#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/udp.hpp>
 
 namespace hearth::miio {
 
-namespace asio = boost::asio;
-using asio::ip::udp;
-using std::chrono::steady_clock;
+namespace {
 
-miio_client::miio_client(client_options opts) : opts_(std::move(opts)), socket_(io_) {}
+constexpr const char* k_rejects = " answers but rejects the token (check 'token')";
+using nlohmann::json;
 
-void miio_client::ensure_open() {
-    if (open_) return;
-    boost::system::error_code ec;
-    auto addr = asio::ip::make_address(opts_.host, ec);
-    if (ec) {
-        udp::resolver resolver(io_);
-        auto results = resolver.resolve(udp::v4(), opts_.host, std::to_string(opts_.port), ec);
-        if (ec || results.empty()) throw miio_error(failure::timeout, "cannot resolve " + opts_.host);
-        remote_ = *results.begin();
-    } else {
-        remote_ = udp::endpoint(addr, opts_.port);
+/// The "result" of a decrypted reply to `method`, or its error.
+kit::result<json> parse_reply(const std::string& method, const std::string& text) {
+    const auto j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return kit::net_error{status::device_error, method + ": the device's reply is not a JSON object"};
+    if (!j.contains("error")) return j.contains("result") ? j["result"] : j;
+    const json e = j["error"].is_object() ? j["error"] : json::object();
+    const int code = e.contains("code") && e["code"].is_number_integer() ? e["code"].get<int>() : 0;
+    const std::string msg =
+        e.contains("message") && e["message"].is_string() ? e["message"].get<std::string>() : "error";
+    return kit::net_error{status::device_error, method + ": device error " + std::to_string(code) + " (" + msg + ")"};
+}
+
+}  // namespace
+
+std::string client_stats::summary() const {
+    return std::to_string(requests) + " requests, " + std::to_string(timeouts) + " timeouts, " +
+           std::to_string(token_rejections) + " token rejections, " + std::to_string(garbage) + " undecodable and " +
+           std::to_string(stale) + " stale replies";
+}
+
+bool is_token_rejection(const kit::net_error& e) { return e.message.find(k_rejects) != std::string::npos; }
+
+miio_client::miio_client(boost::asio::io_context& io, client_options opts)
+    : io_(io), opts_(std::move(opts)), socket_(io) {}
+
+void miio_client::call(std::string method, json params, reply_fn done) {
+    if (closed_) return;
+    queue_.push_back(job{std::move(method), std::move(params), std::move(done)});
+    if (!busy_) start();
+}
+
+void miio_client::close() {
+    closed_ = true;
+    queue_.clear();
+    socket_.close();
+}
+
+void miio_client::start() {
+    busy_ = true;
+    job& j = queue_.front();
+    ++stats_.requests;
+    j.garbage_before = stats_.garbage;
+    if (address_.empty()) {  // a name lookup blocks this driver's io thread only
+        boost::asio::ip::udp::resolver resolver(io_);
+        boost::system::error_code ec;
+        const auto found = resolver.resolve(boost::asio::ip::udp::v4(), opts_.host, std::to_string(opts_.port), ec);
+        if (ec || found.empty())
+            return finish(kit::net_error{status::offline, j.method + ": cannot resolve " + opts_.host});
+        address_ = found.begin()->endpoint().address().to_string();
     }
-    socket_.open(remote_.protocol());
-    open_ = true;
+    attempt();
 }
 
-void miio_client::send(const bytes& frame) {
-    boost::system::error_code ec;
-    socket_.send_to(asio::buffer(frame), remote_, 0, ec);  // a send error shows as a timeout
-}
-
-std::optional<bytes> miio_client::receive(steady_clock::time_point deadline) {
-    while (!aborted_ && steady_clock::now() < deadline) {
-        std::optional<boost::system::error_code> result;
-        std::size_t n = 0;
-        udp::endpoint sender;
-        socket_.async_receive_from(asio::buffer(buffer_), sender,
-                                   [&](const boost::system::error_code& ec, std::size_t got) {
-                                       result = ec;
-                                       n = got;
-                                   });
-        io_.restart();
-        if (!aborted_) io_.run_until(deadline);
-        if (!result) {  // timed out: cancel and drain the aborted handler. If abort() interrupts
-                        // the drain, the io_context is never run again (aborted_ is checked first).
-            socket_.cancel();
-            io_.restart();
-            io_.run();
-            return std::nullopt;
-        }
-        if (*result) continue;            // transient socket error: keep waiting until the deadline
-        if (sender != remote_) continue;  // not our device
-        return bytes(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(n));
-    }
-    return std::nullopt;
-}
-
-void miio_client::abort() {
-    aborted_ = true;
-    io_.stop();  // thread-safe: makes a running run_until()/run() return
-}
-
-bool miio_client::handshake() {
-    ensure_open();
+void miio_client::attempt() {
+    if (queue_.front().attempts++ > opts_.retries) return give_up();
+    if (!need_hello_) return request();
     ++stats_.handshakes;
     const bytes hello = hello_frame();
-    send(hello);
-    const auto deadline = steady_clock::now() + opts_.timeout;
-    while (auto d = receive(deadline)) {
-        if (const auto h = parse_hello_reply(*d)) {
+    socket_.send_to(address_, opts_.port, std::string(hello.begin(), hello.end()));  // a failure shows as a timeout
+    receive_until(
+        clock::now() + opts_.timeout,
+        [this](const bytes& d) {
+            const auto h = parse_hello_reply(d);
+            if (!h) {
+                ++stats_.stale;  // a late reply to an earlier request
+                return false;
+            }
             device_id_ = h->device_id;
             device_stamp_ = h->stamp;
-            hello_at_ = steady_clock::now();
+            hello_at_ = clock::now();
             need_hello_ = false;
+            ++queue_.front().hellos;
+            request();
             return true;
-        }
-        ++stats_.stale;  // a late reply to an earlier request
-    }
-    return false;
+        },
+        [this] {
+            ++stats_.timeouts;
+            attempt();
+        });
 }
 
-std::uint32_t miio_client::current_stamp() const {
-    const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(steady_clock::now() - hello_at_).count();
-    return device_stamp_ + static_cast<std::uint32_t>(elapsed);
-}
-
-std::string miio_client::last_garbage() const {
-    std::lock_guard lock(garbage_mutex_);
-    return last_garbage_;
-}
-
-nlohmann::json miio_client::call(const std::string& method, const nlohmann::json& params) {
-    ensure_open();
-    ++stats_.requests;
-    std::uint64_t garbage_before = stats_.garbage.load();
-    const int attempts = 1 + (opts_.retries < 0 ? 0 : opts_.retries);
-    int hellos_answered = 0;  // in this call
-    bool decrypted = false;   // any reply (even a stale one) decrypted with our token in this call
-    for (int attempt = 0; attempt < attempts; ++attempt) {
-        if (aborted_) throw miio_error(failure::timeout, method + ": aborted (driver stopping)");
-        if (need_hello_) {
-            if (!handshake()) {
-                ++stats_.timeouts;
-                continue;
-            }
-            ++hellos_answered;
-        }
-        const std::int64_t id = next_id_++;
-        if (next_id_ > 999'999) next_id_ = 1;
-        const nlohmann::json request = {{"id", id}, {"method", method}, {"params", params}};
-        send(encode_frame(opts_.token, device_id_, current_stamp(), request.dump()));
-        const auto deadline = steady_clock::now() + opts_.timeout;
-        while (auto d = receive(deadline)) {
-            const classified_reply r = classify_reply(opts_.token, *d, id);
+void miio_client::request() {
+    const job& j = queue_.front();
+    const std::int64_t id = next_id_++;
+    if (next_id_ > 999'999) next_id_ = 1;
+    const json rpc = {{"id", id}, {"method", j.method}, {"params", j.params}};
+    const auto since_hello = std::chrono::duration_cast<std::chrono::seconds>(clock::now() - hello_at_).count();
+    const bytes frame = encode_frame(opts_.token, device_id_, device_stamp_ + static_cast<std::uint32_t>(since_hello),
+                                     rpc.dump(-1, ' ', false, json::error_handler_t::replace));
+    socket_.send_to(address_, opts_.port, std::string(frame.begin(), frame.end()));
+    receive_until(
+        clock::now() + opts_.timeout,
+        [this, id](const bytes& d) {
+            const classified_reply r = classify_reply(opts_.token, d, id);
             if (r.kind == reply_kind::garbage) {
                 ++stats_.garbage;
-                std::lock_guard lock(garbage_mutex_);
                 last_garbage_ = r.detail;
-                continue;
+                return false;
             }
-            decrypted = true;
-            token_proven_ = true;
+            queue_.front().decrypted = token_proven_ = true;
             if (r.kind == reply_kind::stale) {
                 ++stats_.stale;
-                continue;
+                return false;
             }
-            const auto j = nlohmann::json::parse(r.json_text, nullptr, false);
-            if (j.is_discarded() || !j.is_object())
-                throw miio_error(failure::protocol, method + ": the device's reply is not a JSON object");
-            if (j.contains("error")) {
-                const auto& e = j["error"];
-                const auto c = e.is_object() ? e.find("code") : e.end();
-                const int code = c != e.end() && c->is_number_integer() ? c->get<int>() : 0;
-                const auto m = e.is_object() ? e.find("message") : e.end();
-                const std::string msg = m != e.end() && m->is_string() ? m->get<std::string>() : "error";
-                throw miio_error(failure::device_error,
-                                 method + ": device error " + std::to_string(code) + " (" + msg + ")", code);
-            }
-            return j.contains("result") ? j["result"] : j;
-        }
-        ++stats_.timeouts;
-        need_hello_ = true;  // re-handshake before the next attempt (the device may have rebooted)
-    }
+            finish(parse_reply(queue_.front().method, r.json_text));
+            return true;
+        },
+        [this] {
+            ++stats_.timeouts;
+            need_hello_ = true;  // re-handshake before the next attempt (the device may have rebooted)
+            attempt();
+        });
+}
+
+void miio_client::give_up() {
+    const job& j = queue_.front();
     const std::string where = opts_.host + ":" + std::to_string(opts_.port);
-    const bool undecodable = stats_.garbage.load() != garbage_before;
-    // The device is there (it answered the hello) but nothing it sent decrypted with our token:
-    // either it ignored our frames (a device drops requests whose checksum does not match its
-    // token) or its replies did not decrypt. Once the token has worked on this client, silence
-    // or corrupted replies are a timeout instead (a busy, rebooting or garbling device).
-    if (hellos_answered > 0 && !decrypted && !token_proven_) {
+    const bool undecodable = stats_.garbage != j.garbage_before;
+    // The device answered the hello but nothing it sent decrypted with our token: it ignored our
+    // frames (a device drops requests whose checksum does not match its token) or its replies did
+    // not decrypt. Once the token has worked on this client, that is a timeout instead (a busy,
+    // rebooting or garbling device).
+    if (j.hellos > 0 && !j.decrypted && !token_proven_) {
         ++stats_.token_rejections;
-        std::string why = method + ": the device at " + where + " answers but rejects the token (check 'token')";
-        if (undecodable) why += "; its replies did not decrypt: " + last_garbage();
-        throw miio_error(failure::token_rejected, why);
+        std::string why = j.method + ": the device at " + where + k_rejects;
+        if (undecodable) why += "; its replies did not decrypt: " + last_garbage_;
+        return finish(kit::net_error{status::device_error, why});
     }
-    std::string why = method + ": no valid reply from " + where + " after " + std::to_string(attempts) + " attempt(s)";
-    if (undecodable) why += " (replies did not decrypt: " + last_garbage() + ")";
-    throw miio_error(failure::timeout, why);
+    std::string why =
+        j.method + ": no valid reply from " + where + " after " + std::to_string(j.attempts - 1) + " attempt(s)";
+    if (undecodable) why += " (replies did not decrypt: " + last_garbage_ + ")";
+    finish(kit::net_error{status::timeout, why});
+}
+
+void miio_client::finish(kit::result<json> r) {
+    const reply_fn done = std::move(queue_.front().done);
+    queue_.pop_front();
+    busy_ = false;
+    done(std::move(r));  // may queue the next call (and start it)
+    if (!busy_ && !closed_ && !queue_.empty()) start();
+}
+
+void miio_client::receive_until(clock::time_point deadline, const std::function<bool(const bytes&)>& take,
+                                const std::function<void()>& expired) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
+    if (left.count() <= 0) return expired();
+    socket_.receive(left, [this, deadline, take, expired](kit::result<kit::datagram> d) {
+        if (!d) return expired();                                        // the timeout (a socket error counts as one)
+        const bool ours = d->host == address_ && d->port == opts_.port;  // not another sender's
+        if (!ours || !take(bytes(d->data.begin(), d->data.end()))) receive_until(deadline, take, expired);
+    });
 }
 
 }  // namespace hearth::miio

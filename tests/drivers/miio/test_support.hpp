@@ -1,13 +1,15 @@
 // Support code of the miIO driver tests, on the installed test kit hearth::testing (fake host,
 // driver_instance, simulator launcher): miio_sim on a free loopback UDP port (ready on a hello
 // handshake) with an encrypted control client for sim.fault / sim.status (the transport's own
-// miio_client), the host's checks (the core's descriptor and value validators, no host timers)
-// and the token canary.
+// miio_client, run to completion on a private io_context), the host's checks (the core's descriptor and value
+// validators, no host timers) and the token canary.
 #pragma once
 
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
 
 #include "miio_client.hpp"
+
+#include <boost/asio/io_context.hpp>
 
 #include "core/device_model.hpp"  // the core's own descriptor and value checks
 #include <hearth/plugin.h>
@@ -60,14 +62,14 @@ public:
     /// Starts it and polls a hello handshake until it answers or `deadline` passes (false if it
     /// exited).
     bool start(std::chrono::milliseconds deadline = 10s) {
-        return sim_.start(deadline, [this] { return control().handshake(); });
+        return sim_.start(deadline, [this] { return hello(); });
     }
     /// SIGTERM by PID, then waitpid with a deadline (SIGKILL if it does not exit).
     void stop() { sim_.stop(5s); }
     /// Switches the fault at run time through the encrypted sim.fault RPC.
-    void fault(const std::string& f) { control().call("sim.fault", json::array({f})); }
+    void fault(const std::string& f) { call("sim.fault", json::array({f})); }
     /// The simulator's internal state (sim.status).
-    json status() { return control().call("sim.status"); }
+    json status() { return call("sim.status", json::array()); }
     [[nodiscard]] std::uint16_t port() const { return sim_.port(); }
     [[nodiscard]] std::string log_text() const { return sim_.log_text(); }
 
@@ -78,21 +80,31 @@ private:
         return a;
     }
 
-    hearth::miio::miio_client& control() {
-        if (!control_) {
-            hearth::miio::client_options o;
-            o.host = "127.0.0.1";
-            o.port = sim_.port();
-            o.token = *hearth::miio::parse_token(k_token);
-            o.timeout = 300ms;
-            o.retries = 3;
-            control_ = std::make_unique<hearth::miio::miio_client>(o);
-        }
-        return *control_;
+    /// One encrypted RPC to the simulator; throws std::runtime_error when it fails.
+    json call(const std::string& method, const json& params) {
+        boost::asio::io_context io;
+        hearth::miio::miio_client client(io, {"127.0.0.1", sim_.port(), *hearth::miio::parse_token(k_token), 300ms, 3});
+        std::optional<hearth::kit::result<json>> reply;
+        client.call(method, params, [&](hearth::kit::result<json> r) { reply = std::move(r); });
+        io.run();
+        if (!reply || !*reply) throw std::runtime_error(reply ? reply->error().message : method + ": no answer");
+        return reply->value();
+    }
+    /// A hello handshake within 300 ms.
+    bool hello() {
+        boost::asio::io_context io;
+        hearth::kit::udp_socket socket(io);
+        const hearth::miio::bytes frame = hearth::miio::hello_frame();
+        socket.send_to("127.0.0.1", sim_.port(), std::string(frame.begin(), frame.end()));
+        bool answered = false;
+        socket.receive(300ms, [&](hearth::kit::result<hearth::kit::datagram> d) {
+            answered = d && hearth::miio::parse_hello_reply(hearth::miio::bytes(d->data.begin(), d->data.end()));
+        });
+        io.run();
+        return answered;
     }
 
     hearth::testing::simulator sim_;
-    std::unique_ptr<hearth::miio::miio_client> control_;
 };
 
 /// The fake host's checks for these drivers: descriptors and reported values pass the core's own
