@@ -140,6 +140,7 @@ public:
     }
 };
 inline outlet plug(std::string id, std::string name) { return {std::move(id), "plug", std::move(name)}; }
+// NOLINTNEXTLINE(readability-identifier-naming): "switch" is a keyword
 inline outlet switch_(std::string id, std::string name) { return {std::move(id), "switch", std::move(name)}; }
 
 /// A lock: `lock_state` with the device model's states, lock/unlock, lock_operation events.

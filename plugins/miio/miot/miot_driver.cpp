@@ -84,9 +84,10 @@ private:
 
     /// A non-zero code in any entry of a get/set_properties or action result.
     std::string refuse(const std::string& method, const json& result) const override {
-        for (const auto& r : result.is_array() ? result : json::array({result}))
+        for (const auto& r : result.is_array() ? result : json::array({result})) {
             if (r.is_object() && r.contains("code") && r["code"] != 0)
                 return method + ": device code " + r["code"].dump();
+        }
         return {};
     }
 

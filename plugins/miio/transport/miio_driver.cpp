@@ -62,7 +62,8 @@ status miio_driver::run(std::uint64_t command_id, call_list calls, json target) 
     return status::pending;
 }
 
-void miio_driver::next(std::uint64_t command_id, std::shared_ptr<const call_list> calls, std::size_t i, json target) {
+void miio_driver::next(std::uint64_t command_id, const std::shared_ptr<const call_list>& calls, std::size_t i,
+                       json target) {
     if (i == calls->size()) {
         if (target.empty()) {
             answer(command_id, status::ok, {});
@@ -72,8 +73,8 @@ void miio_driver::next(std::uint64_t command_id, std::shared_ptr<const call_list
         }
         return poller_.poll_now();  // the device's new state
     }
-    const auto& [method, params] = (*calls)[i];
-    client_.call(method, params, [=, this](kit::result<json> r) {
+    const std::string& method = (*calls)[i].first;
+    client_.call(method, (*calls)[i].second, [=, this](kit::result<json> r) {
         const std::string refused = r ? refuse(method, *r) : r.error().message;
         if (refused.empty()) return next(command_id, calls, i + 1, target);
         host().warn(refused);

@@ -93,7 +93,7 @@ protected:
     miio_client client_;
 
 private:
-    void next(std::uint64_t command_id, std::shared_ptr<const call_list> calls, std::size_t i, json target);
+    void next(std::uint64_t command_id, const std::shared_ptr<const call_list>& calls, std::size_t i, json target);
     void answer(std::uint64_t command_id, status code, const std::string& message);
 
     kit::availability online_;

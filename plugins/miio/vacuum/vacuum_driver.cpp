@@ -11,7 +11,7 @@ namespace hearth::miio {
 
 namespace {
 
-const std::vector<std::string> k_fan_speeds = {"quiet", "standard", "strong", "max"};
+std::vector<std::string> fan_speeds() { return {"quiet", "standard", "strong", "max"}; }
 
 bool is_cleaning(const std::string& s) { return s == "running" || s == "paused" || s == "error"; }
 
@@ -30,7 +30,7 @@ public:
     void start() override {
         begin(kit::vacuum(cfg_.id, cfg_.name)
                   .info("Roborock", "miIO vacuum", "vacuum_miio 1.0.0")
-                  .prop("fan_speed", kit::property::choice(k_fan_speeds).writable())
+                  .prop("fan_speed", kit::property::choice(fan_speeds()).writable())
                   .prop("clean_area_m2", kit::property::number(0, 10000).unit("m²"))
                   .prop("clean_time_s", kit::property::integer(0, 604800).unit("s"))
                   .prop("error", kit::property::text())
@@ -39,7 +39,7 @@ public:
                   .prop("side_brush_left_h", hours_left(200))
                   .prop("filter_left_h", hours_left(150))
                   .prop("sensor_dirty_left_h", hours_left(30))
-                  .command("set_fan_speed", {{"fan_speed", kit::property::choice(k_fan_speeds).required()}})
+                  .command("set_fan_speed", {{"fan_speed", kit::property::choice(fan_speeds()).required()}})
                   .command("clean_areas", {{"areas", kit::property::text().required()}}),
               "miIO vacuum");
     }
@@ -100,15 +100,17 @@ private:
         if (last_.is_null()) return;
         const std::string before = last_.value("operational_state", "");
         const std::string after = now.value("operational_state", "");
-        if (after == "error" && before != "error")
+        if (after == "error" && before != "error") {
             host().report_event(cfg_.id, {{"event_type", "operational_error"},
                                           {"error", now.value("error", "none")},
                                           {"error_code", now.value("error_code", 0)}});
-        if (is_cleaning(before) && !is_cleaning(after))
+        }
+        if (is_cleaning(before) && !is_cleaning(after)) {
             host().report_event(cfg_.id, {{"event_type", "operation_completed"},
                                           {"result", after == "stopped" ? "stopped" : "returned"},
                                           {"clean_area_m2", now.value("clean_area_m2", 0.0)},
                                           {"clean_time_s", now.value("clean_time_s", 0)}});
+        }
     }
 
     json last_;

@@ -108,7 +108,7 @@ private:
 };
 
 /// The fake host's checks for these drivers: descriptors and reported values pass the core's own
-/// validators, and the drivers run on their own worker thread (no host timers).
+/// validators, and the drivers run on the toolkit's io thread (no host timers).
 inline hearth::testing::host_options host_checks() {
     hearth::testing::host_options o;
     o.timers_allowed = false;
