@@ -1,4 +1,4 @@
-// Role: implementation of protocol.hpp (line framing, request encoding, line classification
+// Role: implementation of protocol.hpp (request encoding, line classification
 // and property mapping). Pure functions; every parse uses the non-throwing nlohmann API.
 #include "protocol.hpp"
 
@@ -23,33 +23,6 @@ std::optional<std::int64_t> to_int(const json& v) {
 }
 
 }  // namespace
-
-std::vector<std::string> line_framer::feed(std::string_view bytes) {
-    std::vector<std::string> lines;
-    while (!bytes.empty()) {
-        const auto nl = bytes.find('\n');
-        const std::string_view chunk = bytes.substr(0, nl);
-        if (!discarding_) {
-            if (partial_.size() + chunk.size() > k_max_line) {
-                partial_.clear();
-                discarding_ = true;
-                ++overflows_;
-            } else {
-                partial_.append(chunk);
-            }
-        }
-        if (nl == std::string_view::npos) break;
-        bytes.remove_prefix(nl + 1);
-        if (discarding_) {
-            discarding_ = false;
-            continue;
-        }
-        if (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
-        if (!partial_.empty()) lines.push_back(std::move(partial_));
-        partial_.clear();
-    }
-    return lines;
-}
 
 message parse_line(std::string_view line) {
     const json j = json::parse(line.begin(), line.end(), nullptr, false);

@@ -1,9 +1,8 @@
 // Role: the pure, I/O-free half of the Yeelight LAN protocol ("Yeelight WiFi Light
-// Inter-Operation Specification"): splitting a TCP byte stream into "\r\n"-terminated lines,
-// encoding requests, classifying received lines (reply by id, unsolicited "props"
-// notification, or invalid), and mapping bulb properties onto Hearth's light properties.
-// Shared by the driver, the simulator and the unit tests; nothing here blocks or throws on
-// bad input from the network.
+// Inter-Operation Specification"): encoding requests, classifying received lines (reply by id,
+// unsolicited "props" notification, or invalid), and mapping bulb properties onto Hearth's light
+// properties. Shared by the driver and the unit tests; nothing here blocks or throws on bad input
+// from the network.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -13,36 +12,16 @@
 #include <string>
 #include <string_view>
 #include <variant>
-#include <vector>
 
 namespace hearth::yeelight {
 
 using json = nlohmann::json;
 
-/// Longest line accepted; longer lines are discarded whole and counted as invalid.
+/// Longest line accepted; a longer line closes the connection (kit::line_connection).
 inline constexpr std::size_t k_max_line = 16 * 1024;
 /// The color temperature range of the protocol (set_ct_abx).
 inline constexpr int k_min_ct = 1700;
 inline constexpr int k_max_ct = 6500;
-
-/// Splits a byte stream into lines. Accepts "\r\n" and bare "\n"; skips empty lines.
-class line_framer {
-public:
-    /// Appends `bytes` and returns every line completed by them (without the terminator).
-    std::vector<std::string> feed(std::string_view bytes);
-    /// Lines discarded because they exceeded k_max_line.
-    [[nodiscard]] std::size_t overflows() const noexcept { return overflows_; }
-    /// Drops a partial line (after a reconnect).
-    void reset() noexcept {
-        partial_.clear();
-        discarding_ = false;
-    }
-
-private:
-    std::string partial_;
-    bool discarding_ = false;  // inside an overlong line: drop until its end
-    std::size_t overflows_ = 0;
-};
 
 /// {"id": n, "result": [...]} or {"id": n, "error": {...}}.
 struct reply {

@@ -1,10 +1,11 @@
-// Unit tests of the yeelight driver's config parser (plugins/yeelight/yeelight_config.cpp):
-// defaults, several bulbs per instance, and refusals that name the offending key.
-#include "yeelight_config.hpp"
+// Unit tests of the yeelight driver's config schema (plugins/yeelight/yeelight_schema.hpp), checked
+// by the core's own check_driver_config as hearthd does before the driver is created: the minimal
+// config, several bulbs with every key, and refusals located at the offending key.
+#include "core/driver_schema.hpp"
+#include "yeelight_schema.hpp"
 
 #include <gtest/gtest.h>
 
-#include <stdexcept>
 #include <string>
 
 namespace hearth::yeelight {
@@ -14,28 +15,18 @@ using json = nlohmann::json;
 
 json minimal() { return {{"lights", {{{"id", "desk"}, {"host", "192.168.1.20"}}}}}; }
 
-/// The what() of the std::invalid_argument thrown for `cfg` ("" if none).
+/// Every problem the schema finds in `cfg`, one "pointer: reason" per line ("" if none).
 std::string refusal(const json& cfg) {
-    try {
-        parse_config(cfg);
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    return "";
+    std::string all;
+    for (const auto& e : check_driver_config(k_config_schema, cfg)) all += e.pointer + ": " + e.reason + "\n";
+    return all;
 }
 
 TEST(YeelightConfig, Defaults) {
-    const auto c = parse_config(minimal());
-    ASSERT_EQ(c.lights.size(), 1u);
-    EXPECT_EQ(c.lights[0].id, "desk");
-    EXPECT_EQ(c.lights[0].name, "desk");
-    EXPECT_EQ(c.lights[0].port, 55443);
-    EXPECT_EQ(c.timeout.count(), 3000);
-    EXPECT_EQ(c.reconnect.count(), 1000);
-    EXPECT_EQ(c.max_reconnect.count(), 30000);
-    EXPECT_EQ(c.offline_after_failures, 3);
-    EXPECT_EQ(c.effect, "smooth");
-    EXPECT_EQ(c.duration_ms, 300);
+    EXPECT_EQ(refusal(minimal()), "");  // every other key has a default in the driver
+    const json schema = json::parse(k_config_schema);
+    EXPECT_EQ(schema["required"], json::array({"lights"}));
+    EXPECT_EQ(schema["properties"]["lights"]["items"]["required"], json::array({"id", "host"}));
 }
 
 TEST(YeelightConfig, SeveralBulbsAndAllKeys) {
@@ -47,56 +38,49 @@ TEST(YeelightConfig, SeveralBulbsAndAllKeys) {
                       {"offline_after_failures", 5},
                       {"effect", "sudden"},
                       {"duration_ms", 50}};
-    const auto c = parse_config(cfg);
-    ASSERT_EQ(c.lights.size(), 2u);
-    EXPECT_EQ(c.lights[0].name, "Desk lamp");
-    EXPECT_EQ(c.lights[0].port, 1234);
-    EXPECT_EQ(c.lights[1].host, "bulb-hall.lan");
-    EXPECT_EQ(c.timeout.count(), 500);
-    EXPECT_EQ(c.reconnect.count(), 200);
-    EXPECT_EQ(c.offline_after_failures, 5);
-    EXPECT_EQ(c.effect, "sudden");
-    EXPECT_EQ(c.duration_ms, 50);
+    EXPECT_EQ(refusal(cfg), "");
 }
 
 TEST(YeelightConfig, RefusalsNameTheKey) {
     json c = minimal();
     c["timout_ms"] = 5;
-    EXPECT_NE(refusal(c).find("\"timout_ms\" is not a known key"), std::string::npos) << refusal(c);
+    EXPECT_NE(refusal(c).find("/timout_ms: unknown key 'timout_ms' (did you mean 'timeout_ms'?)"), std::string::npos)
+        << refusal(c);
 
     c = minimal();
     c["timeout_ms"] = "3000";
-    EXPECT_NE(refusal(c).find("\"timeout_ms\" must be an integer"), std::string::npos) << refusal(c);
+    EXPECT_NE(refusal(c).find("/timeout_ms: expected integer"), std::string::npos) << refusal(c);
 
     c = minimal();
     c["effect"] = "fade";
-    EXPECT_NE(refusal(c).find("\"effect\""), std::string::npos);
+    EXPECT_NE(refusal(c).find("/effect: "), std::string::npos) << refusal(c);
 
     c = minimal();
     c["lights"][0]["port"] = 70000;
-    EXPECT_NE(refusal(c).find("\"lights[0].port\""), std::string::npos) << refusal(c);
+    EXPECT_NE(refusal(c).find("/lights/0/port: "), std::string::npos) << refusal(c);
 
     c = minimal();
     c["lights"][0]["colour"] = true;
-    EXPECT_NE(refusal(c).find("\"lights[0].colour\" is not a known key"), std::string::npos) << refusal(c);
+    EXPECT_NE(refusal(c).find("/lights/0/colour: unknown key 'colour'"), std::string::npos) << refusal(c);
 
     c = minimal();
     c["lights"][0].erase("host");
-    EXPECT_NE(refusal(c).find("\"lights[0].host\" is required"), std::string::npos) << refusal(c);
+    EXPECT_NE(refusal(c).find("/lights/0: "), std::string::npos) << refusal(c);
+    EXPECT_NE(refusal(c).find("host"), std::string::npos) << refusal(c);
 
     c = minimal();
     c["lights"][0]["id"] = "Desk Lamp";
-    EXPECT_NE(refusal(c).find("\"lights[0].id\""), std::string::npos) << refusal(c);
+    EXPECT_NE(refusal(c).find("/lights/0/id: "), std::string::npos) << refusal(c);
 
     c = minimal();
-    c["lights"].push_back({{"id", "desk"}, {"host", "x"}});
-    EXPECT_NE(refusal(c).find("\"lights[1].id\" repeats"), std::string::npos) << refusal(c);
+    c["lights"][0]["host"] = "http://bulb/";
+    EXPECT_NE(refusal(c).find("/lights/0/host: "), std::string::npos) << refusal(c);
 
-    EXPECT_NE(refusal(json::object()).find("\"lights\" is required"), std::string::npos);
-    EXPECT_NE(refusal({{"lights", json::array()}}).find("\"lights\""), std::string::npos);
-    EXPECT_NE(refusal({{"lights", {1}}}).find("\"lights[0]\" must be an object"), std::string::npos)
+    EXPECT_NE(refusal(json::object()).find("lights"), std::string::npos) << refusal(json::object());
+    EXPECT_NE(refusal({{"lights", json::array()}}).find("/lights: "), std::string::npos);
+    EXPECT_NE(refusal({{"lights", {1}}}).find("/lights/0: expected object"), std::string::npos)
         << refusal({{"lights", {1}}});
-    EXPECT_NE(refusal(json::array()).find("must be an object"), std::string::npos);
+    EXPECT_NE(refusal(json::array()).find("expected object"), std::string::npos) << refusal(json::array());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// Unit tests of the yeelight driver's pure protocol layer (plugins/yeelight/protocol.cpp): line
-// framing over arbitrary TCP chunking, classification of replies / notifications / garbage,
-// request encoding, and the mapping of bulb properties to Hearth light state.
+// Unit tests of the yeelight driver's pure protocol layer (plugins/yeelight/protocol.cpp):
+// classification of replies / notifications / garbage, request encoding, and the mapping of bulb
+// properties to Hearth light state. (Line framing is kit::line_connection's; the driver's use of it
+// is tested end to end in yeelight_integration_test.cpp, "Framing" tests.)
 #include "protocol.hpp"
 
 #include <gtest/gtest.h>
@@ -10,45 +11,6 @@
 
 namespace hearth::yeelight {
 namespace {
-
-TEST(LineFramer, SplitsCrLfLinesAcrossChunks) {
-    line_framer f;
-    EXPECT_TRUE(f.feed("{\"id\":1,").empty());
-    auto lines = f.feed("\"result\":[\"ok\"]}\r\n{\"id\":2");
-    ASSERT_EQ(lines.size(), 1u);
-    EXPECT_EQ(lines[0], "{\"id\":1,\"result\":[\"ok\"]}");
-    lines = f.feed(",\"result\":[]}\r");
-    EXPECT_TRUE(lines.empty());
-    lines = f.feed("\n");
-    ASSERT_EQ(lines.size(), 1u);
-    EXPECT_EQ(lines[0], "{\"id\":2,\"result\":[]}");
-}
-
-TEST(LineFramer, AcceptsBareLfAndSkipsEmptyLines) {
-    line_framer f;
-    const auto lines = f.feed("a\n\r\n\nb\r\nc");
-    ASSERT_EQ(lines.size(), 2u);
-    EXPECT_EQ(lines[0], "a");
-    EXPECT_EQ(lines[1], "b");
-    EXPECT_EQ(f.feed("\r\n").at(0), "c");
-}
-
-TEST(LineFramer, DiscardsOverlongLinesAndRecovers) {
-    line_framer f;
-    EXPECT_TRUE(f.feed(std::string(k_max_line + 10, 'x')).empty());
-    EXPECT_TRUE(f.feed(std::string(100, 'y')).empty());
-    const auto lines = f.feed("tail\r\nnext\r\n");
-    ASSERT_EQ(lines.size(), 1u);
-    EXPECT_EQ(lines[0], "next");
-    EXPECT_EQ(f.overflows(), 1u);
-}
-
-TEST(LineFramer, ResetDropsPartialLine) {
-    line_framer f;
-    f.feed("partial");
-    f.reset();
-    EXPECT_EQ(f.feed("x\r\n").at(0), "x");
-}
 
 TEST(ParseLine, OkReply) {
     const auto m = parse_line(R"({"id": 7, "result": ["on", "100", "4000"]})");

@@ -3,6 +3,7 @@
 // bounded poll on what the driver reported; nothing sleeps for a fixed time except where the
 // test needs the simulator's own clock (the 5 s delay fault).
 #include "core/device_model.hpp"
+#include "core/driver_schema.hpp"
 #include "sim_client.hpp"
 
 #include <hearth/testing/driver_instance.hpp>
@@ -29,6 +30,7 @@ using hearth::testing::driver_instance;
 using hearth::testing::fake_host;
 using hearth::testing::host_record;
 using hearth::testing::simulator;
+using yeelight_test::raw_bulb;
 using json = nlohmann::json;
 
 using namespace std::chrono_literals;
@@ -269,14 +271,95 @@ TEST_F(YeelightDriver, UnreachableBulbIsOfflineAfterFailures) {
     EXPECT_EQ(run("desk", "turn_on").status, HEARTH_ERR_OFFLINE);
 }
 
-TEST(YeelightDriverConfig, RefusesUnknownKeysNamingThem) {
+// ---- Framing: the driver's lines over kit::line_connection, against exact bytes ---------------
+
+/// Runs the driver against a raw_bulb following `script` (one entry per connection).
+class YeelightFraming : public ::testing::Test {
+protected:
+    void start(std::vector<raw_bulb::connection> script) {
+        bulb_ = std::make_unique<raw_bulb>(std::move(script));
+        ASSERT_NE(bulb_->port(), 0);
+        driver_ = std::make_unique<driver_instance>(host_, plugin(), "yeelight_test");
+        ASSERT_TRUE(driver_->create(config_for(json::array({light("desk", bulb_->port())})))) << driver_->error();
+        ASSERT_EQ(driver_->start(), HEARTH_OK) << driver_->error();
+    }
+    bool state_is(const json& expected) {
+        return host_.wait_for(
+            [&](const host_record& r) {
+                const auto it = r.state.find("desk");
+                if (it == r.state.end()) return false;
+                for (const auto& [k, v] : expected.items())
+                    if (!it->second.contains(k) || it->second[k] != v) return false;
+                return r.availability_of("desk") == 1;
+            },
+            5s);
+    }
+    void TearDown() override {
+        driver_.reset();
+        bulb_.reset();
+    }
+
+    fake_host host_;
+    std::unique_ptr<raw_bulb> bulb_;
+    std::unique_ptr<driver_instance> driver_;
+};
+
+TEST_F(YeelightFraming, SplitsCrLfLinesAcrossChunks) {
+    start({{{R"({"id":{id},)", R"("result":["on","42",)",
+             R"("4000"]})"
+             "\r",
+             "\n"}}});
+    EXPECT_TRUE(state_is({{"on", true}, {"brightness", 42}, {"color_temp_k", 4000}})) << host_.snapshot().all_logs();
+}
+
+TEST_F(YeelightFraming, AcceptsBareLfAndSkipsEmptyLines) {
+    start({{{"\n\r\n",
+             R"({"id":{id},"result":["off","7","2700"]})"
+             "\n",
+             R"({"method":"props","params":{"bright":"9"}})"
+             "\n"}}});
+    EXPECT_TRUE(state_is({{"on", false}, {"brightness", 9}, {"color_temp_k", 2700}})) << host_.snapshot().all_logs();
+    EXPECT_FALSE(host_.snapshot().logged("invalid line")) << host_.snapshot().all_logs();
+}
+
+TEST_F(YeelightFraming, OverlongLineClosesTheConnectionAndTheDriverRecovers) {
+    const std::string overlong(17 * 1024, 'x');  // longer than the protocol's 16 KiB lines
+    start({{{overlong}, false},
+           {{R"({"id":{id},"result":["on","60","3500"]})"
+             "\r\n"}}});
+    EXPECT_TRUE(state_is({{"on", true}, {"brightness", 60}})) << host_.snapshot().all_logs();
+    EXPECT_TRUE(host_.snapshot().logged("exceeds")) << host_.snapshot().all_logs();
+    EXPECT_EQ(host_.snapshot().availability.at("desk"), std::vector<bool>{true});
+}
+
+TEST_F(YeelightFraming, PartialLineOfALostConnectionIsDropped) {
+    start({{{R"({"id":{id},"result":["on",)"}, true},
+           {{R"({"id":{id},"result":["off","11","2000"]})"
+             "\r\n"}}});
+    EXPECT_TRUE(state_is({{"on", false}, {"brightness", 11}, {"color_temp_k", 2000}})) << host_.snapshot().all_logs();
+    EXPECT_FALSE(host_.snapshot().logged("invalid line")) << host_.snapshot().all_logs();
+}
+
+TEST(YeelightDriverConfig, RefusesUnknownKeysAndRepeatedIdsNamingThem) {
     ASSERT_NE(plugin(), nullptr);
+    ASSERT_NE(plugin()->config_schema, nullptr);  // what hearthd checks before create()
+    const auto problems = [](const json& cfg) {
+        std::string all;
+        for (const auto& e : hearth::check_driver_config(plugin()->config_schema, cfg)) all += e.to_string() + "\n";
+        return all;
+    };
+    const json efect = {{"lights", {{{"id", "desk"}, {"host", "127.0.0.1"}}}}, {"efect", "smooth"}};
+    EXPECT_NE(problems(efect).find("/efect: unknown key 'efect'"), std::string::npos) << problems(efect);
+    const json port = {{"lights", {{{"id", "desk"}, {"host", "127.0.0.1"}, {"port", "55443"}}}}};
+    EXPECT_NE(problems(port).find("/lights/0/port: expected integer"), std::string::npos) << problems(port);
+
+    // Unique ids are the one rule the schema cannot state: the driver refuses them itself.
+    const json twice = {{"lights", {{{"id", "desk"}, {"host", "127.0.0.1"}}, {{"id", "desk"}, {"host", "127.0.0.2"}}}}};
+    EXPECT_EQ(problems(twice), "");
     fake_host host;
     driver_instance d(host, plugin(), "yeelight_test");
-    EXPECT_FALSE(d.create({{"lights", {{{"id", "desk"}, {"host", "127.0.0.1"}}}}, {"efect", "smooth"}}));
-    EXPECT_NE(d.error().find("\"efect\""), std::string::npos) << d.error();
-    EXPECT_FALSE(d.create({{"lights", {{{"id", "desk"}, {"host", "127.0.0.1"}, {"port", "55443"}}}}}));
-    EXPECT_NE(d.error().find("\"lights[0].port\" must be an integer"), std::string::npos) << d.error();
+    EXPECT_FALSE(d.create(twice));
+    EXPECT_NE(d.error().find("\"lights[1].id\" repeats"), std::string::npos) << d.error();
 }
 
 }  // namespace
