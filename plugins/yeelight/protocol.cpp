@@ -59,16 +59,9 @@ std::string encode_request(std::uint64_t id, std::string_view method, const json
 json props_to_state(const json& props) {
     json state = json::object();
     if (!props.is_object()) return state;
-    if (auto it = props.find("power"); it != props.end() && it->is_string()) {
-        if (*it == "on")
-            state["on"] = true;
-        else if (*it == "off")
-            state["on"] = false;
-    }
-    if (auto it = props.find("bright"); it != props.end())
-        if (auto n = to_int(*it); n && *n >= 0 && *n <= 100) state["brightness"] = *n;
-    if (auto it = props.find("ct"); it != props.end())
-        if (auto n = to_int(*it); n && *n >= k_min_ct && *n <= k_max_ct) state["color_temp_k"] = *n;
+    if (auto it = props.find("power"); it != props.end() && (*it == "on" || *it == "off")) state["on"] = *it == "on";
+    if (auto n = to_int(props.value("bright", json())); n && *n >= 0 && *n <= 100) state["brightness"] = *n;
+    if (auto n = to_int(props.value("ct", json())); n && *n >= k_min_ct && *n <= k_max_ct) state["color_temp_k"] = *n;
     return state;
 }
 

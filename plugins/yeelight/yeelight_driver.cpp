@@ -98,9 +98,10 @@ public:
         const json& lights = config.at("lights");
         for (std::size_t i = 0; i < lights.size(); ++i) {  // the one rule JSON Schema cannot state
             const auto id = lights[i].at("id").get<std::string>();
-            if (bulbs_.count(id) != 0)
+            if (bulbs_.count(id) != 0) {
                 throw std::invalid_argument("yeelight config: \"lights[" + std::to_string(i) +
                                             "].id\" repeats an id used before");
+            }
             auto report = [this, id](bool up) {
                 log(up ? log_level::info : log_level::warn, id, up ? "bulb is online" : "bulb is offline");
                 host().report_availability(id, up);
@@ -118,14 +119,15 @@ public:
 
     void start() override {
         const auto ct = kit::property::integer(k_min_ct, k_max_ct).unit("K");
-        for (auto& [id, b] : bulbs_)
-            if (!host().register_device(
-                    kit::light(id, b->name)
-                        .dimmable()
-                        .color_temp(k_min_ct, k_max_ct)
-                        .command("turn_on", {{"brightness", kit::property::integer(1, 100)}, {"color_temp_k", ct}})
-                        .info("Yeelight", "Yeelight LAN bulb", "yeelight 1.0.0")))
-                throw std::runtime_error("the host refused the descriptor of " + id);
+        for (auto& [id, b] : bulbs_) {
+            const kit::device light =
+                kit::light(id, b->name)
+                    .dimmable()
+                    .color_temp(k_min_ct, k_max_ct)
+                    .command("turn_on", {{"brightness", kit::property::integer(1, 100)}, {"color_temp_k", ct}})
+                    .info("Yeelight", "Yeelight LAN bulb", "yeelight 1.0.0");
+            if (!host().register_device(light)) throw std::runtime_error("the host refused the descriptor of " + id);
+        }
         host().report_ready();  // availability follows once each bulb answers (or fails N times)
         for (auto& [id, b] : bulbs_) connect(*b);
     }
@@ -213,17 +215,16 @@ private:
             json target;
         };
         auto all = std::make_shared<batch>(batch{steps.size(), {}, std::move(target)});
-        for (const auto& s : steps)
+        for (const auto& s : steps) {
             request(b, s.method, s.params, [this, &b, id, all](const outcome& o) {
-                if (o.code != status::ok && all->first_failure.code == status::ok) all->first_failure = o;
+                outcome& f = all->first_failure;
+                if (o.code != status::ok && f.code == status::ok) f = o;
                 if (--all->remaining != 0) return;
-                if (all->first_failure.code != status::ok)
-                    host().command_result(id, all->first_failure.code,
-                                          "bulb " + b.id + ": " + all->first_failure.message);
-                else
-                    pending_.expect(id, b.id, all->target, timeout_);
+                if (f.code != status::ok) host().command_result(id, f.code, "bulb " + b.id + ": " + f.message);
+                if (f.code == status::ok) pending_.expect(id, b.id, all->target, timeout_);
                 if (b.conn.connected()) get_state(b, false);
             });
+        }
     }
 
     // ---- requests and replies -----------------------------------------------------------------
@@ -235,11 +236,9 @@ private:
             return done({status::offline, "bulb is not connected", {}});
         auto deadline = std::make_unique<steady_timer>(io(), timeout_);
         deadline->async_wait([this, &b, id](const boost::system::error_code& ec) {
-            if (!ec)
-                finish(b, id,
-                       {status::timeout,
-                        "no answer from the bulb within " + std::to_string(timeout_.count()) + " ms",
-                        {}});
+            if (ec) return;
+            finish(b, id,
+                   {status::timeout, "no answer from the bulb within " + std::to_string(timeout_.count()) + " ms", {}});
         });
         b.in_flight.emplace(id, bulb::request{std::move(done), std::move(deadline)});
     }
@@ -301,10 +300,8 @@ private:
                 return failed(b, "the bulb did not answer get_prop; reconnecting");
             }
             const json state = o.code == status::ok ? get_prop_result_to_state(o.result) : json::object();
-            if (!state.empty())
-                report(b, state);
-            else
-                log(log_level::warn, b.id, "get_prop gave no usable state: " + o.message + o.result.dump());
+            if (!state.empty()) report(b, state);
+            if (state.empty()) log(log_level::warn, b.id, "get_prop gave no usable state " + o.message);
             b.online.success();
             if (probe) {
                 b.backoff = reconnect_;
@@ -327,10 +324,7 @@ private:
         b.timer.expires_after(delay);
         b.timer.async_wait([this, &b](const boost::system::error_code& ec) {
             if (ec) return;
-            if (b.conn.connected())
-                get_state(b, true);
-            else
-                connect(b);
+            b.conn.connected() ? get_state(b, true) : connect(b);
         });
     }
 
