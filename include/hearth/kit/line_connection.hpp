@@ -27,8 +27,8 @@ struct line_options {
     std::string host{};  ///< IP address or host name
     std::uint16_t port = 0;
     std::chrono::milliseconds connect_timeout{5000};
-    std::size_t max_line = 64 * 1024;  ///< longest accepted line, without its line ending
-    std::string line_ending = "\r\n";  ///< appended by send_line
+    std::size_t max_line = std::size_t{64} * 1024;  ///< longest accepted line, without its line ending
+    std::string line_ending = "\r\n";               ///< appended by send_line
 };
 
 class line_connection {
