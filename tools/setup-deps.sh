@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libpaho-mqttpp-dev libpaho-mqtt-dev libssl-dev openssl
-  libsqlite3-dev sqlite3 libjpeg-dev libsystemd-dev
+  libsqlite3-dev sqlite3 libjpeg-dev libturbojpeg0-dev libsystemd-dev
   libgtest-dev libgmock-dev
   libseccomp-dev
   mosquitto mosquitto-clients

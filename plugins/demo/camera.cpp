@@ -1,7 +1,6 @@
 // Role: the front-door camera: motion comes and goes at random (recording while it lasts), a
 // visitor sometimes rings the doorbell, snapshots are real JPEG test cards delivered as a
 // "snapshot" event; privacy mode stops all of it and refuses snapshots.
-#include "descriptor.hpp"
 #include "devices.hpp"
 #include "jpeg_card.hpp"
 
@@ -21,15 +20,15 @@ class camera final : public sim_device {
 public:
     explicit camera(const device_args& a) : sim_device(a) {}
 
-    [[nodiscard]] json descriptor() const override {
-        const json props = {{"online", bool_prop()},
-                            {"motion", bool_prop()},
-                            {"recording", bool_prop()},
-                            {"privacy_mode", writable(bool_prop())}};
-        const json cmds = {{"snapshot", command_spec()},
-                           {"set_privacy", command_spec({{"on", required(bool_prop())}})}};
-        return make_descriptor({id(), "Front door camera", "camera", "Demo Doorbell Cam", ""}, props, cmds,
-                               {"motion", "doorbell", "snapshot"});
+    [[nodiscard]] kit::device descriptor() const override {
+        return describe(kit::camera(id(), "Front door camera")
+                            .prop("online", property::boolean())
+                            .prop("recording", property::boolean())
+                            .prop("privacy_mode", property::boolean().writable())
+                            .command("set_privacy", {{"on", property::boolean().required()}})
+                            .event("doorbell")
+                            .event("snapshot"),
+                        "Demo Doorbell Cam");
     }
     [[nodiscard]] json state() const override {
         return {{"online", true},
@@ -95,8 +94,6 @@ private:
 
 }  // namespace
 
-std::unique_ptr<sim_device> make_camera(const device_args& a, const demo_config&) {
-    return std::make_unique<camera>(a);
-}
+std::unique_ptr<sim_device> make_camera(const device_args& a) { return std::make_unique<camera>(a); }
 
 }  // namespace hearth::demo

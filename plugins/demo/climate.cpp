@@ -1,6 +1,5 @@
 // Role: the bedroom air conditioner: room temperature drifts towards the set point when on (in a
 // direction the mode allows, faster at higher fan speed) and towards a daily ambient curve when off.
-#include "descriptor.hpp"
 #include "devices.hpp"
 
 #include <algorithm>
@@ -18,14 +17,13 @@ class air_conditioner final : public sim_device {
 public:
     explicit air_conditioner(const device_args& a) : sim_device(a) {}
 
-    [[nodiscard]] json descriptor() const override {
-        const json props = {{"on", writable(bool_prop())},
-                            {"mode", writable(enum_prop(k_modes))},
-                            {"target_temp", writable(number_prop(16, 30, "°C", 0.5))},
-                            {"current_temp", number_prop(-20, 50, "°C")},
-                            {"fan_speed", writable(enum_prop(k_fan_speeds))}};
-        const json cmds = {{"turn_on", command_spec()}, {"turn_off", command_spec()}};
-        return make_descriptor({id(), "Bedroom air conditioner", "climate", "Demo Split AC", ""}, props, cmds, {});
+    [[nodiscard]] kit::device descriptor() const override {
+        return describe(kit::climate(id(), "Bedroom air conditioner", k_modes)
+                            .prop("current_temp", property::number(-20, 50).unit("°C"))
+                            .prop("fan_speed", property::choice(k_fan_speeds).writable())
+                            .command("turn_on")
+                            .command("turn_off"),
+                        "Demo Split AC");
     }
     [[nodiscard]] json state() const override {
         return {{"on", on_},
@@ -103,8 +101,6 @@ private:
 
 }  // namespace
 
-std::unique_ptr<sim_device> make_climate(const device_args& a, const demo_config&) {
-    return std::make_unique<air_conditioner>(a);
-}
+std::unique_ptr<sim_device> make_climate(const device_args& a) { return std::make_unique<air_conditioner>(a); }
 
 }  // namespace hearth::demo

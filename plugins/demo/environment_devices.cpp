@@ -1,7 +1,6 @@
 // Role: ambient sensors — a living-room temperature/humidity sensor following a daily curve with
 // a random walk, and a hallway motion sensor whose activity follows a daily routine (busy
 // mornings and evenings, quiet nights), useful for elder-care style rules.
-#include "descriptor.hpp"
 #include "devices.hpp"
 
 #include <algorithm>
@@ -20,12 +19,12 @@ class climate_sensor final : public sim_device {
 public:
     explicit climate_sensor(const device_args& a) : sim_device(a) {}
 
-    [[nodiscard]] json descriptor() const override {
-        const json props = {{"value", number_prop(-40, 80, "°C")},
-                            {"humidity", int_prop(0, 100, "%")},
-                            {"battery", int_prop(0, 100, "%")}};
-        return make_descriptor({id(), "Living room climate", "sensor", "Demo TH Sensor", "temperature"}, props,
-                               json::object(), {});
+    [[nodiscard]] kit::device descriptor() const override {
+        return describe(kit::sensor(id(), "Living room climate", "°C", "temperature")
+                            .prop("value", property::number(-40, 80).unit("°C"))
+                            .prop("humidity", property::integer(0, 100).unit("%"))
+                            .prop("battery", property::integer(0, 100).unit("%")),
+                        "Demo TH Sensor");
     }
     [[nodiscard]] json state() const override {
         return {{"value", round_to(temp_c_, 0.1)},
@@ -57,10 +56,10 @@ class motion_sensor final : public sim_device {
 public:
     explicit motion_sensor(const device_args& a) : sim_device(a) {}
 
-    [[nodiscard]] json descriptor() const override {
-        const json props = {{"on", bool_prop()}, {"battery", int_prop(0, 100, "%")}};
-        return make_descriptor({id(), "Hallway motion", "binary_sensor", "Demo PIR", "motion"}, props, json::object(),
-                               {});
+    [[nodiscard]] kit::device descriptor() const override {
+        return describe(
+            kit::binary_sensor(id(), "Hallway motion", "motion").prop("battery", property::integer(0, 100).unit("%")),
+            "Demo PIR");
     }
     [[nodiscard]] json state() const override { return {{"on", hold_s_ > 0}, {"battery", std::lround(battery_)}}; }
     void tick(double dt_s) override {
@@ -87,11 +86,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<sim_device> make_sensor(const device_args& a, const demo_config&) {
-    return std::make_unique<climate_sensor>(a);
-}
-std::unique_ptr<sim_device> make_binary_sensor(const device_args& a, const demo_config&) {
-    return std::make_unique<motion_sensor>(a);
-}
+std::unique_ptr<sim_device> make_sensor(const device_args& a) { return std::make_unique<climate_sensor>(a); }
+std::unique_ptr<sim_device> make_binary_sensor(const device_args& a) { return std::make_unique<motion_sensor>(a); }
 
 }  // namespace hearth::demo

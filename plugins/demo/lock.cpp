@@ -2,7 +2,6 @@
 // and settle on a host timer, and the command completes (HEARTH_PENDING -> command_result) only
 // then. Supports auto-relock, an occasional resident arriving by keypad, and an injectable jam
 // (config jam_lock) that ends in "jammed" with a lock_alarm.
-#include "descriptor.hpp"
 #include "devices.hpp"
 
 #include <algorithm>
@@ -16,7 +15,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-const std::vector<std::string> k_lock_states = {"locked", "unlocked", "locking", "unlocking", "jammed", "unlatched"};
 const std::vector<std::string> k_door_states = {"open", "closed", "ajar"};
 constexpr milliseconds k_bolt_travel{1500};
 constexpr double k_battery_per_operation = 0.05;  // %
@@ -25,14 +23,13 @@ class door_lock final : public sim_device {
 public:
     door_lock(const device_args& a, bool jam_next) : sim_device(a), jam_next_(jam_next) {}
 
-    [[nodiscard]] json descriptor() const override {
-        const json props = {{"lock_state", enum_prop(k_lock_states)},
-                            {"door_state", enum_prop(k_door_states)},
-                            {"battery", int_prop(0, 100, "%")},
-                            {"auto_relock_s", writable(int_prop(0, 3600, "s"))}};
-        const json cmds = {{"lock", command_spec()}, {"unlock", command_spec()}, {"unlatch", command_spec()}};
-        return make_descriptor({id(), "Hall door lock", "lock", "Demo Smart Lock", ""}, props, cmds,
-                               {"lock_operation", "lock_alarm"});
+    [[nodiscard]] kit::device descriptor() const override {
+        return describe(kit::lock(id(), "Hall door lock")
+                            .unlatch()
+                            .prop("door_state", property::choice(k_door_states))
+                            .prop("battery", property::integer(0, 100).unit("%"))
+                            .prop("auto_relock_s", property::integer(0, 3600).writable().unit("s")),
+                        "Demo Smart Lock");
     }
     [[nodiscard]] json state() const override {
         return {{"lock_state", lock_state_},
@@ -103,7 +100,7 @@ private:
 
     void complete(status code, std::string_view message) {
         if (!pending_command_) return;
-        host().command_result(*pending_command_, code, message);
+        host().host().command_result(*pending_command_, code, message);
         pending_command_.reset();
     }
 
@@ -156,8 +153,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<sim_device> make_lock(const device_args& a, const demo_config& config) {
-    return std::make_unique<door_lock>(a, config.jam_lock);
+std::unique_ptr<sim_device> make_lock(const device_args& a) {
+    return std::make_unique<door_lock>(a, a.config.value("jam_lock", false));
 }
 
 }  // namespace hearth::demo

@@ -2,7 +2,6 @@
 // target (a bit warmer and slower in eco mode), the fridge warms up while the door is open, and
 // someone opens the door now and then.
 // Events: door_left_open after 60 s open, temperature_alarm when a compartment gets too warm.
-#include "descriptor.hpp"
 #include "devices.hpp"
 
 #include <algorithm>
@@ -20,15 +19,15 @@ class refrigerator final : public sim_device {
 public:
     explicit refrigerator(const device_args& a) : sim_device(a) {}
 
-    [[nodiscard]] json descriptor() const override {
-        const json props = {{"fridge_temp", number_prop(-10, 40, "°C")},
-                            {"freezer_temp", number_prop(-40, 40, "°C")},
-                            {"fridge_target", writable(number_prop(1, 8, "°C", 0.5))},
-                            {"freezer_target", writable(number_prop(-24, -14, "°C", 1))},
-                            {"door_open", writable(bool_prop())},
-                            {"eco_mode", writable(bool_prop())}};
-        return make_descriptor({id(), "Kitchen refrigerator", "refrigerator", "Demo Fridge-Freezer", ""}, props,
-                               json::object(), {"door_left_open", "temperature_alarm"});
+    [[nodiscard]] kit::device descriptor() const override {
+        return describe(kit::refrigerator(id(), "Kitchen refrigerator")
+                            .prop("fridge_temp", property::number(-10, 40).unit("°C"))
+                            .prop("freezer_temp", property::number(-40, 40).unit("°C"))
+                            .prop("fridge_target", property::number(1, 8).step(0.5).writable().unit("°C"))
+                            .prop("freezer_target", property::number(-24, -14).step(1).writable().unit("°C"))
+                            .prop("door_open", property::boolean().writable())
+                            .prop("eco_mode", property::boolean().writable()),
+                        "Demo Fridge-Freezer");
     }
     [[nodiscard]] json state() const override {
         return {{"fridge_temp", round_to(fridge_c_, 0.1)},
@@ -125,8 +124,6 @@ private:
 
 }  // namespace
 
-std::unique_ptr<sim_device> make_refrigerator(const device_args& a, const demo_config&) {
-    return std::make_unique<refrigerator>(a);
-}
+std::unique_ptr<sim_device> make_refrigerator(const device_args& a) { return std::make_unique<refrigerator>(a); }
 
 }  // namespace hearth::demo

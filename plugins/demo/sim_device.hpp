@@ -6,18 +6,27 @@
 #include "sim_host.hpp"
 
 #include <hearth/driver.hpp>
+#include <hearth/kit/devices.hpp>
 
 #include <cstdint>
 #include <string>
 
 namespace hearth::demo {
 
+using property = kit::property;
+
 /// Construction arguments common to all devices.
 struct device_args {
     sim_host& host;      ///< façade over the host, outlives the device
     std::string id;      ///< full device id (id_prefix + fixed id)
     std::uint64_t seed;  ///< per-device PRNG seed
+    const json& config;  ///< the instance config (validated against k_config_schema)
 };
+
+/// Numeric helpers of the simulations: `v` rounded to a multiple of `quantum` (> 0), and a
+/// first-order approach of `current` towards `goal` with time constant `tau_s`.
+double round_to(double v, double quantum);
+double approach(double current, double goal, double dt_s, double tau_s);
 
 /// One virtual device. Subclasses describe themselves, expose their full state, advance their
 /// simulation on tick() and execute commands; the base reports only what changed.
@@ -31,7 +40,7 @@ public:
     /// Full device id.
     [[nodiscard]] const std::string& id() const noexcept { return id_; }
     /// The descriptor registered with the host; stable for the device's life.
-    [[nodiscard]] virtual json descriptor() const = 0;
+    [[nodiscard]] virtual kit::device descriptor() const = 0;
     /// The current value of every declared property, already rounded as reported.
     [[nodiscard]] virtual json state() const = 0;
     /// Advances the simulation by `dt_s` seconds of host time (default: static device).
@@ -58,6 +67,11 @@ protected:
     [[noreturn]] static void refuse(status code, const std::string& why);
 
     [[nodiscard]] sim_host& host() const noexcept { return host_; }
+    /// A descriptor builder with the identity fields every demo device shares.
+    [[nodiscard]] static kit::device describe(kit::device d, const std::string& model) {
+        d.info("Hearth", model, "1.0.0");
+        return d;
+    }
     [[nodiscard]] prng& rng() noexcept { return rng_; }
 
 private:

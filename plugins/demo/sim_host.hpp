@@ -1,5 +1,6 @@
-// Role: the simulation's view of the host — clock, tracked timers and reporting — so that every
-// timer a device arms is known and `cancel_all()` on stop leaves nothing pending.
+// Role: the simulation's view of the host — its clock, reporting, and timers on that clock that
+// the simulation runs itself (run_due), so a test steps simulated time deterministically and the
+// driver pumps them from one asio timer on the kit's io thread.
 #pragma once
 
 #include <hearth/driver.hpp>
@@ -8,13 +9,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <string>
-#include <string_view>
+#include <optional>
 
 namespace hearth::demo {
 
-/// Thin façade over hearth::host used by every simulated device. Single-threaded: all calls
-/// happen on the driver instance's thread.
+/// Host façade and timer queue of one demo instance. Single-threaded (the kit's io thread).
 class sim_host {
 public:
     /// Wraps `h`, which must outlive this object.
@@ -22,30 +21,31 @@ public:
     sim_host(const sim_host&) = delete;
     sim_host& operator=(const sim_host&) = delete;
 
+    [[nodiscard]] hearth::host& host() const noexcept { return host_; }
     /// Host clock, milliseconds since the Unix epoch.
     [[nodiscard]] std::uint64_t now_ms() const { return host_.now_ms(); }
 
-    /// Runs `fn` once after `delay` via a host timer. Returns a handle > 0 for cancel(), or 0 if
-    /// the simulation is stopped or the host refused the timer.
+    /// Runs `fn` once at now_ms() + `delay` (see run_due). Returns a handle > 0 for cancel(), or 0
+    /// after cancel_all().
     std::uint64_t after(std::chrono::milliseconds delay, std::function<void()> fn);
     /// Cancels the timer behind `handle` (harmless if fired or 0) and sets `handle` to 0.
     void cancel(std::uint64_t& handle);
     /// Cancels every pending timer and refuses new ones from now on.
     void cancel_all();
-    /// Number of armed timers (for diagnostics).
+    /// When the earliest timer is due (host ms), or nullopt when none is armed.
+    [[nodiscard]] std::optional<std::uint64_t> next_due() const;
+    /// Runs every timer due at now_ms() or earlier, earliest first (ties: first armed first),
+    /// including ones armed meanwhile; returns how many ran.
+    std::size_t run_due();
     [[nodiscard]] std::size_t pending_timers() const noexcept { return timers_.size(); }
 
-    void report_state(const std::string& id, const json& state) const { host_.report_state(id, state); }
-    void report_event(const std::string& id, const json& event) const { host_.report_event(id, event); }
-    void report_availability(const std::string& id, bool online) const { host_.report_availability(id, online); }
-    void command_result(std::uint64_t command_id, status code, std::string_view message = {}) const {
-        host_.command_result(command_id, code, message);
-    }
-    void log(log_level level, std::string_view message) const { host_.log(level, message); }
-
 private:
+    struct timer {
+        std::uint64_t due;
+        std::function<void()> fn;
+    };
     hearth::host& host_;
-    std::map<std::uint64_t, std::uint64_t> timers_;  // our handle -> host timer id
+    std::map<std::uint64_t, timer> timers_;  // by handle: armed order
     std::uint64_t next_handle_ = 1;
     bool stopped_ = false;
 };

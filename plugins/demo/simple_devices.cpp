@@ -1,6 +1,5 @@
 // Role: the simple on/off devices — a dimmable tunable-white light, a switch, and a metering plug
 // whose load (a coffee machine keeping warm) fluctuates and accumulates energy.
-#include "descriptor.hpp"
 #include "devices.hpp"
 
 #include <algorithm>
@@ -14,15 +13,13 @@ class light final : public sim_device {
 public:
     using sim_device::sim_device;
 
-    [[nodiscard]] json descriptor() const override {
-        const json props = {{"on", writable(bool_prop())},
-                            {"brightness", writable(int_prop(0, 100, "%"))},
-                            {"color_temp_k", writable(int_prop(2700, 6500, "K"))}};
-        const json cmds = {{"turn_on", command_spec({{"brightness", int_prop(0, 100, "%")},
-                                                     {"color_temp_k", int_prop(2700, 6500, "K")}})},
-                           {"turn_off", command_spec()},
-                           {"toggle", command_spec()}};
-        return make_descriptor({id(), "Living room light", "light", "Demo Bulb", ""}, props, cmds, {});
+    [[nodiscard]] kit::device descriptor() const override {
+        return describe(kit::light(id(), "Living room light")
+                            .dimmable()
+                            .color_temp(2700, 6500)
+                            .command("turn_on", {{"brightness", property::integer(0, 100).unit("%")},
+                                                 {"color_temp_k", property::integer(2700, 6500).unit("K")}}),
+                        "Demo Bulb");
     }
     [[nodiscard]] json state() const override {
         return {{"on", on_}, {"brightness", brightness_}, {"color_temp_k", color_temp_k_}};
@@ -67,10 +64,9 @@ class relay_switch final : public sim_device {
 public:
     using sim_device::sim_device;
 
-    [[nodiscard]] json descriptor() const override {
-        const json props = {{"on", writable(bool_prop())}};
-        const json cmds = {{"turn_on", command_spec()}, {"turn_off", command_spec()}, {"toggle", command_spec()}};
-        return make_descriptor({id(), "Porch light switch", "switch", "Demo Wall Switch", "switch"}, props, cmds, {});
+    [[nodiscard]] kit::device descriptor() const override {
+        return describe(kit::switch_(id(), "Porch light switch").command("toggle").device_class("switch"),
+                        "Demo Wall Switch");
     }
     [[nodiscard]] json state() const override { return {{"on", on_}}; }
 
@@ -104,12 +100,12 @@ class plug final : public sim_device {
 public:
     using sim_device::sim_device;
 
-    [[nodiscard]] json descriptor() const override {
-        const json props = {{"on", writable(bool_prop())},
-                            {"power_w", number_prop(0, 3680, "W")},
-                            {"energy_kwh", number_prop(0, 1000000, "kWh")}};
-        const json cmds = {{"turn_on", command_spec()}, {"turn_off", command_spec()}};
-        return make_descriptor({id(), "Kitchen plug", "plug", "Demo Smart Plug", "outlet"}, props, cmds, {});
+    [[nodiscard]] kit::device descriptor() const override {
+        return describe(kit::plug(id(), "Kitchen plug")
+                            .prop("power_w", property::number(0, 3680).unit("W"))
+                            .prop("energy_kwh", property::number(0, 1000000).unit("kWh"))
+                            .device_class("outlet"),
+                        "Demo Smart Plug");
     }
     [[nodiscard]] json state() const override {
         return {{"on", on_}, {"power_w", round_to(power_w_, 0.1)}, {"energy_kwh", round_to(energy_kwh_, 0.001)}};
@@ -177,10 +173,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<sim_device> make_light(const device_args& a, const demo_config&) { return std::make_unique<light>(a); }
-std::unique_ptr<sim_device> make_switch(const device_args& a, const demo_config&) {
-    return std::make_unique<relay_switch>(a);
-}
-std::unique_ptr<sim_device> make_plug(const device_args& a, const demo_config&) { return std::make_unique<plug>(a); }
+std::unique_ptr<sim_device> make_light(const device_args& a) { return std::make_unique<light>(a); }
+std::unique_ptr<sim_device> make_switch(const device_args& a) { return std::make_unique<relay_switch>(a); }
+std::unique_ptr<sim_device> make_plug(const device_args& a) { return std::make_unique<plug>(a); }
 
 }  // namespace hearth::demo

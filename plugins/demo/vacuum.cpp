@@ -2,7 +2,6 @@
 // (faster at higher suction), finishes or runs low and goes seeking_charger -> charging -> docked;
 // now and then it gets stuck (operational_error) until resumed or sent home, and from the dock it
 // starts a "scheduled" run every few hours.
-#include "descriptor.hpp"
 #include "devices.hpp"
 
 #include <algorithm>
@@ -13,8 +12,6 @@ namespace hearth::demo {
 
 namespace {
 
-const std::vector<std::string> k_states = {"stopped",         "running",  "paused", "error",
-                                           "seeking_charger", "charging", "docked"};
 const std::vector<std::string> k_fan_speeds = {"quiet", "standard", "strong", "max"};
 const std::vector<std::string> k_random_errors = {"stuck", "wheels_jammed", "brush_jammed"};
 constexpr double k_home_area_m2 = 68;       // a whole-home run
@@ -30,23 +27,17 @@ class vacuum final : public sim_device {
 public:
     explicit vacuum(const device_args& a) : sim_device(a) {}
 
-    [[nodiscard]] json descriptor() const override {
-        const json props = {{"operational_state", enum_prop(k_states)},
-                            {"battery", int_prop(0, 100, "%")},
-                            {"fan_speed", writable(enum_prop(k_fan_speeds))},
-                            {"clean_area_m2", number_prop(0, 10000, "m²")},
-                            {"clean_time_s", int_prop(0, 604800, "s")},
-                            {"error", string_prop()},
-                            {"areas", string_prop()}};
-        const json cmds = {{"start", command_spec()},
-                           {"pause", command_spec()},
-                           {"resume", command_spec()},
-                           {"return_to_dock", command_spec()},
-                           {"locate", command_spec()},
-                           {"set_fan_speed", command_spec({{"fan_speed", required(enum_prop(k_fan_speeds))}})},
-                           {"clean_areas", command_spec({{"areas", required(string_prop())}})}};
-        return make_descriptor({id(), "Robot vacuum", "vacuum", "Demo RVC", ""}, props, cmds,
-                               {"operational_error", "operation_completed"});
+    [[nodiscard]] kit::device descriptor() const override {
+        return describe(kit::vacuum(id(), "Robot vacuum")
+                            .prop("battery", property::integer(0, 100).unit("%"))
+                            .prop("fan_speed", property::choice(k_fan_speeds).writable())
+                            .prop("clean_area_m2", property::number(0, 10000).unit("m²"))
+                            .prop("clean_time_s", property::integer(0, 604800).unit("s"))
+                            .prop("error", property::text())
+                            .prop("areas", property::text())
+                            .command("set_fan_speed", {{"fan_speed", property::choice(k_fan_speeds).required()}})
+                            .command("clean_areas", {{"areas", property::text().required()}}),
+                        "Demo RVC");
     }
     [[nodiscard]] json state() const override {
         return {{"operational_state", state_},
@@ -121,7 +112,7 @@ protected:
         } else if (c == "return_to_dock") {
             if (state_ != "docked" && state_ != "charging" && state_ != "seeking_charger") go_home("returned");
         } else if (c == "locate") {
-            host().log(log_level::info, id() + ": beep beep (locate)");
+            host().host().info(id() + ": beep beep (locate)");
         } else if (c == "set_fan_speed") {
             set_fan(cmd.params.at("fan_speed").get<std::string>());
         } else {
@@ -201,7 +192,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<sim_device> make_vacuum(const device_args& a, const demo_config&) {
+std::unique_ptr<sim_device> make_vacuum(const device_args& a) {
     auto v = std::make_unique<vacuum>(a);
     v->begin_run("all", k_home_area_m2);  // mid-run at startup so the demo shows progress
     v->preset(58, 21.4, 1070);

@@ -2,7 +2,6 @@
 // remaining_s counts down on host time; start/pause/resume/stop follow Matter's operational
 // state; an unbalanced load can stop it in error at the start of the spin. Starts mid-cycle, and
 // now and then someone starts a new load.
-#include "descriptor.hpp"
 #include "devices.hpp"
 
 #include <algorithm>
@@ -30,17 +29,13 @@ class washer final : public sim_device {
 public:
     explicit washer(const device_args& a) : sim_device(a) {}
 
-    [[nodiscard]] json descriptor() const override {
-        const json props = {{"operational_state", enum_prop(k_states)},
-                            {"phase", enum_prop(k_phases)},
-                            {"remaining_s", int_prop(0, 14400, "s")},
-                            {"program", writable(enum_prop(program_names()))}};
-        const json cmds = {{"start", command_spec({{"program", enum_prop(program_names())}})},
-                           {"pause", command_spec()},
-                           {"resume", command_spec()},
-                           {"stop", command_spec()}};
-        return make_descriptor({id(), "Bathroom washing machine", "washer", "Demo Washer 8kg", ""}, props, cmds,
-                               {"cycle_finished", "operational_error"});
+    [[nodiscard]] kit::device descriptor() const override {
+        return describe(kit::washer(id(), "Bathroom washing machine", k_states)
+                            .prop("phase", property::choice(k_phases))
+                            .prop("remaining_s", property::integer(0, 14400).unit("s"))
+                            .prop("program", property::choice(program_names()).writable())
+                            .command("start", {{"program", property::choice(program_names())}}),
+                        "Demo Washer 8kg");
     }
     [[nodiscard]] json state() const override {
         return {{"operational_state", state_},
@@ -133,7 +128,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<sim_device> make_washer(const device_args& a, const demo_config&) {
+std::unique_ptr<sim_device> make_washer(const device_args& a) {
     auto w = std::make_unique<washer>(a);
     w->begin_cycle(300);  // a quick wash started five minutes ago, so the demo shows progress
     return w;

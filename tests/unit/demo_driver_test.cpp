@@ -1,8 +1,16 @@
-// Unit test of the demo driver plugin through its C ABI: dlopen()s the built demo.so
-// (DEMO_PLUGIN_PATH), drives it with a fake host_api whose clock and timers the test controls
-// (deterministic: no sleeps, no threads), and checks descriptors, simulated behaviour over time,
-// commands, events, config validation and timer cleanup.
+// Unit test of the demo driver. The simulation (plugins/demo, library demo_sim) runs against a
+// fake host_api whose clock the test controls and whose timers the test steps (deterministic: no
+// sleeps, no threads): descriptors (pinned by the Home Assistant discovery cases), simulated
+// behaviour over time, commands, events, config validation against the schema and timer cleanup.
+// The built demo.so (DEMO_PLUGIN_PATH) is also loaded through its C ABI and run on the toolkit's
+// io thread in real time with hearth::testing's fake host.
+#include "core/driver_schema.hpp"
+#include "demo_schema.hpp"
+#include "simulation.hpp"
+
 #include <hearth/plugin.h>
+#include <hearth/testing/driver_instance.hpp>
+#include <hearth/testing/fake_host.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -10,6 +18,9 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <memory>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -19,8 +30,8 @@
 #include <string>
 #include <vector>
 
-#ifndef DEMO_PLUGIN_PATH
-#error "DEMO_PLUGIN_PATH must be defined to the path of the built demo plugin"
+#if !defined(DEMO_PLUGIN_PATH) || !defined(DISCOVERY_CASES_DIR)
+#error "DEMO_PLUGIN_PATH and DISCOVERY_CASES_DIR must be defined"
 #endif
 
 namespace {
@@ -41,7 +52,6 @@ const hearth_plugin_v1_api* plugin() {
 }
 
 std::string str(hearth_str s) { return s.data == nullptr ? std::string() : std::string(s.data, s.size); }
-hearth_str cstr(const std::string& s) { return hearth_str{s.data(), s.size()}; }
 
 // ---------------------------------------------------------------------------------------------
 // Descriptor and state checks mirroring the core's rules
@@ -129,6 +139,7 @@ struct fake_host {
     };
 
     std::uint64_t now = 1'700'000'000'000ULL;  // 2023-11-14T22:13:20Z
+    hearth::demo::sim_host* sim = nullptr;     // the simulation's timers, stepped by advance()
     std::uint64_t next_timer_id = 1;
     std::vector<timer> timers;
     std::size_t cancels = 0;
@@ -240,19 +251,12 @@ struct fake_host {
         return HEARTH_OK;
     }
 
-    /// Advances the fake clock by `ms`, firing due timers in (due, id) order at their due time.
+    /// Advances the fake clock by `ms`, running the simulation's timers in order at their due time.
     void advance(std::uint64_t ms) {
         const std::uint64_t target = now + ms;
-        for (;;) {
-            auto it = std::min_element(timers.begin(), timers.end(), [](const timer& a, const timer& b) {
-                return a.due != b.due ? a.due < b.due : a.id < b.id;
-            });
-            if (it == timers.end() || it->due > target) break;
-            const timer t = *it;
-            timers.erase(it);
-            now = std::max(now, t.due);
-            ++fired;
-            t.fn(t.user);
+        for (auto due = sim == nullptr ? std::nullopt : sim->next_due(); due && *due <= target; due = sim->next_due()) {
+            now = std::max(now, *due);
+            fired += sim->run_due();
         }
         now = target;
     }
@@ -284,46 +288,40 @@ struct fake_host {
 // ---------------------------------------------------------------------------------------------
 // Fixture: one demo instance on one fake host
 
+/// Runs `cmd` on `sim` as the plugin ABI would: the status, or the refusal's code and message.
+int run_command(hearth::demo::simulation& sim, const hearth::command& cmd, std::string* error) {
+    try {
+        return static_cast<int>(sim.handle_command(cmd));
+    } catch (const hearth::command_error& e) {
+        if (error != nullptr) *error = e.what();
+        return static_cast<int>(e.code());
+    }
+}
+
 class demo_test : public ::testing::Test {
 protected:
-    void SetUp() override { ASSERT_NE(plugin(), nullptr) << "cannot load " << DEMO_PLUGIN_PATH << ": " << dlerror(); }
     void TearDown() override {
-        if (driver_ != nullptr) {
-            if (started_) plugin()->stop(driver_);
-            plugin()->destroy(driver_);
-        }
+        if (sim_ != nullptr) sim_->stop();
         EXPECT_TRUE(host_.violations.empty()) << ::testing::PrintToString(host_.violations);
     }
 
-    /// Creates an instance; returns the error text ("" on success).
-    std::string create(const json& config) {
-        char error[256] = "";
-        const std::string text = config.dump();
-        driver_ = plugin()->create(&host_.api, host_.ctx(), cstr(instance_), cstr(text), error, sizeof error);
-        return driver_ == nullptr ? std::string(error) : std::string();
-    }
     void start(const json& config = json::object()) {
-        ASSERT_EQ(create(config), "");
-        char error[256] = "";
-        ASSERT_EQ(plugin()->start(driver_, error, sizeof error), HEARTH_OK) << error;
-        started_ = true;
+        ASSERT_TRUE(hearth::check_driver_config(hearth::demo::k_config_schema, config).empty());
+        sim_ = std::make_unique<hearth::demo::simulation>(sdk_host_, config);
+        host_.sim = &sim_->timers();
+        sim_->start();
     }
     /// Sends a command; `error` receives the driver's reason on failure.
     int command(const std::string& device, const std::string& name, const json& params = json::object(),
                 std::string* error = nullptr, std::uint64_t command_id = 0) {
-        char buf[256] = "";
-        const std::string text = json{{"command", name}, {"params", params}}.dump();
-        const int rc = plugin()->handle_command(driver_, command_id == 0 ? ++next_command_id_ : command_id,
-                                                cstr(device), cstr(text), buf, sizeof buf);
-        if (error != nullptr) *error = buf;
-        return rc;
+        const hearth::command cmd{command_id == 0 ? ++next_command_id_ : command_id, device, name, params};
+        return run_command(*sim_, cmd, error);
     }
     json st(const std::string& device, const std::string& property) { return host_.state[device][property]; }
 
     fake_host host_;
-    std::string instance_ = "demo-test";
-    hearth_driver* driver_ = nullptr;
-    bool started_ = false;
+    hearth::host sdk_host_{&host_.api, host_.ctx()};
+    std::unique_ptr<hearth::demo::simulation> sim_;
     std::uint64_t next_command_id_ = 0;
 };
 
@@ -389,19 +387,32 @@ TEST_F(demo_test, id_prefix_and_devices_select_and_rename) {
     EXPECT_EQ(ids, (std::set<std::string>{"b_hall_lock", "b_front_camera"}));
 }
 
-TEST_F(demo_test, bad_config_is_refused_naming_the_key) {
-    EXPECT_NE(create({{"bogus_key", 1}}).find("bogus_key"), std::string::npos);
-    EXPECT_NE(create({{"tick_ms", "fast"}}).find("tick_ms"), std::string::npos);
-    EXPECT_NE(create({{"tick_ms", 1.5}}).find("tick_ms"), std::string::npos);
-    EXPECT_NE(create({{"tick_ms", 0}}).find("tick_ms"), std::string::npos);
-    EXPECT_NE(create({{"id_prefix", 7}}).find("id_prefix"), std::string::npos);
-    EXPECT_NE(create({{"id_prefix", "Upper Case"}}).find("id_prefix"), std::string::npos);
-    EXPECT_NE(create({{"seed", "one"}}).find("seed"), std::string::npos);
-    EXPECT_NE(create({{"devices", "light"}}).find("devices"), std::string::npos);
-    EXPECT_NE(create({{"devices", {"toaster"}}}).find("toaster"), std::string::npos);
-    EXPECT_NE(create({{"jam_lock", 1}}).find("jam_lock"), std::string::npos);
-    EXPECT_EQ(driver_, nullptr);
-    EXPECT_TRUE(host_.descriptors.empty());
+/// The schema's complaints about `config`, one string of pointers and reasons.
+std::string config_problems(const json& config) {
+    std::string out;
+    for (const auto& e : hearth::check_driver_config(hearth::demo::k_config_schema, config))
+        out += e.pointer + ": " + e.reason + "\n";
+    return out;
+}
+
+TEST(demo_config, bad_config_is_refused_naming_the_key) {
+    EXPECT_NE(config_problems({{"bogus_key", 1}}).find("bogus_key"), std::string::npos);
+    EXPECT_NE(config_problems({{"tick_ms", "fast"}}).find("tick_ms"), std::string::npos);
+    EXPECT_NE(config_problems({{"tick_ms", 1.5}}).find("tick_ms"), std::string::npos);
+    EXPECT_NE(config_problems({{"tick_ms", 0}}).find("tick_ms"), std::string::npos);
+    EXPECT_NE(config_problems({{"id_prefix", 7}}).find("id_prefix"), std::string::npos);
+    EXPECT_NE(config_problems({{"id_prefix", "Upper Case"}}).find("id_prefix"), std::string::npos);
+    EXPECT_NE(config_problems({{"seed", "one"}}).find("seed"), std::string::npos);
+    EXPECT_NE(config_problems({{"devices", "light"}}).find("devices"), std::string::npos);
+    EXPECT_NE(config_problems({{"devices", {"toaster"}}}).find("/devices/0"), std::string::npos);
+    EXPECT_NE(config_problems({{"jam_lock", 1}}).find("jam_lock"), std::string::npos);
+    EXPECT_EQ(config_problems({{"tick_ms", 10}, {"id_prefix", "a-b_1"}, {"seed", -3}, {"devices", {"lock"}}}), "");
+}
+
+TEST(demo_config, an_id_prefix_that_would_make_ids_longer_than_64_characters_is_refused) {
+    // 43 + "living_climate_sensor" (21) = 64: the longest prefix every device id fits with.
+    EXPECT_EQ(config_problems({{"id_prefix", std::string(43, 'p')}}), "");
+    EXPECT_NE(config_problems({{"id_prefix", std::string(44, 'p')}}).find("id_prefix"), std::string::npos);
 }
 
 TEST_F(demo_test, washer_counts_down_and_finishes_its_cycle) {
@@ -681,16 +692,13 @@ TEST_F(demo_test, climate_and_fridge_follow_their_targets) {
 TEST_F(demo_test, same_seed_replays_the_same_behaviour) {
     auto run = [](std::int64_t seed) {
         fake_host h;
-        char error[256] = "";
-        const std::string cfg = json{{"seed", seed}}.dump();
-        const std::string id = "x";
-        hearth_driver* d = plugin()->create(&h.api, h.ctx(), cstr(id), cstr(cfg), error, sizeof error);
-        EXPECT_NE(d, nullptr) << error;
-        if (d == nullptr) return json();
-        EXPECT_EQ(plugin()->start(d, error, sizeof error), HEARTH_OK);
+        hearth::host sdk_host(&h.api, h.ctx());
+        hearth::demo::simulation sim(sdk_host, json{{"seed", seed}});
+        h.sim = &sim.timers();
+        sim.start();
         h.advance(2 * 3600 * 1000);
-        plugin()->stop(d);
-        plugin()->destroy(d);
+        sim.stop();
+        EXPECT_TRUE(h.violations.empty());
         return json(h.state);
     };
     EXPECT_EQ(run(7), run(7));
@@ -701,18 +709,60 @@ TEST_F(demo_test, stop_cancels_every_timer) {
     start();
     EXPECT_EQ(command("hall_lock", "unlock"), HEARTH_PENDING);  // a transition timer is pending too
     host_.advance(500);
-    EXPECT_FALSE(host_.timers.empty());
-    plugin()->stop(driver_);
-    started_ = false;
-    EXPECT_TRUE(host_.timers.empty()) << host_.timers.size() << " timers still armed after stop";
-    EXPECT_GT(host_.cancels, 0U);
+    EXPECT_GT(sim_->timers().pending_timers(), 1U);
+    sim_->stop();
+    EXPECT_EQ(sim_->timers().pending_timers(), 0U) << "timers still armed after stop";
+    EXPECT_FALSE(sim_->timers().next_due().has_value());
     const auto reports = host_.reports;
     const auto fired = host_.fired;
     host_.advance(3600 * 1000);
     EXPECT_EQ(host_.fired, fired);
     EXPECT_EQ(host_.reports, reports);
-    plugin()->destroy(driver_);
-    driver_ = nullptr;
+}
+
+/// `d` without what the core reads as defaults ("writable": false, an int's "step": 1).
+json without_defaults(json d) {
+    auto strip = [](json& specs) {
+        for (auto& [name, p] : specs.items()) {
+            if (p.value("writable", true) == false) p.erase("writable");
+            if (p.value("type", "") == "int" && p.value("step", 0.0) == 1.0) p.erase("step");
+        }
+    };
+    strip(d["properties"]);
+    for (auto& [name, c] : d["commands"].items()) strip(c["params"]);
+    return d;
+}
+
+TEST_F(demo_test, descriptors_are_the_ones_the_discovery_cases_pin) {
+    start();
+    for (const auto& [id, type] : k_expected_ids) {
+        std::ifstream in(std::string(DISCOVERY_CASES_DIR) + "/" + id + ".json");
+        ASSERT_TRUE(in) << id;
+        const json pinned = json::parse(in).at("descriptor");
+        EXPECT_EQ(without_defaults(host_.descriptors[id]), without_defaults(pinned)) << id;
+    }
+}
+
+TEST(demo_plugin, runs_on_the_toolkit_io_thread_and_settles_the_lock_in_real_time) {
+    const auto* api = hearth::testing::driver_instance::load(DEMO_PLUGIN_PATH);
+    ASSERT_NE(api, nullptr);
+    hearth::testing::fake_host host;
+    hearth::testing::driver_instance demo(host, api, "demo-rt");
+    ASSERT_TRUE(demo.create_and_start({{"devices", {"lock", "plug"}}, {"tick_ms", 50}})) << demo.error();
+    auto r = host.snapshot();
+    EXPECT_EQ(r.ready, 1);
+    EXPECT_EQ(r.descriptors.size(), 2U);
+    EXPECT_EQ(r.timers_set, 0);  // the kit's asio timer drives the simulation, not host timers
+    EXPECT_EQ(demo.command(9, "hall_lock", "unlock"), HEARTH_PENDING);
+    ASSERT_TRUE(host.wait_for([](const auto& rec) { return rec.results.contains(9); }, std::chrono::seconds(20)));
+    r = host.snapshot();
+    EXPECT_EQ(r.results.at(9).status, HEARTH_OK);
+    EXPECT_EQ(r.prop("hall_lock", "lock_state"), "unlocked");
+    // The tick runs too: the plug's power is sampled again within seconds.
+    ASSERT_TRUE(host.wait_for([](const auto& rec) { return rec.state_reports.at("kitchen_plug").size() > 1; },
+                              std::chrono::seconds(30)));
+    demo.stop_and_destroy();
+    EXPECT_TRUE(host.snapshot().violations.empty());
 }
 
 }  // namespace
