@@ -41,9 +41,6 @@ public:
         battery_ = std::max(1.0, battery_ - dt_s * 1e-6);  // a year-long coin cell
     }
 
-protected:
-    status on_command(const command& cmd) override { refuse(status::unsupported, "unknown command " + cmd.name); }
-
 private:
     double temp_c_ = 21.3;
     double walk_c_ = 0;
@@ -67,9 +64,6 @@ public:
         if (rng().happens(dt_s, mean_interval_s(hour_of_day(host().now_ms())))) hold_s_ = rng().uniform(30, 90);
         battery_ = std::max(1.0, battery_ - dt_s * 1e-6);
     }
-
-protected:
-    status on_command(const command& cmd) override { refuse(status::unsupported, "unknown command " + cmd.name); }
 
 private:
     /// Mean seconds between passages at that hour: busy 7-9 h and 17-22 h, rare at night.

@@ -75,7 +75,6 @@ protected:
         else
             sim_device::set_property(name, v);
     }
-    status on_command(const command& cmd) override { refuse(status::unsupported, "unknown command " + cmd.name); }
 
 private:
     void set_door(bool open, bool by_user) {

@@ -18,6 +18,8 @@ void sim_device::set_property(const std::string& name, const json& /*value*/) {
     refuse(status::invalid, "property '" + name + "' is not writable");
 }
 
+status sim_device::on_command(const command& cmd) { refuse(status::unsupported, "unknown command " + cmd.name); }
+
 void sim_device::publish() {
     const json now = state();
     json changed = json::object();

@@ -58,8 +58,8 @@ public:
 protected:
     /// Writes one writable property; default refuses.
     virtual void set_property(const std::string& name, const json& value);
-    /// Executes a declared command (never "set").
-    virtual status on_command(const command& cmd) = 0;
+    /// Executes a declared command (never "set"); default refuses.
+    virtual status on_command(const command& cmd);
 
     /// Publishes pending state changes, then reports event `type` with extra `fields`.
     void emit(const std::string& type, json fields = json::object());
