@@ -56,10 +56,11 @@ public:
 
 protected:
     void set_property(const std::string& name, const json& v) override {
-        if (name == "privacy_mode")
+        if (name == "privacy_mode") {
             set_privacy(v.get<bool>());
-        else
+        } else {
             sim_device::set_property(name, v);
+        }
     }
     status on_command(const command& cmd) override {
         if (cmd.name == "set_privacy") {

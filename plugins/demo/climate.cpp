@@ -10,17 +10,17 @@ namespace hearth::demo {
 
 namespace {
 
-const std::vector<std::string> k_modes = {"cool", "heat", "dry", "fan", "auto"};
-const std::vector<std::string> k_fan_speeds = {"auto", "low", "medium", "high"};
+std::vector<std::string> modes() { return {"cool", "heat", "dry", "fan", "auto"}; }
+std::vector<std::string> fan_speeds() { return {"auto", "low", "medium", "high"}; }
 
 class air_conditioner final : public sim_device {
 public:
     explicit air_conditioner(const device_args& a) : sim_device(a) {}
 
     [[nodiscard]] kit::device descriptor() const override {
-        return describe(kit::climate(id(), "Bedroom air conditioner", k_modes)
+        return describe(kit::climate(id(), "Bedroom air conditioner", modes())
                             .prop("current_temp", property::number(-20, 50).unit("°C"))
-                            .prop("fan_speed", property::choice(k_fan_speeds).writable())
+                            .prop("fan_speed", property::choice(fan_speeds()).writable())
                             .command("turn_on")
                             .command("turn_off"),
                         "Demo Split AC");
@@ -40,13 +40,13 @@ public:
         double tau = 2400;  // off: slow drift back to ambient
         if (on_) {
             tau = fan_tau_s();
-            if (mode_ == "cool")
+            if (mode_ == "cool") {
                 goal = std::min(target_, ambient);
-            else if (mode_ == "heat")
+            } else if (mode_ == "heat") {
                 goal = std::max(target_, ambient);
-            else if (mode_ == "auto")
+            } else if (mode_ == "auto") {
                 goal = target_;
-            else if (mode_ == "dry") {
+            } else if (mode_ == "dry") {
                 goal = ambient - 1.5;
                 tau = 1200;
             } else {
@@ -58,30 +58,32 @@ public:
 
 protected:
     void set_property(const std::string& name, const json& v) override {
-        if (name == "on")
+        if (name == "on") {
             on_ = v.get<bool>();
-        else if (name == "mode")
-            mode_ = pick(k_modes, v, name);
-        else if (name == "target_temp")
+        } else if (name == "mode") {
+            mode_ = pick(modes(), v, name);
+        } else if (name == "target_temp") {
             target_ = std::clamp(round_to(v.get<double>(), 0.5), 16.0, 30.0);
-        else if (name == "fan_speed")
-            fan_ = pick(k_fan_speeds, v, name);
-        else
+        } else if (name == "fan_speed") {
+            fan_ = pick(fan_speeds(), v, name);
+        } else {
             sim_device::set_property(name, v);
+        }
     }
     status on_command(const command& cmd) override {
-        if (cmd.name == "turn_on")
+        if (cmd.name == "turn_on") {
             on_ = true;
-        else if (cmd.name == "turn_off")
+        } else if (cmd.name == "turn_off") {
             on_ = false;
-        else
+        } else {
             refuse(status::unsupported, "unknown command " + cmd.name);
+        }
         return status::ok;
     }
 
 private:
     static std::string pick(const std::vector<std::string>& allowed, const json& v, const std::string& name) {
-        const auto s = v.get<std::string>();
+        auto s = v.get<std::string>();
         if (std::find(allowed.begin(), allowed.end(), s) == allowed.end()) refuse(status::invalid, "bad " + name);
         return s;
     }

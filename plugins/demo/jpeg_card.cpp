@@ -49,11 +49,14 @@ public:
     void text(int x0, int y0, std::string_view text, int scale, rgb c) {
         for (const char ch : text) {
             const std::size_t g = ch == ':' ? 10 : static_cast<std::size_t>(ch - '0');
-            if (g < k_glyphs.size())
-                for (int row = 0; row < 7; ++row)
-                    for (int col = 0; col < 5; ++col)
+            if (g < k_glyphs.size()) {
+                for (int row = 0; row < 7; ++row) {
+                    for (int col = 0; col < 5; ++col) {
                         if ((k_glyphs[g][static_cast<std::size_t>(row)] >> (4 - col)) & 1U)
                             fill(x0 + col * scale, y0 + row * scale, scale, scale, c);
+                    }
+                }
+            }
             x0 += 6 * scale;
         }
     }

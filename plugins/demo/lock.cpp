@@ -15,7 +15,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-const std::vector<std::string> k_door_states = {"open", "closed", "ajar"};
 constexpr milliseconds k_bolt_travel{1500};
 constexpr double k_battery_per_operation = 0.05;  // %
 
@@ -26,7 +25,7 @@ public:
     [[nodiscard]] kit::device descriptor() const override {
         return describe(kit::lock(id(), "Hall door lock")
                             .unlatch()
-                            .prop("door_state", property::choice(k_door_states))
+                            .prop("door_state", property::choice({"open", "closed", "ajar"}))
                             .prop("battery", property::integer(0, 100).unit("%"))
                             .prop("auto_relock_s", property::integer(0, 3600).writable().unit("s")),
                         "Demo Smart Lock");

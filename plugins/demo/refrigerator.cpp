@@ -64,16 +64,17 @@ public:
 
 protected:
     void set_property(const std::string& name, const json& v) override {
-        if (name == "fridge_target")
+        if (name == "fridge_target") {
             fridge_target_ = std::clamp(round_to(v.get<double>(), 0.5), 1.0, 8.0);
-        else if (name == "freezer_target")
+        } else if (name == "freezer_target") {
             freezer_target_ = std::clamp(round_to(v.get<double>(), 1), -24.0, -14.0);
-        else if (name == "door_open")
+        } else if (name == "door_open") {
             set_door(v.get<bool>(), true);
-        else if (name == "eco_mode")
+        } else if (name == "eco_mode") {
             eco_ = v.get<bool>();
-        else
+        } else {
             sim_device::set_property(name, v);
+        }
     }
 
 private:
@@ -89,10 +90,11 @@ private:
     /// `tau_warm_s`) until 0.5 °C above it, giving the familiar slow sawtooth.
     static double thermostat(double temp, double goal, double depth, double tau_cool_s, double tau_warm_s,
                              bool& cooling, double dt_s) {
-        if (temp > goal + 0.5)
+        if (temp > goal + 0.5) {
             cooling = true;
-        else if (temp < goal - 0.5)
+        } else if (temp < goal - 0.5) {
             cooling = false;
+        }
         return cooling ? approach(temp, goal - depth, dt_s, tau_cool_s) : approach(temp, k_kitchen_c, dt_s, tau_warm_s);
     }
     void check_alarm(const char* compartment, double temp, double limit, bool& active) {

@@ -27,14 +27,15 @@ public:
 
 protected:
     void set_property(const std::string& name, const json& v) override {
-        if (name == "on")
+        if (name == "on") {
             on_ = v.get<bool>();
-        else if (name == "brightness")
+        } else if (name == "brightness") {
             brightness_ = std::clamp<std::int64_t>(v.get<std::int64_t>(), 0, 100);
-        else if (name == "color_temp_k")
+        } else if (name == "color_temp_k") {
             color_temp_k_ = std::clamp<std::int64_t>(v.get<std::int64_t>(), 2700, 6500);
-        else
+        } else {
             sim_device::set_property(name, v);
+        }
     }
     status on_command(const command& cmd) override {
         if (cmd.name == "turn_on") {
@@ -72,20 +73,22 @@ public:
 
 protected:
     void set_property(const std::string& name, const json& v) override {
-        if (name == "on")
+        if (name == "on") {
             on_ = v.get<bool>();
-        else
+        } else {
             sim_device::set_property(name, v);
+        }
     }
     status on_command(const command& cmd) override {
-        if (cmd.name == "turn_on")
+        if (cmd.name == "turn_on") {
             on_ = true;
-        else if (cmd.name == "turn_off")
+        } else if (cmd.name == "turn_off") {
             on_ = false;
-        else if (cmd.name == "toggle")
+        } else if (cmd.name == "toggle") {
             on_ = !on_;
-        else
+        } else {
             refuse(status::unsupported, "unknown command " + cmd.name);
+        }
         return status::ok;
     }
 
@@ -137,18 +140,20 @@ public:
 
 protected:
     void set_property(const std::string& name, const json& v) override {
-        if (name == "on")
+        if (name == "on") {
             switch_to(v.get<bool>());
-        else
+        } else {
             sim_device::set_property(name, v);
+        }
     }
     status on_command(const command& cmd) override {
-        if (cmd.name == "turn_on")
+        if (cmd.name == "turn_on") {
             switch_to(true);
-        else if (cmd.name == "turn_off")
+        } else if (cmd.name == "turn_off") {
             switch_to(false);
-        else
+        } else {
             refuse(status::unsupported, "unknown command " + cmd.name);
+        }
         return status::ok;
     }
 

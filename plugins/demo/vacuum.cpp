@@ -5,6 +5,7 @@
 #include "devices.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <sstream>
 
@@ -12,8 +13,7 @@ namespace hearth::demo {
 
 namespace {
 
-const std::vector<std::string> k_fan_speeds = {"quiet", "standard", "strong", "max"};
-const std::vector<std::string> k_random_errors = {"stuck", "wheels_jammed", "brush_jammed"};
+std::vector<std::string> fan_speeds() { return {"quiet", "standard", "strong", "max"}; }
 constexpr double k_home_area_m2 = 68;       // a whole-home run
 constexpr double k_room_area_m2 = 14;       // per area of clean_areas
 constexpr double k_clean_rate_m2_s = 0.02;  // 1.2 m² per minute
@@ -30,12 +30,12 @@ public:
     [[nodiscard]] kit::device descriptor() const override {
         return describe(kit::vacuum(id(), "Robot vacuum")
                             .prop("battery", property::integer(0, 100).unit("%"))
-                            .prop("fan_speed", property::choice(k_fan_speeds).writable())
+                            .prop("fan_speed", property::choice(fan_speeds()).writable())
                             .prop("clean_area_m2", property::number(0, 10000).unit("m²"))
                             .prop("clean_time_s", property::integer(0, 604800).unit("s"))
                             .prop("error", property::text())
                             .prop("areas", property::text())
-                            .command("set_fan_speed", {{"fan_speed", property::choice(k_fan_speeds).required()}})
+                            .command("set_fan_speed", {{"fan_speed", property::choice(fan_speeds()).required()}})
                             .command("clean_areas", {{"areas", property::text().required()}}),
                         "Demo RVC");
     }
@@ -49,16 +49,17 @@ public:
                 {"areas", areas_}};
     }
     void tick(double dt_s) override {
-        if (state_ == "running")
+        if (state_ == "running") {
             run(dt_s);
-        else if (state_ == "seeking_charger")
+        } else if (state_ == "seeking_charger") {
             seek(dt_s);
-        else if (state_ == "charging")
+        } else if (state_ == "charging") {
             charge(dt_s);
-        else if (state_ == "docked" && rng().happens(dt_s, k_mean_schedule_s))
+        } else if (state_ == "docked" && rng().happens(dt_s, k_mean_schedule_s)) {
             begin_run("all", k_home_area_m2);
-        else if (state_ != "docked")
+        } else if (state_ != "docked") {
             battery_ = std::max(0.0, battery_ - dt_s * 0.0005);  // idle off the dock
+        }
     }
 
     /// Begins a run over `areas` ("all" or a comma-separated list) from scratch.
@@ -79,10 +80,11 @@ public:
 
 protected:
     void set_property(const std::string& name, const json& v) override {
-        if (name == "fan_speed")
+        if (name == "fan_speed") {
             set_fan(v.get<std::string>());
-        else
+        } else {
             sim_device::set_property(name, v);
+        }
     }
     status on_command(const command& cmd) override {
         const std::string& c = cmd.name;
@@ -129,7 +131,8 @@ private:
         if (area_m2_ >= target_m2_) return go_home("finished");
         if (battery_ <= k_low_battery) return go_home("battery_low");
         if (rng().happens(dt_s, k_mean_error_interval_s)) {
-            error_ = k_random_errors[rng().below(k_random_errors.size())];
+            const std::array<const char*, 3> errors = {"stuck", "wheels_jammed", "brush_jammed"};
+            error_ = errors.at(rng().below(errors.size()));
             state_ = "error";
             emit("operational_error", {{"error", error_}});
         }
@@ -148,16 +151,17 @@ private:
         state_ = "seeking_charger";
         error_ = "none";
         seek_left_s_ = rng().uniform(20, 45);
-        if (was_cleaning)
+        if (was_cleaning) {
             emit("operation_completed", {{"result", why},
                                          {"clean_area_m2", round_to(area_m2_, 0.1)},
                                          {"clean_time_s", static_cast<std::int64_t>(clean_time_s_)}});
+        }
     }
     void require_battery() const {
         if (battery_ < k_min_start_battery) refuse(status::device_error, "battery too low to start cleaning");
     }
     void set_fan(const std::string& f) {
-        if (std::find(k_fan_speeds.begin(), k_fan_speeds.end(), f) == k_fan_speeds.end())
+        if (const auto speeds = fan_speeds(); std::find(speeds.begin(), speeds.end(), f) == speeds.end())
             refuse(status::invalid, "unknown fan_speed " + f);
         fan_ = f;
     }

@@ -12,16 +12,19 @@ namespace hearth::demo {
 
 namespace {
 
-const std::vector<std::string> k_states = {"stopped", "running", "paused", "error"};
-const std::vector<std::string> k_phases = {"idle", "wash", "rinse", "spin", "done"};
-const std::map<std::string, double> k_program_s = {
-    {"cotton", 7200}, {"synthetics", 5400}, {"quick", 1800}, {"eco", 10800}, {"delicates", 3000}};
+/// Program name -> duration in seconds.
+const std::map<std::string, double>& programs() {
+    static const std::map<std::string, double> durations = {
+        {"cotton", 7200}, {"synthetics", 5400}, {"quick", 1800}, {"eco", 10800}, {"delicates", 3000}};
+    return durations;
+}
 constexpr double k_unbalanced_chance = 0.1;  // per cycle, when the spin starts
 constexpr double k_mean_idle_s = 8 * 3600;   // between the end of a cycle and the next load
 
 std::vector<std::string> program_names() {
     std::vector<std::string> out;
-    for (const auto& [name, s] : k_program_s) out.push_back(name);
+    out.reserve(programs().size());
+    for (const auto& [name, s] : programs()) out.push_back(name);
     return out;
 }
 
@@ -30,8 +33,8 @@ public:
     explicit washer(const device_args& a) : sim_device(a) {}
 
     [[nodiscard]] kit::device descriptor() const override {
-        return describe(kit::washer(id(), "Bathroom washing machine", k_states)
-                            .prop("phase", property::choice(k_phases))
+        return describe(kit::washer(id(), "Bathroom washing machine", {"stopped", "running", "paused", "error"})
+                            .prop("phase", property::choice({"idle", "wash", "rinse", "spin", "done"}))
                             .prop("remaining_s", property::integer(0, 14400).unit("s"))
                             .prop("program", property::choice(program_names()).writable())
                             .command("start", {{"program", property::choice(program_names())}}),
@@ -45,7 +48,7 @@ public:
     }
     void tick(double dt_s) override {
         if (state_ == "stopped" && rng().happens(dt_s, k_mean_idle_s)) {  // someone loads the machine
-            program_ = program_names()[rng().below(k_program_s.size())];
+            program_ = program_names()[rng().below(programs().size())];
             begin_cycle(0);
             return;
         }
@@ -99,7 +102,7 @@ protected:
 public:
     /// Starts the current program with `elapsed_s` already done (used for the demo's initial cycle).
     void begin_cycle(double elapsed_s) {
-        total_s_ = k_program_s.at(program_);
+        total_s_ = programs().at(program_);
         remaining_s_ = total_s_ - elapsed_s;
         state_ = "running";
         phase_ = phase_for(remaining_s_);
@@ -107,8 +110,8 @@ public:
 
 private:
     static std::string valid_program(const json& v) {
-        const auto p = v.get<std::string>();
-        if (!k_program_s.contains(p)) refuse(status::invalid, "unknown program " + p);
+        auto p = v.get<std::string>();
+        if (!programs().contains(p)) refuse(status::invalid, "unknown program " + p);
         return p;
     }
     /// wash for the first half of the program, rinse for the next quarter, spin at the end.
