@@ -23,7 +23,8 @@ public:
 
     void start() override {
         sim_.start();
-        host().info("demo instance " + instance_id() + " started");
+        host().info("demo instance " + instance_id() + " simulating " + std::to_string(sim_.device_count()) +
+                    " devices every " + std::to_string(sim_.tick_ms()) + " ms");
         pump();
     }
     status handle_command(const command& cmd) override {

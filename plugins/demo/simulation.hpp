@@ -30,6 +30,8 @@ public:
     /// Cancels the tick and every device timer; nothing fires afterwards.
     void stop() { sim_.cancel_all(); }
 
+    [[nodiscard]] std::size_t device_count() const noexcept { return devices_.size(); }
+    [[nodiscard]] std::int64_t tick_ms() const noexcept { return tick_ms_; }
     /// The timers of the simulation: run_due() advances it to the host clock.
     [[nodiscard]] sim_host& timers() noexcept { return sim_; }
 
