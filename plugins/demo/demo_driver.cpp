@@ -19,12 +19,14 @@ public:
     /// Checked by the host before the constructor runs (ABI v1.2).
     static constexpr const char* config_schema = k_config_schema;
 
-    demo_driver(kit::context& ctx, const json& config) : driver(ctx), sim_(host(), config), timer_(io()) {}
+    /// Builds the simulation and says so (before any device is online: tests wait on that line).
+    demo_driver(kit::context& ctx, const json& config) : driver(ctx), sim_(host(), config), timer_(io()) {
+        host().info("demo instance " + instance_id() + " simulating " + std::to_string(sim_.device_count()) +
+                    " devices every " + std::to_string(sim_.tick_ms()) + " ms");
+    }
 
     void start() override {
         sim_.start();
-        host().info("demo instance " + instance_id() + " simulating " + std::to_string(sim_.device_count()) +
-                    " devices every " + std::to_string(sim_.tick_ms()) + " ms");
         pump();
     }
     status handle_command(const command& cmd) override {
