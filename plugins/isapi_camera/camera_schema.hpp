@@ -10,7 +10,10 @@ inline constexpr const char* k_config_schema = R"({
   "properties": {
     "host": {"type": "string", "minLength": 1, "pattern": "^[^ /?#@]+$"},
     "port": {"type": "integer", "minimum": 1, "maximum": 65535},
-    "username": {"type": "string", "minLength": 1},
+    "tls": {"type": "boolean"},
+    "ca_file": {"type": "string", "minLength": 1},
+    "tls_pin_sha256": {"type": "string", "pattern": "^([0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$"},
+    "username": {"type": "string", "minLength": 1, "pattern": "^[^\"\\r\\n]+$"},
     "password": {"type": "string", "x-secret": true},
     "channel": {"type": "integer", "minimum": 1, "maximum": 32},
     "id": {"type": "string", "pattern": "^[a-z0-9_-]{1,64}$"},

@@ -1,46 +1,32 @@
-// Role: the isapi_camera driver: one `camera` device for one ISAPI IP camera. The host's
-// thread only validates commands and hands them over; all network I/O runs as coroutines on
-// an io_context owned by the driver and run by its own std::thread, which also reports
-// state, events, availability and command results (host methods are thread-safe).
-//
-// What runs on the I/O thread: the alert stream (kept open, reconnected with exponential
-// backoff, availability offline after `offline_after_failures` failed attempts in a row),
-// motion/doorbell mapping with a motion-clear timer, snapshots and privacy-mask writes.
-// The only state shared with the host thread is atomic (privacy mode) or mutex-guarded
-// (the set of pending command ids, completed with "driver stopped" by stop()).
-#include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
-
+// Role: the isapi_camera driver: one `camera` device for one ISAPI IP camera, on the toolkit's one
+// io thread (hearth::kit). kit::http_client (Digest auth, timeouts, body cap) carries snapshots
+// and privacy-mask reads/writes; its stream() keeps the multipart alert stream open, reconnected
+// with exponential backoff; kit::availability reports the camera offline after
+// `offline_after_failures` failed attempts in a row. Alerts map to motion (with a motion-clear
+// timer) and doorbell events.
 #include "camera_config.hpp"
 #include "camera_schema.hpp"
-#include "isapi_client.hpp"
 #include "isapi_xml.hpp"
-#include <hearth/kit/multipart_parser.hpp>
 
-#include <hearth/driver.hpp>
+#include <hearth/kit/availability.hpp>
+#include <hearth/kit/devices.hpp>
+#include <hearth/kit/driver.hpp>
+#include <hearth/kit/http_client.hpp>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/verb.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <chrono>
-#include <mutex>
+#include <memory>
+#include <optional>
 #include <set>
-#include <thread>
 
 namespace hearth::isapi {
 
 namespace {
 
-namespace asio = boost::asio;
-using boost::beast::http::verb;
+namespace kit = hearth::kit;
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
@@ -52,263 +38,229 @@ bool iequals(std::string_view a, std::string_view b) {
     });
 }
 
-/// The host status a failed request completes a command with.
-status to_status(const request_error& e) {
-    switch (e.kind()) {
-    case failure::unreachable: return status::offline;
-    case failure::timeout: return status::timeout;
-    default: return status::device_error;
-    }
-}
+/// The status a failed request completes a command with (a malformed answer is the device's fault).
+status to_status(const kit::net_error& e) { return e.code == status::invalid ? status::device_error : e.code; }
 
-json bool_prop(bool writable = false) { return {{"type", "bool"}, {"writable", writable}}; }
+kit::http_options http_options(const camera_config& c) {
+    return {.host = c.host,
+            .port = c.port,
+            .timeout = c.timeout,
+            .body_limit = c.snapshot_max_bytes,
+            .username = c.username,
+            .password = c.password,
+            .auth = kit::http_auth::digest,  // never the password in clear
+            .tls = c.tls,
+            .ca_file = c.ca_file,
+            .pin_sha256 = c.tls_pin_sha256,
+            .stream_idle_timeout = c.stream_idle_timeout()};
+}
 
 }  // namespace
 
-class isapi_camera final : public driver {
+class isapi_camera final : public kit::driver {
 public:
-    /// Checked by the host before the constructor runs (ABI v1.2).
-    static constexpr const char* config_schema = k_config_schema;
+    static constexpr const char* manifest = R"({"network": ["tcp_client"]})";
+    static constexpr const char* config_schema = k_config_schema;  // checked by the host first
 
-    isapi_camera(hearth::host& h, std::string /*instance_id*/, const json& config)
-        : driver(h), cfg_(parse_camera_config(config)), client_(io_.get_executor(), cfg_) {}
-
-    ~isapi_camera() override { stop(); }
+    isapi_camera(kit::context& ctx, const json& config)
+        : driver(ctx),
+          cfg_(read_camera_config(config)),
+          http_(std::make_unique<kit::http_client>(io(), http_options(cfg_))),
+          retry_(io()),
+          motion_timer_(io()),
+          online_([this](bool up) { on_availability(up); }, cfg_.offline_after_failures),
+          backoff_(cfg_.reconnect) {}
 
     void start() override {
-        const json descriptor = {{"id", cfg_.id},
-                                 {"name", cfg_.name},
-                                 {"type", "camera"},
-                                 {"manufacturer", "ISAPI"},
-                                 {"model", "ISAPI IP camera (channel " + std::to_string(cfg_.channel) + ")"},
-                                 {"sw_version", "isapi_camera 1.0.0"},
-                                 {"properties",
-                                  {{"online", bool_prop()},
-                                   {"motion", bool_prop()},
-                                   {"recording", bool_prop()},
-                                   {"privacy_mode", bool_prop(true)}}},
-                                 {"commands",
-                                  {{"snapshot", {{"params", json::object()}}},
-                                   {"set_privacy", {{"params", {{"on", {{"type", "bool"}, {"required", true}}}}}}}}},
-                                 {"events", {"motion", "doorbell", "snapshot"}}};
-        if (!host().register_device(descriptor)) throw std::runtime_error("the host refused the camera descriptor");
+        kit::device d = kit::camera(cfg_.id, cfg_.name);
+        d.prop("online", kit::property::boolean())
+            .prop("recording", kit::property::boolean())
+            .prop("privacy_mode", kit::property::boolean().writable())
+            .command("set_privacy", {{"on", kit::property::boolean().required()}})
+            .event("doorbell")
+            .event("snapshot")
+            .info("ISAPI", "ISAPI IP camera (channel " + std::to_string(cfg_.channel) + ")", "isapi_camera 1.0.0");
+        if (!host().register_device(d)) throw std::runtime_error("the host refused the camera descriptor");
         // Availability stays unknown until the first connection attempt succeeds or N fail.
         host().report_state(cfg_.id,
                             {{"online", false}, {"motion", false}, {"recording", false}, {"privacy_mode", false}});
         host().report_ready();
-        host().info("camera " + cfg_.id + " at " + client_.endpoint() + ", channel " + std::to_string(cfg_.channel) +
+        host().info("camera " + cfg_.id + " at " + http_->endpoint() + ", channel " + std::to_string(cfg_.channel) +
                     ": opening the alert stream");
-        asio::co_spawn(io_, stream_loop(), asio::detached);
-        thread_ = std::thread([this] { io_.run(); });
+        open_stream();
     }
 
     status handle_command(const command& cmd) override {
         if (cmd.device_id != cfg_.id) throw command_error(status::invalid, "unknown device " + cmd.device_id);
-        if (cmd.name == "snapshot") return begin_snapshot(cmd.id);
-        if (cmd.name == "set_privacy") return begin_set_privacy(cmd.id, cmd.params.at("on").get<bool>());
+        if (cmd.name == "snapshot") return snapshot(cmd.id);
+        if (cmd.name == "set_privacy") {
+            if (!cmd.params.contains("on") || !cmd.params["on"].is_boolean())
+                throw command_error(status::invalid, "set_privacy needs a boolean 'on'");
+            return set_privacy(cmd.id, cmd.params["on"].get<bool>());
+        }
         if (cmd.name == "set") {
             if (cmd.params.size() != 1 || !cmd.params.contains("privacy_mode") ||
-                !cmd.params["privacy_mode"].is_boolean())
+                !cmd.params["privacy_mode"].is_boolean()) {
                 throw command_error(status::invalid, "only privacy_mode is writable");
-            return begin_set_privacy(cmd.id, cmd.params["privacy_mode"].get<bool>());
+            }
+            return set_privacy(cmd.id, cmd.params["privacy_mode"].get<bool>());
         }
         throw command_error(status::unsupported, "unknown command " + cmd.name);
     }
 
     void refresh(const std::string& device_id) override {
-        if (device_id == cfg_.id) asio::co_spawn(io_, read_privacy(), asio::detached);
+        if (device_id == cfg_.id) read_privacy([](const std::optional<kit::net_error>&, bool) {});
     }
 
     void stop() override {
-        if (stopped_.exchange(true)) return;
-        work_.reset();
-        io_.stop();
-        if (thread_.joinable()) thread_.join();
-        // Commands whose coroutine was abandoned still get an answer (allowed until stop returns).
-        std::set<std::uint64_t> left;
-        {
-            std::lock_guard lock(pending_mutex_);
-            left.swap(pending_);
-        }
-        for (auto id : left) host().command_result(id, status::offline, "driver stopped");
+        stream_.stop();
+        retry_.cancel();
+        motion_timer_.cancel();
+        http_.reset();  // drops every callback in flight: answer their commands here
+        for (const auto id : std::exchange(pending_, {})) host().command_result(id, status::offline, "driver stopped");
     }
 
 private:
-    // ---- host thread: command intake (never blocks) ------------------------------------------
+    // ---- commands -----------------------------------------------------------------------------
 
-    status begin_snapshot(std::uint64_t id) {
-        if (privacy_.load()) throw command_error(status::invalid, "privacy mode is on");
+    status snapshot(std::uint64_t id) {
+        if (privacy_) throw command_error(status::invalid, "privacy mode is on");
         const auto now = steady_clock::now();
-        if (last_snapshot_ && now - *last_snapshot_ < cfg_.snapshot_min_interval)
+        if (last_snapshot_ && now - *last_snapshot_ < cfg_.snapshot_min_interval) {
             throw command_error(status::invalid, "snapshot rate limit: at most one every " +
                                                      std::to_string(cfg_.snapshot_min_interval.count()) + " ms");
-        last_snapshot_ = now;
-        add_pending(id);
-        asio::co_spawn(io_, take_snapshot(id), asio::detached);
-        return status::pending;
-    }
-
-    status begin_set_privacy(std::uint64_t id, bool on) {
-        add_pending(id);
-        asio::co_spawn(io_, write_privacy(id, on), asio::detached);
-        return status::pending;
-    }
-
-    void add_pending(std::uint64_t id) {
-        std::lock_guard lock(pending_mutex_);
-        pending_.insert(id);
-    }
-    /// Completes a pending command once (a no-op if stop() already answered it).
-    void complete(std::uint64_t id, status code, const std::string& message = {}) {
-        {
-            std::lock_guard lock(pending_mutex_);
-            if (pending_.erase(id) == 0) return;
         }
-        host().command_result(id, code, message);
-    }
-
-    // ---- I/O thread: commands ----------------------------------------------------------------
-
-    asio::awaitable<void> take_snapshot(std::uint64_t id) {
+        last_snapshot_ = now;
+        pending_.insert(id);
         const std::string path = "/ISAPI/Streaming/channels/" + std::to_string(cfg_.channel * 100 + 1) + "/picture";
-        try {
-            const http_reply r = co_await client_.request(verb::get, path, {}, {}, cfg_.snapshot_max_bytes);
-            if (r.status != 200)
-                throw request_error(failure::http_status, "snapshot: camera answered HTTP " + std::to_string(r.status));
-            const auto* b = reinterpret_cast<const std::uint8_t*>(r.body.data());
-            if (r.body.size() < 4 || b[0] != 0xFF || b[1] != 0xD8)
-                throw request_error(failure::protocol, "snapshot: the camera's answer is not a JPEG image");
+        http_->get(path, [this, id](kit::result<kit::http_response> r) {
+            if (!r) {
+                if (r.error().code == status::invalid &&
+                    r.error().message.find("exceeds the limit") != std::string::npos) {
+                    host().warn("snapshot refused: the image is larger than snapshot_max_bytes (" +
+                                std::to_string(cfg_.snapshot_max_bytes) + " bytes)");
+                    return complete(id, status::device_error, "snapshot larger than snapshot_max_bytes");
+                }
+                host().warn("snapshot failed: " + r.error().message);
+                return complete(id, to_status(r.error()), r.error().message);
+            }
+            const std::string& body = r->body;
+            const auto* b = reinterpret_cast<const std::uint8_t*>(body.data());
+            if (body.size() < 4 || b[0] != 0xFF || b[1] != 0xD8) {
+                host().warn("snapshot failed: the camera's answer is not a JPEG image");
+                return complete(id, status::device_error, "snapshot: the camera's answer is not a JPEG image");
+            }
             host().report_event(cfg_.id, {{"event_type", "snapshot"},
                                           {"content_type", "image/jpeg"},
-                                          {"image_base64", base64_encode({b, r.body.size()})},
-                                          {"size_bytes", r.body.size()},
+                                          {"image_base64", base64_encode({b, body.size()})},
+                                          {"size_bytes", body.size()},
                                           {"captured_at_ms", host().now_ms()}});
             complete(id, status::ok);
-        } catch (const request_error& e) {
-            if (e.kind() == failure::too_large)
-                host().warn("snapshot refused: the image is larger than snapshot_max_bytes (" +
-                            std::to_string(cfg_.snapshot_max_bytes) + " bytes)");
-            else
-                host().warn(std::string("snapshot failed: ") + e.what());
-            complete(id, to_status(e),
-                     e.kind() == failure::too_large ? "snapshot larger than snapshot_max_bytes" : e.what());
-        }
+        });
+        return status::pending;
     }
 
-    std::string privacy_path() const {
+    status set_privacy(std::uint64_t id, bool on) {
+        pending_.insert(id);
+        kit::http_request put{
+            .method = "PUT", .target = privacy_path(), .body = privacy_mask_xml(on), .content_type = "application/xml"};
+        http_->request(std::move(put), [this, id, on](kit::result<kit::http_response> r) {
+            const auto rs = r ? parse_response_status(r->body) : std::nullopt;
+            if (!r || (rs && rs->status_code != 1)) {
+                const std::string why =
+                    !r ? r.error().message : "setting privacy mask: the camera answered " + rs->status_string;
+                host().warn(why);
+                return complete(id, r ? status::device_error : to_status(r.error()), why);
+            }
+            read_privacy([this, id, on](const std::optional<kit::net_error>& error, bool now_on) {
+                if (error) return complete(id, to_status(*error), error->message);
+                if (now_on != on) {
+                    return complete(id, status::device_error,
+                                    std::string("the camera kept privacy mode ") + (now_on ? "on" : "off"));
+                }
+                host().info(std::string("privacy mode ") + (on ? "on" : "off"));
+                complete(id, status::ok);
+            });
+        });
+        return status::pending;
+    }
+
+    /// Completes a pending command once (a no-op if stop() already answered it).
+    void complete(std::uint64_t id, status code, const std::string& message = {}) {
+        if (pending_.erase(id) != 0) host().command_result(id, code, message);
+    }
+
+    [[nodiscard]] std::string privacy_path() const {
         return "/ISAPI/System/Video/inputs/channels/" + std::to_string(cfg_.channel) + "/privacyMask";
     }
 
-    /// GETs the privacy mask and reports it; returns the value read.
-    asio::awaitable<bool> fetch_privacy() {
-        const http_reply r = co_await client_.request(verb::get, privacy_path());
-        if (r.status != 200)
-            throw request_error(failure::http_status,
-                                "reading privacy mask: camera answered HTTP " + std::to_string(r.status));
-        const auto on = parse_privacy_enabled(r.body);
-        if (!on) throw request_error(failure::protocol, "reading privacy mask: no <enabled> in the camera's answer");
-        privacy_ = *on;
-        host().report_state(cfg_.id, {{"privacy_mode", *on}});
-        co_return *on;
-    }
-
-    asio::awaitable<void> read_privacy() {
-        try {
-            co_await fetch_privacy();
-        } catch (const request_error& e) {
-            host().warn(e.what());
-        }
-    }
-
-    asio::awaitable<void> write_privacy(std::uint64_t id, bool on) {
-        try {
-            const http_reply r =
-                co_await client_.request(verb::put, privacy_path(), privacy_mask_xml(on), "application/xml");
-            const auto rs = parse_response_status(r.body);
-            if (r.status != 200 || (rs && rs->status_code != 1))
-                throw request_error(failure::http_status, "setting privacy mask: camera answered HTTP " +
-                                                              std::to_string(r.status) +
-                                                              (rs ? " (" + rs->status_string + ")" : std::string()));
-            const bool now_on = co_await fetch_privacy();
-            if (now_on != on) {
-                complete(id, status::device_error,
-                         std::string("the camera kept privacy mode ") + (now_on ? "on" : "off"));
-                co_return;
+    /// GETs the privacy mask and reports it; `done` gets the error or the value read.
+    void read_privacy(std::function<void(const std::optional<kit::net_error>&, bool)> done) {
+        http_->get(privacy_path(), [this, done = std::move(done)](kit::result<kit::http_response> r) {
+            std::optional<kit::net_error> error;
+            const auto on = r ? parse_privacy_enabled(r->body) : std::nullopt;
+            if (!r) error = r.error();
+            if (r && !on) error = {status::device_error, "reading privacy mask: no <enabled> in the camera's answer"};
+            if (error) {
+                host().warn(error->message);
+                return done(error, false);
             }
-            host().info(std::string("privacy mode ") + (on ? "on" : "off"));
-            complete(id, status::ok);
-        } catch (const request_error& e) {
-            host().warn(e.what());
-            complete(id, to_status(e), e.what());
-        }
+            privacy_ = *on;
+            host().report_state(cfg_.id, {{"privacy_mode", *on}});
+            done(std::nullopt, *on);
+        });
     }
 
-    // ---- I/O thread: the alert stream ---------------------------------------------------------
+    // ---- the alert stream ---------------------------------------------------------------------
 
-    asio::awaitable<void> stream_loop() {
-        asio::steady_timer wait(io_);
-        milliseconds backoff = cfg_.reconnect;
-        int failures = 0;
-        for (;;) {
-            bool opened = false;
-            std::optional<kit::multipart_parser> parser;
-            try {
-                co_await client_.stream(
-                    "/ISAPI/Event/notification/alertStream",
-                    [&](const std::string& content_type) {
-                        opened = true;
-                        failures = 0;
-                        backoff = cfg_.reconnect;
-                        parser.emplace(kit::multipart_boundary(content_type).value_or("boundary"));
-                        set_online(true);
-                        asio::co_spawn(io_, read_privacy(), asio::detached);
-                    },
-                    [&](std::string_view data) {
-                        std::vector<kit::multipart_part> parts;
-                        parser->feed(data, parts);
-                        for (const auto& p : parts) on_part(p);
-                    });
-                host().warn("alert stream of " + client_.endpoint() + " ended; reconnecting");
-            } catch (const request_error& e) {
-                if (opened) {
-                    host().warn(std::string("alert stream dropped: ") + e.what() + "; reconnecting");
-                } else {
-                    ++failures;
-                    // Loud until the camera is declared offline, then quiet (backoff up to 30 s).
-                    const log_level level = failures > cfg_.offline_after_failures ? log_level::debug
-                                            : e.kind() == failure::auth            ? log_level::error
-                                                                                   : log_level::warn;
-                    host().log(level, std::string(e.what()) + " (attempt " + std::to_string(failures) + ", retry in " +
-                                          std::to_string(backoff.count()) + " ms)");
-                    if (failures == cfg_.offline_after_failures) {
-                        host().warn("camera " + cfg_.id + " is offline after " + std::to_string(failures) +
-                                    " failed connection attempts");
-                        set_online(false);
-                    }
-                }
-            }
-            if (opened) backoff = cfg_.reconnect;
-            wait.expires_after(backoff);
-            boost::system::error_code ec;
-            co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            if (!opened) backoff = std::min(backoff * 2, k_max_reconnect);
+    void open_stream() {
+        opened_ = false;
+        stream_ = http_->stream(
+            "/ISAPI/Event/notification/alertStream", [this](const kit::multipart_part& p) { on_part(p); },
+            [this](const kit::net_error& e) { on_stream_end(e); },
+            [this] {
+                opened_ = true;
+                backoff_ = cfg_.reconnect;
+                online_.success();
+                read_privacy([](const std::optional<kit::net_error>&, bool) {});
+            });
+    }
+
+    void on_stream_end(const kit::net_error& e) {
+        if (opened_) {
+            host().warn("alert stream dropped: " + e.message + "; reconnecting");
+        } else {
+            const int attempt = online_.consecutive_failures() + 1;
+            // Loud until the camera is declared offline, then quiet (backoff up to 30 s).
+            const log_level level = attempt > cfg_.offline_after_failures ? log_level::debug
+                                    : e.http_status == 401                ? log_level::error
+                                                                          : log_level::warn;
+            host().log(level, e.message + (e.http_status == 401 ? ": check username and password" : "") + " (attempt " +
+                                  std::to_string(attempt) + ", retry in " + std::to_string(backoff_.count()) + " ms)");
+            online_.failure();
         }
+        retry_.expires_after(backoff_);
+        retry_.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec) open_stream();
+        });
+        if (!opened_) backoff_ = std::min(backoff_ * 2, k_max_reconnect);
+    }
+
+    void on_availability(bool up) {
+        if (!up) {
+            host().warn("camera " + cfg_.id + " is offline after " + std::to_string(online_.consecutive_failures()) +
+                        " failed connection attempts");
+        }
+        host().report_availability(cfg_.id, up);
+        host().report_state(cfg_.id, {{"online", up}});
+        if (up) host().info("camera " + cfg_.id + " is online");
     }
 
     void on_part(const kit::multipart_part& part) {
         const auto a = parse_alert(part.body);
-        if (!a) {
-            host().debug("alert stream: skipped a part that is not an EventNotificationAlert");
-            return;
-        }
+        if (!a) return host().debug("alert stream: skipped a part that is not an EventNotificationAlert");
         if (a->channel != 0 && a->channel != cfg_.channel) return;  // another channel of an NVR
-        if (iequals(a->event_type, "VMD")) {
-            if (a->active)
-                on_motion(*a);
-            else
-                clear_motion();
-            return;
-        }
+        if (iequals(a->event_type, "VMD")) return a->active ? on_motion(*a) : clear_motion();
         const bool doorbell = std::any_of(cfg_.doorbell_event_types.begin(), cfg_.doorbell_event_types.end(),
                                           [&](const std::string& t) { return iequals(t, a->event_type); });
         if (!doorbell || !a->active) return;  // heartbeats (videoloss inactive) and unmapped types
@@ -338,37 +290,22 @@ private:
         host().report_state(cfg_.id, {{"motion", false}});
     }
 
-    void set_online(bool online) {
-        if (online_ == online) return;  // an unknown online_ equals neither value
-        online_ = online;
-        host().report_availability(cfg_.id, online);
-        host().report_state(cfg_.id, {{"online", online}});
-        if (online) host().info("camera " + cfg_.id + " is online");
-    }
-
-    // Members: io_ first so that it is destroyed last (abandoned coroutine frames hold sockets).
-    asio::io_context io_{1};
-    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{io_.get_executor()};
     const camera_config cfg_;
-    isapi_client client_;
-    asio::steady_timer motion_timer_{io_};
-    std::thread thread_;
-    std::atomic<bool> stopped_{false};
-    std::atomic<bool> privacy_{false};
-
-    // Host thread only.
-    std::optional<steady_clock::time_point> last_snapshot_;
-    // I/O thread only.
+    std::unique_ptr<kit::http_client> http_;
+    kit::http_stream stream_;
+    boost::asio::steady_timer retry_;
+    boost::asio::steady_timer motion_timer_;
+    kit::availability online_;
+    milliseconds backoff_;
+    bool opened_ = false;  ///< the current stream attempt got its 200 header
+    bool privacy_ = false;
     bool motion_ = false;
-    std::optional<bool> online_;  // unknown until the first report
+    std::optional<steady_clock::time_point> last_snapshot_;
     std::optional<steady_clock::time_point> last_doorbell_;
-    // Both threads.
-    std::mutex pending_mutex_;
-    std::set<std::uint64_t> pending_;
+    std::set<std::uint64_t> pending_;  ///< commands answered pending and not yet completed
 };
 
 }  // namespace hearth::isapi
 
-HEARTH_DRIVER_WITH_MANIFEST(hearth::isapi::isapi_camera, "isapi_camera", "1.0.0",
-                            "IP cameras speaking ISAPI over HTTP: alert stream, JPEG snapshots, privacy mask",
-                            R"({"network": ["tcp_client"]})")
+HEARTH_KIT_DRIVER(hearth::isapi::isapi_camera, "isapi_camera", "1.0.0",
+                  "IP cameras speaking ISAPI over HTTP: alert stream, JPEG snapshots, privacy mask")

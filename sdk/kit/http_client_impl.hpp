@@ -30,6 +30,7 @@ namespace detail {
 struct stream_state {
     http_client::part_fn on_part;
     http_client::end_fn on_end;
+    http_client::open_fn on_open;
     std::unique_ptr<transport> conn;
     bool stopped = false;
 };

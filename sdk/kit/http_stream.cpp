@@ -121,6 +121,9 @@ asio::awaitable<net_error> pump(std::shared_ptr<http_client::impl> self, std::sh
             co_return net_error{status::invalid,
                                 what + ": not a multipart stream (Content-Type \"" + content_type + "\")"};
         }
+        if (st->on_open) {
+            self->deliver([st] { st->on_open(); }, st);
+        }
         multipart_parser parts_parser(*boundary, self->opt.stream_part_limit);
         std::array<char, 8192> chunk{};
         while (!parser.is_done()) {
@@ -170,10 +173,11 @@ asio::awaitable<void> run_stream(std::shared_ptr<http_client::impl> self, std::s
 
 }  // namespace
 
-http_stream http_client::stream(std::string target, part_fn on_part, end_fn on_end) {
+http_stream http_client::stream(std::string target, part_fn on_part, end_fn on_end, open_fn on_open) {
     auto st = std::make_shared<detail::stream_state>();
     st->on_part = std::move(on_part);
     st->on_end = std::move(on_end);
+    st->on_open = std::move(on_open);
     auto& streams = impl_->streams;
     std::erase_if(streams, [](const auto& w) { return w.expired(); });
     streams.push_back(st);

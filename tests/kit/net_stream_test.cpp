@@ -1,5 +1,5 @@
 // http_client::stream() against the in-test server: parts split across reads arrive whole and
-// in order, the end of the stream is reported, a Digest challenge is answered, a non-multipart
+// in order, on_open comes first, the end of the stream is reported, a Digest challenge is answered, a non-multipart
 // answer is invalid, and stopping or destroying with the stream open calls nothing.
 #include "net_test_server.hpp"
 
@@ -51,6 +51,19 @@ TEST(http_stream, parts_split_across_reads_arrive_whole_then_the_end_is_reported
     EXPECT_NE(end->message.find("stream GET /ISAPI/Event/notification/alertStream"), std::string::npos) << end->message;
 }
 
+TEST(http_stream, on_open_comes_once_when_accepted_before_the_first_part) {
+    boost::asio::io_context io;
+    test::http_server server(io, [](const server_request&) { return alert_stream(); });
+    http_client client(io, options_for(server.port()));
+    std::vector<std::string> seen;
+    std::optional<net_error> end;
+    auto handle = client.stream(
+        "/s", [&](const multipart_part& p) { seen.push_back(p.body); }, [&](const net_error& e) { end = e; },
+        [&] { seen.emplace_back("open"); });
+    ASSERT_TRUE(test::run_until(io, [&] { return end.has_value(); }));
+    EXPECT_EQ(seen, (std::vector<std::string>{"open", "<a>1</a>", "<a>2</a>", "three"}));
+}
+
 TEST(http_stream, a_non_multipart_answer_is_invalid) {
     boost::asio::io_context io;
     test::http_server server(io, [](const server_request&) {
@@ -60,9 +73,11 @@ TEST(http_stream, a_non_multipart_answer_is_invalid) {
     });
     http_client client(io, options_for(server.port()));
     std::optional<net_error> end;
+    bool opened = false;
     auto handle = client.stream(
-        "/s", [](const multipart_part&) {}, [&](const net_error& e) { end = e; });
+        "/s", [](const multipart_part&) {}, [&](const net_error& e) { end = e; }, [&] { opened = true; });
     ASSERT_TRUE(test::run_until(io, [&] { return end.has_value(); }));
+    EXPECT_FALSE(opened);  // a refused stream never opened
     EXPECT_EQ(end->code, status::invalid);
     EXPECT_EQ(end->message, "stream GET /s: not a multipart stream (Content-Type \"text/plain\")");
 }

@@ -41,19 +41,19 @@ enum class http_auth {
 };
 
 struct http_options {
-    std::string host{};                       ///< IP address or host name
-    std::uint16_t port = 80;                  ///< e.g. 443 with tls
-    std::chrono::milliseconds timeout{5000};  ///< per request: connect, send and receive
-    std::size_t body_limit = 1024 * 1024;     ///< larger responses fail with status::invalid
-    std::string username{};                   ///< empty: no authentication
+    std::string host{};                                 ///< IP address or host name
+    std::uint16_t port = 80;                            ///< e.g. 443 with tls
+    std::chrono::milliseconds timeout{5000};            ///< per request: connect, send and receive
+    std::size_t body_limit = std::size_t{1024} * 1024;  ///< larger responses fail with status::invalid
+    std::string username{};                             ///< empty: no authentication
     std::string password{};
     http_auth auth = http_auth::automatic;
     bool tls = false;          ///< HTTPS
     std::string ca_file{};     ///< tls: PEM file of trusted CAs (else the system's)
     std::string pin_sha256{};  ///< tls: hex SHA-256 of the device's certificate (colons allowed);
                                ///< when set, it replaces CA verification
-    std::chrono::milliseconds stream_idle_timeout{60'000};  ///< stream(): longest silence
-    std::size_t stream_part_limit = 256 * 1024;             ///< stream(): larger parts are dropped
+    std::chrono::milliseconds stream_idle_timeout{60'000};    ///< stream(): longest silence
+    std::size_t stream_part_limit = std::size_t{256} * 1024;  ///< stream(): larger parts are dropped
 };
 
 struct http_request {
@@ -105,6 +105,7 @@ public:
     using json_fn = std::function<void(result<nlohmann::json>)>;
     using part_fn = std::function<void(const multipart_part&)>;
     using end_fn = std::function<void(const net_error&)>;
+    using open_fn = std::function<void()>;
 
     /// Nothing is connected until the first request. Throws std::invalid_argument for options
     /// that cannot work (empty host, unreadable ca_file, malformed pin).
@@ -126,10 +127,12 @@ public:
     /// answer body gives a null json.
     void post_json(std::string target, const nlohmann::json& body, json_fn done);
 
-    /// Opens a long-lived GET of a multipart stream on its own connection: `on_part` gets each
-    /// part as it completes; `on_end` is called once when the stream ends (device closed it,
-    /// error, or no byte for stream_idle_timeout) unless the handle was stopped first.
-    [[nodiscard]] http_stream stream(std::string target, part_fn on_part, end_fn on_end);
+    /// Opens a long-lived GET of a multipart stream on its own connection: `on_open` (optional)
+    /// is called once when the device accepted it (200 with a multipart Content-Type), before
+    /// any part; `on_part` gets each part as it completes; `on_end` is called once when the
+    /// stream ends (device closed it, error, or no byte for stream_idle_timeout) unless the
+    /// handle was stopped first.
+    [[nodiscard]] http_stream stream(std::string target, part_fn on_part, end_fn on_end, open_fn on_open = {});
 
     /// "host:port", as used in messages.
     [[nodiscard]] std::string endpoint() const;

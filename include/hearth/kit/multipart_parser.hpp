@@ -30,7 +30,7 @@ class multipart_parser {
 public:
     /// `boundary` is the Content-Type parameter (without the leading "--"). Parts or header
     /// blocks larger than `max_part_bytes` are dropped (counted in discarded_bytes()).
-    explicit multipart_parser(std::string boundary, std::size_t max_part_bytes = 256 * 1024);
+    explicit multipart_parser(std::string boundary, std::size_t max_part_bytes = std::size_t{256} * 1024);
 
     /// Consumes `data` and appends every part completed by it to `out`.
     void feed(std::string_view data, std::vector<multipart_part>& out);

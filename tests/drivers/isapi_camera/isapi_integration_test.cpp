@@ -5,6 +5,7 @@
 // driver entry returned promptly, that no host call came after stop() (except log), and the
 // password canary: no log line (any level), descriptor, state, event or command message ever
 // contains the password.
+#include "core/driver_schema.hpp"
 #include "test_support.hpp"
 
 namespace isapi_test {
@@ -306,12 +307,21 @@ TEST_F(camera_test, stop_is_prompt_and_answers_pending_commands) {
 }
 
 TEST_F(camera_test, bad_config_is_refused_naming_the_key_without_the_password) {
-    start_sim();
-    EXPECT_NE(start_driver({{"colour", "red"}}).find("\"colour\""), std::string::npos);
-    const std::string e = start_driver({{"port", "80"}});
-    EXPECT_NE(e.find("\"port\""), std::string::npos) << e;
+    ASSERT_NE(plugin()->config_schema, nullptr);  // what hearthd checks before create()
+    const auto problems = [this](const json& overrides) {
+        std::string all;
+        for (const auto& e : hearth::check_driver_config(plugin()->config_schema, config(overrides)))
+            all += e.to_string() + "\n";
+        return all;
+    };
+    EXPECT_EQ(problems(json::object()), "");
+    EXPECT_NE(problems({{"colour", "red"}}).find("/colour: unknown key 'colour'"), std::string::npos);
+    const std::string e = problems({{"port", "80"}});
+    EXPECT_NE(e.find("/port: expected integer"), std::string::npos) << e;
     EXPECT_EQ(e.find(k_password), std::string::npos);
-    EXPECT_NE(start_driver({{"password", 42}}).find("\"password\""), std::string::npos);
+    const std::string p = problems({{"password", 42}});
+    EXPECT_NE(p.find("/password: "), std::string::npos) << p;
+    EXPECT_EQ(problems({{"password", json::array({k_password})}}).find(k_password), std::string::npos);
 }
 
 }  // namespace
