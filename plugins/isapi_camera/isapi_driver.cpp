@@ -165,12 +165,14 @@ private:
         kit::http_request put{
             .method = "PUT", .target = privacy_path(), .body = privacy_mask_xml(on), .content_type = "application/xml"};
         http_->request(std::move(put), [this, id, on](kit::result<kit::http_response> r) {
-            const auto rs = r ? parse_response_status(r->body) : std::nullopt;
-            if (!r || (rs && rs->status_code != 1)) {
-                const std::string why =
-                    !r ? r.error().message : "setting privacy mask: the camera answered " + rs->status_string;
+            if (!r) {
+                host().warn(r.error().message);
+                return complete(id, to_status(r.error()), r.error().message);
+            }
+            if (const auto rs = parse_response_status(r->body); rs.has_value() && rs->status_code != 1) {
+                const std::string why = "setting privacy mask: the camera answered " + rs->status_string;
                 host().warn(why);
-                return complete(id, r ? status::device_error : to_status(r.error()), why);
+                return complete(id, status::device_error, why);
             }
             read_privacy([this, id, on](const std::optional<kit::net_error>& error, bool now_on) {
                 if (error) return complete(id, to_status(*error), error->message);
@@ -197,17 +199,21 @@ private:
     /// GETs the privacy mask and reports it; `done` gets the error or the value read.
     void read_privacy(std::function<void(const std::optional<kit::net_error>&, bool)> done) {
         http_->get(privacy_path(), [this, done = std::move(done)](kit::result<kit::http_response> r) {
-            std::optional<kit::net_error> error;
-            const auto on = r ? parse_privacy_enabled(r->body) : std::nullopt;
-            if (!r) error = r.error();
-            if (r && !on) error = {status::device_error, "reading privacy mask: no <enabled> in the camera's answer"};
-            if (error) {
-                host().warn(error->message);
-                return done(error, false);
+            if (!r) {
+                host().warn(r.error().message);
+                return done(r.error(), false);
             }
-            privacy_ = *on;
-            host().report_state(cfg_.id, {{"privacy_mode", *on}});
-            done(std::nullopt, *on);
+            const std::optional<bool> on = parse_privacy_enabled(r->body);
+            if (!on.has_value()) {
+                const kit::net_error e{status::device_error,
+                                       "reading privacy mask: no <enabled> in the camera's answer"};
+                host().warn(e.message);
+                return done(e, false);
+            }
+            const bool value = on.value();
+            privacy_ = value;
+            host().report_state(cfg_.id, {{"privacy_mode", value}});
+            done(std::nullopt, value);
         });
     }
 
