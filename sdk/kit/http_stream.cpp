@@ -44,7 +44,7 @@ template <class Stream>
 asio::awaitable<boost::system::error_code> read_some_body(Stream& stream, beast::flat_buffer& buffer,
                                                           head_parser& parser) {
     boost::system::error_code ec;
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_read_some(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::need_buffer) {
         ec = {};
     }

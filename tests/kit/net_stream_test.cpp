@@ -64,6 +64,26 @@ TEST(http_stream, on_open_comes_once_when_accepted_before_the_first_part) {
     EXPECT_EQ(seen, (std::vector<std::string>{"open", "<a>1</a>", "<a>2</a>", "three"}));
 }
 
+TEST(http_stream, a_part_arrives_while_the_stream_stays_open) {
+    boost::asio::io_context io;
+    test::http_server server(io, [](const server_request&) {
+        server_reply r;
+        r.what = server_reply::kind::raw;
+        r.pieces = {head + "--boundary\r\n\r\n<a>1</a>\r\n--boundary\r\n", "never"};
+        r.gap = 10'000ms;  // the stream stays open, far below any read buffer's size
+        return r;
+    });
+    http_client client(io, options_for(server.port()));
+    std::vector<std::string> bodies;
+    bool ended = false;
+    auto handle = client.stream(
+        "/s", [&](const multipart_part& p) { bodies.push_back(p.body); }, [&](const net_error&) { ended = true; });
+    ASSERT_TRUE(test::run_until(
+        io, [&] { return !bodies.empty(); }, 5000ms));
+    EXPECT_EQ(bodies, std::vector<std::string>{"<a>1</a>"});
+    EXPECT_FALSE(ended);
+}
+
 TEST(http_stream, a_non_multipart_answer_is_invalid) {
     boost::asio::io_context io;
     test::http_server server(io, [](const server_request&) {
