@@ -1,8 +1,9 @@
 // Role: the per-lock state machine of the nuki driver, pure (no I/O, no host, no clock). It
 // turns each state the bridge reports into what Hearth must hear: the mapped state, lock_alarm
 // on a jam, lock_operation for operations Hearth did not start (keypad, app, manual), and the
-// completion of the pending remote command once the *reported* state reaches its target (never
-// optimistically). Remote operations get their lock_operation event from the core, not here.
+// verdicts on the command in progress that its target state cannot express (a jam fails it; an
+// unlatch seen as unlatching -> unlocked completes it). Reaching the target itself is judged by
+// kit::pending_commands from the reported state, never optimistically.
 #pragma once
 
 #include "nuki_model.hpp"
@@ -12,30 +13,17 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hearth::nuki {
 
-/// A lock/unlock/unlatch command waiting for the lock to reach `target`.
-struct pending_command {
-    std::uint64_t id = 0;
-    std::string command;  ///< "lock", "unlock" or "unlatch"
-    std::string target;   ///< target_state(command)
-    bool moved = false;   ///< a transitional state (locking/unlocking) was seen since it began
-};
-
-/// How a pending command ended.
-struct completion {
-    std::uint64_t id = 0;
-    hearth::status code = hearth::status::ok;
-    std::string message;
-};
-
 /// What one reported snapshot means for Hearth.
 struct tracker_output {
-    json state;                      ///< full state to report
-    std::vector<json> events;        ///< events to report, in order
-    std::optional<completion> done;  ///< the pending command ended
+    json state;                ///< full state to report
+    std::vector<json> events;  ///< events to report, in order
+    /// Settles the command in progress beyond its target: (status, message).
+    std::optional<std::pair<hearth::status, std::string>> verdict;
 };
 
 class lock_tracker {
@@ -45,23 +33,23 @@ public:
     /// Applies a state reported by the bridge (callback, /list or /lockState).
     tracker_output apply(const lock_snapshot& s);
 
-    /// Starts waiting for `cmd.target`. Precondition: !busy().
-    void begin(pending_command cmd);
+    /// A command ("lock", "unlock", "unlatch") with `id` is in progress from now on.
+    void begin(std::uint64_t id, std::string command);
+    /// The command in progress ended (completed, failed or timed out).
+    void end() { id_ = 0; }
 
-    /// Ends the pending command with `code` (timeout, bridge error, stop); nullopt if none.
-    std::optional<completion> finish(hearth::status code, std::string message);
-
-    [[nodiscard]] bool busy() const { return pending_.has_value(); }
-    [[nodiscard]] const std::optional<pending_command>& pending() const { return pending_; }
+    /// The command in progress, 0 when none.
+    [[nodiscard]] std::uint64_t command_id() const { return id_; }
     /// The last reported lock_state ("" before the first report).
     [[nodiscard]] const std::string& lock_state() const { return lock_state_; }
-    [[nodiscard]] bool with_door() const { return with_door_; }
 
 private:
     bool with_door_;
     std::string lock_state_;
     std::string last_settled_;  ///< last locked/unlocked/unlatched seen
-    std::optional<pending_command> pending_;
+    std::uint64_t id_ = 0;
+    std::string command_;
+    bool moved_ = false;  ///< a transitional state (locking/unlocking) was seen since it began
 };
 
 }  // namespace hearth::nuki

@@ -1,9 +1,15 @@
 // Role: implementation of the Nuki API model and mapping (see nuki_model.hpp).
 #include "nuki_model.hpp"
 
+#include <hearth/kit/devices.hpp>
+
+#include <boost/asio/ip/address.hpp>
+
 #include <stdexcept>
 
 namespace hearth::nuki {
+
+namespace kit = hearth::kit;
 
 namespace {
 
@@ -13,11 +19,26 @@ std::optional<std::int64_t> int_field(const json& o, const char* key) {
     return it->get<std::int64_t>();
 }
 
-json enum_prop(const std::vector<std::string>& values) {
-    return {{"type", "enum"}, {"values", values}, {"writable", false}};
-}
-
 }  // namespace
+
+nuki_config parse_config(const json& c) {
+    nuki_config out;
+    out.host = c.at("host").get<std::string>();
+    out.port = c.value("port", out.port);
+    out.token = c.at("token").get<std::string>();
+    out.hashed_token = c.value("hashed_token", false);
+    out.callback_port = c.value("callback_port", 0);
+    out.callback_host = c.value("callback_host", out.callback_host);
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(out.callback_host, ec);
+    if (ec) throw std::invalid_argument("nuki config: \"callback_host\" must be an IP address of this machine");
+    out.poll_interval_ms = c.value("poll_interval_ms", out.callback_port > 0 ? 30000 : 5000);
+    out.timeout_ms = c.value("timeout_ms", out.timeout_ms);
+    out.offline_after_failures = c.value("offline_after_failures", out.offline_after_failures);
+    out.command_timeout_ms = c.value("command_timeout_ms", out.command_timeout_ms);
+    out.id_prefix = c.value("id_prefix", out.id_prefix);
+    return out;
+}
 
 bool is_lock_type(int t) {
     return t == static_cast<int>(device_type::smartlock) || t == static_cast<int>(device_type::smartdoor) ||
@@ -102,24 +123,17 @@ json state_json(const lock_snapshot& s, bool with_door) {
 std::string device_id(const std::string& prefix, std::uint64_t nuki_id) { return prefix + std::to_string(nuki_id); }
 
 json make_descriptor(const paired_device& d, const std::string& id, bool with_door) {
-    json props = {
-        {"lock_state", enum_prop({"locked", "unlocked", "locking", "unlocking", "jammed", "unlatched", "unknown"})},
-        {"battery", {{"type", "int"}, {"min", 0}, {"max", 100}, {"unit", "%"}, {"writable", false}}},
-        {"battery_critical", {{"type", "bool"}, {"writable", false}}}};
-    if (with_door) props["door_state"] = enum_prop({"open", "closed", "unknown"});
-    const json no_params = {{"params", json::object()}};
     const char* model = d.device_type == static_cast<int>(device_type::smartdoor)    ? "Smart Door"
                         : d.device_type == static_cast<int>(device_type::smartlock3) ? "Smart Lock 3.0/4.0"
                                                                                      : "Smart Lock";
-    return {{"id", id},
-            {"name", d.name.empty() ? "Nuki " + std::to_string(d.nuki_id) : d.name},
-            {"type", "lock"},
-            {"manufacturer", "Nuki"},
-            {"model", model},
-            {"sw_version", d.firmware},
-            {"properties", std::move(props)},
-            {"commands", {{"lock", no_params}, {"unlock", no_params}, {"unlatch", no_params}}},
-            {"events", {"lock_operation", "lock_alarm"}}};
+    kit::lock lock(id, d.name.empty() ? "Nuki " + std::to_string(d.nuki_id) : d.name);
+    lock.unlatch().battery().info("Nuki", model, d.firmware);
+    // The bridge can report an uncalibrated or undefined state: "unknown" is never a guess.
+    lock.prop("lock_state",
+              kit::property::choice({"locked", "unlocked", "locking", "unlocking", "jammed", "unlatched", "unknown"}));
+    lock.prop("battery_critical", kit::property::boolean());
+    if (with_door) lock.prop("door_state", kit::property::choice({"open", "closed", "unknown"}));
+    return lock.descriptor();
 }
 
 int action_code(const std::string& command) {

@@ -1,7 +1,7 @@
-// Role: the Nuki Bridge HTTP API data model and its mapping onto Hearth's device model. Pure
-// functions only (no I/O, no host): parsing of /list, /lockState and callback bodies, numeric
-// lock/door states -> lock_state/door_state, battery, descriptors and lock action codes. The
-// mapping table is documented in plugins/nuki/README.md and must stay in sync with it.
+// Role: the Nuki Bridge HTTP API data model and its mapping onto Hearth's device model, and the
+// driver's settings. Pure functions only (no I/O, no host): parsing of /list, /lockState and
+// callback bodies, numeric lock/door states -> lock_state/door_state, battery, descriptors and
+// lock action codes. The mapping table is documented in plugins/nuki/README.md.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -15,13 +15,34 @@ namespace hearth::nuki {
 
 using json = nlohmann::json;
 
+/// The driver's settings. The host has checked the config against nuki_schema.hpp; `token` is a
+/// secret: never log it, never put it in a message.
+struct nuki_config {
+    std::string host;                         ///< bridge IP or host name
+    int port = 8080;                          ///< bridge HTTP API port
+    std::string token;                        ///< API token (secret)
+    bool hashed_token = false;                ///< send ts/rnr/hash instead of token=
+    int callback_port = 0;                    ///< 0 = no callback server, polling only
+    std::string callback_host = "127.0.0.1";  ///< address the bridge calls back (and we bind)
+    int poll_interval_ms = 0;                 ///< /list poll period (30000 with callbacks, else 5000)
+    int timeout_ms = 3000;                    ///< per HTTP request budget
+    int offline_after_failures = 3;           ///< consecutive failed requests before offline
+    int command_timeout_ms = 20000;           ///< a lock command fails with timeout after this
+    std::string id_prefix = "nuki_";          ///< device id = id_prefix + nukiId
+
+    /// "host:port" for messages (never contains the token).
+    [[nodiscard]] std::string endpoint() const { return host + ":" + std::to_string(port); }
+};
+
+/// Reads a config the schema accepted, with the defaults, and checks what the schema cannot:
+/// callback_host must be an IP literal (std::invalid_argument naming the key, never the token).
+nuki_config parse_config(const json& config);
+
 /// Nuki device types (the bridge's `deviceType`).
 enum class device_type : int { smartlock = 0, opener = 2, smartdoor = 3, smartlock3 = 4 };
 
 /// Numeric lock states of the API that the driver treats specially.
 inline constexpr int k_state_locked = 1;
-inline constexpr int k_state_unlatched = 5;
-inline constexpr int k_state_motor_blocked = 254;
 inline constexpr int k_state_undefined = 255;
 
 /// One lock state as the bridge reports it (lastKnownState, /lockState or a callback).
@@ -80,7 +101,7 @@ bool has_door_sensor(const lock_snapshot& s);
 /// The Hearth device id of a Nuki device.
 std::string device_id(const std::string& prefix, std::uint64_t nuki_id);
 
-/// The Hearth descriptor of a paired smart lock.
+/// The Hearth descriptor of a paired smart lock (kit::lock).
 json make_descriptor(const paired_device& d, const std::string& id, bool with_door);
 
 /// Command name -> Nuki lock action (1 unlock, 2 lock, 3 unlatch); 0 for anything else.

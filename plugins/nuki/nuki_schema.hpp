@@ -1,5 +1,6 @@
 // Role: the JSON Schema of the nuki driver's config (ABI v1.2 config_schema): the host checks a
 // config against it before the driver sees it and in hearthd --check-config. The token is secret.
+// What it cannot express (callback_host must be an IP literal) parse_config checks.
 #pragma once
 
 namespace hearth::nuki {
@@ -7,7 +8,7 @@ namespace hearth::nuki {
 inline constexpr const char* k_config_schema = R"({
   "type": "object", "additionalProperties": false, "required": ["host", "token"],
   "properties": {
-    "host": {"type": "string", "minLength": 1},
+    "host": {"type": "string", "pattern": "^[A-Za-z0-9.:_-]{1,253}$"},
     "port": {"type": "integer", "minimum": 1, "maximum": 65535},
     "token": {"type": "string", "pattern": "^[A-Za-z0-9]{1,64}$", "x-secret": true},
     "hashed_token": {"type": "boolean"},

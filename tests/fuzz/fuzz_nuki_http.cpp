@@ -2,10 +2,10 @@
 // Boost.Beast's, configured as the driver configures it; the bytes then go through the driver's
 // own body handling (nuki_model.hpp, lock_tracker.hpp). Input: byte 0 picks the mode, the rest
 // is the byte stream, fed to the parser in input-derived chunks:
-//   mode 0: a bridge answer to GET /list (http_client.cpp: response_parser<string_body>,
+//   mode 0: a bridge answer to GET /list (sdk/kit/http_client.cpp: response_parser<string_body>,
 //           body_limit 1 MiB) -> JSON -> parse_list -> descriptor + state of each lock;
 //   mode 1: a bridge answer to GET /lockState -> JSON -> parse_snapshot -> lock state;
-//   mode 2: a callback POST to the driver's server (callback_server.cpp: request_parser
+//   mode 2: a callback POST to the driver's server (sdk/kit/callback_server.cpp: request_parser
 //           <string_body>, body_limit 16 KiB, one path) -> JSON -> parse_callback -> state.
 // Checks: each descriptor the driver builds passes the core's parse_descriptor (only a name or
 // firmware text the core refuses is tolerated: the driver then skips that lock), and every state
@@ -83,7 +83,7 @@ void check_lock(const hearth::nuki::paired_device& device, const hearth::nuki::l
     }
 }
 
-/// http_client.cpp + nuki_driver.cpp accept(): a complete 200 answer with a JSON body.
+/// kit::http_client::get_json as nuki_driver.cpp uses it: a complete 200 answer with a JSON body.
 std::optional<json> bridge_answer(std::string_view stream) {
     http::response_parser<http::string_body> parser;
     parser.body_limit(1024 * 1024);

@@ -1,6 +1,6 @@
 // pending_commands on a real io_context: completion by a matching report (partial reports
 // merge), at once when already reached, timeout with HEARTH_ERR_TIMEOUT and a precise message,
-// failing a device's commands, numbers compare by value (50 == 50.0).
+// forgetting a stale state, failing a device's commands, numbers compare by value (50 == 50.0).
 #include <hearth/kit/pending_commands.hpp>
 
 #include <gtest/gtest.h>
@@ -46,6 +46,16 @@ TEST_F(kit_pending, completes_at_once_when_the_known_state_already_matches) {
     pending.expect(2, "plug", {{"on", false}});
     ASSERT_EQ(done.count(2), 1u);
     EXPECT_EQ(done[2].code, status::ok);
+}
+
+TEST_F(kit_pending, after_forget_only_a_new_report_completes) {
+    pending.on_state("lock", {{"lock_state", "locked"}});
+    pending.forget("lock");
+    pending.expect(4, "lock", {{"lock_state", "locked"}});
+    EXPECT_TRUE(done.empty()) << "a forgotten (possibly stale) state completed the command";
+    pending.on_state("lock", {{"lock_state", "locked"}});
+    ASSERT_EQ(done.count(4), 1u);
+    EXPECT_EQ(done[4].code, status::ok);
 }
 
 TEST_F(kit_pending, times_out_with_a_precise_message) {

@@ -45,7 +45,12 @@ public:
     /// Feed every state report of the driver here (full or partial).
     void on_state(const std::string& device_id, const json& state);
 
-    /// Fails every pending command of `device_id` now, e.g. when the device went offline.
+    /// Forgets the last known state of `device_id`, so that only a report after this call can
+    /// complete a later expect() (e.g. a door lock, whose known state may be stale).
+    void forget(const std::string& device_id) { known_.erase(device_id); }
+
+    /// Fails every pending command of `device_id` now, e.g. when the device went offline. With
+    /// status::ok it completes them (a success the target cannot express).
     void fail_device(const std::string& device_id, status code, const std::string& message);
     /// Fails every pending command now (e.g. on stop()).
     void fail_all(status code, const std::string& message);

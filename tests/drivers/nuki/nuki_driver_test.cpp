@@ -3,10 +3,12 @@
 // real time. Every wait is a
 // poll with a deadline. Covered: discovery, lock/unlock through pending + command_result via
 // callbacks and via polling (never optimistic), wrong token, jam, low battery, availability
-// hysteresis and recovery, callbacks without polling, slow bridge, hashed token, callback
-// cleanup at stop, the watchdog budget, and a canary: the token never appears in any log line,
-// descriptor, state, event or error text.
-#include "http_client.hpp"
+// hysteresis and recovery, callbacks without polling, a callback-port flood beside a lock
+// command, slow bridge, hashed token, callback cleanup at stop, the watchdog budget, and a
+// canary: the token never appears in any log line, descriptor, state, event or error text.
+#include "core/json_schema.hpp"
+
+#include <hearth/kit/http_client.hpp>
 
 #include <hearth/testing/driver_instance.hpp>
 #include <hearth/testing/fake_host.hpp>
@@ -15,6 +17,11 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -45,15 +52,15 @@ const std::string k_lock = "nuki_20000001";
 /// A bounded GET on the simulator at 127.0.0.1:`port` (e.g. "/sim/fault?set=jam"); the JSON body
 /// (null on failure).
 json sim_control(int port, const std::string& target) {
-    hearth::nuki::http_request_spec spec;
-    spec.host = "127.0.0.1";
-    spec.port = port;
-    spec.target = target;
-    spec.path_for_errors = target;
-    spec.timeout = std::chrono::milliseconds(2000);
-    const auto r = hearth::nuki::http_request(spec);
-    if (!r.transport_ok) return nullptr;
-    return json::parse(r.body, nullptr, false);
+    boost::asio::io_context io;
+    hearth::kit::http_client client(io,
+                                    {.host = "127.0.0.1", .port = static_cast<std::uint16_t>(port), .timeout = 2000ms});
+    json out;
+    client.get_json(target, [&out](hearth::kit::result<json> r) {
+        if (r) out = *r;
+    });
+    io.run_for(3s);
+    return out;
 }
 
 class NukiDriver : public ::testing::Test {
@@ -207,9 +214,17 @@ TEST_F(NukiDriver, WrongTokenFailsStartClearlyWithoutTheToken) {
 }
 
 TEST_F(NukiDriver, InvalidConfigFailsCreateNamingTheKey) {
+    // The host checks the config against the plugin's schema before create (ABI v1.2) ...
+    ASSERT_NE(plugin_->config_schema, nullptr);
+    const auto problems =
+        hearth::validate_json_schema(json::parse(plugin_->config_schema), config({{"pollinterval", 5}}));
+    ASSERT_EQ(problems.size(), 1U);
+    EXPECT_EQ(problems[0].pointer, "/pollinterval");
+    EXPECT_TRUE(hearth::validate_json_schema(json::parse(plugin_->config_schema), config()).empty());
+    // ... and create refuses what the schema cannot express, naming the key.
     driver_ = std::make_unique<driver_instance>(host_, plugin_, "nuki_test");
-    EXPECT_FALSE(driver_->create(config({{"pollinterval", 5}})));
-    EXPECT_NE(driver_->error().find("pollinterval"), std::string::npos) << driver_->error();
+    EXPECT_FALSE(driver_->create(config({{"callback_host", "my-laptop"}})));
+    EXPECT_NE(driver_->error().find("callback_host"), std::string::npos) << driver_->error();
 }
 
 TEST_F(NukiDriver, JamReportsJammedRaisesAlarmAndFailsTheCommand) {
@@ -289,6 +304,38 @@ TEST_F(NukiDriver, CallbacksUpdateStateWithoutPolling) {
     const json requests = sim_state()["requests"];
     EXPECT_EQ(requests.value("/list", 0), lists_before);
     EXPECT_EQ(requests.value("/lockState", 0), 0);
+}
+
+TEST_F(NukiDriver, CallbackPortFloodDoesNotHoldUpLockCommands) {
+    // The callback server shares the driver's io thread with the lock commands: a LAN peer
+    // holding its connections open must not delay them.
+    start_sim();
+    const std::uint16_t callback_port = hearth::testing::free_tcp_port();
+    start_driver(config({{"callback_port", callback_port}}));
+    ASSERT_TRUE(wait_callbacks_registered(1));
+    std::vector<int> flood;
+    for (int i = 0; i < 200; ++i) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(callback_port);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0)
+            (void)::send(fd, "POST /", 6, MSG_NOSIGNAL);  // a request begun, never finished
+        flood.push_back(fd);
+    }
+    const auto begun = std::chrono::steady_clock::now();
+    ASSERT_EQ(driver_->command(11, k_lock, "unlock"), HEARTH_PENDING) << driver_->error();
+    EXPECT_LT(std::chrono::steady_clock::now() - begun, 1s) << "the command waited behind the flood";
+    ASSERT_TRUE(wait_result(11));
+    EXPECT_EQ(host_.snapshot().results.at(11).status, HEARTH_OK) << host_.snapshot().results.at(11).message;
+    // The flood crowds out the bridge's callbacks (the server holds 16 connections): the /lockState
+    // safety poll (every 5 s while a command waits) confirms the state instead.
+    EXPECT_LT(std::chrono::steady_clock::now() - begun, 8s);
+    for (const int fd : flood) ::close(fd);
+    // Once the flood is gone, pushed changes arrive again.
+    sim_control(port_, "/sim/manual?action=lock");
+    EXPECT_TRUE(host_.wait_for([](const host_record& r) { return r.state.at(k_lock)["lock_state"] == "locked"; }, 5s));
 }
 
 TEST_F(NukiDriver, SlowBridgeTimesOutTheCommandWithinBudget) {

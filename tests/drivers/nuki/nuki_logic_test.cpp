@@ -1,14 +1,20 @@
-// Unit tests of the nuki driver's pure pieces (no sockets, no threads): config validation (and
-// that refusals never echo the token), /list and callback parsing, the numeric state -> device
-// model mapping of the README table, descriptors, the lock state machine (never optimistic,
-// jam, unlatch, operations from the device) and the hashed-token authentication.
-#include "http_client.hpp"
+// Unit tests of the nuki driver's pure pieces (no threads): the config schema and parse_config
+// (refusals name the key and never echo the token), /list and callback parsing, the numeric
+// state -> device model mapping of the README table, descriptors, the lock state machine with
+// kit::pending_commands as the driver wires them (never optimistic, jam, unlatch, operations
+// from the device) and the bridge authentication (hashed token, errors never show the query).
+#include "bridge_auth.hpp"
+#include "core/driver_schema.hpp"
 #include "lock_tracker.hpp"
-#include "nuki_config.hpp"
 #include "nuki_model.hpp"
+#include "nuki_schema.hpp"
+
+#include <hearth/kit/http_client.hpp>
+#include <hearth/kit/pending_commands.hpp>
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <stdexcept>
 
 namespace hearth::nuki {
@@ -26,7 +32,11 @@ const json k_list = json::parse(R"([
   "garbage"
 ])");
 
+/// What the host says about `config` (the schema check) or parse_config refuses; "" if accepted.
 std::string refusal(const json& config) {
+    std::string why;
+    for (const auto& e : check_driver_config(k_config_schema, config)) why += e.pointer + ": " + e.reason + "\n";
+    if (!why.empty()) return why;
     try {
         parse_config(config);
     } catch (const std::invalid_argument& e) {
@@ -36,17 +46,20 @@ std::string refusal(const json& config) {
 }
 
 TEST(NukiConfig, DefaultsAndRequiredKeys) {
-    const nuki_config c = parse_config({{"host", "192.168.1.20"}, {"token", "abc123"}});
+    const json minimal = {{"host", "192.168.1.20"}, {"token", "abc123"}};
+    EXPECT_EQ(refusal(minimal), "");
+    const nuki_config c = parse_config(minimal);
     EXPECT_EQ(c.port, 8080);
     EXPECT_EQ(c.callback_port, 0);
     EXPECT_EQ(c.callback_host, "127.0.0.1");
     EXPECT_EQ(c.poll_interval_ms, 5000);  // no callbacks: poll more often
     EXPECT_EQ(c.timeout_ms, 3000);
     EXPECT_EQ(c.offline_after_failures, 3);
+    EXPECT_EQ(c.command_timeout_ms, 20000);
     EXPECT_EQ(c.id_prefix, "nuki_");
     EXPECT_EQ(parse_config({{"host", "h"}, {"token", "t"}, {"callback_port", 8899}}).poll_interval_ms, 30000);
-    EXPECT_NE(refusal({{"token", "abc"}}).find("\"host\""), std::string::npos);
-    EXPECT_NE(refusal({{"host", "h"}}).find("\"token\""), std::string::npos);
+    EXPECT_NE(refusal({{"token", "abc"}}).find("host"), std::string::npos);
+    EXPECT_NE(refusal({{"host", "h"}}).find("token"), std::string::npos);
 }
 
 TEST(NukiConfig, RefusesUnknownKeysAndWrongTypesNamingTheKey) {
@@ -56,24 +69,26 @@ TEST(NukiConfig, RefusesUnknownKeysAndWrongTypesNamingTheKey) {
         c[k] = std::move(v);
         return refusal(c);
     };
-    EXPECT_NE(with("pol_interval_ms", 10).find("\"pol_interval_ms\" is not a known key"), std::string::npos);
-    EXPECT_NE(with("port", "8080").find("\"port\" must be an integer"), std::string::npos);
-    EXPECT_NE(with("port", 70000).find("\"port\""), std::string::npos);
-    EXPECT_NE(with("timeout_ms", 2.5).find("\"timeout_ms\""), std::string::npos);
-    EXPECT_NE(with("timeout_ms", 10000).find("\"timeout_ms\""), std::string::npos);  // watchdog budget
-    EXPECT_NE(with("callback_host", "my-laptop").find("\"callback_host\""), std::string::npos);
-    EXPECT_NE(with("hashed_token", 1).find("\"hashed_token\" must be a boolean"), std::string::npos);
-    EXPECT_NE(with("id_prefix", "Nuki ").find("\"id_prefix\""), std::string::npos);
-    EXPECT_NE(with("offline_after_failures", 0).find("\"offline_after_failures\""), std::string::npos);
-    EXPECT_EQ(refusal("not an object").empty(), false);
+    EXPECT_NE(with("pol_interval_ms", 10).find("/pol_interval_ms"), std::string::npos);
+    EXPECT_NE(with("port", "8080").find("/port"), std::string::npos);
+    EXPECT_NE(with("port", 70000).find("/port"), std::string::npos);
+    EXPECT_NE(with("timeout_ms", 2.5).find("/timeout_ms"), std::string::npos);
+    EXPECT_NE(with("timeout_ms", 10000).find("/timeout_ms"), std::string::npos);  // watchdog budget
+    EXPECT_NE(with("host", "a b").find("/host"), std::string::npos);
+    EXPECT_NE(with("callback_host", "my-laptop").find("\"callback_host\""), std::string::npos);  // parse_config
+    EXPECT_EQ(with("callback_host", "::1"), "");
+    EXPECT_NE(with("hashed_token", 1).find("/hashed_token"), std::string::npos);
+    EXPECT_NE(with("id_prefix", "Nuki ").find("/id_prefix"), std::string::npos);
+    EXPECT_NE(with("offline_after_failures", 0).find("/offline_after_failures"), std::string::npos);
+    EXPECT_FALSE(refusal("not an object").empty());
 }
 
 TEST(NukiConfig, TokenRefusalNeverEchoesTheToken) {
     const std::string secret = "Sup3r-Secret token!";
     const std::string why = refusal({{"host", "h"}, {"token", secret}});
-    EXPECT_NE(why.find("\"token\""), std::string::npos);
+    EXPECT_NE(why.find("/token"), std::string::npos);
     EXPECT_EQ(why.find("Sup3r"), std::string::npos) << why;
-    EXPECT_NE(refusal({{"host", "h"}, {"token", 1234}}).find("\"token\" must be a string"), std::string::npos);
+    EXPECT_NE(refusal({{"host", "h"}, {"token", 1234}}).find("/token"), std::string::npos);
 }
 
 TEST(NukiModel, ParsesListAndSkipsMalformedEntries) {
@@ -151,47 +166,81 @@ lock_snapshot at(int state) {
     return s;
 }
 
+/// A lock's tracker and kit::pending_commands wired as nuki_driver::apply() wires them.
+struct wired_lock {
+    boost::asio::io_context io;  // never run: no timeout fires
+    std::map<std::uint64_t, std::pair<hearth::status, std::string>> done;
+    kit::pending_commands pending{io, [this](std::uint64_t id, hearth::status code, const std::string& m) {
+                                      done[id] = {code, m};
+                                      tracker.end();
+                                  }};
+    lock_tracker tracker{false};
+
+    void begin(std::uint64_t id, const std::string& command) {
+        tracker.begin(id, command);
+        pending.forget("lock");
+        pending.expect(id, "lock", {{"lock_state", target_state(command)}});
+    }
+    tracker_output apply(int state) {
+        tracker_output out = tracker.apply(at(state));
+        pending.on_state("lock", out.state);
+        if (out.verdict) pending.fail_device("lock", out.verdict->first, out.verdict->second);
+        return out;
+    }
+};
+
 TEST(NukiTracker, CompletesOnlyWhenTheBridgeReportsTheTarget) {
-    lock_tracker t(false);
-    t.apply(at(1));
-    t.begin({7, "unlock", "unlocked", false});
-    auto out = t.apply(at(1));  // stale: still locked
-    EXPECT_FALSE(out.done.has_value());
-    out = t.apply(at(2));
+    wired_lock l;
+    l.apply(3);  // unlocked...
+    l.apply(1);  // ...then locked
+    l.begin(7, "unlock");
+    EXPECT_TRUE(l.done.empty()) << "completed on a state known before the command";
+    auto out = l.apply(1);  // stale: still locked
+    EXPECT_TRUE(l.done.empty());
+    out = l.apply(2);
     EXPECT_EQ(out.state["lock_state"], "unlocking");
-    EXPECT_FALSE(out.done.has_value());
-    out = t.apply(at(3));
-    ASSERT_TRUE(out.done.has_value());
-    EXPECT_EQ(out.done->id, 7U);
-    EXPECT_EQ(out.done->code, hearth::status::ok);
+    EXPECT_TRUE(l.done.empty());
+    out = l.apply(3);
+    ASSERT_EQ(l.done.count(7), 1U);
+    EXPECT_EQ(l.done[7].first, hearth::status::ok);
     EXPECT_TRUE(out.events.empty());  // the core reports remote operations itself
-    EXPECT_FALSE(t.busy());
+    EXPECT_EQ(l.tracker.command_id(), 0U);
+    l.begin(8, "unlock");  // already unlocked: still waits for a report after the command
+    EXPECT_EQ(l.done.count(8), 0U);
+    l.apply(3);
+    EXPECT_EQ(l.done.count(8), 1U);
 }
 
 TEST(NukiTracker, JamFailsTheCommandAndRaisesAnAlarmOnce) {
-    lock_tracker t(false);
-    t.apply(at(3));
-    t.begin({8, "lock", "locked", false});
-    t.apply(at(4));
-    auto out = t.apply(at(254));
-    ASSERT_TRUE(out.done.has_value());
-    EXPECT_EQ(out.done->code, hearth::status::device_error);
+    wired_lock l;
+    l.apply(3);
+    l.begin(8, "lock");
+    l.apply(4);
+    auto out = l.apply(254);
+    ASSERT_EQ(l.done.count(8), 1U);
+    EXPECT_EQ(l.done[8].first, hearth::status::device_error);
+    EXPECT_NE(l.done[8].second.find("jammed"), std::string::npos);
     EXPECT_EQ(out.state["lock_state"], "jammed");
     ASSERT_EQ(out.events.size(), 1U);
     EXPECT_EQ(out.events[0], json({{"event_type", "lock_alarm"}, {"alarm", "jammed"}}));
-    EXPECT_TRUE(t.apply(at(254)).events.empty());
+    EXPECT_TRUE(l.apply(254).events.empty());
 }
 
 TEST(NukiTracker, UnlatchCompletesOnUnlatchedOrAfterUnlatchingThenUnlocked) {
-    lock_tracker t(false);
-    t.apply(at(3));
-    t.begin({9, "unlatch", "unlatched", false});
-    EXPECT_FALSE(t.apply(at(3)).done.has_value());  // unlocked before it moved: not done
-    t.apply(at(7));
-    auto out = t.apply(at(3));  // a poll missed "unlatched"
-    ASSERT_TRUE(out.done.has_value());
-    EXPECT_EQ(out.done->code, hearth::status::ok);
+    wired_lock l;
+    l.apply(3);
+    l.begin(9, "unlatch");
+    l.apply(3);  // unlocked before it moved: not done
+    EXPECT_TRUE(l.done.empty());
+    l.apply(7);
+    auto out = l.apply(3);  // a poll missed "unlatched"
+    ASSERT_EQ(l.done.count(9), 1U);
+    EXPECT_EQ(l.done[9].first, hearth::status::ok);
     EXPECT_TRUE(out.events.empty());
+    l.begin(10, "unlatch");
+    l.apply(5);
+    ASSERT_EQ(l.done.count(10), 1U);
+    EXPECT_EQ(l.done[10].first, hearth::status::ok);
 }
 
 TEST(NukiTracker, ReportsOperationsHearthDidNotStart) {
@@ -205,8 +254,8 @@ TEST(NukiTracker, ReportsOperationsHearthDidNotStart) {
     EXPECT_EQ(out.events[0]["source"], "device");
     EXPECT_EQ(out.state["door_state"], "unknown");
     t.apply(at(5));
-    EXPECT_TRUE(t.apply(at(3)).events.empty());  // unlatched falling back to unlocked
-    EXPECT_FALSE(t.finish(hearth::status::timeout, "x").has_value());
+    EXPECT_TRUE(t.apply(at(3)).events.empty());          // unlatched falling back to unlocked
+    EXPECT_FALSE(t.apply(at(254)).verdict.has_value());  // no command in progress
 }
 
 TEST(NukiAuth, HashedTokenFollowsTheBridgeSpec) {
@@ -222,17 +271,20 @@ TEST(NukiAuth, HashedTokenFollowsTheBridgeSpec) {
 }
 
 TEST(NukiHttp, ErrorsNameThePathButNeverTheQuery) {
-    http_request_spec spec;
-    spec.host = "127.0.0.1";
-    spec.port = 1;  // nothing listens there
-    spec.target = "/list?token=VerySecretToken";
-    spec.path_for_errors = "/list";
-    spec.timeout = std::chrono::milliseconds(500);
-    const auto r = http_request(spec);
-    EXPECT_FALSE(r.transport_ok);
-    EXPECT_FALSE(r.connected);
-    EXPECT_NE(r.error.find("/list"), std::string::npos);
-    EXPECT_EQ(r.error.find("VerySecret"), std::string::npos);
+    bridge_auth auth("VerySecretToken", false);
+    const std::string target = auth.target("/list", {{"nukiId", "1"}});
+    EXPECT_EQ(target, "/list?nukiId=1&token=VerySecretToken");
+    boost::asio::io_context io;
+    kit::http_client client(io, {.host = "127.0.0.1", .port = 1, .timeout = std::chrono::milliseconds(500)});
+    std::string message;
+    client.get_json(target, [&](const kit::result<json>& r) { message = r ? "ok?" : r.error().message; });
+    io.run_for(std::chrono::seconds(5));  // nothing listens on port 1: refused at once
+    ASSERT_NE(message.find("VerySecret"), std::string::npos) << "the kit's text shows the target: " << message;
+    message = hide_query(message, target, "/list");
+    EXPECT_NE(message.find("GET /list: "), std::string::npos) << message;
+    EXPECT_EQ(message.find("VerySecret"), std::string::npos) << message;
+    bridge_auth hashed("VerySecretToken", true);
+    EXPECT_EQ(hashed.target("/list", {}).find("VerySecret"), std::string::npos);
 }
 
 TEST(NukiModel, FieldsOfTheWrongTypeFallBackInsteadOfThrowing) {
