@@ -54,7 +54,7 @@ struct line_peer {
     std::string got;
 };
 
-line_options options_for(std::uint16_t port) {
+line_options line_options_for(std::uint16_t port) {
     line_options o;
     o.host = "127.0.0.1";
     o.port = port;
@@ -67,7 +67,7 @@ TEST(line_connection, lines_split_across_reads_arrive_whole_and_the_close_is_rep
     line_peer peer(io, {R"({"id":1,"result":["ok"]})"
                         "\r\n{\"method\":\"pr",
                         "ops\"}\n\n"});
-    line_connection conn(io, options_for(peer.port()));
+    line_connection conn(io, line_options_for(peer.port()));
     std::vector<std::string> lines;
     std::optional<net_error> closed;
     std::optional<std::optional<net_error>> connected;
@@ -91,7 +91,7 @@ TEST(line_connection, lines_split_across_reads_arrive_whole_and_the_close_is_rep
 TEST(line_connection, an_overlong_line_closes_the_connection_as_invalid) {
     asio::io_context io;
     line_peer peer(io, {"short\n" + std::string(20, 'x'), std::string(20, 'y') + "\nnever\n"});
-    line_connection conn(io, options_for(peer.port()));
+    line_connection conn(io, line_options_for(peer.port()));
     std::vector<std::string> lines;
     std::optional<net_error> closed;
     conn.on_line([&](const std::string& line) { lines.push_back(line); });
@@ -111,7 +111,7 @@ TEST(line_connection, a_refused_connect_is_offline) {
         tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
         port = a.local_endpoint().port();
     }
-    line_connection conn(io, options_for(port));
+    line_connection conn(io, line_options_for(port));
     std::optional<std::optional<net_error>> done;
     conn.connect([&](std::optional<net_error> e) { done = e; });
     ASSERT_TRUE(test::run_until(io, [&] { return done.has_value(); }));
@@ -126,7 +126,7 @@ TEST(line_connection, close_and_destruction_silence_every_callback) {
     int calls = 0;
     bool connected = false;
     {
-        line_connection conn(io, options_for(peer.port()));
+        line_connection conn(io, line_options_for(peer.port()));
         conn.on_line([&](const std::string&) { ++calls; });
         conn.on_closed([&](const net_error&) { ++calls; });
         conn.connect([&](std::optional<net_error>) {

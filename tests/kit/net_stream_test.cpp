@@ -29,7 +29,7 @@ server_reply alert_stream() {
     return r;
 }
 
-http_options options_for(std::uint16_t port) {
+http_options stream_options_for(std::uint16_t port) {
     http_options o;
     o.host = "127.0.0.1";
     o.port = port;
@@ -39,7 +39,7 @@ http_options options_for(std::uint16_t port) {
 TEST(http_stream, parts_split_across_reads_arrive_whole_then_the_end_is_reported) {
     boost::asio::io_context io;
     test::http_server server(io, [](const server_request&) { return alert_stream(); });
-    http_client client(io, options_for(server.port()));
+    http_client client(io, stream_options_for(server.port()));
     std::vector<std::string> bodies;
     std::optional<net_error> end;
     auto handle = client.stream(
@@ -91,7 +91,7 @@ TEST(http_stream, a_non_multipart_answer_is_invalid) {
         r.body = "plain";
         return r;
     });
-    http_client client(io, options_for(server.port()));
+    http_client client(io, stream_options_for(server.port()));
     std::optional<net_error> end;
     bool opened = false;
     auto handle = client.stream(
@@ -113,7 +113,7 @@ TEST(http_stream, a_basic_challenge_is_answered_on_the_stream_connection) {
         }
         return alert_stream();
     });
-    auto o = options_for(server.port());
+    auto o = stream_options_for(server.port());
     o.username = "admin";
     o.password = "secret";
     http_client client(io, o);
@@ -138,7 +138,7 @@ TEST(http_stream, stopping_or_destroying_with_the_stream_open_calls_nothing) {
     });
     int calls = 0;
     {
-        http_client client(io, options_for(server.port()));
+        http_client client(io, stream_options_for(server.port()));
         auto stopped = client.stream(
             "/a", [&](const multipart_part&) { ++calls; }, [&](const net_error&) { ++calls; });
         ASSERT_TRUE(test::run_until(io, [&] { return requests == 1; }));
