@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 
 namespace {
@@ -66,8 +67,9 @@ int main(int argc, char** argv) {
     nuki_sim::bridge_sim sim(io, o, [&io, quiet](const std::string& url, const std::string& body) {
         nuki_sim::post_callback(io, url, body, quiet);
     });
+    std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;  // destroyed before io (declared after it)
     try {
-        nuki_sim::start_server(io, o.port, sim);
+        acceptor = nuki_sim::start_server(io, o.port, sim);
     } catch (const std::exception& e) {
         std::cerr << "nuki_bridge_sim: cannot listen on 127.0.0.1:" << o.port << ": " << e.what() << "\n";
         return 1;

@@ -130,15 +130,15 @@ private:
 
 }  // namespace
 
-void start_server(asio::io_context& io, int port, bridge_sim& sim) {
-    static std::unique_ptr<tcp::acceptor> acceptor;  // lives as long as the process
-    acceptor = std::make_unique<tcp::acceptor>(io);
+std::unique_ptr<tcp::acceptor> start_server(asio::io_context& io, int port, bridge_sim& sim) {
+    auto acceptor = std::make_unique<tcp::acceptor>(io);
     const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
     acceptor->open(ep.protocol());
     acceptor->set_option(asio::socket_base::reuse_address(true));
     acceptor->bind(ep);
     acceptor->listen();
     accept(*acceptor, sim);
+    return acceptor;
 }
 
 void post_callback(asio::io_context& io, const std::string& url, const std::string& json_body, bool quiet) {
