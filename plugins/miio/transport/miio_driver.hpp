@@ -19,31 +19,26 @@
 
 namespace hearth::miio {
 
+// The config keys both miIO drivers accept. Each schema below stays one JSON document (the
+// validator has no allOf), so the shared text is spliced in as an adjacent string literal.
+#define HEARTH_MIIO_COMMON_CONFIG_KEYS                                                  \
+    R"("host": {"type": "string", "minLength": 1},)"                                    \
+    R"("port": {"type": "integer", "minimum": 1, "maximum": 65535},)"                   \
+    R"("token": {"type": "string", "pattern": "^[0-9a-fA-F]{32}$", "x-secret": true},)" \
+    R"("timeout_ms": {"type": "integer", "minimum": 50, "maximum": 60000},)"            \
+    R"("retries": {"type": "integer", "minimum": 0, "maximum": 10},)"                   \
+    R"("id": {"type": "string", "pattern": "^[a-z0-9_-]{1,64}$"},)"                     \
+    R"("name": {"type": "string"},)"                                                    \
+    R"("poll_interval_ms": {"type": "integer", "minimum": 100, "maximum": 3600000},)"   \
+    R"("offline_after_failures": {"type": "integer", "minimum": 1, "maximum": 1000})"
+
 inline constexpr const char* k_vacuum_config_schema = R"({
   "type": "object", "additionalProperties": false, "required": ["host", "token", "id"],
-  "properties": {
-    "host": {"type": "string", "minLength": 1},
-    "port": {"type": "integer", "minimum": 1, "maximum": 65535},
-    "token": {"type": "string", "pattern": "^[0-9a-fA-F]{32}$", "x-secret": true},
-    "timeout_ms": {"type": "integer", "minimum": 50, "maximum": 60000},
-    "retries": {"type": "integer", "minimum": 0, "maximum": 10},
-    "id": {"type": "string", "pattern": "^[a-z0-9_-]{1,64}$"},
-    "name": {"type": "string"},
-    "poll_interval_ms": {"type": "integer", "minimum": 100, "maximum": 3600000},
-    "offline_after_failures": {"type": "integer", "minimum": 1, "maximum": 1000}}})";
+  "properties": {)" HEARTH_MIIO_COMMON_CONFIG_KEYS R"(}})";
 
 inline constexpr const char* k_miot_config_schema = R"({
   "type": "object", "additionalProperties": false, "required": ["host", "token", "id", "model"],
-  "properties": {
-    "host": {"type": "string", "minLength": 1},
-    "port": {"type": "integer", "minimum": 1, "maximum": 65535},
-    "token": {"type": "string", "pattern": "^[0-9a-fA-F]{32}$", "x-secret": true},
-    "timeout_ms": {"type": "integer", "minimum": 50, "maximum": 60000},
-    "retries": {"type": "integer", "minimum": 0, "maximum": 10},
-    "id": {"type": "string", "pattern": "^[a-z0-9_-]{1,64}$"},
-    "name": {"type": "string"},
-    "poll_interval_ms": {"type": "integer", "minimum": 100, "maximum": 3600000},
-    "offline_after_failures": {"type": "integer", "minimum": 1, "maximum": 1000},
+  "properties": {)" HEARTH_MIIO_COMMON_CONFIG_KEYS R"(,
     "model": {"type": "string", "minLength": 1},
     "mapping_dir": {"type": "string", "minLength": 1}}})";
 
