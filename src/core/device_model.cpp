@@ -90,6 +90,26 @@ void parse_spec(const json& j, const std::string& ptr, bool is_param, value_spec
         errors.push_back({"", ptr + "/writable", "not meaningful on a command parameter"});
 }
 
+/// A cover's `position` is a percentage (0 closed, 100 open) and its `state`, when declared, uses
+/// the model's five states: Home Assistant's cover is generated from both.
+void check_cover(const device_descriptor& d, located_errors& errors) {
+    if (auto pos = d.properties.find("position"); pos != d.properties.end()) {
+        const value_spec& p = pos->second;
+        if ((p.type != value_type::integer && p.type != value_type::number) || !p.min || !p.max || *p.min != 0 ||
+            *p.max != 100)
+            errors.push_back(
+                {"", "/properties/position", "a cover's position is an int or number with min 0 and max 100"});
+    }
+    if (auto state = d.properties.find("state"); state != d.properties.end()) {
+        static const std::set<std::string> allowed = {"open", "closed", "opening", "closing", "stopped"};
+        bool ok = state->second.type == value_type::enumeration;
+        for (const auto& v : state->second.values) ok = ok && allowed.contains(v);
+        if (!ok)
+            errors.push_back(
+                {"", "/properties/state", "a cover's state is an enum of open, closed, opening, closing, stopped"});
+    }
+}
+
 }  // namespace
 
 const std::map<std::string, std::vector<std::string>>& device_types() {
@@ -105,6 +125,8 @@ const std::map<std::string, std::vector<std::string>>& device_types() {
         {"vacuum", {"operational_state", "battery"}},
         {"sensor", {"value"}},
         {"binary_sensor", {"on"}},
+        {"cover", {"position"}},
+        {"button", {}},
     };
     return types;
 }
@@ -251,6 +273,11 @@ checked<device_descriptor> parse_descriptor(const json& j) {
                     {"", "/properties", "a " + type_name + " must declare the property '" + required + "'"});
             }
         }
+        if (type_name == "cover") check_cover(d, errors);
+        // A button has no state: what it does arrives as events, so it must say which.
+        const auto events = j.find("events");
+        if (type_name == "button" && (events == j.end() || (events->is_array() && events->empty())))
+            errors.push_back({"", "/events", "a button must declare at least one event type"});
     }
     if (!errors.empty()) return fail(std::move(errors));
     d.raw = j;

@@ -46,10 +46,12 @@ enum class device_type {
     camera,
     vacuum,
     sensor,
-    binary_sensor
+    binary_sensor,
+    cover,
+    button
 };
 
-inline constexpr enum_names<device_type, 11> device_type_names{{{device_type::light, "light"},
+inline constexpr enum_names<device_type, 13> device_type_names{{{device_type::light, "light"},
                                                                 {device_type::switch_, "switch"},
                                                                 {device_type::plug, "plug"},
                                                                 {device_type::climate, "climate"},
@@ -59,7 +61,9 @@ inline constexpr enum_names<device_type, 11> device_type_names{{{device_type::li
                                                                 {device_type::camera, "camera"},
                                                                 {device_type::vacuum, "vacuum"},
                                                                 {device_type::sensor, "sensor"},
-                                                                {device_type::binary_sensor, "binary_sensor"}}};
+                                                                {device_type::binary_sensor, "binary_sensor"},
+                                                                {device_type::cover, "cover"},
+                                                                {device_type::button, "button"}}};
 
 /// The descriptor spelling of `t` ("switch" for device_type::switch_).
 inline std::string_view to_string(device_type t) { return name_of(device_type_names, t); }
@@ -81,7 +85,8 @@ struct device_descriptor {
     nlohmann::json raw;
 };
 
-/// The device types of the model, with the properties each must declare.
+/// The device types of the model, with the properties each must declare. A `button` declares
+/// none (it is stateless) but must declare at least one event type instead.
 const std::map<std::string, std::vector<std::string>>& device_types();
 
 /// Caps on one descriptor (a driver is untrusted: its registrations are held in memory, published

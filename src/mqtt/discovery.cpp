@@ -213,6 +213,37 @@ json vacuum_component(const topic_scheme& t, const device_descriptor& d) {
     return c;
 }
 
+json cover_component(const topic_scheme& t, const device_descriptor& d) {
+    // HA's cover reads `state` through the state template and `position` through the position
+    // template, both from the device's state topic; it sends the device model's own commands.
+    auto payload = [&](const char* command) {
+        return d.commands.contains(command) ? json(json{{"command", command}}.dump()) : json(nullptr);
+    };
+    json c = {{"p", "cover"},
+              {"name", nullptr},
+              {"cmd_t", t.device(d.id, "set")},
+              {"pl_open", payload("open")},
+              {"pl_cls", payload("close")},
+              {"pl_stop", payload("stop")},
+              {"pos_t", t.state(d.id)},
+              {"pos_tpl", value_of("position")},
+              {"pos_open", 100},
+              {"pos_clsd", 0}};
+    if (d.properties.contains("state")) {
+        c["val_tpl"] = value_of("state");
+        c["stat_open"] = "open";
+        c["stat_opening"] = "opening";
+        c["stat_clsd"] = "closed";
+        c["stat_closing"] = "closing";
+        c["stat_stopped"] = "stopped";
+    } else {
+        // Without a state HA would read the whole snapshot as one; derive it from the position.
+        c["val_tpl"] = "{{ 'closed' if value_json.position == 0 else 'open' }}";
+    }
+    if (d.properties.at("position").writable) c["set_pos_t"] = t.device(d.id, "set/position");
+    return c;
+}
+
 }  // namespace
 
 std::string vacuum_state_topic(const topic_scheme& topics, const device_descriptor& device) {
@@ -279,6 +310,9 @@ json discovery_config(const topic_scheme& t, const device_descriptor& d, const d
     } else if (d.type == device_type::vacuum) {
         add("vacuum", vacuum_component(t, d), true);
         covered = {"operational_state", "fan_speed"};
+    } else if (d.type == device_type::cover) {
+        add("cover", cover_component(t, d), true);
+        covered = {"position", "state"};
     } else if (d.type == device_type::sensor && d.properties.contains("value")) {
         json c = property_component(t, d, "value", d.properties.at("value"));
         c["name"] = nullptr;
@@ -299,6 +333,7 @@ json discovery_config(const topic_scheme& t, const device_descriptor& d, const d
                                                            "lock",    "unlock",   "unlatch"};
     for (const auto& [name, cmd] : d.commands) {
         if (primary_commands.contains(name) && d.type != device_type::washer) continue;
+        if (d.type == device_type::cover && (name == "open" || name == "close" || name == "stop")) continue;
         if (d.type == device_type::vacuum &&
             (name == "start" || name == "pause" || name == "return_to_dock" || name == "locate"))
             continue;
@@ -321,7 +356,13 @@ json discovery_config(const topic_scheme& t, const device_descriptor& d, const d
                   {"stat_t", t.device(d.id, "event")},
                   {"evt_typ", event_types},
                   {"val_tpl", "{{ value_json | tojson }}"}};
-        add("event", c);
+        // A button is its events: the event entity is its primary entity (event.<device id>).
+        const bool button = d.type == device_type::button;
+        if (button) {
+            c["name"] = nullptr;
+            c["dev_cla"] = "button";
+        }
+        add("event", c, button);
     }
     return json{{"dev", dev},
                 {"o", {{"name", "Hearth"}, {"sw", options.origin_version}}},

@@ -43,6 +43,20 @@ TEST(kit_devices, every_typed_builder_is_accepted_by_the_core) {
     expect_valid(kit::vacuum("v", "V"));
     expect_valid(kit::washer("w", "W", {"idle", "washing", "done"}));
     expect_valid(kit::refrigerator("f", "F"));
+    expect_valid(kit::cover("cv", "Cover"));
+    expect_valid(kit::button("bt", "Button"));
+    expect_valid(kit::button("bt2", "Button", {"single_push"}));
+}
+
+TEST(kit_devices, cover_and_button_carry_the_model_vocabulary) {
+    const json c = kit::cover("blind", "Blind");
+    EXPECT_EQ(c["properties"]["position"],
+              json::parse(R"({"type":"int","min":0,"max":100,"writable":true,"unit":"%"})"));
+    EXPECT_EQ(c["properties"]["state"]["values"], json::parse(R"(["open","closed","opening","closing","stopped"])"));
+    EXPECT_TRUE(c["commands"].contains("open") && c["commands"].contains("close") && c["commands"].contains("stop"));
+    const json b = kit::button("btn", "Button");
+    EXPECT_EQ(b["properties"], json::object());
+    EXPECT_EQ(b["events"], json::parse(R"(["single_push","double_push","long_push"])"));
 }
 
 TEST(kit_devices, commands_with_parameters_and_custom_properties) {

@@ -237,4 +237,24 @@ inline device refrigerator(std::string id, std::string name) {
     return d;
 }
 
+/// A cover (blind, shutter, curtain, garage door): `position` 0–100 % (0 closed, 100 open,
+/// writable), `state` (open/closed/opening/closing/stopped), open/close/stop.
+class cover : public device {
+public:
+    cover(std::string id, std::string name) : device(std::move(id), "cover", std::move(name)) {
+        prop("position", property::integer(0, 100).writable().unit("%"));
+        prop("state", property::choice({"open", "closed", "opening", "closing", "stopped"}));
+        command("open").command("close").command("stop");
+    }
+};
+
+/// A stateless button (wall switch input, remote): what it does arrives as events. `events` are
+/// the press kinds it reports, e.g. single_push, double_push, triple_push, long_push.
+inline device button(std::string id, std::string name,
+                     const std::vector<std::string>& events = {"single_push", "double_push", "long_push"}) {
+    device d(std::move(id), "button", std::move(name));
+    for (const auto& e : events) d.event(e);
+    return d;
+}
+
 }  // namespace hearth::kit

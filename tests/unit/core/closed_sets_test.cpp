@@ -59,7 +59,7 @@ TEST(closed_sets, device_type_enum_covers_exactly_the_model_types) {
     auto bad = hearth::parse_descriptor(nlohmann::json{{"id", "s2"}, {"type", "toaster"}});
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().front().pointer, "/type");
-    EXPECT_EQ(bad.error().front().reason.rfind("expected one of binary_sensor, camera, climate", 0), 0u);
+    EXPECT_EQ(bad.error().front().reason.rfind("expected one of binary_sensor, button, camera, climate, cover", 0), 0u);
 }
 
 }  // namespace

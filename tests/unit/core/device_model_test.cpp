@@ -67,3 +67,65 @@ TEST(device_model, ids) {
     EXPECT_FALSE(hearth::is_valid_id("+"));
     EXPECT_FALSE(hearth::is_valid_id(std::string(65, 'a')));
 }
+
+namespace {
+json cover() {
+    return json::parse(R"({"id":"bedroom_blind","type":"cover",
+      "properties":{"position":{"type":"int","min":0,"max":100,"unit":"%","writable":true},
+                    "state":{"type":"enum","values":["open","closed","opening","closing","stopped"]}},
+      "commands":{"open":{},"close":{},"stop":{}}})");
+}
+json button() {
+    return json::parse(R"({"id":"hall_button","type":"button","events":["single_push","double_push","long_push"]})");
+}
+}  // namespace
+
+TEST(device_model, cover_needs_a_percentage_position_and_the_model_states) {
+    ASSERT_TRUE(hearth::parse_descriptor(cover()).has_value());
+
+    auto no_position = cover();
+    no_position["properties"].erase("position");
+    auto e = hearth::parse_descriptor(no_position).error();
+    EXPECT_EQ(e.at(0).reason, "a cover must declare the property 'position'");
+
+    auto bool_position = cover();
+    bool_position["properties"]["position"] = {{"type", "bool"}};
+    e = hearth::parse_descriptor(bool_position).error();
+    EXPECT_EQ(e.at(0).pointer, "/properties/position");
+
+    auto ranged = cover();
+    ranged["properties"]["position"]["max"] = 255;
+    EXPECT_EQ(hearth::parse_descriptor(ranged).error().at(0).pointer, "/properties/position");
+
+    auto odd_state = cover();
+    odd_state["properties"]["state"]["values"].push_back("half_open");
+    e = hearth::parse_descriptor(odd_state).error();
+    EXPECT_EQ(e.at(0).pointer, "/properties/state");
+    EXPECT_EQ(e.at(0).reason, "a cover's state is an enum of open, closed, opening, closing, stopped");
+
+    auto stateless = cover();  // a cover that only reports its position is still a cover
+    stateless["properties"].erase("state");
+    EXPECT_TRUE(hearth::parse_descriptor(stateless).has_value());
+}
+
+TEST(device_model, button_declares_no_property_but_at_least_one_event) {
+    auto b = hearth::parse_descriptor(button());
+    ASSERT_TRUE(b.has_value());
+    EXPECT_EQ(b->type, hearth::device_type::button);
+    EXPECT_TRUE(b->properties.empty());
+
+    auto silent = button();
+    silent["events"] = json::array();
+    auto e = hearth::parse_descriptor(silent).error();
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_EQ(e.at(0).pointer, "/events");
+    EXPECT_EQ(e.at(0).reason, "a button must declare at least one event type");
+
+    auto absent = button();
+    absent.erase("events");
+    EXPECT_EQ(hearth::parse_descriptor(absent).error().at(0).pointer, "/events");
+
+    auto with_battery = button();  // properties are allowed (battery, link quality)
+    with_battery["properties"] = {{"battery", {{"type", "int"}, {"min", 0}, {"max", 100}, {"unit", "%"}}}};
+    EXPECT_TRUE(hearth::parse_descriptor(with_battery).has_value());
+}

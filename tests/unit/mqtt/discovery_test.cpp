@@ -19,9 +19,9 @@ using json = nlohmann::json;
 using namespace hearth;
 
 const std::vector<std::string> cases = {
-    "bathroom_washer", "bedroom_ac",   "front_camera",   "garage-meter", "hall_lock",
-    "hall_lock_pin",   "hall_motion",  "kitchen_fridge", "kitchen_plug", "living_climate_sensor",
-    "living_light",    "porch_switch", "robot_vacuum",
+    "bathroom_washer",       "bedroom_ac",   "bedroom_blind", "front_camera", "garage-door",    "garage-meter",
+    "hall_button",           "hall_lock",    "hall_lock_pin", "hall_motion",  "kitchen_fridge", "kitchen_plug",
+    "living_climate_sensor", "living_light", "porch_switch",  "robot_vacuum",
 };
 
 std::string path_of(const std::string& name) { return std::string(DISCOVERY_CASES_DIR) + "/" + name; }
@@ -72,7 +72,8 @@ const std::set<std::string>& ha_component_keys() {
         "curr_temp_t", "curr_temp_tpl", "fan_mode_cmd_t", "fan_mode_stat_t", "fan_mode_stat_tpl", "pl_lock", "pl_unlk",
         "pl_open", "stat_locked", "stat_unlocked", "stat_locking", "stat_unlocking", "stat_jam", "stat_open", "pl_strt",
         "pl_paus", "pl_stop", "pl_ret", "pl_loc", "fanspd_lst", "set_fan_spd_t", "sup_feat", "t", "pl_prs", "evt_typ",
-        "dev_cla", "stat_cla", "unit_of_meas", "ent_cat", "min", "max", "step", "mode", "ops",
+        "pl_cls", "pos_t", "pos_tpl", "set_pos_t", "pos_open", "pos_clsd", "stat_opening", "stat_clsd", "stat_closing",
+        "stat_stopped", "dev_cla", "stat_cla", "unit_of_meas", "ent_cat", "min", "max", "step", "mode", "ops",
         // full names without an abbreviation
         "code_format", "temp_step", "fan_modes", "options"};
     return keys;
@@ -162,6 +163,31 @@ TEST(discovery, camera_event_entity_lists_only_events_that_arrive_on_the_event_t
     EXPECT_EQ(c["evt_typ"], json::array({"doorbell", "motion"}));
     // Only snapshots: no event entity at all.
     EXPECT_FALSE(discovery_for("garage-meter")["cmps"].contains("garage-meter_event"));
+}
+
+TEST(discovery, cover_sends_the_device_model_commands_and_disables_missing_ones) {
+    const json c = discovery_for("bedroom_blind")["cmps"]["bedroom_blind_cover"];
+    EXPECT_EQ(c["def_ent_id"], "cover.bedroom_blind");
+    EXPECT_EQ(json::parse(c["pl_open"].get<std::string>()), (json{{"command", "open"}}));
+    EXPECT_EQ(json::parse(c["pl_cls"].get<std::string>()), (json{{"command", "close"}}));
+    EXPECT_EQ(json::parse(c["pl_stop"].get<std::string>()), (json{{"command", "stop"}}));
+    EXPECT_EQ(c["set_pos_t"], "hearth/bedroom_blind/set/position");
+    // open/close/stop are the cover entity itself, not extra buttons.
+    EXPECT_FALSE(discovery_for("bedroom_blind")["cmps"].contains("bedroom_blind_cmd_open"));
+    const json g = discovery_for("garage-door")["cmps"]["garage-door_cover"];
+    EXPECT_TRUE(g["pl_stop"].is_null());    // HA's default "STOP" would reach a device without stop
+    EXPECT_FALSE(g.contains("set_pos_t"));  // read-only position
+    EXPECT_FALSE(g.contains("stat_stopped"));
+}
+
+TEST(discovery, button_is_an_event_entity_named_after_the_device) {
+    const json cmps = discovery_for("hall_button")["cmps"];
+    ASSERT_EQ(cmps.size(), 1u) << cmps;
+    const json c = cmps["hall_button_event"];
+    EXPECT_EQ(c["def_ent_id"], "event.hall_button");
+    EXPECT_TRUE(c["name"].is_null());
+    EXPECT_EQ(c["dev_cla"], "button");
+    EXPECT_EQ(c["evt_typ"], json::parse(R"(["double_push","long_push","single_push"])"));
 }
 
 }  // namespace
