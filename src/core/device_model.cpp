@@ -41,7 +41,10 @@ void parse_spec(const json& j, const std::string& ptr, bool is_param, value_spec
     static const std::set<std::string> known = {"type",   "unit",     "min",      "max",          "step",
                                                 "values", "writable", "required", "device_class", "description"};
     for (const auto& [k, _] : j.items()) {
-        if (!known.contains(k)) errors.push_back({"", ptr + "/" + k, "unknown key '" + k + "'"});
+        if (!known.contains(k)) {
+            errors.push_back(
+                {"", std::string(ptr).append("/").append(k), std::string("unknown key '").append(k).append("'")});
+        }
     }
     auto t = j.find("type");
     if (t == j.end() || !t->is_string() || !parse_type(t->get<std::string>())) {
@@ -50,17 +53,19 @@ void parse_spec(const json& j, const std::string& ptr, bool is_param, value_spec
     }
     out.type = *parse_type(t->get<std::string>());
     if (auto u = j.find("unit"); u != j.end()) {
-        if (u->is_string())
+        if (u->is_string()) {
             out.unit = u->get<std::string>();
-        else
+        } else {
             errors.push_back({"", ptr + "/unit", "expected string"});
+        }
     }
     for (auto [key, dest] : {std::pair{"min", &out.min}, std::pair{"max", &out.max}, std::pair{"step", &out.step}}) {
         if (auto it = j.find(key); it != j.end()) {
-            if (it->is_number())
+            if (it->is_number()) {
                 *dest = it->get<double>();
-            else
+            } else {
                 errors.push_back({"", ptr + "/" + key, "expected number"});
+            }
         }
     }
     if (out.min && out.max && *out.min > *out.max) errors.push_back({"", ptr, "min is greater than max"});
@@ -71,19 +76,21 @@ void parse_spec(const json& j, const std::string& ptr, bool is_param, value_spec
             errors.push_back({"", ptr + "/values", "an enum needs a non-empty array of values"});
         } else {
             for (const auto& e : *v) {
-                if (e.is_string())
+                if (e.is_string()) {
                     out.values.push_back(e.get<std::string>());
-                else
+                } else {
                     errors.push_back({"", ptr + "/values", "enum values must be strings"});
+                }
             }
         }
     }
     for (auto [key, dest] : {std::pair{"writable", &out.writable}, std::pair{"required", &out.required}}) {
         if (auto it = j.find(key); it != j.end()) {
-            if (it->is_boolean())
+            if (it->is_boolean()) {
                 *dest = it->get<bool>();
-            else
+            } else {
                 errors.push_back({"", ptr + "/" + key, "expected boolean"});
+            }
         }
     }
     if (is_param && j.contains("writable"))
@@ -96,17 +103,19 @@ void check_cover(const device_descriptor& d, located_errors& errors) {
     if (auto pos = d.properties.find("position"); pos != d.properties.end()) {
         const value_spec& p = pos->second;
         if ((p.type != value_type::integer && p.type != value_type::number) || !p.min || !p.max || *p.min != 0 ||
-            *p.max != 100)
+            *p.max != 100) {
             errors.push_back(
                 {"", "/properties/position", "a cover's position is an int or number with min 0 and max 100"});
+        }
     }
     if (auto state = d.properties.find("state"); state != d.properties.end()) {
         static const std::set<std::string> allowed = {"open", "closed", "opening", "closing", "stopped"};
         bool ok = state->second.type == value_type::enumeration;
         for (const auto& v : state->second.values) ok = ok && allowed.contains(v);
-        if (!ok)
+        if (!ok) {
             errors.push_back(
                 {"", "/properties/state", "a cover's state is an enum of open, closed, opening, closing, stopped"});
+        }
     }
 }
 
@@ -199,18 +208,19 @@ checked<device_descriptor> parse_descriptor(const json& j) {
     for (const char* key : {"manufacturer", "model", "sw_version", "hw_version", "device_class", "area"}) {
         if (j.contains(key) && !j[key].is_string()) errors.push_back({"", std::string("/") + key, "expected string"});
         if (j.contains(key) && j[key].is_string() &&
-            j[key].get_ref<const std::string&>().size() > descriptor_limits::max_text)
+            j[key].get_ref<const std::string&>().size() > descriptor_limits::max_text) {
             errors.push_back(
                 {"", std::string("/") + key, "longer than " + std::to_string(descriptor_limits::max_text) + " bytes"});
+        }
     }
     if (auto props = j.find("properties"); props != j.end()) {
-        if (!props->is_object())
+        if (!props->is_object()) {
             errors.push_back({"", "/properties", "expected an object"});
-        else if (props->size() > descriptor_limits::max_properties)
+        } else if (props->size() > descriptor_limits::max_properties) {
             errors.push_back({"", "/properties",
                               "more than " + std::to_string(descriptor_limits::max_properties) + " properties (" +
                                   std::to_string(props->size()) + ")"});
-        else {
+        } else {
             for (const auto& [pname, pspec] : props->items()) {
                 const std::string ptr = "/properties/" + pname;
                 if (!is_valid_name(pname)) errors.push_back({"", ptr, "property names are 1-64 characters [a-z0-9_]"});
@@ -219,13 +229,13 @@ checked<device_descriptor> parse_descriptor(const json& j) {
         }
     }
     if (auto cmds = j.find("commands"); cmds != j.end()) {
-        if (!cmds->is_object())
+        if (!cmds->is_object()) {
             errors.push_back({"", "/commands", "expected an object"});
-        else if (cmds->size() > descriptor_limits::max_commands)
+        } else if (cmds->size() > descriptor_limits::max_commands) {
             errors.push_back({"", "/commands",
                               "more than " + std::to_string(descriptor_limits::max_commands) + " commands (" +
                                   std::to_string(cmds->size()) + ")"});
-        else {
+        } else {
             for (const auto& [cname, cspec] : cmds->items()) {
                 const std::string ptr = "/commands/" + cname;
                 if (!is_valid_name(cname)) errors.push_back({"", ptr, "command names are 1-64 characters [a-z0-9_]"});
@@ -236,11 +246,12 @@ checked<device_descriptor> parse_descriptor(const json& j) {
                 }
                 command_spec cs;
                 if (auto params = cspec.find("params"); params != cspec.end()) {
-                    if (!params->is_object())
+                    if (!params->is_object()) {
                         errors.push_back({"", ptr + "/params", "expected an object"});
-                    else {
+                    } else {
                         for (const auto& [pname, pspec] : params->items()) {
-                            parse_spec(pspec, ptr + "/params/" + pname, true, cs.params[pname], errors);
+                            parse_spec(pspec, std::string(ptr).append("/params/").append(pname), true, cs.params[pname],
+                                       errors);
                         }
                     }
                 }
@@ -249,13 +260,13 @@ checked<device_descriptor> parse_descriptor(const json& j) {
         }
     }
     if (auto events = j.find("events"); events != j.end()) {
-        if (!events->is_array())
+        if (!events->is_array()) {
             errors.push_back({"", "/events", "expected an array of event types"});
-        else if (events->size() > descriptor_limits::max_events)
+        } else if (events->size() > descriptor_limits::max_events) {
             errors.push_back({"", "/events",
                               "more than " + std::to_string(descriptor_limits::max_events) + " event types (" +
                                   std::to_string(events->size()) + ")"});
-        else {
+        } else {
             for (std::size_t i = 0; i < events->size(); ++i) {
                 const auto& e = (*events)[i];
                 if (!e.is_string() || !is_valid_name(e.get<std::string>())) {
@@ -269,8 +280,12 @@ checked<device_descriptor> parse_descriptor(const json& j) {
     if (!type_name.empty()) {
         for (const auto& required : device_types().at(type_name)) {
             if (!d.properties.contains(required)) {
-                errors.push_back(
-                    {"", "/properties", "a " + type_name + " must declare the property '" + required + "'"});
+                errors.push_back({"", "/properties",
+                                  std::string("a ")
+                                      .append(type_name)
+                                      .append(" must declare the property '")
+                                      .append(required)
+                                      .append("'")});
             }
         }
         if (type_name == "cover") check_cover(d, errors);

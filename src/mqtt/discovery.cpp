@@ -11,20 +11,21 @@ using json = nlohmann::json;
 /// HA device_class / state_class for a numeric sensor, from its unit and name.
 void sensor_classes(const std::string& prop, const value_spec& spec, json& c) {
     const std::string& u = spec.unit;
-    if (u == "°C" || u == "°F")
+    if (u == "°C" || u == "°F") {
         c["dev_cla"] = "temperature", c["stat_cla"] = "measurement";
-    else if (u == "W")
+    } else if (u == "W") {
         c["dev_cla"] = "power", c["stat_cla"] = "measurement";
-    else if (u == "kWh" || u == "Wh")
+    } else if (u == "kWh" || u == "Wh") {
         c["dev_cla"] = "energy", c["stat_cla"] = "total_increasing";
-    else if (u == "%" && prop == "battery")
+    } else if (u == "%" && prop == "battery") {
         c["dev_cla"] = "battery", c["stat_cla"] = "measurement";
-    else if (u == "%" && prop == "humidity")
+    } else if (u == "%" && prop == "humidity") {
         c["dev_cla"] = "humidity", c["stat_cla"] = "measurement";
-    else if (u == "s")
+    } else if (u == "s") {
         c["dev_cla"] = "duration";
-    else if (spec.type == value_type::number || spec.type == value_type::integer)
+    } else if (spec.type == value_type::number || spec.type == value_type::integer) {
         c["stat_cla"] = "measurement";
+    }
 }
 
 /// An entity id object part: HA entity ids are [a-z0-9_], device ids may also contain '-'.
@@ -76,10 +77,11 @@ json property_component(const topic_scheme& t, const device_descriptor& d, const
         c["p"] = w ? "select" : "sensor";
         c["val_tpl"] = value_of(prop);
         c["options"] = spec.values;
-        if (w)
+        if (w) {
             c["cmd_t"] = t.device(d.id, "set/" + prop);
-        else
+        } else {
             c["dev_cla"] = "enum";
+        }
         break;
     case value_type::string:
         c["p"] = w ? "text" : "sensor";
@@ -253,16 +255,17 @@ std::string vacuum_state_topic(const topic_scheme& topics, const device_descript
 json vacuum_state_payload(const json& state) {
     const std::string op = state.value("operational_state", "stopped");
     std::string ha = "idle";
-    if (op == "running")
+    if (op == "running") {
         ha = "cleaning";
-    else if (op == "paused")
+    } else if (op == "paused") {
         ha = "paused";
-    else if (op == "seeking_charger")
+    } else if (op == "seeking_charger") {
         ha = "returning";
-    else if (op == "charging" || op == "docked")
+    } else if (op == "charging" || op == "docked") {
         ha = "docked";
-    else if (op == "error")
+    } else if (op == "error") {
         ha = "error";
+    }
     json out = {{"state", ha}};
     if (state.contains("fan_speed")) out["fan_speed"] = state["fan_speed"];
     return out;
