@@ -252,3 +252,25 @@ bridge_seeds = {
 }
 for name, args in bridge_seeds.items():
     write("bridge_requests", name.replace("/", "_"), bytes([REQUESTS.index(name)]) + json.dumps(args).encode())
+
+# ---- shelly_frames: byte 0 mode (0 GetStatus answer NUL GetConfig answer, 1 WebSocket frame,
+# 2 GetDeviceInfo answer), then the frame text
+shelly_status = json.dumps({"id": 1, "src": "shellysim-a1", "result": {
+    "sys": {"mac": "A8032AB12345"},
+    "switch:0": {"id": 0, "output": True, "apower": 61.5, "voltage": 230.1, "aenergy": {"total": 1234.5}},
+    "light:0": {"id": 0, "output": False, "brightness": 50},
+    "cover:0": {"id": 0, "state": "closing", "current_pos": 40, "apower": 80, "pos_control": True},
+    "input:0": {"id": 0, "state": None}, "input:1": {"id": 1, "state": True}}})
+shelly_config = json.dumps({"id": 2, "result": {"switch:0": {"id": 0, "name": "Kettle"},
+                                                 "input:0": {"id": 0, "type": "button"},
+                                                 "input:1": {"id": 1, "type": "switch"}}})
+write("shelly_frames", "status_config", "\x00" + shelly_status + "\x00" + shelly_config)
+write("shelly_frames", "status_error", "\x00" + '{"id":1,"error":{"code":-103,"message":"Invalid argument"}}' + "\x00{}")
+write("shelly_frames", "notify_status", "\x01" + json.dumps({"src": "shellysim-a1", "dst": "hearth", "method": "NotifyStatus",
+      "params": {"ts": 1.5, "switch:0": {"id": 0, "output": True, "apower": 3.5}, "cover:0": {"current_pos": 55}}}))
+write("shelly_frames", "notify_event", "\x01" + json.dumps({"method": "NotifyEvent", "params": {"ts": 2.0, "events": [
+      {"component": "input:0", "id": 0, "event": "single_push"}, {"component": "input:0", "event": "btn_down"}]}}))
+write("shelly_frames", "challenge", "\x01" + json.dumps({"id": 1, "error": {"code": 401, "message": json.dumps(
+      {"auth_type": "digest", "nonce": 1625038762, "nc": 1, "realm": "shellysim-a1", "algorithm": "SHA-256"})}}))
+write("shelly_frames", "device_info", "\x02" + json.dumps({"id": "shellysim-a1", "model": "SIM-MULTI-1", "gen": 2,
+      "ver": "1.0.8", "app": "SimMulti", "auth_en": True}))
