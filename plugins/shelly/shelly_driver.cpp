@@ -114,11 +114,12 @@ public:
             } else if (cmd.name == "set") {
                 if (p.contains("on")) params["on"] = p["on"];
                 if (c.type == shelly::kind::light && p.contains("brightness")) params["brightness"] = p["brightness"];
-                if (params.size() == 1)
+                if (params.size() == 1) {
                     throw hearth::command_error(
                         hearth::status::unsupported,
                         "only 'on'" + std::string(c.type == shelly::kind::light ? " and 'brightness'" : "") +
                             " can be set");
+                }
             } else {
                 throw hearth::command_error(hearth::status::unsupported, "unknown command '" + cmd.name + "'");
             }
@@ -143,7 +144,7 @@ public:
         case shelly::kind::input:
             throw hearth::command_error(hearth::status::unsupported, "an input takes no commands");
         }
-        rpc(d, method, params, [this, &d, id = cmd.id, hid = cmd.device_id, expect](shelly::parsed<json> r) {
+        rpc(d, method, params, [this, &d, id = cmd.id, hid = cmd.device_id, expect](const shelly::parsed<json>& r) {
             if (!r) return host().command_result(id, hearth::status::device_error, r.error);
             if (expect.is_null() || expect.empty()) {
                 host().command_result(id, hearth::status::ok);
@@ -212,7 +213,7 @@ private:
     }
 
     void poll(device& d, kit::poller::done_fn done) {
-        if (!d.discovered) return discover(d, std::move(done));
+        if (!d.discovered) return discover(d, done);
         rpc(d, "Shelly.GetStatus", nullptr, [this, &d, done = std::move(done)](shelly::parsed<json> r) {
             if (!r || !r.value->is_object())
                 return failed(d, r ? "Shelly.GetStatus: expected an object" : r.error, done);
@@ -229,7 +230,7 @@ private:
     }
 
     /// GetDeviceInfo, GetStatus, GetConfig; then registers one Hearth device per component.
-    void discover(device& d, kit::poller::done_fn done) {
+    void discover(device& d, const kit::poller::done_fn& done) {
         rpc(d, "Shelly.GetDeviceInfo", nullptr, [this, &d, done](shelly::parsed<json> info) {
             if (!info) return failed(d, info.error, done);
             auto parsed_info = shelly::parse_device_info(*info.value);
@@ -336,7 +337,7 @@ private:
             return send_ws_hello(d);
         }
         if (frame.contains("result")) {  // the answer to our hello: the full status
-            if (auto r = frame["result"]; r.is_object() && d.discovered) {
+            if (const json& r = frame["result"]; r.is_object() && d.discovered) {
                 apply_status(d, r);
                 d.online->success();
             }

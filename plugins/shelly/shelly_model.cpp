@@ -182,10 +182,11 @@ parsed<json> component_state(const component& c, const json& status) {
             s["position"] = static_cast<int>(std::lround(clamp_percent(*pos)));
         if (auto st = text(status, "state")) {
             // Shelly: open, closed, opening, closing, stopped, calibrating.
-            if (*st == "open" || *st == "closed" || *st == "opening" || *st == "closing" || *st == "stopped")
+            if (*st == "open" || *st == "closed" || *st == "opening" || *st == "closing" || *st == "stopped") {
                 s["state"] = *st;
-            else if (*st == "calibrating")
+            } else if (*st == "calibrating") {
                 s["state"] = "stopped";
+            }
         }
         if (c.metering) {
             if (auto p = number(status, "apower")) s["power_w"] = *p;
