@@ -9,7 +9,7 @@ packages=(
   libpaho-mqttpp-dev libpaho-mqtt-dev libssl-dev openssl
   libsqlite3-dev sqlite3 libjpeg-dev libturbojpeg0-dev libsystemd-dev
   libgtest-dev libgmock-dev
-  libseccomp-dev
+  libseccomp-dev libre2-dev
   mosquitto mosquitto-clients
   systemd python3 clang-format clang-tidy file
 )

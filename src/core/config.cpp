@@ -130,10 +130,11 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
             take(d, "refresh_min_interval_ms", dc.refresh_min_interval_ms);
             if (d.contains("config")) dc.config = d["config"];
             if (auto iso = d.find("isolation"); iso != d.end()) {  // the schema allows strings only
-                if (auto mode = parse_isolation_mode(iso->get<std::string>()))
+                if (auto mode = parse_isolation_mode(iso->get<std::string>())) {
                     dc.isolation = *mode;
-                else
+                } else {
                     errors.push_back({file, "/drivers/" + std::to_string(i) + "/isolation", mode.error()});
+                }
             }
             if (auto l = d.find("limits"); l != d.end()) {
                 take(*l, "memory_mb", dc.limits.memory_mb);

@@ -1,9 +1,12 @@
 // Implementation of the JSON Schema subset validator (see json_schema.hpp).
 #include "core/json_schema.hpp"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cmath>
-#include <regex>
+#include <cstdint>
+#include <memory>
 #include <unordered_map>
 
 namespace hearth {
@@ -45,12 +48,22 @@ bool type_matches(const std::string& type, const json& v) {
     return false;
 }
 
-/// Compiled patterns, cached: schemas repeat the same few patterns thousands of times.
-const std::regex& compiled(const std::string& pattern) {
-    thread_local std::unordered_map<std::string, std::regex> cache;
-    auto it = cache.find(pattern);
-    if (it == cache.end()) it = cache.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
-    return it->second;
+/// Compiled patterns, cached: schemas repeat the same few patterns thousands of times. RE2 matches
+/// in time linear in the input without recursion, so neither a hostile pattern in a plugin's
+/// schema (`(a+)+$`) nor a long value can stall or overflow the stack as std::regex does.
+/// nullptr: the pattern is not one RE2 accepts (backreferences, lookaround, a bad range, a
+/// repetition over 1000, more than `max_mem` of program).
+const RE2* compiled(const std::string& pattern) {
+    constexpr std::size_t k_max_cached = 1024;  // distinct patterns; a schema has a few dozen
+    thread_local std::unordered_map<std::string, std::unique_ptr<RE2>> cache;
+    if (auto it = cache.find(pattern); it != cache.end()) return it->second.get();
+    if (cache.size() >= k_max_cached) cache.clear();
+    RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(std::int64_t{1} << 20);
+    auto re = std::make_unique<RE2>(pattern, options);
+    if (!re->ok()) re.reset();
+    return cache.emplace(pattern, std::move(re)).first->second.get();
 }
 
 std::string describe(const json& v) {
@@ -170,8 +183,14 @@ private:
             out.push_back({"", ptr, "must be at most " + it->dump() + " characters long"});
         }
         if (auto it = schema.find("pattern"); it != schema.end() && it->is_string()) {
-            if (!std::regex_search(s, compiled(it->get<std::string>()))) {
-                out.push_back({"", ptr, describe(schema, v) + " does not match the pattern " + it->get<std::string>()});
+            const auto& pattern = it->get_ref<const std::string&>();
+            if (const RE2* re = compiled(pattern); re == nullptr) {
+                out.push_back(
+                    {"", ptr,
+                     "the schema's pattern " + pattern +
+                         " is not a supported regular expression (RE2 syntax: no backreferences or lookaround)"});
+            } else if (!RE2::PartialMatch(s, *re)) {
+                out.push_back({"", ptr, describe(schema, v) + " does not match the pattern " + pattern});
             }
         }
     }

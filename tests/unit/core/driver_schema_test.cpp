@@ -74,7 +74,9 @@ TEST(driver_schema, a_hostile_schema_is_a_problem_not_a_crash) {
     const auto regex = hearth::check_driver_config(R"({"properties": {"host": {"pattern": "(["}}})",
                                                    json{{"host", "h"}}, "h.json", "/drivers/0/config");
     ASSERT_EQ(regex.size(), 1u);
-    EXPECT_NE(regex[0].reason.find("not usable"), std::string::npos) << regex[0].reason;
+    EXPECT_EQ(regex[0].pointer, "/drivers/0/config/host");
+    EXPECT_NE(regex[0].reason.find("the schema's pattern ([ is not a supported regular expression"), std::string::npos)
+        << regex[0].reason;
 }
 
 }  // namespace
