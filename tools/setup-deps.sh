@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libpaho-mqttpp-dev libpaho-mqtt-dev libssl-dev openssl
+  libpaho-mqttpp-dev libpaho-mqtt-dev libssl-dev openssl zlib1g-dev
   libsqlite3-dev sqlite3 libjpeg-dev libturbojpeg0-dev libsystemd-dev
   libgtest-dev libgmock-dev
   libseccomp-dev libre2-dev
