@@ -274,3 +274,25 @@ write("shelly_frames", "challenge", "\x01" + json.dumps({"id": 1, "error": {"cod
       {"auth_type": "digest", "nonce": 1625038762, "nc": 1, "realm": "shellysim-a1", "algorithm": "SHA-256"})}}))
 write("shelly_frames", "device_info", "\x02" + json.dumps({"id": "shellysim-a1", "model": "SIM-MULTI-1", "gen": 2,
       "ver": "1.0.8", "app": "SimMulti", "auth_en": True}))
+# ---- tuya: byte 0 mode (0 TCP stream / broadcast, 1 byte 1 version+command then a plaintext
+# payload, 2 negotiation payload). Stream seeds are client frames the npm tuyapi package made
+# (tests/interop/tuyapi/make_vectors.js) and a discovery broadcast.
+TUYA = {
+    "v33_control": "000055aa000000020000000700000067332e33000000000000000000000000c22f36a40db32f5a30d2538ac1295f65"
+                   "a576573778f5f55c7ecc3c61a5b6a2202b678cfdcf6987b9861b2e1894ce017fa20620254505737c11f27510edfe79"
+                   "27c8bb6ef2e4d1cb65dcab54d2d904a59d9c0b20ad0000aa55",
+    "v34_neg_start": "000055aa000000010000000300000044a07999f0e2bfbe16f99593e984a449b7377222e061a924c591cd9c27ea163e"
+                     "d484a896dcb29647fa6e5c5024c9533704640e90001c9f4d52f8b4480cc12648340000aa55",
+    "v35_neg_start": "00006699000000000001000000030000002c313730303030303030303030481a6f160f512c619c66c15c2444f224f8"
+                     "da9338ed2bed941dd6e2e96731e85b00009966",
+    "discovery_ecb": "000055aa00000000000000130000008c00000000d09766676f3369eb10b5e9f132fd802a2e434f6c56d3689044d390"
+                     "6749d319930605d3c233c47e0d8816f23b83868c385c907565b323a346d0de78c22f1fdaba1ae7c613c2cae004e54a47"
+                     "4561367714379e7d68a02456269f4616388e2aa04ea5293c3042f2fea651a0076d6c53d48f49d7c04d4bd0e855432b81"
+                     "9cbf4452f6f43fbde50000aa55",
+}
+for name, h in TUYA.items():
+    write("tuya", name, b"\x00" + bytes.fromhex(h))
+write("tuya", "stream_two", b"\x00" + bytes.fromhex(TUYA["v33_control"] + TUYA["v35_neg_start"]))
+write("tuya", "status_v34", b"\x01\x01" + b'{"protocol":4,"t":1700000000,"data":{"dps":{"1":true,"19":1234}}}')
+write("tuya", "status_v35", b"\x01\x02" + b'{"dps":{"20":true,"22":500,"23":300}}')
+write("tuya", "neg_resp", b"\x02" + bytes(range(48)))

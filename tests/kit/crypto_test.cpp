@@ -85,9 +85,10 @@ TEST(kit_crypto, aes128_gcm_spec_test_case_4_with_aad_and_tamper_checks) {
         "57ba637b39");
     const auto aad = hex("feedfacedeadbeeffeedfacedeadbeefabaddad2");
     const auto sealed = aes128_gcm_encrypt(key, iv, aad, plain);
-    EXPECT_EQ(to_hex(sealed.cipher),
-              "42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e21d514b25466931c7d8f6a5aac84aa051ba30b396a0a"
-              "ac973d58e091");
+    EXPECT_EQ(
+        to_hex(sealed.cipher),
+        "42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e21d514b25466931c7d8f6a5aac84aa051ba30b396a0a"
+        "ac973d58e091");
     EXPECT_EQ(to_hex(sealed.tag), "5bc94fbc3221a5db94fae95ae7121a47");
     EXPECT_EQ(aes128_gcm_decrypt(key, iv, aad, sealed.cipher, sealed.tag), plain);
 

@@ -31,7 +31,8 @@ public:
     /// Returns false (and writes nothing) when the range is not inside the buffer.
     bool patch_u32(std::size_t offset, std::uint32_t v) {
         if (offset > out_.size() || out_.size() - offset < 4) return false;
-        for (int i = 0; i < 4; ++i) out_[offset + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
+        for (int i = 0; i < 4; ++i)
+            out_[offset + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
         return true;
     }
     /// Bytes written so far.
