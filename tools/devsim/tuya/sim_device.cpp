@@ -1,0 +1,88 @@
+// Role: the simulated Tuya devices' data points (sim_device.hpp).
+#include "sim_device.hpp"
+
+namespace tuya_sim {
+
+namespace {
+
+bool int_in(const json& v, int lo, int hi) {
+    return v.is_number_integer() && v.get<std::int64_t>() >= lo && v.get<std::int64_t>() <= hi;
+}
+
+bool same_kind(const json& a, const json& b) {
+    return (a.is_boolean() && b.is_boolean()) || (a.is_number_integer() && b.is_number_integer()) ||
+           (a.is_string() && b.is_string());
+}
+
+class plug final : public sim_device {
+public:
+    plug() { dps_ = {{"1", false}, {"9", 0}, {"17", 0}, {"18", 0}, {"19", 0}, {"20", 2301}}; }
+
+private:
+    bool writable(const std::string& dp, const json& v) const override {
+        return (dp == "1" && v.is_boolean()) || (dp == "9" && int_in(v, 0, 86400));
+    }
+    void derive(json& changed) override {
+        // A 100 W load while on: 100.0 W (DP 19 in W/10), 435 mA at 230.1 V.
+        const bool on = dps_["1"].get<bool>();
+        const json power = on ? 1000 : 0;
+        const json current = on ? 435 : 0;
+        if (dps_["19"] != power) changed["19"] = dps_["19"] = power;
+        if (dps_["18"] != current) changed["18"] = dps_["18"] = current;
+    }
+};
+
+class bulb final : public sim_device {
+public:
+    bulb() { dps_ = {{"20", false}, {"21", "white"}, {"22", 1000}, {"23", 500}}; }
+
+private:
+    bool writable(const std::string& dp, const json& v) const override {
+        if (dp == "20") return v.is_boolean();
+        if (dp == "21") return v.is_string() && (v == "white" || v == "colour" || v == "scene" || v == "music");
+        if (dp == "22") return int_in(v, 10, 1000);
+        if (dp == "23") return int_in(v, 0, 1000);
+        return false;
+    }
+};
+
+class contact final : public sim_device {
+public:
+    contact() { dps_ = {{"1", false}, {"2", 87}}; }
+
+private:
+    bool writable(const std::string&, const json&) const override { return false; }
+};
+
+}  // namespace
+
+json sim_device::write(const json& request) {
+    json changed = json::object();
+    if (!request.is_object()) return changed;
+    for (const auto& [dp, value] : request.items()) {
+        if (!dps_.contains(dp) || !writable(dp, value)) continue;
+        if (dps_[dp] != value) changed[dp] = dps_[dp] = value;
+    }
+    if (!changed.empty()) derive(changed);
+    return changed;
+}
+
+json sim_device::force(const json& values) {
+    json changed = json::object();
+    if (!values.is_object()) return changed;
+    for (const auto& [dp, value] : values.items()) {
+        if (!dps_.contains(dp) || !same_kind(value, dps_[dp])) continue;
+        if (dps_[dp] != value) changed[dp] = dps_[dp] = value;
+    }
+    if (!changed.empty()) derive(changed);
+    return changed;
+}
+
+std::unique_ptr<sim_device> make_device(const std::string& kind) {
+    if (kind == "plug") return std::make_unique<plug>();
+    if (kind == "bulb") return std::make_unique<bulb>();
+    if (kind == "contact") return std::make_unique<contact>();
+    return nullptr;
+}
+
+}  // namespace tuya_sim
