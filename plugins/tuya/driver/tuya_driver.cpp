@@ -111,10 +111,11 @@ public:
           online_(
               [this](bool online) {
                   host().report_availability(id_, online);
-                  if (online)
+                  if (online) {
                       host().info("tuya " + id_ + " is online");
-                  else
+                  } else {
                       host().warn("tuya " + id_ + " is offline");
+                  }
               },
               config.value("offline_after_failures", 2)),
           pending_(io(), host()),
@@ -189,7 +190,7 @@ public:
 private:
     [[nodiscard]] bool modern() const { return opts_.version != protocol_version::v33; }
     [[nodiscard]] std::uint32_t control_command() const { return modern() ? cmd::control_new : cmd::control; }
-    [[nodiscard]] std::int64_t now_s() const { return host().now_ms() / 1000; }
+    [[nodiscard]] std::int64_t now_s() const { return static_cast<std::int64_t>(host().now_ms() / 1000); }
 
     std::string control_payload(const json& dps) const {
         if (modern()) return json{{"protocol", 5}, {"t", now_s()}, {"data", {{"dps", dps}}}}.dump();

@@ -86,10 +86,11 @@ void link::schedule_heartbeat() {
     });
 }
 
-void link::fail(kit::net_error why) {
+void link::fail(const kit::net_error& why) {
     if (state_ == state::idle) return;
+    const kit::net_error reason = why;  // `why` may live in a callback that close() ends
     close();
-    if (on_down_) on_down_(why);
+    if (on_down_) on_down_(reason);
 }
 
 void link::on_data(const std::vector<std::uint8_t>& chunk) {
@@ -98,9 +99,10 @@ void link::on_data(const std::vector<std::uint8_t>& chunk) {
     for (;;) {
         const split_result split = next_frame(pending_);
         if (split.size == 0) {
-            if (split.error != frame_error::incomplete)
+            if (split.error != frame_error::incomplete) {
                 fail({status::invalid, where_ + " sent an unframeable stream (" + std::string(describe(split.error)) +
                                            "); connection closed"});
+            }
             return;
         }
         const bytes frame_bytes(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(split.size));

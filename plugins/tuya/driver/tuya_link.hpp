@@ -86,7 +86,7 @@ private:
     void write(std::uint32_t command, const bytes& payload);
     void arm_reply_deadline();
     void schedule_heartbeat();
-    void fail(kit::net_error why);
+    void fail(const kit::net_error& why);
 
     boost::asio::io_context& io_;
     link_options opt_;

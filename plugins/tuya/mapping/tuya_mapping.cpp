@@ -114,8 +114,11 @@ category_mapping parse_mapping(const json& doc) {
             if (c.contains("params")) cmd.params = c["params"];
             for (const auto& [prop, v] : cmd.set.items()) {
                 const auto* p = m.find_property(prop);
-                if (p == nullptr || !p->writable)
-                    throw std::invalid_argument(where + " writes '" + prop + "', which is not a writable property");
+                if (p == nullptr || !p->writable) {
+                    std::string why = where;
+                    why += " writes '" + prop + "', which is not a writable property";
+                    throw std::invalid_argument(why);
+                }
                 (void)v;
             }
             m.commands.push_back(std::move(cmd));

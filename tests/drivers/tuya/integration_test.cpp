@@ -156,6 +156,21 @@ TEST_F(TuyaIntegration, ContactSensorReportsWhatTheDevicePushes) {
     EXPECT_EQ(host_.snapshot().descriptors.at(k_dev)["type"], "binary_sensor");
 }
 
+TEST_F(TuyaIntegration, AirConditionerModeAndTargetTemperature) {
+    simulator sim("3.3", "ac");
+    ASSERT_TRUE(sim.start());
+    driver_instance drv(host_, plugin(), "tuya_test");
+    ASSERT_TRUE(drv.create_and_start(config(sim.port(), "3.3", "ac"))) << drv.error();
+    ASSERT_TRUE(wait([](const host_record& r) { return r.prop(k_dev, "mode") == "cool"; }));
+    const auto id = pending(drv, "set", {{"on", true}, {"mode", "heat"}, {"target_temp", 21}});
+    ASSERT_EQ(wait_result(id), HEARTH_OK) << host_.snapshot().all_logs();
+    const json dps = sim.dps();
+    EXPECT_EQ(dps["4"], "hot");
+    EXPECT_EQ(dps["2"], 21);
+    EXPECT_EQ(host_.snapshot().descriptors.at(k_dev)["type"], "climate");
+    EXPECT_EQ(host_.snapshot().prop(k_dev, "current_temp"), 27.0);
+}
+
 TEST_F(TuyaIntegration, AWrongLocalKeyFailsTheNegotiationWithAnErrorAndTheDeviceGoesOffline) {
     simulator sim("3.4", "plug", {"--fault", "wrong_key"});
     ASSERT_TRUE(sim.start());

@@ -20,6 +20,7 @@ TEST(tuya_mapping, shipped_categories_load_with_their_device_types) {
     EXPECT_EQ(load("plug").type, "plug");
     EXPECT_EQ(load("bulb").type, "light");
     EXPECT_EQ(load("contact").type, "binary_sensor");
+    EXPECT_EQ(load("ac").type, "climate");
     const json d = make_descriptor(load("plug"), "desk_plug", "Desk plug");
     EXPECT_EQ(d["id"], "desk_plug");
     EXPECT_EQ(d["properties"]["on"]["writable"], true);
@@ -53,6 +54,16 @@ TEST(tuya_mapping, bulb_ranges_round_trip) {
     EXPECT_THROW(dps_for(m, {{"color_temp_k", 2000}}), std::invalid_argument);
     EXPECT_EQ(dps_for(m, {{"work_mode", "colour"}}), (json{{"21", "colour"}}));
     EXPECT_THROW(dps_for(m, {{"work_mode", "disco"}}), std::invalid_argument);
+}
+
+TEST(tuya_mapping, air_conditioner_modes_and_temperatures) {
+    const auto m = load("ac");
+    EXPECT_EQ(
+        state_from_dps(m, {{"1", true}, {"2", 24}, {"3", 27}, {"4", "cold"}, {"5", "mid"}}),
+        (json{{"on", true}, {"target_temp", 24.0}, {"current_temp", 27.0}, {"mode", "cool"}, {"fan_speed", "medium"}}));
+    EXPECT_EQ(dps_for(m, {{"mode", "dry"}, {"target_temp", 22}}), (json{{"4", "wet"}, {"2", 22}}));
+    EXPECT_THROW(dps_for(m, {{"target_temp", 40}}), std::invalid_argument);
+    EXPECT_THROW(dps_for(m, {{"mode", "turbo"}}), std::invalid_argument);
 }
 
 TEST(tuya_mapping, untrusted_device_values_that_do_not_map_are_skipped_and_named) {

@@ -46,6 +46,20 @@ private:
     }
 };
 
+class ac final : public sim_device {
+public:
+    ac() { dps_ = {{"1", false}, {"2", 24}, {"3", 27}, {"4", "cold"}, {"5", "auto"}}; }
+
+private:
+    bool writable(const std::string& dp, const json& v) const override {
+        if (dp == "1") return v.is_boolean();
+        if (dp == "2") return int_in(v, 16, 31);
+        if (dp == "4") return v.is_string() && (v == "cold" || v == "hot" || v == "wet" || v == "wind" || v == "auto");
+        if (dp == "5") return v.is_string() && (v == "low" || v == "mid" || v == "high" || v == "auto");
+        return false;
+    }
+};
+
 class contact final : public sim_device {
 public:
     contact() { dps_ = {{"1", false}, {"2", 87}}; }
@@ -82,6 +96,7 @@ std::unique_ptr<sim_device> make_device(const std::string& kind) {
     if (kind == "plug") return std::make_unique<plug>();
     if (kind == "bulb") return std::make_unique<bulb>();
     if (kind == "contact") return std::make_unique<contact>();
+    if (kind == "ac") return std::make_unique<ac>();
     return nullptr;
 }
 

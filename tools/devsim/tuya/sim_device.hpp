@@ -1,9 +1,10 @@
 // Role: the data points (DPS) behind tuya_sim, per product category, with the DP ids and value
 // ranges of Tuya's standard instruction sets: a metering plug (1 switch, 17 add_ele, 18
 // cur_current mA, 19 cur_power W/10, 20 cur_voltage V/10), a bulb (20 switch_led, 21 work_mode,
-// 22 bright_value_v2 10..1000, 23 temp_value_v2 0..1000) and a door/window sensor (1
-// doorcontact_state, 2 battery_percentage). Writes of unknown DPs or wrong types are ignored like
-// a device does; read-only DPs change only through the simulator's control port.
+// 22 bright_value_v2 10..1000, 23 temp_value_v2 0..1000), a door/window sensor (1
+// doorcontact_state, 2 battery_percentage) and an air conditioner (1 switch, 2 temp_set 16..31,
+// 3 temp_current, 4 mode cold/hot/wet/wind/auto, 5 windspeed low/mid/high/auto). Writes of unknown DPs or wrong types
+// are ignored like a device does; read-only DPs change only through the simulator's control port.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -36,7 +37,7 @@ protected:
     json dps_ = json::object();
 };
 
-/// Creates the device of `kind` (plug, bulb, contact); nullptr if unknown.
+/// Creates the device of `kind` (plug, bulb, contact, ac); nullptr if unknown.
 std::unique_ptr<sim_device> make_device(const std::string& kind);
 
 }  // namespace tuya_sim
