@@ -42,7 +42,7 @@ json config(std::uint16_t port, const std::string& version, const std::string& c
               {"version", version},
               {"category", category},
               {"id", k_dev},
-              {"timeout_ms", 400},
+              {"timeout_ms", 1000},
               {"heartbeat_ms", 150},
               {"reconnect_min_ms", 50},
               {"reconnect_max_ms", 200},
@@ -196,7 +196,7 @@ TEST_F(TuyaIntegration, A33DeviceUnderAnotherKeyIsDroppedFrameByFrame) {
     const host_record r = host_.snapshot();
     EXPECT_TRUE(r.logged("dropped a frame from the device: payload does not decrypt (wrong key?)", HEARTH_LOG_WARN))
         << r.all_logs();
-    EXPECT_TRUE(r.logged("sent no valid reply within 400 ms", HEARTH_LOG_WARN)) << r.all_logs();
+    EXPECT_TRUE(r.logged("sent no valid reply within 1000 ms", HEARTH_LOG_WARN)) << r.all_logs();
     EXPECT_TRUE(r.prop(k_dev, "on").is_null());  // nothing undecryptable was reported
 }
 
@@ -234,7 +234,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(fault_case{"3.3", "bad_crc", "dropped a frame from the device: CRC-32 mismatch"},
                       fault_case{"3.4", "bad_crc", "dropped a frame from the device: HMAC mismatch (wrong key?)"},
                       fault_case{"3.5", "bad_crc", "dropped a frame from the device: GCM tag mismatch (wrong key?)"},
-                      fault_case{"3.3", "drop", "sent no valid reply within 400 ms"},
+                      fault_case{"3.3", "drop", "sent no valid reply within 1000 ms"},
                       fault_case{"3.4", "truncated", "closed the connection"}),
     [](const auto& info) { return std::string("v") + info.param.version[2] + "_" + info.param.fault; });
 
