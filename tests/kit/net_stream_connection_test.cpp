@@ -51,7 +51,7 @@ struct byte_peer {
     byte_vector got;
 };
 
-stream_options options_for(std::uint16_t port) {
+stream_options stream_conn_options(std::uint16_t port) {
     stream_options o;
     o.host = "127.0.0.1";
     o.port = port;
@@ -63,7 +63,7 @@ TEST(stream_connection, binary_bytes_go_out_whole_and_come_back_in_order) {
     const byte_vector a{0x00, 0x00, 0x55, 0xAA, 0x00};
     const byte_vector b{0x00, 0x0A, 0xFF, 0x00, 0x00, 0xAA, 0x55};
     byte_peer peer(io, 6, {a, b});
-    stream_connection conn(io, options_for(peer.port()));
+    stream_connection conn(io, stream_conn_options(peer.port()));
     byte_vector received;
     std::optional<net_error> closed;
     conn.on_data([&](const byte_vector& chunk) { received.insert(received.end(), chunk.begin(), chunk.end()); });
@@ -91,7 +91,7 @@ TEST(stream_connection, a_refused_connect_is_offline) {
         tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
         port = a.local_endpoint().port();
     }
-    stream_connection conn(io, options_for(port));
+    stream_connection conn(io, stream_conn_options(port));
     std::optional<std::optional<net_error>> done;
     conn.connect([&](std::optional<net_error> e) { done = e; });
     ASSERT_TRUE(test::run_until(io, [&] { return done.has_value(); }));
@@ -105,7 +105,7 @@ TEST(stream_connection, close_silences_every_callback) {
     byte_peer peer(io, 1, {{1, 2}, {3}});
     int calls = 0;
     {
-        stream_connection conn(io, options_for(peer.port()));
+        stream_connection conn(io, stream_conn_options(peer.port()));
         conn.on_data([&](const byte_vector&) { ++calls; });
         conn.on_closed([&](const net_error&) { ++calls; });
         conn.connect([&](std::optional<net_error>) { conn.send({9}); });
