@@ -30,6 +30,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -46,8 +47,11 @@ using std::chrono::milliseconds;
 
 namespace {
 
-constexpr std::size_t max_write_batch = 256 * 1024;
+constexpr std::size_t max_write_batch = std::size_t{256} * 1024;
 constexpr milliseconds reap_tick{2};
+
+/// strerror's text for `err`, thread-safe (strerror is not).
+std::string errno_text(int err) { return std::system_category().message(err); }
 constexpr int reap_ticks_before_kill = 250;  // ~0.5 s after EOF, then SIGKILL
 constexpr int reap_ticks_total = 1500;
 
@@ -95,7 +99,7 @@ std::string describe_exit(int st, const process_limits& limits) {
     ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);  // never more privilege than the daemon (no setuid exec)
     sigset_t none;
     ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::pthread_sigmask(SIG_SETMASK, &none, nullptr);  // the child has one thread: same as sigprocmask
     for (int i = 0; i < nlimits; ++i) {
         if (::setrlimit(resources[i], &limits[i]) != 0) ::_exit(wire::exit_setup_failed);
     }
@@ -166,8 +170,9 @@ void process_driver::start() {
 void process_driver::spawn() {
     ++generation_;
     if (::access(options_.host_path.c_str(), X_OK) != 0) {
+        const int err = errno;
         fatal_ = true;
-        quarantine("cannot run the driver host '" + options_.host_path + "': " + std::strerror(errno));
+        quarantine("cannot run the driver host '" + options_.host_path + "': " + errno_text(err));
         return;
     }
     const std::int64_t uid = ::geteuid() == 0 && options_.sandbox_mode != "off" ? options_.worker_uid : -1;
@@ -185,7 +190,7 @@ void process_driver::spawn() {
     }
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-        quarantine(std::string("socketpair failed: ") + std::strerror(errno));
+        quarantine("socketpair failed: " + errno_text(errno));
         return;
     }
     // Everything the child needs is prepared before fork: it may not allocate.
@@ -193,6 +198,7 @@ void process_driver::spawn() {
     std::vector<std::string> args = {options_.host_path,          "--fd", "3", "--driver", config_.id, "--log-level",
                                      log::to_spec(log::current())};
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     rlimit limits[3];
@@ -209,11 +215,12 @@ void process_driver::spawn() {
     if (lim.open_files > 0) add(RLIMIT_NOFILE, lim.open_files, lim.open_files);
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
+    const int fork_errno = errno;
     if (pid == 0) exec_worker(sv[1], parent, options_.host_path.c_str(), argv.data(), limits, resources, n, uid);
     ::close(sv[1]);
     if (pid < 0) {
         ::close(sv[0]);
-        quarantine(std::string("fork failed: ") + std::strerror(errno));
+        quarantine("fork failed: " + errno_text(fork_errno));
         return;
     }
     socket_ = std::make_unique<asio::local::stream_protocol::socket>(loop_);
@@ -324,10 +331,11 @@ void process_driver::handle(const json& m) {
         } else if (t == "state" || t == "event") {
             const json& body = m.at(t);
             if (!body.is_object()) throw std::invalid_argument(t + " is not an object");
-            if (t == "state")
+            if (t == "state") {
                 events_.on_state(id, m.at("device").get<std::string>(), body);
-            else
+            } else {
                 events_.on_event(id, m.at("device").get<std::string>(), body);
+            }
         } else if (t == "availability") {
             events_.on_availability(id, m.at("device").get<std::string>(), m.at("online").get<bool>());
         } else if (t == "command_done") {
@@ -554,10 +562,11 @@ void process_driver::stop(milliseconds budget) {
         bool reaped = false;
         while (!reaped && steady::now() < deadline) {
             const pid_t r = ::waitpid(pid_, nullptr, WNOHANG);
-            if (r == pid_ || r < 0)
+            if (r == pid_ || r < 0) {
                 reaped = true;
-            else
+            } else {
                 std::this_thread::sleep_for(milliseconds(2));
+            }
         }
         if (!reaped) {
             log::plugin().warn("driver '{}': worker pid {} did not stop within {} ms; killing it", config_.id, pid_,

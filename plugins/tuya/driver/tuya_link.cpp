@@ -88,7 +88,8 @@ void link::schedule_heartbeat() {
 
 void link::fail(const kit::net_error& why) {
     if (state_ == state::idle) return;
-    const kit::net_error reason = why;  // `why` may live in a callback that close() ends
+    // A copy on purpose: `why` may live in a callback that close() ends.
+    const kit::net_error reason = why;  // NOLINT(performance-unnecessary-copy-initialization)
     close();
     if (on_down_) on_down_(reason);
 }
