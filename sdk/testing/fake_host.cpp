@@ -226,10 +226,14 @@ void fake_host::loop() {
             lock.lock();
             continue;
         }
-        if (timers_.empty())
+        if (timers_.empty()) {
             loop_cv_.wait(lock);
-        else
-            loop_cv_.wait_until(lock, timers_.begin()->first);
+        } else {
+            // A copy: wait_until reads its deadline again after waking, when shutdown() or a
+            // cancel may have freed the timer node (ASan heap-use-after-free, asan lane).
+            const auto deadline = timers_.begin()->first;
+            loop_cv_.wait_until(lock, deadline);
+        }
     }
     // Tasks still queued at shutdown run anyway so that call() never hangs.
     while (!tasks_.empty()) {
