@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev sqlite3 libjpeg-dev libturbojpeg0-dev libsystemd-dev
   libgtest-dev libgmock-dev
   libseccomp-dev libre2-dev
+  libprotobuf-dev protobuf-compiler
   mosquitto mosquitto-clients
   systemd python3 clang-format clang-tidy file
 )

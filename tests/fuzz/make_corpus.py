@@ -296,3 +296,30 @@ write("tuya", "stream_two", b"\x00" + bytes.fromhex(TUYA["v33_control"] + TUYA["
 write("tuya", "status_v34", b"\x01\x01" + b'{"protocol":4,"t":1700000000,"data":{"dps":{"1":true,"19":1234}}}')
 write("tuya", "status_v35", b"\x01\x02" + b'{"dps":{"20":true,"22":500,"23":300}}')
 write("tuya", "neg_resp", b"\x02" + bytes(range(48)))
+
+# ---- esphome: byte 0 mode (0 plaintext client, 1 plaintext server, 2 Noise server, 3 Noise
+# client), byte 1 chunk size, then a TCP stream. Frames are written by hand from the protocol:
+# 0x00 varint(len) varint(type) payload; 0x01 u16 body.
+def plain(msg_type, payload=b""):
+    def varint(v):
+        out = b""
+        while v >= 0x80:
+            out += bytes([(v & 0x7F) | 0x80])
+            v >>= 7
+        return out + bytes([v])
+    return b"\x00" + varint(len(payload)) + varint(msg_type) + payload
+
+
+def noise(body=b""):
+    return b"\x01" + len(body).to_bytes(2, "big") + body
+
+
+# HelloResponse{api 1.10, server_info "sim", name "porch"}; SwitchStateResponse{key 1, on}.
+hello = bytes.fromhex("0801100a1a0373696d2205706f726368")
+switch_state = bytes.fromhex("0d010000001001")
+list_switch = b"\x0a\x05relay\x15\x01\x00\x00\x00\x1a\x05Relay"
+write("esphome", "client_stream", b"\x00\x07" + plain(2, hello) + plain(17, list_switch) + plain(19) + plain(26, switch_state))
+write("esphome", "server_stream", b"\x01\x03" + plain(1, b"\x0a\x06hearth") + plain(3) + plain(9) + plain(11) + plain(20) + plain(33, switch_state))
+write("esphome", "noise_hello", b"\x02\x40" + noise() + noise(b"\x00" + bytes(48)))
+write("esphome", "noise_refused", b"\x03\x10" + noise(b"\x01porch\x00AA:BB\x00") + noise(b"\x01Handshake MAC failure"))
+write("esphome", "plain_at_noise", b"\x02\x05" + plain(1, b"\x0a\x01x"))
