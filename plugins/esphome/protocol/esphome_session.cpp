@@ -35,10 +35,11 @@ bytes noise_prologue(std::span<const std::uint8_t> hello_body) {
 
 std::optional<kit::chacha_key> parse_encryption_key(std::string_view base64) {
     if (base64.size() != 44) return std::nullopt;  // 32 bytes: 43 characters and one '='
-    for (const char c : base64)
+    for (const char c : base64) {
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
               c == '='))
             return std::nullopt;
+    }
     std::array<std::uint8_t, 34> out{};  // 44 characters decode to 33 bytes before padding is removed
     const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(base64.data()), 44);
     if (n != 33 || base64[43] != '=' || base64[42] == '=') return std::nullopt;
@@ -83,10 +84,11 @@ feed_result session::feed(std::span<const std::uint8_t> chunk) {
         return r;
     }
     buf_.insert(buf_.end(), chunk.begin(), chunk.end());
-    if (psk_)
+    if (psk_) {
         noise_frames(r);
-    else
+    } else {
         plain_frames(r);
+    }
     if (r.error == session_error::none && buf_.size() > k_max_buffer)
         fail(r, session_error::framing, "receive buffer above its limit");
     return r;
@@ -98,10 +100,11 @@ void session::plain_frames(feed_result& r) {
         const split_frame f = next_plain_frame(std::span(buf_).subspan(used));
         if (f.error == frame_error::incomplete) break;
         if (f.error != frame_error::none) {
-            if (f.error == frame_error::bad_indicator && f.indicator == k_noise_indicator)
+            if (f.error == frame_error::bad_indicator && f.indicator == k_noise_indicator) {
                 return fail(r, session_error::requires_encryption,
                             role_ == role::client ? "the device requires encryption (set encryption_key)"
                                                   : "the client speaks Noise but this node is plaintext");
+            }
             return fail(r, session_error::framing, std::string(describe(f.error)));
         }
         const auto body = std::span(buf_).subspan(used + f.body_offset, f.body_size);
@@ -196,10 +199,11 @@ void session::noise_frame(std::span<const std::uint8_t> body, feed_result& r) {
     // Client.
     if (!hs_) return fail(r, session_error::protocol, "a frame before the client started");
     if (state_ == state::hello) {
-        if (body.empty() || body[0] != 0x01)
+        if (body.empty() || body[0] != 0x01) {
             return fail(r, session_error::protocol,
                         "the device chose an unknown encryption protocol " +
                             (body.empty() ? std::string("(none)") : std::to_string(body[0])));
+        }
         const auto rest = body.subspan(1);
         const auto name_end = std::find(rest.begin(), rest.end(), std::uint8_t{0});
         node_name_ = printable(std::span(rest.begin(), name_end));
@@ -212,12 +216,14 @@ void session::noise_frame(std::span<const std::uint8_t> body, feed_result& r) {
         return;
     }
     if (body.empty()) return fail(r, session_error::protocol, "an empty handshake frame");
-    if (body[0] != k_handshake_ok)
+    if (body[0] != k_handshake_ok) {
         return fail(r, session_error::handshake_rejected,
                     "the device refused the handshake: " + printable(body.subspan(1)) + " (wrong encryption_key?)");
-    if (!hs_->read_message(body.subspan(1)))
+    }
+    if (!hs_->read_message(body.subspan(1))) {
         return fail(r, session_error::handshake_failed,
                     "the device's handshake did not authenticate (wrong encryption_key?)");
+    }
     transport_ = hs_->split();
     hs_.reset();
     state_ = state::ready;
