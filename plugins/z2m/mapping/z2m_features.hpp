@@ -13,6 +13,7 @@ namespace hearth::z2m::detail {
 /// Zigbee2MQTT access bits.
 inline constexpr int access_published = 1;
 inline constexpr int access_settable = 2;
+inline constexpr int access_gettable = 4;
 
 /// The string at `key` of an object, or nothing (wrong type, missing, longer than max_text).
 std::optional<std::string> text_of(const json& obj, const char* key);

@@ -147,7 +147,8 @@ void map_light(builder& b, const json& composite) {
         std::string why;
         if (auto p = generic_property(*f, why); p && p->spec.value("type", "") == "number") {
             p->conv = conversion::scale;
-            p->z2m_max = p->spec.value("max", 254.0) > 0 ? p->spec.value("max", 254.0) : 254.0;
+            const double max = p->spec.value("max", 254.0);
+            p->z2m_max = max >= 1 && max <= 1e6 ? max : 254.0;
             const bool w = p->writable;
             p->name = "brightness";
             p->spec = {{"type", "int"}, {"min", 0}, {"max", 100}, {"unit", "%"}};
@@ -160,7 +161,7 @@ void map_light(builder& b, const json& composite) {
         auto p = generic_property(*f, why);
         const auto lo = number_of(*f, "value_min");
         const auto hi = number_of(*f, "value_max");
-        if (p && p->spec.value("type", "") == "number" && lo && hi && *lo > 0 && *hi >= *lo) {
+        if (p && p->spec.value("type", "") == "number" && lo && hi && *lo >= 1 && *hi >= *lo && *hi <= 1e6) {
             p->conv = conversion::mired;
             const bool w = p->writable;
             p->name = "color_temp_k";
@@ -505,6 +506,19 @@ map_result map_device(const json& entry) {
     if ((b.m.type == "switch") && (b.find_power())) b.m.type = "plug";
 
     device_mapping& m = b.m;
+    std::set<std::string> gettable;
+    for (const auto& p : m.properties) gettable.insert(p.z2m);
+    auto note_gettable = [&](const json& f) {
+        const auto prop = property_of(f);
+        if (prop && gettable.contains(*prop) && (access_of(f) & access_gettable) != 0) {
+            m.gettable.push_back(*prop);
+            gettable.erase(*prop);
+        }
+    };
+    for (const auto& e : exposes) {
+        note_gettable(e);
+        for (const auto& f : features_of(e)) note_gettable(f);
+    }
     json props = json::object();
     for (const auto& p : m.properties) props[p.name] = p.spec;
     json cmds = json::object();

@@ -58,6 +58,7 @@ struct device_mapping {
     std::vector<command_map> commands;
     std::map<std::string, std::string> events;  ///< Z2M `action` value -> Hearth event type
     std::vector<std::string> notes;             ///< features left out, each with the reason
+    std::vector<std::string> gettable;          ///< mapped Z2M properties with the `get` access bit (4)
 
     [[nodiscard]] const prop_map* find_property(const std::string& hearth_name) const;
     [[nodiscard]] const command_map* find_command(const std::string& name) const;

@@ -64,6 +64,7 @@ TEST(z2m_mapping, light_converts_brightness_and_mired) {
               (json{{"type", "int"}, {"min", 2000}, {"max", 6536}, {"unit", "K"}, {"writable", true}}));
     EXPECT_EQ(m.descriptor["properties"]["brightness"]["max"], 100);
     EXPECT_TRUE(m.descriptor["commands"].contains("toggle"));
+    EXPECT_EQ(m.gettable, (std::vector<std::string>{"state", "brightness", "color_temp"}));
     const auto s = decode_state(m, {{"state", "ON"}, {"brightness", 254}, {"color_temp", 250}, {"linkquality", 9}});
     EXPECT_EQ(s.state, (json{{"on", true}, {"brightness", 100}, {"color_temp_k", 4000}}));
     EXPECT_EQ(encode_command(m, "set", {{"brightness", 50}, {"color_temp_k", 2700}}),
