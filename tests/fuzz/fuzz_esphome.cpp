@@ -5,8 +5,10 @@
 //   mode 1: a plaintext server (the simulator) reading a client's stream;
 //   mode 2: a Noise server reading a client's hello and handshake (the refusal paths);
 //   mode 3: a Noise client after start(), reading a device's hello and handshake answer.
-// Every whole message is parsed as every message type the driver reads; nothing may throw, and
-// a failed session must stay failed.
+// Every whole message is parsed as every message type the driver reads and goes through the
+// driver's entity mapping (list -> entity -> descriptor, state -> state object for an entity of
+// every kind); nothing may throw, and a failed session must stay failed.
+#include "esphome_entities.hpp"
 #include "esphome_messages.hpp"
 #include "esphome_session.hpp"
 #include "fuzz_support.hpp"
@@ -34,6 +36,32 @@ void parse_all(const es::api_message& m) {
     (void)es::parse<es::pb::LockStateResponse>(p);
     (void)es::parse<es::pb::LightCommandRequest>(p);
     (void)es::parse<es::pb::ClimateCommandRequest>(p);
+
+    // The driver's mapping: a list message becomes an entity and a descriptor; a state message is
+    // read by an entity of each kind (the wrong kinds must simply not match).
+    std::string skipped;
+    if (auto e = es::entity_from_list(m.type, p, skipped)) {
+        std::set<std::string> used;
+        es::assign_device_id(*e, "fuzz", used);
+        hearth::fuzz::check(!e->device_id.empty() && e->device_id.size() <= 64, "bad device id");
+        (void)es::descriptor_of(*e, "Fuzz", "", "", "");
+    }
+    (void)es::state_key(m.type, p);
+    static const auto kinds = [] {
+        std::vector<es::entity> v;
+        for (int k = 0; k <= static_cast<int>(es::entity_kind::button); ++k) {
+            es::entity e;
+            e.kind = static_cast<es::entity_kind>(k);
+            e.dimmable = e.color_temp = e.current_temp = true;
+            e.min_kelvin = 2000;
+            e.max_kelvin = 6500;
+            e.decimals = 2;
+            e.modes = {"heat", "cool"};
+            v.push_back(e);
+        }
+        return v;
+    }();
+    for (const auto& e : kinds) (void)es::state_of(e, m.type, p);
 }
 
 }  // namespace

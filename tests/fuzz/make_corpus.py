@@ -323,3 +323,8 @@ write("esphome", "server_stream", b"\x01\x03" + plain(1, b"\x0a\x06hearth") + pl
 write("esphome", "noise_hello", b"\x02\x40" + noise() + noise(b"\x00" + bytes(48)))
 write("esphome", "noise_refused", b"\x03\x10" + noise(b"\x01porch\x00AA:BB\x00") + noise(b"\x01Handshake MAC failure"))
 write("esphome", "plain_at_noise", b"\x02\x05" + plain(1, b"\x0a\x01x"))
+# ListEntitiesLightResponse{object_id "lamp", key 2, colour modes [11] packed, mireds 153..500}
+# and a LightStateResponse for it: the mapping's light paths.
+list_light = bytes.fromhex("0a046c616d7015020000006201 0b4d000019435500 00fa43".replace(" ", ""))
+light_state = bytes.fromhex("0d02000000100115 0000803f".replace(" ", "")) + bytes.fromhex("45 0000b943".replace(" ", ""))
+write("esphome", "light_stream", b"\x00\x09" + plain(15, list_light) + plain(24, light_state) + plain(19))

@@ -168,5 +168,34 @@ TEST(kit_noise, fixed_ephemerals_make_the_handshake_deterministic) {
     }
 }
 
+// A regression vector, not a published one: recorded from this implementation once the
+// independent client (noise-c as wasm, tests/interop/esphome) completed handshakes and exchanged
+// messages with it. It pins the transport keys' direction and nonce handling, which a
+// self-consistent pair of our own would not notice (swapping split()'s outputs passes the tests
+// above and fails the interop test and this one).
+TEST(kit_noise, regression_vector_with_esphome_prologue) {
+    const auto ei = key32("202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f");
+    const auto er = key32("4142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f60");
+    noise_nnpsk0 i(noise_nnpsk0::role::initiator, as_bytes(k_prologue), k_psk, ei);
+    noise_nnpsk0 r(noise_nnpsk0::role::responder, as_bytes(k_prologue), k_psk, er);
+    const auto m1 = i.write_message();
+    ASSERT_TRUE(m1);
+    EXPECT_EQ(to_hex(*m1),
+              "358072d6365880d1aeea329adf9121383851ed21a28e3b75e965d0d2cd166254"
+              "8b18e980a5463f4f4ed6a227d01eebb1");
+    ASSERT_TRUE(r.read_message(*m1));
+    const auto m2 = r.write_message();
+    ASSERT_TRUE(m2);
+    EXPECT_EQ(to_hex(*m2),
+              "64b101b1d0be5a8704bd078f9895001fc03e8e9f9522f188dd128d9846d48466"
+              "ad49669856a089d38eed1e36d9efd071");
+    ASSERT_TRUE(i.read_message(*m2));
+    EXPECT_EQ(to_hex(i.handshake_hash()), "3e778113d463bc67e6d88ecd4ecfbc12534074113dd43951e4313316ae6ec359");
+    auto ti = i.split();
+    auto tr = r.split();
+    EXPECT_EQ(to_hex(*ti.send.encrypt({}, as_bytes("ping"))), "2a5a70f181029fbc442c52435c0a3811b12208a7");
+    EXPECT_EQ(to_hex(*tr.send.encrypt({}, as_bytes("pong"))), "52d5297324906d4ab68456d5c33da13278a4c9f0");
+}
+
 }  // namespace
 }  // namespace hearth::kit

@@ -18,6 +18,8 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <map>
 
 namespace hearth::esphome {
@@ -75,6 +77,13 @@ public:
           pending_(io(), host()),
           reconnect_timer_(io()),
           backoff_(reconnect_min_) {
+        // The protobuf runtime would print a line to stderr for every malformed string a node
+        // sends; a refused message is already reported by the link.
+        static const bool quiet = [] {
+            google::protobuf::SetLogHandler(nullptr);
+            return true;
+        }();
+        (void)quiet;
         link_.on_listed(
             [this](const pb::DeviceInfoResponse& info, const std::vector<api_message>& list) { listed(info, list); });
         link_.on_message([this](const api_message& m) { on_message(m); });
