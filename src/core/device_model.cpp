@@ -119,6 +119,30 @@ void check_cover(const device_descriptor& d, located_errors& errors) {
     }
 }
 
+/// A fan's optional properties are what Home Assistant's fan entity is generated from: `speed_pct`
+/// a percentage (max 100; min 0, or 1 for fans that have no speed 0), `direction` forward/reverse,
+/// `oscillating` a bool, `preset` an enum.
+void check_fan(const device_descriptor& d, located_errors& errors) {
+    const auto& props = d.properties;
+    if (auto speed = props.find("speed_pct"); speed != props.end()) {
+        const value_spec& p = speed->second;
+        if ((p.type != value_type::integer && p.type != value_type::number) || !p.min || !p.max ||
+            (*p.min != 0 && *p.min != 1) || *p.max != 100) {
+            errors.push_back(
+                {"", "/properties/speed_pct", "a fan's speed_pct is an int or number with min 0 or 1 and max 100"});
+        }
+    }
+    if (auto dir = props.find("direction"); dir != props.end()) {
+        bool ok = dir->second.type == value_type::enumeration;
+        for (const auto& v : dir->second.values) ok = ok && (v == "forward" || v == "reverse");
+        if (!ok) errors.push_back({"", "/properties/direction", "a fan's direction is an enum of forward, reverse"});
+    }
+    if (auto osc = props.find("oscillating"); osc != props.end() && osc->second.type != value_type::boolean)
+        errors.push_back({"", "/properties/oscillating", "a fan's oscillating is a bool"});
+    if (auto preset = props.find("preset"); preset != props.end() && preset->second.type != value_type::enumeration)
+        errors.push_back({"", "/properties/preset", "a fan's preset is an enum"});
+}
+
 }  // namespace
 
 const std::map<std::string, std::vector<std::string>>& device_types() {
@@ -136,6 +160,7 @@ const std::map<std::string, std::vector<std::string>>& device_types() {
         {"binary_sensor", {"on"}},
         {"cover", {"position"}},
         {"button", {}},
+        {"fan", {"on"}},
     };
     return types;
 }
@@ -289,6 +314,7 @@ checked<device_descriptor> parse_descriptor(const json& j) {
             }
         }
         if (type_name == "cover") check_cover(d, errors);
+        if (type_name == "fan") check_fan(d, errors);
         // A button has no state: what it does arrives as events, so it must say which.
         const auto events = j.find("events");
         if (type_name == "button" && (events == j.end() || (events->is_array() && events->empty())))

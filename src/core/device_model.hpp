@@ -48,10 +48,11 @@ enum class device_type {
     sensor,
     binary_sensor,
     cover,
-    button
+    button,
+    fan
 };
 
-inline constexpr enum_names<device_type, 13> device_type_names{{{device_type::light, "light"},
+inline constexpr enum_names<device_type, 14> device_type_names{{{device_type::light, "light"},
                                                                 {device_type::switch_, "switch"},
                                                                 {device_type::plug, "plug"},
                                                                 {device_type::climate, "climate"},
@@ -63,7 +64,8 @@ inline constexpr enum_names<device_type, 13> device_type_names{{{device_type::li
                                                                 {device_type::sensor, "sensor"},
                                                                 {device_type::binary_sensor, "binary_sensor"},
                                                                 {device_type::cover, "cover"},
-                                                                {device_type::button, "button"}}};
+                                                                {device_type::button, "button"},
+                                                                {device_type::fan, "fan"}}};
 
 /// The descriptor spelling of `t` ("switch" for device_type::switch_).
 inline std::string_view to_string(device_type t) { return name_of(device_type_names, t); }

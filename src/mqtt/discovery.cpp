@@ -246,6 +246,40 @@ json cover_component(const topic_scheme& t, const device_descriptor& d) {
     return c;
 }
 
+json fan_component(const topic_scheme& t, const device_descriptor& d) {
+    // HA's fan reads each part of the plain state snapshot through a template and writes it
+    // through /set/<property>, like the light.
+    json c = {{"p", "fan"},    {"name", nullptr}, {"cmd_t", t.device(d.id, "set/on")},
+              {"pl_on", "ON"}, {"pl_off", "OFF"}, {"stat_val_tpl", on_off_of("on")}};
+    const auto& props = d.properties;
+    if (auto speed = props.find("speed_pct"); speed != props.end() && speed->second.writable) {
+        c["pct_cmd_t"] = t.device(d.id, "set/speed_pct");
+        c["pct_stat_t"] = t.state(d.id);
+        c["pct_val_tpl"] = value_of("speed_pct");
+        c["spd_rng_min"] = 1;  // HA's speed range starts at 1; 0 % is "off"
+        c["spd_rng_max"] = 100;
+    }
+    if (auto preset = props.find("preset"); preset != props.end() && preset->second.writable) {
+        c["pr_mode_cmd_t"] = t.device(d.id, "set/preset");
+        c["pr_mode_stat_t"] = t.state(d.id);
+        c["pr_mode_val_tpl"] = value_of("preset");
+        c["pr_modes"] = preset->second.values;
+    }
+    if (auto osc = props.find("oscillating"); osc != props.end() && osc->second.writable) {
+        c["osc_cmd_t"] = t.device(d.id, "set/oscillating");
+        c["osc_stat_t"] = t.state(d.id);
+        c["osc_val_tpl"] = on_off_of("oscillating");
+        c["pl_osc_on"] = "ON";
+        c["pl_osc_off"] = "OFF";
+    }
+    if (auto dir = props.find("direction"); dir != props.end() && dir->second.writable) {
+        c["dir_cmd_t"] = t.device(d.id, "set/direction");
+        c["dir_stat_t"] = t.state(d.id);
+        c["dir_val_tpl"] = value_of("direction");
+    }
+    return c;
+}
+
 }  // namespace
 
 std::string vacuum_state_topic(const topic_scheme& topics, const device_descriptor& device) {
@@ -316,6 +350,13 @@ json discovery_config(const topic_scheme& t, const device_descriptor& d, const d
     } else if (d.type == device_type::cover) {
         add("cover", cover_component(t, d), true);
         covered = {"position", "state"};
+    } else if (d.type == device_type::fan) {
+        add("fan", fan_component(t, d), true);
+        // Read-only parts stay separate entities: HA's fan only shows what it can also set.
+        covered = {"on"};
+        for (const char* p : {"speed_pct", "preset", "oscillating", "direction"}) {
+            if (auto it = d.properties.find(p); it != d.properties.end() && it->second.writable) covered.insert(p);
+        }
     } else if (d.type == device_type::sensor && d.properties.contains("value")) {
         json c = property_component(t, d, "value", d.properties.at("value"));
         c["name"] = nullptr;

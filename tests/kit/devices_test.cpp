@@ -46,6 +46,9 @@ TEST(kit_devices, every_typed_builder_is_accepted_by_the_core) {
     expect_valid(kit::cover("cv", "Cover"));
     expect_valid(kit::button("bt", "Button"));
     expect_valid(kit::button("bt2", "Button", {"single_push"}));
+    expect_valid(kit::fan("fn", "Fan"));
+    expect_valid(kit::fan("fn2", "Fan").speed().presets({"nature", "sleep"}).oscillation().direction());
+    expect_valid(kit::fan("fn3", "Fan").speed(0));
 }
 
 TEST(kit_devices, cover_and_button_carry_the_model_vocabulary) {

@@ -248,6 +248,36 @@ public:
     }
 };
 
+/// A fan: writable `on` and turn_on/turn_off; optional parts through the chained calls, each
+/// writable (Home Assistant's fan entity is generated from them).
+class fan : public device {
+public:
+    fan(std::string id, std::string name) : device(std::move(id), "fan", std::move(name)) {
+        prop("on", property::boolean().writable());
+        command("turn_on").command("turn_off");
+    }
+    /// `speed_pct` 1–100 % (or 0–100 with `min` 0 for fans whose speed 0 is off).
+    fan& speed(int min = 1) {
+        prop("speed_pct", property::integer(min, 100).writable().unit("%"));
+        return *this;
+    }
+    /// `preset` (e.g. nature, sleep).
+    fan& presets(std::vector<std::string> names) {
+        prop("preset", property::choice(std::move(names)).writable());
+        return *this;
+    }
+    /// `oscillating` on/off.
+    fan& oscillation() {
+        prop("oscillating", property::boolean().writable());
+        return *this;
+    }
+    /// `direction` forward/reverse.
+    fan& direction() {
+        prop("direction", property::choice({"forward", "reverse"}).writable());
+        return *this;
+    }
+};
+
 /// A stateless button (wall switch input, remote): what it does arrives as events. `events` are
 /// the press kinds it reports, e.g. single_push, double_push, triple_push, long_push.
 inline device button(std::string id, std::string name,

@@ -143,6 +143,11 @@ public:
         try {
             if (cmd.name == "set") {
                 writes = cmd.params;
+                for (const auto& [prop, v] : writes.items()) {
+                    const auto* p = map_.find_property(prop);
+                    if (p != nullptr && p->hidden)
+                        throw std::invalid_argument("property '" + prop + "' is not writable");
+                }
             } else {
                 const auto* c = map_.find_command(cmd.name);
                 if (c == nullptr) throw command_error(status::unsupported, "unknown command " + cmd.name);
@@ -226,7 +231,8 @@ private:
         const json state = state_from_dps(map_, *dps, &skipped);
         for (const auto& s : skipped) host().debug("tuya " + id_ + ": skipped " + s);
         if (state.empty()) return;
-        host().report_state(id_, state);
+        // Hidden properties (a curtain's control DP) complete commands but are not the device's state.
+        if (const json visible = visible_state(map_, state); !visible.empty()) host().report_state(id_, visible);
         pending_.on_state(id_, state);
     }
 

@@ -76,6 +76,16 @@ category_mapping parse_mapping(const json& doc) {
         if (!p.contains("dp") || !p["dp"].is_number_integer() || p["dp"].get<int>() < 1 || p["dp"].get<int>() > 255)
             throw std::invalid_argument(where + ": 'dp' must be an integer 1..255");
         prop.dp = std::to_string(p["dp"].get<int>());
+        prop.report_dp = prop.dp;
+        if (p.contains("report_dp")) {
+            if (!p["report_dp"].is_number_integer() || p["report_dp"].get<int>() < 1 || p["report_dp"].get<int>() > 255)
+                throw std::invalid_argument(where + ": 'report_dp' must be an integer 1..255");
+            prop.report_dp = std::to_string(p["report_dp"].get<int>());
+        }
+        if (p.contains("hidden")) {
+            if (!p["hidden"].is_boolean()) throw std::invalid_argument(where + ": 'hidden' must be true or false");
+            prop.hidden = p["hidden"].get<bool>();
+        }
         if (!p.contains("spec") || !p["spec"].is_object() || !p["spec"].contains("type"))
             throw std::invalid_argument(where + ": 'spec' must be an object with a type");
         prop.spec = p["spec"];
@@ -98,8 +108,12 @@ category_mapping parse_mapping(const json& doc) {
             prop.device_range = range_of(p["device_range"], where + ": 'device_range'");
             prop.hearth_range = range_of(p["hearth_range"], where + ": 'hearth_range'");
         }
-        for (const auto& other : m.properties)
-            if (other.dp == prop.dp) throw std::invalid_argument(where + ": DP " + prop.dp + " is mapped twice");
+        for (const auto& other : m.properties) {
+            for (const std::string& dp : {prop.dp, prop.report_dp}) {
+                if (other.dp == dp || other.report_dp == dp)
+                    throw std::invalid_argument(where + ": DP " + dp + " is mapped twice");
+            }
+        }
         m.properties.push_back(std::move(prop));
     }
     if (doc.contains("commands")) {
@@ -142,7 +156,9 @@ category_mapping load_mapping_file(const std::string& dir, const std::string& ca
 
 json make_descriptor(const category_mapping& m, const std::string& id, const std::string& name) {
     json props = json::object();
-    for (const auto& p : m.properties) props[p.name] = p.spec;
+    for (const auto& p : m.properties) {
+        if (!p.hidden) props[p.name] = p.spec;
+    }
     json cmds = json::object();
     for (const auto& c : m.commands) cmds[c.name] = {{"params", c.params}};
     return {{"id", id},
@@ -217,7 +233,7 @@ json state_from_dps(const category_mapping& m, const json& dps, std::vector<std:
     for (const auto& [dp, v] : dps.items()) {
         bool mapped = false;
         for (const auto& p : m.properties) {
-            if (p.dp != dp) continue;
+            if (p.report_dp != dp) continue;
             mapped = true;
             if (auto h = from_device(p, v)) {
                 state[p.name] = *h;
@@ -229,6 +245,14 @@ json state_from_dps(const category_mapping& m, const json& dps, std::vector<std:
         if (!mapped && skipped != nullptr) skipped->push_back("DP " + dp + " (not mapped)");
     }
     return state;
+}
+
+json visible_state(const category_mapping& m, const json& state) {
+    json out = state;
+    for (const auto& p : m.properties) {
+        if (p.hidden) out.erase(p.name);
+    }
+    return out;
 }
 
 json dps_for(const category_mapping& m, const json& values) {

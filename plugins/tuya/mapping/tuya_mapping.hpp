@@ -1,7 +1,8 @@
 // Role: the per-category Tuya DPS mapping (loaded from plugins/tuya/models/<category>.json): which
 // data point (DP id) backs each Hearth property, how values convert (booleans, enum value maps,
 // a scale such as W/10 -> W, or a linear range such as brightness 10..1000 -> 0..100 %), which
-// commands write which properties, and the device descriptor built from all that. Pure: no I/O
+// commands write which properties (hidden ones too: a curtain's open/close/stop control DP), and
+// the device descriptor built from all that. Pure: no I/O
 // besides load_mapping_file; unit-testable. The file format is in ../README.md.
 #pragma once
 
@@ -18,9 +19,11 @@ using json = nlohmann::json;
 
 /// One Hearth property backed by one data point.
 struct dp_property {
-    std::string name;  ///< Hearth property name
-    std::string dp;    ///< the DP id as text ("1", "20", ...)
-    json spec;         ///< Hearth property spec for the descriptor (type, min, max, unit, writable)
+    std::string name;       ///< Hearth property name
+    std::string dp;         ///< the DP id written, as text ("1", "20", ...)
+    std::string report_dp;  ///< the DP id the device reports the value on (usually `dp`)
+    bool hidden = false;    ///< a DP commands write (a curtain's control): not in the descriptor
+    json spec;              ///< Hearth property spec for the descriptor (type, min, max, unit, writable)
     bool writable = false;
     std::map<std::string, std::string> value_map;           ///< device value (as JSON text) -> Hearth enum value
     double scale = 1.0;                                     ///< hearth = device * scale (integer DPs)
@@ -60,6 +63,9 @@ json make_descriptor(const category_mapping& m, const std::string& id, const std
 std::optional<json> from_device(const dp_property& p, const json& device_value);
 /// Converts a Hearth value to the DP value; throws std::invalid_argument if it does not map.
 json to_device(const dp_property& p, const json& value);
+
+/// `state` without the hidden properties: what the driver reports to the core.
+json visible_state(const category_mapping& m, const json& state);
 
 /// The Hearth state in a device's "dps" object (unknown DPs and unmappable values are skipped and
 /// named in `*skipped` when given).

@@ -171,6 +171,47 @@ TEST_F(TuyaIntegration, AirConditionerModeAndTargetTemperature) {
     EXPECT_EQ(host_.snapshot().prop(k_dev, "current_temp"), 27.0);
 }
 
+TEST_F(TuyaIntegration, CurtainOpensClosesAndGoesToAPositionThroughItsControlDp) {
+    simulator sim("3.4", "curtain");
+    ASSERT_TRUE(sim.start());
+    driver_instance drv(host_, plugin(), "tuya_test");
+    ASSERT_TRUE(drv.create_and_start(config(sim.port(), "3.4", "curtain"))) << drv.error();
+    ASSERT_TRUE(wait([](const host_record& r) { return r.prop(k_dev, "position") == 0; }));
+    EXPECT_EQ(host_.snapshot().descriptors.at(k_dev)["type"], "cover");
+    const auto open = pending(drv, "open", json::object());
+    ASSERT_EQ(wait_result(open), HEARTH_OK) << host_.snapshot().all_logs();
+    EXPECT_EQ(sim.dps()["1"], "open");
+    ASSERT_TRUE(wait([](const host_record& r) { return r.prop(k_dev, "position") == 100; }));
+    const auto half = pending(drv, "set", {{"position", 40}});
+    ASSERT_EQ(wait_result(half), HEARTH_OK) << host_.snapshot().all_logs();
+    EXPECT_EQ(sim.dps()["2"], 40);
+    const auto stop = pending(drv, "stop", json::object());
+    ASSERT_EQ(wait_result(stop), HEARTH_OK);
+    EXPECT_EQ(sim.dps()["1"], "stop");
+    EXPECT_EQ(host_.snapshot().prop(k_dev, "position"), 40);
+    // The hidden control DP is a command's means, never a property: "set" refuses it.
+    EXPECT_EQ(drv.command(++next_id_, k_dev, "set", {{"control", "open"}}), HEARTH_ERR_INVALID);
+}
+
+TEST_F(TuyaIntegration, FanSpeedPresetOscillationAndDirection) {
+    simulator sim("3.5", "fan");
+    ASSERT_TRUE(sim.start());
+    driver_instance drv(host_, plugin(), "tuya_test");
+    ASSERT_TRUE(drv.create_and_start(config(sim.port(), "3.5", "fan"))) << drv.error();
+    ASSERT_TRUE(wait([](const host_record& r) { return r.prop(k_dev, "speed_pct") == 40; }));
+    const auto id = pending(
+        drv, "set",
+        {{"on", true}, {"speed_pct", 75}, {"preset", "sleep"}, {"oscillating", true}, {"direction", "reverse"}});
+    ASSERT_EQ(wait_result(id), HEARTH_OK) << host_.snapshot().all_logs();
+    EXPECT_EQ(sim.dps(), json::parse(R"({"1":true,"2":"sleep","3":75,"5":true,"8":"reverse"})"));
+    const host_record r = host_.snapshot();
+    EXPECT_EQ(r.descriptors.at(k_dev)["type"], "fan");
+    EXPECT_EQ(r.prop(k_dev, "direction"), "reverse");
+    const auto off = pending(drv, "turn_off", json::object());
+    ASSERT_EQ(wait_result(off), HEARTH_OK);
+    EXPECT_EQ(sim.dps()["1"], false);
+}
+
 TEST_F(TuyaIntegration, AWrongLocalKeyFailsTheNegotiationWithAnErrorAndTheDeviceGoesOffline) {
     simulator sim("3.4", "plug", {"--fault", "wrong_key"});
     ASSERT_TRUE(sim.start());

@@ -21,6 +21,8 @@ TEST(tuya_mapping, shipped_categories_load_with_their_device_types) {
     EXPECT_EQ(load("bulb").type, "light");
     EXPECT_EQ(load("contact").type, "binary_sensor");
     EXPECT_EQ(load("ac").type, "climate");
+    EXPECT_EQ(load("curtain").type, "cover");
+    EXPECT_EQ(load("fan").type, "fan");
     const json d = make_descriptor(load("plug"), "desk_plug", "Desk plug");
     EXPECT_EQ(d["id"], "desk_plug");
     EXPECT_EQ(d["properties"]["on"]["writable"], true);
@@ -66,6 +68,33 @@ TEST(tuya_mapping, air_conditioner_modes_and_temperatures) {
     EXPECT_THROW(dps_for(m, {{"mode", "turbo"}}), std::invalid_argument);
 }
 
+TEST(tuya_mapping, curtain_writes_its_control_dp_and_reads_the_position_the_motor_reports) {
+    const auto m = load("curtain");
+    const json d = make_descriptor(m, "blind", "Blind");
+    EXPECT_EQ(d["properties"],
+              json::parse(R"({"position":{"type":"int","min":0,"max":100,"unit":"%","writable":true}})"))
+        << "the control DP is hidden";
+    EXPECT_EQ(d["commands"], json::parse(R"({"open":{"params":{}},"close":{"params":{}},"stop":{"params":{}}})"));
+    // percent_control (DP 2) is written, percent_state (DP 3) is the position; DP 2 reports are not.
+    EXPECT_EQ(dps_for(m, {{"position", 40}}), (json{{"2", 40}}));
+    std::vector<std::string> skipped;
+    const json state = state_from_dps(m, {{"1", "open"}, {"2", 100}, {"3", 35}}, &skipped);
+    EXPECT_EQ(state, (json{{"control", "open"}, {"position", 35}}));
+    EXPECT_EQ(skipped, std::vector<std::string>{"DP 2 (not mapped)"});
+    EXPECT_EQ(visible_state(m, state), (json{{"position", 35}}));
+    EXPECT_EQ(dps_for(m, {{"control", "close"}}), (json{{"1", "close"}}));
+}
+
+TEST(tuya_mapping, fan_speed_preset_oscillation_and_direction) {
+    const auto m = load("fan");
+    EXPECT_EQ(
+        state_from_dps(m, {{"1", true}, {"2", "sleep"}, {"3", 60}, {"5", true}, {"8", "reverse"}}),
+        (json{{"on", true}, {"preset", "sleep"}, {"speed_pct", 60}, {"oscillating", true}, {"direction", "reverse"}}));
+    EXPECT_EQ(dps_for(m, {{"speed_pct", 100}, {"direction", "forward"}}), (json{{"3", 100}, {"8", "forward"}}));
+    EXPECT_THROW(dps_for(m, {{"speed_pct", 0}}), std::invalid_argument);
+    EXPECT_THROW(dps_for(m, {{"preset", "turbo"}}), std::invalid_argument);
+}
+
 TEST(tuya_mapping, untrusted_device_values_that_do_not_map_are_skipped_and_named) {
     const auto m = load("bulb");
     std::vector<std::string> skipped;
@@ -103,6 +132,15 @@ TEST(tuya_mapping, malformed_mappings_are_refused_with_the_reason) {
     d = good;
     d["commands"] = {{"go", {{"set", {{"missing", true}}}}}};
     expect_refused(d, "not a writable property");
+    d = good;
+    d["properties"]["on"]["report_dp"] = 256;
+    expect_refused(d, "'report_dp' must be an integer 1..255");
+    d = good;
+    d["properties"]["on"]["hidden"] = "yes";
+    expect_refused(d, "'hidden' must be true or false");
+    d = good;
+    d["properties"]["level"] = {{"dp", 2}, {"report_dp", 1}, {"spec", {{"type", "int"}}}};
+    expect_refused(d, "DP 1 is mapped twice");
     d = good;
     d.erase("type");
     expect_refused(d, "'type' must be a non-empty string");

@@ -129,3 +129,49 @@ TEST(device_model, button_declares_no_property_but_at_least_one_event) {
     with_battery["properties"] = {{"battery", {{"type", "int"}, {"min", 0}, {"max", 100}, {"unit", "%"}}}};
     EXPECT_TRUE(hearth::parse_descriptor(with_battery).has_value());
 }
+
+namespace {
+json fan() {
+    return json::parse(R"({"id":"bedroom_fan","type":"fan",
+      "properties":{"on":{"type":"bool","writable":true},
+                    "speed_pct":{"type":"int","min":1,"max":100,"unit":"%","writable":true},
+                    "direction":{"type":"enum","values":["forward","reverse"],"writable":true},
+                    "oscillating":{"type":"bool","writable":true},
+                    "preset":{"type":"enum","values":["nature","sleep"],"writable":true}},
+      "commands":{"turn_on":{},"turn_off":{}}})");
+}
+}  // namespace
+
+TEST(device_model, fan_needs_on_and_the_model_shapes_of_its_parts) {
+    ASSERT_TRUE(hearth::parse_descriptor(fan()).has_value());
+
+    auto no_on = fan();
+    no_on["properties"].erase("on");
+    EXPECT_EQ(hearth::parse_descriptor(no_on).error().at(0).reason, "a fan must declare the property 'on'");
+
+    auto speed_255 = fan();
+    speed_255["properties"]["speed_pct"]["max"] = 255;
+    auto e = hearth::parse_descriptor(speed_255).error();
+    EXPECT_EQ(e.at(0).pointer, "/properties/speed_pct");
+    EXPECT_EQ(e.at(0).reason, "a fan's speed_pct is an int or number with min 0 or 1 and max 100");
+
+    auto speed_from_0 = fan();  // a fan whose speed 0 is "off" is still a fan
+    speed_from_0["properties"]["speed_pct"]["min"] = 0;
+    EXPECT_TRUE(hearth::parse_descriptor(speed_from_0).has_value());
+
+    auto odd_direction = fan();
+    odd_direction["properties"]["direction"]["values"].push_back("sideways");
+    EXPECT_EQ(hearth::parse_descriptor(odd_direction).error().at(0).pointer, "/properties/direction");
+
+    auto int_oscillating = fan();
+    int_oscillating["properties"]["oscillating"] = {{"type", "int"}};
+    EXPECT_EQ(hearth::parse_descriptor(int_oscillating).error().at(0).pointer, "/properties/oscillating");
+
+    auto string_preset = fan();
+    string_preset["properties"]["preset"] = {{"type", "string"}, {"writable", true}};
+    EXPECT_EQ(hearth::parse_descriptor(string_preset).error().at(0).pointer, "/properties/preset");
+
+    auto on_only = fan();  // a plain on/off fan
+    for (const char* p : {"speed_pct", "direction", "oscillating", "preset"}) on_only["properties"].erase(p);
+    EXPECT_TRUE(hearth::parse_descriptor(on_only).has_value());
+}

@@ -19,9 +19,15 @@ using json = nlohmann::json;
 using namespace hearth;
 
 const std::vector<std::string> cases = {
-    "bathroom_washer",       "bedroom_ac",   "bedroom_blind", "front_camera", "garage-door",    "garage-meter",
-    "hall_button",           "hall_lock",    "hall_lock_pin", "hall_motion",  "kitchen_fridge", "kitchen_plug",
-    "living_climate_sensor", "living_light", "porch_switch",  "robot_vacuum",
+    "bathroom_washer", "bedroom_ac",
+    "bedroom_blind",   "bedroom_fan",
+    "front_camera",    "garage-door",
+    "garage-meter",    "hall_button",
+    "hall_lock",       "hall_lock_pin",
+    "hall_motion",     "kitchen_fridge",
+    "kitchen_plug",    "living_climate_sensor",
+    "living_light",    "porch_switch",
+    "robot_vacuum",
 };
 
 std::string path_of(const std::string& name) { return std::string(DISCOVERY_CASES_DIR) + "/" + name; }
@@ -73,7 +79,10 @@ const std::set<std::string>& ha_component_keys() {
         "pl_open", "stat_locked", "stat_unlocked", "stat_locking", "stat_unlocking", "stat_jam", "stat_open", "pl_strt",
         "pl_paus", "pl_stop", "pl_ret", "pl_loc", "fanspd_lst", "set_fan_spd_t", "sup_feat", "t", "pl_prs", "evt_typ",
         "pl_cls", "pos_t", "pos_tpl", "set_pos_t", "pos_open", "pos_clsd", "stat_opening", "stat_clsd", "stat_closing",
-        "stat_stopped", "dev_cla", "stat_cla", "unit_of_meas", "ent_cat", "min", "max", "step", "mode", "ops",
+        "stat_stopped", "pct_cmd_t", "pct_stat_t", "pct_val_tpl", "spd_rng_min", "spd_rng_max", "pr_mode_cmd_t",
+        "pr_mode_stat_t", "pr_mode_val_tpl", "pr_modes", "osc_cmd_t", "osc_stat_t", "osc_val_tpl", "pl_osc_on",
+        "pl_osc_off", "dir_cmd_t", "dir_stat_t", "dir_val_tpl", "dev_cla", "stat_cla", "unit_of_meas", "ent_cat", "min",
+        "max", "step", "mode", "ops",
         // full names without an abbreviation
         "code_format", "temp_step", "fan_modes", "options"};
     return keys;

@@ -14,7 +14,7 @@
 // every --broadcast-ms (6667 format: ECB 55AA in 3.3/3.4, GCM 6699 in 3.5). The local key is
 // never printed.
 //
-// Usage: tuya_sim --port N --key KEY16 --version 3.3|3.4|3.5 --kind plug|bulb|contact|ac
+// Usage: tuya_sim --port N --key KEY16 --version 3.3|3.4|3.5 --kind plug|bulb|contact|ac|curtain|fan
 //                 [--address 127.x.y.z] [--id DEVID] [--control-port N] [--fault F] [--delay-ms N]
 //                 [--broadcast-port N] [--broadcast-ms N] [--verbose]
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
@@ -67,7 +67,7 @@ struct options {
 
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "tuya_sim: " << why
-              << "\nusage: tuya_sim --port N --key KEY16 --version 3.3|3.4|3.5 --kind plug|bulb|contact|ac "
+              << "\nusage: tuya_sim --port N --key KEY16 --version 3.3|3.4|3.5 --kind plug|bulb|contact|ac|curtain|fan "
                  "[--address 127.x.y.z] [--id DEVID] [--control-port N] "
                  "[--fault drop|delay|bad_crc|wrong_key|truncated] [--delay-ms N] [--broadcast-port N] "
                  "[--broadcast-ms N] [--verbose]\n";

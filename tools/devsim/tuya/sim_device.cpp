@@ -68,6 +68,38 @@ private:
     bool writable(const std::string&, const json&) const override { return false; }
 };
 
+/// A curtain motor that reaches its target at once: control open/close drive percent_control
+/// (DP 2) to 100/0 and the reported position percent_state (DP 3) follows; stop keeps it.
+class curtain final : public sim_device {
+public:
+    curtain() { dps_ = {{"1", "stop"}, {"2", 0}, {"3", 0}}; }
+
+private:
+    bool writable(const std::string& dp, const json& v) const override {
+        if (dp == "1") return v.is_string() && (v == "open" || v == "stop" || v == "close");
+        if (dp == "2") return int_in(v, 0, 100);
+        return false;
+    }
+    void derive(json& changed) override {
+        if (changed.contains("1") && dps_["1"] != "stop") changed["2"] = dps_["2"] = dps_["1"] == "open" ? 100 : 0;
+        if (dps_["3"] != dps_["2"]) changed["3"] = dps_["3"] = dps_["2"];
+    }
+};
+
+class fan final : public sim_device {
+public:
+    fan() { dps_ = {{"1", false}, {"2", "nature"}, {"3", 40}, {"5", false}, {"8", "forward"}}; }
+
+private:
+    bool writable(const std::string& dp, const json& v) const override {
+        if (dp == "1" || dp == "5") return v.is_boolean();
+        if (dp == "2") return v.is_string() && (v == "nature" || v == "sleep" || v == "fresh" || v == "smart");
+        if (dp == "3") return int_in(v, 1, 100);
+        if (dp == "8") return v.is_string() && (v == "forward" || v == "reverse");
+        return false;
+    }
+};
+
 }  // namespace
 
 json sim_device::write(const json& request) {
@@ -97,6 +129,8 @@ std::unique_ptr<sim_device> make_device(const std::string& kind) {
     if (kind == "bulb") return std::make_unique<bulb>();
     if (kind == "contact") return std::make_unique<contact>();
     if (kind == "ac") return std::make_unique<ac>();
+    if (kind == "curtain") return std::make_unique<curtain>();
+    if (kind == "fan") return std::make_unique<fan>();
     return nullptr;
 }
 
