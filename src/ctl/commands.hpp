@@ -44,6 +44,8 @@ struct command_info {
     std::function<int(context&)> run;
     /// Checks the arguments before anything connects (throws usage_error); may be empty.
     std::function<void(const parsed_args&)> check;
+    /// False for a command that connects to the broker itself only when it needs it (discover).
+    bool needs_broker = true;
 };
 
 /// A /set payload built from the command line, and how to describe it in the "ok" line.
@@ -134,7 +136,13 @@ std::string challenge_code(ctl_client& client, const std::string& device, const 
 /// Checks `lock status|lock|unlock|unlatch LOCK`; throws usage_error.
 void check_lock_args(const parsed_args& args);
 
-// Commands (commands.cpp: devices; commands_service.cpp: service requests; commands_lock.cpp).
+/// Checks `discover`'s options (--seconds, --source, --z2m-base, --listen, --tuya-ports);
+/// throws usage_error.
+void check_discover_args(const parsed_args& args);
+
+// Commands (commands.cpp: devices; commands_service.cpp: service requests; commands_lock.cpp;
+// discover_listen.cpp).
+int cmd_discover(context& ctx);
 int cmd_lock(context& ctx);
 int cmd_devices(context& ctx);
 int cmd_state(context& ctx);

@@ -150,6 +150,31 @@ json ctl_client::exchange(const std::string& reply_topic, const std::string& req
     }
 }
 
+std::optional<std::string> ctl_client::first_message(const std::string& topic,
+                                                     std::chrono::steady_clock::time_point deadline) {
+    if (!client_->is_connected()) connect();
+    {
+        std::lock_guard lock(mutex_);
+        inbox_.clear();
+    }
+    subscribe(topic);
+    std::unique_lock lock(mutex_);
+    while (true) {
+        std::optional<std::string> newest;
+        for (auto& m : inbox_) {
+            if (m.topic == topic) newest = std::move(m.payload);
+        }
+        inbox_.clear();
+        if (newest) return newest;
+        if (lost_)
+            throw ctl_failure(exit_no_broker,
+                              "lost the connection to the broker at " + mqtt::redact_url(settings_.url));
+        if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && inbox_.empty()) return std::nullopt;
+    }
+}
+
+std::string ctl_client::broker_url() const { return mqtt::redact_url(settings_.url); }
+
 json ctl_client::request(const std::string& name, json args) {
     const std::string prefix = settings_.base_topic + "/bridge/";
     return exchange(prefix + "response/" + name, prefix + "request/" + name, std::move(args));

@@ -13,6 +13,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -75,6 +76,14 @@ public:
     /// Publishes `payload` (an object; "transaction" is added) to <base>/<device>/set and returns
     /// the matching <base>/<device>/response object. Same failures as request().
     nlohmann::json set(const std::string& device, nlohmann::json payload);
+
+    /// Subscribes to `topic` and waits until `deadline` for a message on it (a retained one
+    /// arrives at once); returns the newest payload, or nullopt. Connects first if needed. Throws
+    /// ctl_failure(exit_no_broker) like connect().
+    std::optional<std::string> first_message(const std::string& topic, std::chrono::steady_clock::time_point deadline);
+
+    /// The broker URL without credentials (for output).
+    [[nodiscard]] std::string broker_url() const;
 
     /// The base topic in use.
     [[nodiscard]] const std::string& base() const { return settings_.base_topic; }

@@ -49,9 +49,10 @@ void check_trace(const parsed_args& args) {
 
 const std::vector<option_spec>& all_option_specs() {
     static const std::vector<option_spec> specs = {
-        {"config", true},  {"url", true},   {"port", true},      {"base", true},  {"timeout", true},
-        {"json", false},   {"help", false}, {"version", false},  {"since", true}, {"limit", true},
-        {"command", true}, {"code", false}, {"code-file", true},
+        {"config", true},   {"url", true},    {"port", true},       {"base", true},    {"timeout", true},
+        {"json", false},    {"help", false},  {"version", false},   {"since", true},   {"limit", true},
+        {"command", true},  {"code", false},  {"code-file", true},  {"seconds", true}, {"source", true},
+        {"z2m-base", true}, {"listen", true}, {"tuya-ports", true},
     };
     return specs;
 }
@@ -228,6 +229,22 @@ const std::vector<command_info>& commands() {
          {},
          cmd_reload,
          nullptr},
+        {"discover",
+         "discover [--seconds N] [--source tuya,z2m] [--z2m-base TOPIC] [--listen ADDR] [--tuya-ports P,P]",
+         "find Tuya and Zigbee2MQTT devices and print the config to add them",
+         "Listens --seconds (default 6, at most 300) for the UDP broadcasts Tuya devices send every\n"
+         "few seconds (--tuya-ports, default 6666 plain and 6667 encrypted; --listen, default\n"
+         "0.0.0.0) and reads the retained <z2m-base>/bridge/devices of a Zigbee2MQTT instance on\n"
+         "the broker (--z2m-base, default zigbee2mqtt). Prints a table per source and the \"drivers\"\n"
+         "entries to add to hearthd's config: one tuya entry per device (its local key is not\n"
+         "broadcast: take it from the Tuya IoT platform) and one z2m entry for the instance.\n"
+         "--source tuya needs no broker and no hearthd. --json prints the findings with the entries.",
+         0,
+         0,
+         {"seconds", "source", "z2m-base", "listen", "tuya-ports"},
+         cmd_discover,
+         check_discover_args,
+         false},
     };
     return table;
 }

@@ -59,7 +59,7 @@ int run(const std::vector<std::string>& argv) {
     validate_usage(*cmd, args);
     const client_settings settings = make_settings(args, std::cerr);
     ctl_client client(settings);
-    client.connect();
+    if (cmd->needs_broker) client.connect();
     context ctx{args, client, std::cout, std::cerr, args.has("json"), ::isatty(STDOUT_FILENO) == 1};
     const int code = cmd->run(ctx);
     std::cout.flush();

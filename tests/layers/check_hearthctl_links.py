@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """hearthctl links only what it needs: its own layer and the layers cmake/layers.txt lets ctl use
-(core, store, the MQTT client piece), never the daemon (libsystemd, libseccomp, the rules engine,
+(core, store, the MQTT client piece; the driver kit under the Tuya codec of `discover`), never the daemon (libsystemd, libseccomp, the rules engine,
 the MQTT bridge, the plugin host, the app wiring). Three views of the same binary:
 
 - the link map (written by the linker next to hearthctl): what was on the link line. The linker
@@ -47,6 +47,9 @@ def main():
     binary, link_map, layers_txt = sys.argv[1], sys.argv[2], sys.argv[3]
     rows = table(layers_txt)
     allowed_archives = {f"lib{rows[layer][0]}.a" for layer in closure(rows, "ctl")}
+    # `hearthctl discover` decodes Tuya broadcasts with the tuya driver's codec, which is built on
+    # the driver kit (crypto, byte order): the SDK's library, no piece of the daemon.
+    allowed_archives.add("libhearth_kit.a")
     problems = []
 
     loads = re.findall(r"^LOAD (\S+)$", pathlib.Path(link_map).read_text(encoding="utf-8", errors="replace"),

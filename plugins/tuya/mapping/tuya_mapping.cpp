@@ -110,8 +110,11 @@ category_mapping parse_mapping(const json& doc) {
         }
         for (const auto& other : m.properties) {
             for (const std::string& dp : {prop.dp, prop.report_dp}) {
-                if (other.dp == dp || other.report_dp == dp)
-                    throw std::invalid_argument(where + ": DP " + dp + " is mapped twice");
+                if (other.dp == dp || other.report_dp == dp) {
+                    std::string why = where;
+                    why.append(": DP ").append(dp).append(" is mapped twice");
+                    throw std::invalid_argument(why);
+                }
             }
         }
         m.properties.push_back(std::move(prop));
