@@ -61,7 +61,7 @@ ctl_client::ctl_client(client_settings settings) : settings_(std::move(settings)
     } catch (const std::exception& e) {
         throw ctl_failure(exit_usage, "invalid broker URL '" + mqtt::redact_url(settings_.url) + "': " + e.what());
     }
-    client_->set_message_callback([this](::mqtt::const_message_ptr msg) {
+    client_->set_message_callback([this](const ::mqtt::const_message_ptr& msg) {
         {
             std::lock_guard lock(mutex_);
             inbox_.push_back({msg->get_topic(), msg->to_string()});
@@ -137,9 +137,10 @@ json ctl_client::exchange(const std::string& reply_topic, const std::string& req
                 return r;  // no UNSUBSCRIBE round trip: the clean session ends with this client
             }
         }
-        if (lost_)
+        if (lost_) {
             throw ctl_failure(exit_no_broker,
                               "lost the connection to the broker at " + mqtt::redact_url(settings_.url));
+        }
         if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && inbox_.empty()) {
             char seconds[32];
             std::snprintf(seconds, sizeof seconds, "%g", static_cast<double>(settings_.timeout.count()) / 1000.0);
@@ -166,9 +167,10 @@ std::optional<std::string> ctl_client::first_message(const std::string& topic,
         }
         inbox_.clear();
         if (newest) return newest;
-        if (lost_)
+        if (lost_) {
             throw ctl_failure(exit_no_broker,
                               "lost the connection to the broker at " + mqtt::redact_url(settings_.url));
+        }
         if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && inbox_.empty()) return std::nullopt;
     }
 }

@@ -148,9 +148,10 @@ std::string render_findings(const discovery_findings& f, bool color) {
     const bool any = !f.tuya.empty() || (f.z2m_found && f.z2m_error.empty());
     if (any) out << "\nAdd to \"drivers\" in hearthd's config:\n";
     for (const auto& [id, d] : f.tuya) out << "  " << tuya_snippet(d).dump() << ",\n";
-    if (f.z2m_found && f.z2m_error.empty())
+    if (f.z2m_found && f.z2m_error.empty()) {
         out << "  " << z2m_snippet(f.z2m_url, f.z2m_base).dump() << "\n"
             << "  (one z2m entry brings every Zigbee device of that instance)\n";
+    }
     if (!f.tuya.empty()) out << "  (a Tuya device's local key is not broadcast: get it from the Tuya IoT platform)\n";
     return out.str();
 }
