@@ -140,10 +140,11 @@ void coerce_set_request(set_request& request, const parsed_args& args, const jso
         if (spec != specs->end() && values.contains(name)) {
             std::string why;
             auto value = coerce_value(*spec, text, why);
-            if (!value) throw usage_error(name + ": " + why);
+            if (!value) throw usage_error(std::string(name).append(": ").append(why));
             values[name] = std::move(*value);
         }
-        description += (description.empty() ? "" : " ") + name + "=" + cell_text(values.value(name, json()));
+        if (!description.empty()) description += ' ';
+        description.append(name).append("=").append(cell_text(values.value(name, json())));
     }
     request.description = sanitize(description);
 }
@@ -254,9 +255,10 @@ int cmd_commands(context& ctx) {
     const json properties = device.value("properties", json::object());
     if (ctx.json_output) {
         json writable = json::object();
-        if (properties.is_object())
+        if (properties.is_object()) {
             for (const auto& [name, spec] : properties.items())
                 if (bool_field(spec, "writable")) writable[name] = spec;
+        }
         print_json(ctx, {{"commands", commands}, {"writable", writable}});
         return exit_ok;
     }
@@ -265,17 +267,19 @@ int cmd_commands(context& ctx) {
         for (const auto& [name, cmd] : commands.items()) {
             std::string params;
             const json p = cmd.is_object() ? cmd.value("params", json::object()) : json::object();
-            if (p.is_object())
+            if (p.is_object()) {
                 for (const auto& [pname, spec] : p.items())
                     params += (params.empty() ? "" : ", ") + spec_text(pname, spec);
+            }
             t.add_row({name, params.empty() ? "-" : params});
         }
     }
     ctx.out << t.render(ctx.color);
     table w({"WRITABLE PROPERTY", "TYPE"});
-    if (properties.is_object())
+    if (properties.is_object()) {
         for (const auto& [name, spec] : properties.items())
             if (bool_field(spec, "writable")) w.add_row({name, spec_text("", spec).substr(1)});
+    }
     if (w.rows() > 0) ctx.out << "\n" << w.render(ctx.color);
     ctx.out << "\nhearthctl set " << id << " --command NAME [PARAM=VALUE...]   or   hearthctl set " << id
             << " PROP=VALUE...\n";
@@ -293,10 +297,11 @@ int cmd_set(context& ctx) {
         request.payload["code"] = challenge_code(ctx.client, id, op, *pin);
     }
     const json data = data_of(ctx.client.set(id, std::move(request.payload)));
-    if (ctx.json_output)
+    if (ctx.json_output) {
         print_json(ctx, data);
-    else
+    } else {
         ctx.out << "ok: " << id << " " << request.description << "\n";
+    }
     return exit_ok;
 }
 
@@ -308,10 +313,11 @@ int cmd_rename(context& ctx) {
     json args = {{"device", id}, {"name", name}};
     if (auto pin = read_code(ctx.args)) args["code"] = challenge_code(ctx.client, id, "rename", *pin);
     const json data = call(ctx, "device/rename", std::move(args));
-    if (ctx.json_output)
+    if (ctx.json_output) {
         print_json(ctx, data);
-    else
+    } else {
         ctx.out << "renamed " << id << " to \"" << sanitize(name) << "\"\n";
+    }
     return exit_ok;
 }
 
@@ -320,10 +326,11 @@ int cmd_remove(context& ctx) {
     json args = {{"device", id}};
     if (auto pin = read_code(ctx.args)) args["code"] = challenge_code(ctx.client, id, "remove", *pin);
     const json data = call(ctx, "device/remove", std::move(args));
-    if (ctx.json_output)
+    if (ctx.json_output) {
         print_json(ctx, data);
-    else
+    } else {
         ctx.out << "removed " << id << "\n";
+    }
     return exit_ok;
 }
 

@@ -107,26 +107,30 @@ int cmd_lock(context& ctx) {
                 << (bool_field(s, "online") ? "" : " (offline)") << "\n  PIN: " << s.value("pin", std::string("?"))
                 << "\n  wrong codes: " << text("wrong_codes") << " (" << text("attempts_left") << " attempts left of "
                 << text("max_attempts") << ")\n";
-        if (bool_field(s, "locked_out"))
+        if (bool_field(s, "locked_out")) {
             ctx.out << "  LOCKED OUT for another " << text("locked_out_for_s") << " s\n";
-        else
+        } else {
             ctx.out << "  not locked out\n";
+        }
         const std::int64_t now = now_ms();
-        if (int_field(s, "relock_due") > 0)
+        if (int_field(s, "relock_due") > 0) {
             ctx.out << "  auto-relock due in " << std::max<std::int64_t>(0, (int_field(s, "relock_due") - now) / 1000)
                     << " s\n";
-        if (int_field(s, "left_unlocked_alarm_due") > 0)
+        }
+        if (int_field(s, "left_unlocked_alarm_due") > 0) {
             ctx.out << "  'left unlocked' alarm due in "
                     << std::max<std::int64_t>(0, (int_field(s, "left_unlocked_alarm_due") - now) / 1000) << " s\n";
+        }
         return exit_ok;
     }
     json payload = {{"command", sub}};
     if (auto pin = read_code(ctx.args)) payload["code"] = challenge_code(ctx.client, id, sub, *pin);
     const json data = data_of(ctx.client.set(id, std::move(payload)));
-    if (ctx.json_output)
+    if (ctx.json_output) {
         print_json(ctx, data);
-    else
+    } else {
         ctx.out << "ok: " << id << " " << sub << "\n";
+    }
     return exit_ok;
 }
 

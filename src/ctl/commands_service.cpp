@@ -161,10 +161,11 @@ int cmd_history(context& ctx) {
 
 int cmd_backup(context& ctx) {
     const json data = call(ctx, "backup");
-    if (ctx.json_output)
+    if (ctx.json_output) {
         print_json(ctx, data);
-    else
+    } else {
         ctx.out << sanitize(cell_text(data.value("path", json()))) << "\n";
+    }
     return exit_ok;
 }
 
