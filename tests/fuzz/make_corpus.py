@@ -328,3 +328,22 @@ write("esphome", "plain_at_noise", b"\x02\x05" + plain(1, b"\x0a\x01x"))
 list_light = bytes.fromhex("0a046c616d7015020000006201 0b4d000019435500 00fa43".replace(" ", ""))
 light_state = bytes.fromhex("0d02000000100115 0000803f".replace(" ", "")) + bytes.fromhex("45 0000b943".replace(" ", ""))
 write("esphome", "light_stream", b"\x00\x09" + plain(15, list_light) + plain(24, light_state) + plain(19))
+
+# ---- z2m: one Zigbee2MQTT bridge/devices entry, NUL, one state payload of that device. Seeds are
+# entries of the fixture generated from zigbee-herdsman-converters (tests/interop/z2m).
+Z2M = json.loads((ROOT / "tests/interop/z2m/bridge_devices.json").read_text())
+Z2M_STATES = {
+    "9290012573A": {"state": "ON", "brightness": 254, "color_temp": 250, "linkquality": 80},
+    "YRD256HA20BP": {"state": "LOCK", "lock_state": "not_fully_locked", "battery": 90, "action": "manual_lock"},
+    "SRTS-A01": {"system_mode": "heat", "occupied_heating_setpoint": 21.5, "local_temperature": 19.2},
+    "E1757": {"state": "OPEN", "position": 40, "battery": "x"},
+    "WXKG01LM": {"action": "double", "battery": 99},
+    "MCCGQ11LM": {"contact": False, "battery": 100, "voltage": 3005},
+    "LLKZMK11LM": {"state_l1": "ON", "state_l2": "OFF", "power": 12.5, "energy": 1.25},
+    "99432": {"fan_state": "ON", "fan_mode": "smart", "state": "OFF"},
+}
+for e in Z2M:
+    model = (e.get("definition") or {}).get("model")
+    if model in Z2M_STATES:
+        name = "z2m_" + model.replace("/", "_").replace(" ", "_")
+        write("z2m", name, json.dumps(e) + "\0" + json.dumps(Z2M_STATES[model]))

@@ -313,20 +313,16 @@ bool map_cover(builder& b, const json& composite, std::string& why) {
     return true;
 }
 
-/// A top-level binary feature that makes the device a binary_sensor: Z2M property, device class,
-/// inverted (Z2M's contact is true when closed; Hearth's door sensor is on when open).
-struct binary_role {
-    const char* z2m;
-    const char* device_class;
-    bool invert;
-};
-constexpr std::array<binary_role, 7> binary_roles{{{"contact", "door", true},
-                                                   {"water_leak", "moisture", false},
-                                                   {"smoke", "smoke", false},
-                                                   {"gas", "gas", false},
-                                                   {"occupancy", "motion", false},
-                                                   {"presence", "occupancy", false},
-                                                   {"vibration", "vibration", false}}};
+/// A top-level binary feature that makes the device a binary_sensor, with its device class. Its
+/// value_on is Hearth's `on`: Zigbee2MQTT declares the contact sensor's value_on as `false`
+/// (contact lost: the door is open), which is what Home Assistant's door class calls on.
+constexpr std::array<std::pair<const char*, const char*>, 7> binary_roles{{{"contact", "door"},
+                                                                           {"water_leak", "moisture"},
+                                                                           {"smoke", "smoke"},
+                                                                           {"gas", "gas"},
+                                                                           {"occupancy", "motion"},
+                                                                           {"presence", "occupancy"},
+                                                                           {"vibration", "vibration"}}};
 /// A top-level numeric feature that makes the device a sensor, with its device class.
 constexpr std::array<std::pair<const char*, const char*>, 6> sensor_roles{{{"temperature", "temperature"},
                                                                            {"humidity", "humidity"},
@@ -404,14 +400,13 @@ bool map_composite(builder& b, const json& primary, const std::string& kind, std
 /// The Hearth type from the plain features (no composite): binary sensor, sensor or button.
 bool map_features(builder& b, const json& exposes, std::string& why) {
     std::string ignored;
-    for (const auto& role : binary_roles) {
-        const json* f = top_feature(exposes, role.z2m);
+    for (const auto& [z2m, cls] : binary_roles) {
+        const json* f = top_feature(exposes, z2m);
         auto p = f == nullptr ? std::nullopt : generic_property(*f, ignored);
         if (!p || p->conv != conversion::binary) continue;
         b.m.type = "binary_sensor";
-        b.m.descriptor["device_class"] = role.device_class;
+        b.m.descriptor["device_class"] = cls;
         p->name = "on";
-        if (role.invert) p->conv = conversion::binary_not;
         return b.add(std::move(*p));
     }
     for (const auto& [z2m, cls] : sensor_roles) {

@@ -21,7 +21,6 @@ using json = nlohmann::json;
 enum class conversion {
     plain,        ///< same value (numbers, enums, text)
     binary,       ///< value_on/value_off <-> true/false
-    binary_not,   ///< value_on/value_off <-> false/true (contact: Z2M true = closed, Hearth on = open)
     scale,        ///< hearth = z2m * 100 / z2m_max (brightness 0..254 -> 0..100), rounded
     mired,        ///< hearth kelvin = 1e6 / z2m mired, rounded
     value_map,    ///< enum value map (cover state, lock state)

@@ -34,12 +34,9 @@ std::optional<json> from_z2m(const prop_map& p, const json& v) {
         return v;
     }
     case conversion::binary:
-    case conversion::binary_not: {
-        const bool invert = p.conv == conversion::binary_not;
-        if (v == p.value_on) return !invert;
-        if (v == p.value_off) return invert;
+        if (v == p.value_on) return true;
+        if (v == p.value_off) return false;
         return std::nullopt;
-    }
     case conversion::scale: {
         if (!is_real_number(v) || p.z2m_max <= 0) return std::nullopt;
         const long pct = std::lround(v.get<double>() * 100.0 / p.z2m_max);
@@ -94,9 +91,8 @@ void to_z2m(const prop_map& p, const json& v, const json& params, const json& cu
         return;
     }
     case conversion::binary:
-    case conversion::binary_not:
         if (!v.is_boolean()) refuse(p, v);
-        out[p.z2m] = (v.get<bool>() != (p.conv == conversion::binary_not)) ? p.value_on : p.value_off;
+        out[p.z2m] = v.get<bool>() ? p.value_on : p.value_off;
         return;
     case conversion::scale:
         if (!is_real_number(v) || v.get<double>() < 0 || v.get<double>() > 100) refuse(p, v);

@@ -1,6 +1,6 @@
 // Unit tests of the Zigbee2MQTT mapper (plugins/z2m/mapping): ids from the IEEE address, the
 // type choice, access bits, the light's brightness/colour-temperature conversions, the contact
-// inversion, action events, the climate's system_mode <-> on + mode, cover and lock commands,
+// value_on as on, action events, the climate's system_mode <-> on + mode, cover and lock commands,
 // endpoint features (state_l2), skips with their reasons, and untrusted values that do not convert.
 #include "z2m_mapping.hpp"
 
@@ -107,8 +107,9 @@ TEST(z2m_mapping, endpoint_features_keep_their_suffixed_names) {
               (json{{"on", false}, {"state_l2", true}}));
 }
 
-TEST(z2m_mapping, contact_is_inverted_and_classed) {
-    const auto m = must_map(entry(json::array({binary("contact", 1, true, false), numeric("battery", 1)})));
+TEST(z2m_mapping, contact_value_on_is_open_and_classed) {
+    // As Zigbee2MQTT declares it: value_on false (contact lost = open), value_off true.
+    const auto m = must_map(entry(json::array({binary("contact", 1, false, true), numeric("battery", 1)})));
     EXPECT_EQ(m.type, "binary_sensor");
     EXPECT_EQ(m.descriptor["device_class"], "door");
     EXPECT_EQ(decode_state(m, {{"contact", true}, {"battery", 90}}).state, (json{{"on", false}, {"battery", 90}}));
