@@ -79,9 +79,8 @@ protected:
         probe_.emplace(broker_.port());
         probe_->connect();
         probe_->subscribe({std::string(k_base) + "/hearth_sim/#", std::string(k_base) + "/bridge/state"});
-        sim_.emplace(
-            HEARTH_SIMULATOR_PATH, broker_.port(),
-            std::vector<std::string>{"--fixture", Z2M_FIXTURE, "--interviewing", "Hallway remote"});
+        sim_.emplace(HEARTH_SIMULATOR_PATH, broker_.port(),
+                     std::vector<std::string>{"--fixture", Z2M_FIXTURE, "--interviewing", "Hallway remote"});
         ASSERT_TRUE(sim_->start(10s, [this] {
             return probe_->latest(std::string(k_base) + "/bridge/state").has_value();
         })) << sim_->log_text();
