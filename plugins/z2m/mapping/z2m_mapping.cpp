@@ -173,6 +173,24 @@ void map_light(builder& b, const json& composite) {
     }
 }
 
+/// A fan: Hearth's `fan` needs a writable `on`; its mode enum (low/medium/high/auto/...) is the
+/// fan's `preset`. A fan whose state cannot be set is a switch.
+void map_fan(builder& b, const json& composite) {
+    const prop_map* on = b.m.find_property("on");
+    if (on == nullptr || !on->writable) {
+        b.m.type = "switch";
+        b.m.notes.push_back("fan: state not settable, mapped to a switch");
+        return;
+    }
+    if (const json* mode = feature_named(composite, "mode")) {
+        std::string why;
+        if (auto p = generic_property(*mode, why); p && p->spec.value("type", "") == "enum") {
+            p->name = "preset";
+            b.add(std::move(*p));
+        }
+    }
+}
+
 /// A lock's lock_state (Z2M's lock_state enum, else its binary state) and lock/unlock commands.
 bool map_lock(builder& b, const json& composite) {
     const json* state = feature_named(composite, "state");
@@ -383,10 +401,7 @@ bool map_composite(builder& b, const json& primary, const std::string& kind, std
             return false;
         }
         if (kind == "light") map_light(b, primary);
-        if (kind == "fan") {
-            b.m.type = "switch";
-            b.m.notes.push_back("fan: mapped to a switch (no Hearth fan type)");
-        }
+        if (kind == "fan") map_fan(b, primary);
         return true;
     }
     if (kind == "lock") {

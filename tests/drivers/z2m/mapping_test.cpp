@@ -169,16 +169,21 @@ TEST(z2m_mapping, cover_and_lock_commands) {
               (json{{"lock_state", "jammed"}}));
 }
 
-TEST(z2m_mapping, fan_only_maps_to_a_switch) {
+TEST(z2m_mapping, fan_maps_to_a_fan_with_its_mode_as_preset) {
     const json fan = {{"type", "fan"},
                       {"features", {binary("fan_state", 7), enumeration("fan_mode", 7, {"low", "high"})}}};
     json f = fan;
     f["features"][0]["name"] = "state";
     f["features"][1]["name"] = "mode";
     const auto m = must_map(entry(json::array({f})));
-    EXPECT_EQ(m.type, "switch");
+    EXPECT_EQ(m.type, "fan");
     EXPECT_EQ(m.find_property("on")->z2m, "fan_state");
-    EXPECT_TRUE(m.descriptor["properties"].contains("fan_mode"));
+    EXPECT_EQ(m.descriptor["properties"]["preset"],
+              (json{{"type", "enum"}, {"values", {"low", "high"}}, {"writable", true}}));
+    EXPECT_EQ(encode_command(m, "set", {{"preset", "high"}}), (json{{"fan_mode", "high"}}));
+    EXPECT_EQ(encode_command(m, "turn_on", json::object()), (json{{"fan_state", "ON"}}));
+    f["features"][0]["access"] = 1;  // a fan whose state cannot be set
+    EXPECT_EQ(must_map(entry(json::array({f}))).type, "switch");
 }
 
 TEST(z2m_mapping, skips_say_why) {
