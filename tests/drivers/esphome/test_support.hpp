@@ -12,7 +12,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 
-#include "core/device_model.hpp"  // the core's own descriptor and value checks
+#include "core_checks.hpp"  // the core's own descriptor and value checks
 #include <hearth/plugin.h>
 #include <hearth/testing/driver_instance.hpp>
 #include <hearth/testing/fake_host.hpp>
@@ -95,25 +95,7 @@ private:
     hearth::testing::simulator sim_;
 };
 
-/// Descriptors and reported values pass the core's own validators; no host timers.
-inline hearth::testing::host_options host_checks() {
-    hearth::testing::host_options o;
-    o.timers_allowed = false;
-    o.check_descriptor = [](const json& d) {
-        std::vector<std::string> errors;
-        auto r = hearth::parse_descriptor(d);
-        if (!r)
-            for (const auto& e : r.error()) errors.push_back(e.pointer + ": " + e.reason);
-        return errors;
-    };
-    o.check_value = [](const json& d, const std::string& property, const json& v) -> std::optional<std::string> {
-        auto r = hearth::parse_descriptor(d);
-        if (!r) return "descriptor no longer parses";
-        const auto spec = r->properties.find(property);
-        if (spec == r->properties.end()) return "undeclared";
-        return hearth::check_value(spec->second, v, false);
-    };
-    return o;
-}
+/// The core's descriptor and value checks, no host timers (tests/drivers/support/core_checks.hpp).
+inline hearth::testing::host_options host_checks() { return hearth::driver_test::core_host_checks(); }
 
 }  // namespace esphome_test

@@ -7,6 +7,7 @@
 // without a WebSocket, every injected fault (drop, timeout, 500, garbage, slow) taking the device
 // offline with a precise log and recovering, a wrong password, and a secret canary.
 #include "core/device_model.hpp"
+#include "core_checks.hpp"
 
 #include <hearth/kit/http_client.hpp>
 #include <hearth/testing/driver_instance.hpp>
@@ -45,23 +46,11 @@ std::string sim_get(std::uint16_t port, const std::string& target) {
     return out;
 }
 
-/// A fake host whose descriptor and value checks are the core's own.
+/// A fake host whose descriptor and value checks are the core's own (no host timers), with an
+/// injected clock: the driver never needs real time.
 hearth::testing::host_options checked_host() {
-    hearth::testing::host_options o;
-    o.clock = [] { return std::uint64_t{1'700'000'000'000}; };  // injected: the driver never needs real time
-    o.check_descriptor = [](const json& d) {
-        std::vector<std::string> why;
-        auto parsed = hearth::parse_descriptor(d);
-        if (!parsed) {
-            for (const auto& e : parsed.error()) why.push_back(e.pointer + ": " + e.reason);
-        }
-        return why;
-    };
-    o.check_value = [](const json& d, const std::string& prop, const json& value) -> std::optional<std::string> {
-        auto parsed = hearth::parse_descriptor(d);
-        if (!parsed || !parsed->properties.contains(prop)) return "undeclared " + prop;
-        return hearth::check_value(parsed->properties.at(prop), value, false);
-    };
+    hearth::testing::host_options o = hearth::driver_test::core_host_checks();
+    o.clock = [] { return std::uint64_t{1'700'000'000'000}; };
     return o;
 }
 

@@ -9,7 +9,7 @@
 #include <utility>  // before Boost.Asio (GCC 12 + Boost 1.74)
 
 #include "support/broker_process.hpp"
-#include "core/device_model.hpp"
+#include "core_checks.hpp"
 #include "support/mqtt_probe.hpp"
 
 #include <hearth/plugin.h>
@@ -47,25 +47,8 @@ constexpr const char* k_remote = "z2m_00158d000000002a";   // WXKG01LM "Hallway 
 constexpr const char* k_button = "z2m_00158d000000002b";   // WXKG11LM "Desk button"
 constexpr std::size_t k_mappable = 50;                     // fixture entries minus the coordinator
 
-hearth::testing::host_options host_checks() {
-    hearth::testing::host_options o;
-    o.timers_allowed = false;
-    o.check_descriptor = [](const json& d) {
-        std::vector<std::string> errors;
-        auto r = hearth::parse_descriptor(d);
-        if (!r)
-            for (const auto& e : r.error()) errors.push_back(e.pointer + ": " + e.reason);
-        return errors;
-    };
-    o.check_value = [](const json& d, const std::string& property, const json& v) -> std::optional<std::string> {
-        auto r = hearth::parse_descriptor(d);
-        if (!r) return "descriptor no longer parses";
-        const auto spec = r->properties.find(property);
-        if (spec == r->properties.end()) return "undeclared";
-        return hearth::check_value(spec->second, v, false);
-    };
-    return o;
-}
+/// The core's descriptor and value checks, no host timers (tests/drivers/support/core_checks.hpp).
+hearth::testing::host_options host_checks() { return hearth::driver_test::core_host_checks(); }
 
 const hearth_plugin_v1_api* plugin() {
     static const auto* api = hearth::testing::load_plugin(HEARTH_DRIVER_PATH);
