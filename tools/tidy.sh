@@ -102,6 +102,16 @@ fi
 if [[ ${#files[@]} -eq 0 ]]; then
   exit 0
 fi
+# Sources that include code-generated headers (protoc output) cannot be parsed before those exist,
+# and the lane runs before the build: generate them first (only these targets are built).
+generated=()
+for f in "${files[@]}"; do
+  case "$f" in plugins/esphome/*) generated+=(esphome_api_pb) ;; esac
+done
+if [[ ${#generated[@]} -gt 0 ]]; then
+  mapfile -t generated < <(printf '%s\n' "${generated[@]}" | sort -u)
+  cmake --build "$build_dir" --target "${generated[@]}" >/dev/null
+fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
