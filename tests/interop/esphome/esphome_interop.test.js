@@ -5,78 +5,38 @@
 // reads the device info, lists the entities, subscribes to states, sends switch, light, lock and
 // button commands and sees the states change, and sees a change the node makes by itself
 // (triggered on the simulator's control port). A wrong key must fail the Noise handshake. The
-// simulators are children of this test on 127.0.0.1, stopped by PID. Run by run_interop.sh
+// simulators are children of this test on 127.0.0.1, stopped by PID. Run by run_npm_check.sh
 // (ctest `esphome_interop_npm`): ESPHOME_SIM is the simulator's path.
 'use strict';
 
 const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
-const net = require('node:net');
 
 const { Client } = require('@2colors/esphome-native-api');
+const { waitFor, freePort, startSim: startChild, stopAll } = require('../support/sim_harness');
 
 const SIM = process.env.ESPHOME_SIM;
 const KEY = 'c2VjcmV0LWtleS1jYW5hcnktMDEyMzQ1Njc4OWFiY2Q=';
 const OTHER_KEY = 'b3RoZXIta2V5LW5vdC10aGUtbm9kZXMta2V5LTEyMzQ=';
 
-const children = new Set();
 const clients = new Set();
 after(() => {
   for (const c of clients) { try { c.disconnect(); } catch (e) { /* already closed */ } }
-  for (const c of children) c.kill('SIGTERM');
+  stopAll();
 });
 
-/** Polls `fn` until it returns a truthy value or `ms` pass (no fixed sleeps). */
-async function waitFor(fn, ms, what) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting for ' + what);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** A loopback TCP port that was free a moment ago. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
 /** Starts esphome_sim; resolves {port, control(obj), stop(), log()}. */
-async function startSim(extra = []) {
-  for (let attempt = 0; attempt < 5; ++attempt) {
+function startSim(extra = []) {
+  return startChild(SIM, 'esphome_sim', async () => {
     const port = await freePort();
     const controlPort = await freePort();
-    const child = spawn(SIM, ['--port', String(port), '--control-port', String(controlPort), '--name', 'porch',
-      '--verbose', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
-    children.add(child);
-    let log = '';
-    let exited = false;
-    child.stderr.on('data', (d) => { log += d.toString(); });
-    child.on('exit', () => { exited = true; children.delete(child); });
-    await waitFor(() => exited || log.includes('listening on 127.0.0.1:' + port), 10000, 'esphome_sim start');
-    if (exited) continue;
     return {
+      args: ['--port', String(port), '--control-port', String(controlPort), '--name', 'porch', '--verbose', ...extra],
+      ready: 'listening on 127.0.0.1:' + port,
       port,
-      log: () => log,
-      stop: () => { if (!exited) child.kill('SIGTERM'); },
-      control: (obj) => new Promise((resolve, reject) => {
-        const sock = net.connect(controlPort, '127.0.0.1', () => sock.write(JSON.stringify(obj) + '\n'));
-        let buf = '';
-        sock.on('data', (d) => {
-          buf += d.toString();
-          if (buf.includes('\n')) { sock.end(); resolve(JSON.parse(buf)); }
-        });
-        sock.on('error', reject);
-      }),
+      controlPort,
     };
-  }
-  throw new Error('could not start esphome_sim');
+  });
 }
 
 /** A client of the npm package; collects its errors. */

@@ -5,35 +5,22 @@
 // devices that all use the real port 54321 on different loopback addresses, refuses a wrong
 // token, and a simulator answers or ignores hostile encrypted requests without exiting.
 // The simulators are children of this test, started on 127.x.y.z addresses and stopped by PID.
-// Run by run_interop.sh (ctest `miio_interop_npm`): MIIO_SIM is the simulator's path.
+// Run by run_npm_check.sh (ctest `miio_interop_npm`): MIIO_SIM is the simulator's path.
 'use strict';
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
 const dgram = require('node:dgram');
 const crypto = require('node:crypto');
 
 const miio = require('miio');
 const Packet = require('miio/lib/packet');
+const { waitFor, startSim: startChild, stopAll } = require('../support/sim_harness');
 
 const SIM = process.env.MIIO_SIM;
 const TOKEN = 'c0ffee00deadbeef0badf00d12345678';
 const OTHER_TOKEN = '00000000111111112222222233333333';
 const PORT = 54321; // the only port python-miio talks to: several devices need several addresses
-
-const children = new Set();
-
-/** Polls `fn` until it returns a truthy value or `ms` pass (no fixed sleeps). */
-async function waitFor(fn, ms, what) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting for ' + what);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A random loopback address 127.a.b.c that is neither 127.0.0.1 nor a network/broadcast one. */
 function randomLoopback() {
@@ -41,25 +28,16 @@ function randomLoopback() {
   return `127.${b()}.${b()}.${b()}`;
 }
 
-/** Starts miio_sim on a free loopback address at port 54321; resolves {address, child, log()}. */
-async function startSim(kind, extra = []) {
-  for (let attempt = 0; attempt < 5; ++attempt) {
+/** Starts miio_sim on a free loopback address at port 54321; resolves {address, child, log(), alive(), stop()}. */
+function startSim(kind, extra = []) {
+  return startChild(SIM, 'miio_sim (' + kind + ')', async () => {
     const address = randomLoopback();
-    const child = spawn(SIM, ['--address', address, '--port', String(PORT), '--token', TOKEN, '--kind', kind,
-      '--verbose', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
-    children.add(child);
-    let log = '';
-    child.stderr.on('data', (d) => { log += d.toString(); });
-    let exited = false;
-    child.on('exit', () => { exited = true; children.delete(child); });
-    await waitFor(() => exited || log.includes('listening on ' + address + ':' + PORT), 10000, kind + ' sim start');
-    if (!exited) return { address, child, log: () => log, alive: () => !exited };
-  }
-  throw new Error('could not start miio_sim on a free loopback address');
-}
-
-function stopSim(sim) {
-  if (sim && sim.alive()) sim.child.kill('SIGTERM');
+    return {
+      args: ['--address', address, '--port', String(PORT), '--token', TOKEN, '--kind', kind, '--verbose', ...extra],
+      ready: 'listening on ' + address + ':' + PORT,
+      address,
+    };
+  });
 }
 
 /** Sends one raw frame built with the npm package's own codec and waits for the decoded reply. */
@@ -105,9 +83,7 @@ before(async () => {
   ac = await startSim('ac', ['--did', '555']);
 });
 
-after(() => {
-  for (const c of children) c.kill('SIGTERM');
-});
+after(stopAll);
 
 test('the npm client connects through miIO.info and sees a Roborock vacuum', async () => {
   const device = await miio.device({ address: vacuumA.address, token: TOKEN });
@@ -215,6 +191,6 @@ test('hostile encrypted requests get an error or are ignored; the simulator neve
   const wrongType = (await rawExchange(ac.address, TOKEN,
     '{"id":11,"method":"set_properties","params":[{"did":"ac","siid":2,"piid":1,"value":"on"}]}')).result;
   assert.equal(wrongType[0].code, -4005); // a string for a bool property is refused, not stored
-  stopSim(vacuumA);
+  vacuumA.stop();
   await waitFor(() => !vacuumA.alive(), 5000, 'the simulator to stop on SIGTERM');
 });

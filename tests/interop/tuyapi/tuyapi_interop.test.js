@@ -5,74 +5,35 @@
 // pushes by itself (triggered on the simulator's control port). The simulator's fault injection
 // makes frames the independent client refuses: a device answering under another local key
 // (3.4: HMAC mismatch at the negotiation) and a corrupted CRC (3.3). The simulators are children
-// of this test on 127.0.0.1, stopped by PID. Run by run_interop.sh (ctest `tuya_interop_npm`):
+// of this test on 127.0.0.1, stopped by PID. Run by run_npm_check.sh (ctest `tuya_interop_npm`):
 // TUYA_SIM is the simulator's path.
 'use strict';
 
 const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
-const net = require('node:net');
 
 const TuyAPI = require('tuyapi');
+const { waitFor, freePort, startSim: startChild, stopAll } = require('../support/sim_harness');
 
 const SIM = process.env.TUYA_SIM;
 const KEY = '0123456789abcdef';
 const ID = 'bf0a1b2c3d4e5f6a7b8c9d';
 
-const children = new Set();
-after(() => { for (const c of children) c.kill('SIGTERM'); });
-
-/** Polls `fn` until it returns a truthy value or `ms` pass (no fixed sleeps). */
-async function waitFor(fn, ms, what) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting for ' + what);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** A loopback TCP port that was free a moment ago. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
+after(stopAll);
 
 /** Starts tuya_sim; resolves {port, control(obj), stop(), log()}. */
-async function startSim(version, kind, extra = []) {
-  for (let attempt = 0; attempt < 5; ++attempt) {
+function startSim(version, kind, extra = []) {
+  return startChild(SIM, 'tuya_sim', async () => {
     const port = await freePort();
     const controlPort = await freePort();
-    const child = spawn(SIM, ['--port', String(port), '--control-port', String(controlPort), '--key', KEY,
-      '--version', version, '--kind', kind, '--id', ID, '--verbose', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
-    children.add(child);
-    let log = '';
-    let exited = false;
-    child.stderr.on('data', (d) => { log += d.toString(); });
-    child.on('exit', () => { exited = true; children.delete(child); });
-    await waitFor(() => exited || log.includes('listening on 127.0.0.1:' + port), 10000, 'tuya_sim start');
-    if (exited) continue;
     return {
+      args: ['--port', String(port), '--control-port', String(controlPort), '--key', KEY, '--version', version,
+        '--kind', kind, '--id', ID, '--verbose', ...extra],
+      ready: 'listening on 127.0.0.1:' + port,
       port,
-      log: () => log,
-      stop: () => { if (!exited) child.kill('SIGTERM'); },
-      control: (obj) => new Promise((resolve, reject) => {
-        const sock = net.connect(controlPort, '127.0.0.1', () => sock.write(JSON.stringify(obj) + '\n'));
-        let buf = '';
-        sock.on('data', (d) => {
-          buf += d.toString();
-          if (buf.includes('\n')) { sock.end(); resolve(JSON.parse(buf)); }
-        });
-        sock.on('error', reject);
-      }),
+      controlPort,
     };
-  }
-  throw new Error('could not start tuya_sim');
+  });
 }
 
 function device(version, port, key = KEY) {
