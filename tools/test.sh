@@ -10,6 +10,10 @@
 # The asan preset is the debug configuration with AddressSanitizer + UBSan, so the default pair
 # covers -O0 and -O2 builds; HEARTH_TEST_PRESETS="debug release asan" runs all three.
 # HEARTH_SKIP_FORMAT_CHECK=1 / HEARTH_SKIP_TIDY=1 skip a lane; extra arguments go to ctest.
+# HEARTH_PRUNE_BUILD_DIRS=1 (set by .ci/run, a one-shot machine with a limited disk): once a
+# preset's tests have run, its build directory is deleted, and after a build its object files
+# (only the link needs them), so the disk holds one preset at a time. The free space is printed
+# before each lane either way.
 # Prints each lane's wall time. Exit status: 0 only if every lane passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,10 +27,20 @@ lane() {  # lane NAME COMMAND...: runs a lane, records its time and verdict, nev
   local name=$1 start rc=0
   shift
   start=$(date +%s)
-  echo "test.sh: lane $name" >&2
+  echo "test.sh: lane $name ($(free_disk) free)" >&2
   "$@" || rc=$?
   lane_times+=("$(printf '%-22s %4ds  %s' "$name" $(($(date +%s) - start)) "$([[ $rc -eq 0 ]] && echo ok || echo FAILED)")")
   [[ $rc -eq 0 ]] || status=1
+}
+
+free_disk() { df -h --output=avail . | tail -1 | tr -d ' '; }
+prune() {  # prune WHAT DIR: deletes build output that is no longer needed, in pruning mode only
+  [[ "${HEARTH_PRUNE_BUILD_DIRS:-0}" == "1" ]] || return 0
+  case $1 in
+    objects) find "$2" -path '*/CMakeFiles/*' -name '*.o' -type f -delete ;;
+    all) rm -rf "$2" ;;
+  esac
+  echo "test.sh: pruned the $1 of $2 ($(free_disk) free)" >&2
 }
 
 presets=(${HEARTH_TEST_PRESETS:-release asan})
@@ -47,7 +61,9 @@ for preset in "${presets[@]}"; do
   # package's layout, a third-party client against our simulator): they run in the first preset.
   only_first=()
   [[ $preset == "${presets[0]}" ]] || only_first=(-LE 'packaging|interop')
+  prune objects "build/$preset"
   lane "ctest $preset" ctest --preset "$preset" -j2 --timeout 600 "${only_first[@]}" "$@"
+  prune all "build/$preset"
 done
 
 echo "test.sh: lanes" >&2
