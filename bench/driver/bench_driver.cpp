@@ -157,4 +157,6 @@ private:
     std::thread runner_;
 };
 
-HEARTH_DRIVER(bench_driver, "bench", "1.0.0", "Benchmark load: paced sensor updates and timed actions")
+// The worker writes its timeline; the harness creates it in k_timeline_dir (timeline.hpp).
+HEARTH_DRIVER_WITH_MANIFEST(bench_driver, "bench", "1.0.0", "Benchmark load: paced sensor updates and timed actions",
+                            R"({"write_paths": ["/dev/shm/hearth-bench"]})")

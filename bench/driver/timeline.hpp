@@ -2,10 +2,13 @@
 // harness: for every emitted update `seq`, the CLOCK_MONOTONIC time in ns at which the driver
 // reported it (emit) and at which the matching action reached the driver (action). Both processes
 // run on one machine, so their steady clocks agree. Slots are written once and read after a phase.
+// The files live in k_timeline_dir, the one directory the bench plugin's sandbox manifest lets a
+// worker write (the worker may also run under another uid, hence the 01777 directory and 0666 files).
 #pragma once
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -21,19 +24,24 @@ struct timeline_header {
     std::uint64_t capacity;  ///< slots per array
 };
 inline constexpr std::uint64_t k_timeline_magic = 0x4845415254484231ULL;  // "HEARTHB1"
+/// Where timelines are created; the bench plugin's manifest grants exactly this write path.
+inline constexpr const char* k_timeline_dir = "/dev/shm/hearth-bench";
 
 class timeline {
 public:
     timeline() = default;
     /// Maps `path`; with `create`, (re)creates it sized for `capacity` slots (zeroed).
     /// Throws std::runtime_error on any failure or a foreign file.
+    /// The creator removes the file again when it is destroyed.
     timeline(const std::string& path, std::uint64_t capacity, bool create) {
         const int fd = ::open(path.c_str(), create ? (O_RDWR | O_CREAT | O_TRUNC) : O_RDWR, 0600);
         if (fd < 0) throw std::runtime_error("timeline: cannot open " + path);
-        if (create && ::ftruncate(fd, static_cast<off_t>(bytes_for(capacity))) != 0) {
+        if (create && (::fchmod(fd, 0666) != 0 || ::ftruncate(fd, static_cast<off_t>(bytes_for(capacity))) != 0)) {
             ::close(fd);
             throw std::runtime_error("timeline: cannot size " + path);
         }
+        path_ = path;
+        owner_ = create;
         const off_t size = ::lseek(fd, 0, SEEK_END);
         void* p = size > 0 ? ::mmap(nullptr, static_cast<std::size_t>(size), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
                            : MAP_FAILED;
@@ -56,10 +64,21 @@ public:
         swap(o);
         return *this;
     }
-    ~timeline() { unmap(); }
+    ~timeline() {
+        unmap();
+        if (owner_) ::unlink(path_.c_str());
+    }
+
+    /// A fresh timeline path for scenario `name` of this harness process, in k_timeline_dir
+    /// (created world-writable and sticky, like /tmp, when missing).
+    static std::string path_for(const std::string& name) {
+        if (::mkdir(k_timeline_dir, 01777) == 0) ::chmod(k_timeline_dir, 01777);  // past the umask
+        return std::string(k_timeline_dir) + "/" + std::to_string(::getpid()) + "-" + name;
+    }
 
     [[nodiscard]] bool valid() const { return base_ != nullptr; }
     [[nodiscard]] std::uint64_t capacity() const { return capacity_; }
+    [[nodiscard]] const std::string& path() const { return path_; }
     /// Stores `ns` for `seq` (ignored beyond capacity).
     void set_emit(std::uint64_t seq, std::int64_t ns) { store(2 + seq, ns); }
     void set_action(std::uint64_t seq, std::int64_t ns) { store(2 + capacity_ + seq, ns); }
@@ -86,10 +105,14 @@ private:
         std::swap(base_, o.base_);
         std::swap(bytes_, o.bytes_);
         std::swap(capacity_, o.capacity_);
+        std::swap(path_, o.path_);
+        std::swap(owner_, o.owner_);
     }
     std::uint64_t* base_ = nullptr;
     std::size_t bytes_ = 0;
     std::uint64_t capacity_ = 0;
+    std::string path_;
+    bool owner_ = false;  ///< the creator unlinks the file on destruction
 };
 
 /// CLOCK_MONOTONIC in ns (std::chrono::steady_clock on Linux).

@@ -1,6 +1,8 @@
 // hearthd as a child of the bench harness (config, READY via a private NOTIFY_SOCKET, RSS, stop).
 #include "hearthd_run.hpp"
 
+#include "../driver/timeline.hpp"
+
 #include <hearth/testing/process.hpp>
 
 #include <sqlite3.h>
@@ -164,8 +166,8 @@ std::uint64_t mapped_rss_kib_of(pid_t pid, const std::string& part) {
 
 std::uint64_t hearthd_run::timeline_rss_kib() const {
     if (pid_ <= 0) return 0;
-    std::uint64_t total = mapped_rss_kib_of(pid_, "/timeline");
-    for (pid_t c : children_of(pid_)) total += mapped_rss_kib_of(c, "/timeline");
+    std::uint64_t total = mapped_rss_kib_of(pid_, k_timeline_dir);
+    for (pid_t c : children_of(pid_)) total += mapped_rss_kib_of(c, k_timeline_dir);
     return total;
 }
 

@@ -36,13 +36,12 @@ struct rig {
     rig(const bench_env& env, const std::string& name, const std::string& isolation, std::size_t sensors,
         std::size_t switches, std::uint64_t capacity, json scenes)
         : dir(start_scenario(env, name)),
-          tl((dir / "timeline").string(), capacity + 1, true),
-          daemon(
-              env.paths, dir,
-              hearthd_options{env.broker_url,
-                              isolation,
-                              {{"sensors", sensors}, {"switches", switches}, {"timeline", (dir / "timeline").string()}},
-                              std::move(scenes)}),
+          tl(timeline::path_for(name), capacity + 1, true),
+          daemon(env.paths, dir,
+                 hearthd_options{env.broker_url,
+                                 isolation,
+                                 {{"sensors", sensors}, {"switches", switches}, {"timeline", tl.path()}},
+                                 std::move(scenes)}),
           ready(daemon.start()),
           ctl(env.broker_url, "bench-ctl-" + name, [this](const arrival& m) {
               if (online.feed(m) || m.topic != "hearth/bench_ctl") return;

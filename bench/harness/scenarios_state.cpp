@@ -87,14 +87,13 @@ struct state_rig {
     state_rig(const bench_env& env, const std::string& name, const std::string& isolation, std::size_t sensors,
               std::uint64_t capacity, json scenes = nullptr, std::size_t switches = 1)
         : dir(start_scenario(env, name)),
-          tl((dir / "timeline").string(), capacity + 1, true),
+          tl(timeline::path_for(name), capacity + 1, true),
           arrivals(capacity),
-          daemon(
-              env.paths, dir,
-              hearthd_options{env.broker_url,
-                              isolation,
-                              {{"sensors", sensors}, {"switches", switches}, {"timeline", (dir / "timeline").string()}},
-                              std::move(scenes)}) {
+          daemon(env.paths, dir,
+                 hearthd_options{env.broker_url,
+                                 isolation,
+                                 {{"sensors", sensors}, {"switches", switches}, {"timeline", tl.path()}},
+                                 std::move(scenes)}) {
         ready = daemon.start();
         sub = std::make_unique<bench_client>(env.broker_url, "bench-sub-" + name, [this](const arrival& m) {
             const bool sensor_state =
