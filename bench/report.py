@@ -48,17 +48,35 @@ def latency(res):
 
 def throughput(res):
     s = res["throughput_10000_per_s"]
-    print("| 10,000 updates/s, 1,000 sensors, 100,000 updates | delivered/s | lost on MQTT | lost in store |"
-          " p50 | p99 | max | CPU µs/update | RSS (hearthd + workers) |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    n = len(s["raw"])
+    print(f"| 10,000 updates/s, 1,000 sensors, 100,000 updates, {n} runs | delivered/s | not on MQTT "
+          "(of which coalesced) | lost in store | runs with 0 not on MQTT | p50 | p99 | max | "
+          "CPU µs/update, Hearth | CPU µs/update, broker | RSS (hearthd + workers) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for k, label in (("raw", "raw broker"), ("process", "Hearth, process"), ("inproc", "Hearth, in-process")):
         runs = s[k]
-        store = "—" if k == "raw" else str(sum(r["store_lost"] for r in runs))
-        cpu = "—" if k == "raw" else f"{med(runs, 'cpu_us_per_update'):.0f}"
-        rss = "—" if k == "raw" else mb(med(runs, "rss_with_workers_kib"))
-        print(f"| {label} | {med(runs, 'delivered_per_s'):.0f} | {sum(r['lost'] for r in runs)} | {store} | "
-              f"{ms(med(runs, 'p50_us'))} | {ms(med(runs, 'p99_us'))} | {ms(max(r['max_us'] for r in runs))} | "
-              f"{cpu} | {rss} |")
+        hearth = k != "raw"
+        coalesced = f" ({sum(r.get('coalesced', 0) for r in runs)})" if hearth else ""
+        store = str(sum(r["store_lost"] for r in runs)) if hearth else "—"
+        clean = sum(1 for r in runs if r["lost"] == 0)
+        cpu = f"{med(runs, 'cpu_us_per_update'):.0f}" if hearth else "—"
+        broker = [r["cpu_s"]["broker"] * 1e6 / r["sent"] for r in runs]
+        rss = mb(med(runs, "rss_with_workers_kib")) if hearth else "—"
+        print(f"| {label} | {med(runs, 'delivered_per_s'):.0f} | {sum(r['lost'] for r in runs)}{coalesced} | "
+              f"{store} | {clean}/{len(runs)} | {ms(med(runs, 'p50_us'))} | {ms(med(runs, 'p99_us'))} | "
+              f"{ms(max(r['max_us'] for r in runs))} | {cpu} | {statistics.median(broker):.0f} | {rss} |")
+    print()
+    print("CPU per update by thread (median µs; the load generator is the bench driver's emitting thread):")
+    print()
+    for k in ("process", "inproc"):
+        runs = [r for r in s[k] if "cpu_s_by_thread" in r]
+        if not runs:
+            continue
+        names = sorted({t for r in runs for t in r["cpu_s_by_thread"]})
+        parts = [f"{t} {statistics.median(r['cpu_s_by_thread'].get(t, 0) * 1e6 / r['sent'] for r in runs):.1f}"
+                 for t in names]
+        gen = statistics.median(r["cpu_s"].get("load_generator", 0) * 1e6 / r["sent"] for r in runs)
+        print(f"- {k}: " + ", ".join(parts) + f"; load generator {gen:.1f} (not counted)")
 
 
 def command(res):

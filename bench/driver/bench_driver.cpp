@@ -8,6 +8,8 @@
 // action latency is measured inside the one process that both emits and receives.
 #include "timeline.hpp"
 
+#include <pthread.h>
+
 #include <hearth/driver.hpp>
 
 #include <time.h>
@@ -134,6 +136,8 @@ private:
 
     /// Paced emission on the runner thread (host services are thread-safe).
     void run(double rate, std::uint64_t count) {
+        ::pthread_setname_np(::pthread_self(), "bench-emit");  // told apart in perf and /proc
+        const std::int64_t cpu0 = hearth::bench::thread_cpu_ns();
         const std::int64_t start = hearth::bench::now_ns();
         const double period_ns = 1e9 / rate;
         for (std::uint64_t k = 0; k < count && !stopping_; ++k) {
@@ -144,6 +148,7 @@ private:
             timeline_.set_emit(seq, hearth::bench::now_ns());
             host().report_state(sensor_id(i), {{"value", seq}});
         }
+        timeline_.set_generator_cpu_ns(hearth::bench::thread_cpu_ns() - cpu0);
         running_ = false;
         host().report_state("bench_ctl", {{"on", false}, {"emitted", next_seq_ - 1}});
     }

@@ -20,10 +20,13 @@ namespace hearth::bench {
 
 /// File layout: header, then emit_ns[capacity], then action_ns[capacity].
 struct timeline_header {
-    std::uint64_t magic;     ///< k_timeline_magic
-    std::uint64_t capacity;  ///< slots per array
+    std::uint64_t magic;             ///< k_timeline_magic
+    std::uint64_t capacity;          ///< slots per array
+    std::uint64_t generator_cpu_ns;  ///< CPU time of the driver's emitting thread in its last run
+    std::uint64_t reserved;
 };
-inline constexpr std::uint64_t k_timeline_magic = 0x4845415254484231ULL;  // "HEARTHB1"
+inline constexpr std::uint64_t k_header_words = sizeof(timeline_header) / sizeof(std::uint64_t);
+inline constexpr std::uint64_t k_timeline_magic = 0x4845415254484232ULL;  // "HEARTHB2"
 /// Where timelines are created; the bench plugin's manifest grants exactly this write path.
 inline constexpr const char* k_timeline_dir = "/dev/shm/hearth-bench";
 
@@ -50,7 +53,7 @@ public:
         base_ = static_cast<std::uint64_t*>(p);
         bytes_ = static_cast<std::size_t>(size);
         auto* h = reinterpret_cast<timeline_header*>(base_);
-        if (create) *h = {k_timeline_magic, capacity};
+        if (create) *h = {k_timeline_magic, capacity, 0, 0};
         if (h->magic != k_timeline_magic || bytes_for(h->capacity) > bytes_) {
             unmap();
             throw std::runtime_error("timeline: " + path + " is not a bench timeline");
@@ -80,21 +83,33 @@ public:
     [[nodiscard]] std::uint64_t capacity() const { return capacity_; }
     [[nodiscard]] const std::string& path() const { return path_; }
     /// Stores `ns` for `seq` (ignored beyond capacity).
-    void set_emit(std::uint64_t seq, std::int64_t ns) { store(2 + seq, ns); }
-    void set_action(std::uint64_t seq, std::int64_t ns) { store(2 + capacity_ + seq, ns); }
+    void set_emit(std::uint64_t seq, std::int64_t ns) { store(k_header_words + seq, ns); }
+    void set_action(std::uint64_t seq, std::int64_t ns) { store(k_header_words + capacity_ + seq, ns); }
     /// 0 when never written.
-    [[nodiscard]] std::int64_t emit(std::uint64_t seq) const { return load(2 + seq); }
-    [[nodiscard]] std::int64_t action(std::uint64_t seq) const { return load(2 + capacity_ + seq); }
+    [[nodiscard]] std::int64_t emit(std::uint64_t seq) const { return load(k_header_words + seq); }
+    [[nodiscard]] std::int64_t action(std::uint64_t seq) const { return load(k_header_words + capacity_ + seq); }
+    /// The load generator's own CPU time (the driver thread that paces and emits the updates), so
+    /// the harness can tell it apart from Hearth's cost.
+    void set_generator_cpu_ns(std::int64_t ns) { store_header(2, ns); }
+    [[nodiscard]] std::int64_t generator_cpu_ns() const { return load_header(2); }
 
-    static std::size_t bytes_for(std::uint64_t capacity) { return (2 + 2 * capacity) * sizeof(std::uint64_t); }
+    static std::size_t bytes_for(std::uint64_t capacity) {
+        return (k_header_words + 2 * capacity) * sizeof(std::uint64_t);
+    }
 
 private:
+    void store_header(std::uint64_t index, std::int64_t v) {
+        if (base_ != nullptr) std::atomic_ref<std::uint64_t>(base_[index]).store(static_cast<std::uint64_t>(v));
+    }
+    [[nodiscard]] std::int64_t load_header(std::uint64_t index) const {
+        return base_ == nullptr ? 0 : static_cast<std::int64_t>(std::atomic_ref<std::uint64_t>(base_[index]).load());
+    }
     void store(std::uint64_t index, std::int64_t ns) {
-        if (base_ == nullptr || index >= 2 + 2 * capacity_) return;
+        if (base_ == nullptr || index >= k_header_words + 2 * capacity_) return;
         std::atomic_ref<std::uint64_t>(base_[index]).store(static_cast<std::uint64_t>(ns), std::memory_order_relaxed);
     }
     [[nodiscard]] std::int64_t load(std::uint64_t index) const {
-        if (base_ == nullptr || index >= 2 + 2 * capacity_) return 0;
+        if (base_ == nullptr || index >= k_header_words + 2 * capacity_) return 0;
         return static_cast<std::int64_t>(std::atomic_ref<std::uint64_t>(base_[index]).load(std::memory_order_relaxed));
     }
     void unmap() {
@@ -119,6 +134,13 @@ private:
 inline std::int64_t now_ns() {
     timespec ts{};
     ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+/// CPU time of the calling thread in ns.
+inline std::int64_t thread_cpu_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 

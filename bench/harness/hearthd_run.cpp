@@ -15,6 +15,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -119,11 +120,14 @@ double hearthd_run::worker_cpu_seconds() const {
     return total;
 }
 
-double cpu_seconds_of(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+namespace {
+/// CPU seconds (user + system) in a /proc .../stat file; its command name goes to `name`.
+double cpu_seconds_in(const std::string& stat_file, std::string* name = nullptr) {
+    std::ifstream in(stat_file);
     std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto close = stat.rfind(')');  // the command name may contain spaces
-    if (close == std::string::npos) return 0;
+    const auto open = stat.find('('), close = stat.rfind(')');  // the command name may contain spaces
+    if (open == std::string::npos || close == std::string::npos || close < open) return 0;
+    if (name != nullptr) *name = stat.substr(open + 1, close - open - 1);
     std::istringstream fields(stat.substr(close + 2));
     std::string f;
     unsigned long long utime = 0, stime = 0;
@@ -132,6 +136,28 @@ double cpu_seconds_of(pid_t pid) {
         if (i == 15) stime = std::stoull(f);
     }
     return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+/// Adds each live thread of `pid` to `out` under "<role>/<thread name>".
+void add_threads(pid_t pid, const std::string& role, std::map<std::string, double>& out) {
+    std::error_code ec;
+    const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+    for (const auto& t : std::filesystem::directory_iterator(tasks, ec)) {
+        std::string name;
+        const double s = cpu_seconds_in((t.path() / "stat").string(), &name);
+        out[role + "/" + name] += s;
+    }
+}
+}  // namespace
+
+double cpu_seconds_of(pid_t pid) { return cpu_seconds_in("/proc/" + std::to_string(pid) + "/stat"); }
+
+std::map<std::string, double> hearthd_run::thread_cpu_seconds() const {
+    std::map<std::string, double> out;
+    if (pid_ <= 0) return out;
+    add_threads(pid_, "hearthd", out);
+    for (pid_t c : children_of(pid_)) add_threads(c, "worker", out);
+    return out;
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,9 @@ public:
     /// CPU seconds used so far by hearthd, and by its driver workers.
     [[nodiscard]] double cpu_seconds() const { return pid_ > 0 ? cpu_seconds_of(pid_) : 0; }
     [[nodiscard]] double worker_cpu_seconds() const;
+    /// CPU seconds used so far by each live thread, keyed "hearthd/<thread name>" and
+    /// "worker/<thread name>" (threads of one name are summed; threads that ended are not listed).
+    [[nodiscard]] std::map<std::string, double> thread_cpu_seconds() const;
 
 private:
     build_paths paths_;
