@@ -19,17 +19,16 @@
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
 
 #include "esphome_session.hpp"
+#include "json_control_port.hpp"
+#include "sim_args.hpp"
 #include "sim_node.hpp"
+#include "sim_run.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 
 #include <array>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -44,67 +43,37 @@ namespace es = hearth::esphome;
 
 const std::set<std::string> k_faults = {"none", "drop", "garbage", "mute"};
 
-struct options {
-    std::string address = "127.0.0.1";
-    std::uint16_t port = 0;
-    std::uint16_t control_port = 0;
+struct options : hearth::devsim::net_options {
     std::string name = "porch";
     std::optional<hearth::kit::chacha_key> key;
     std::string password;
     std::string fault = "none";
-    bool verbose = false;
 };
 
-[[noreturn]] void usage(const std::string& why) {
-    std::cerr << "esphome_sim: " << why
-              << "\nusage: esphome_sim --port N [--address 127.x.y.z] [--name NODE] [--key BASE64] "
-                 "[--password P] [--control-port N] [--fault drop|garbage|mute] [--verbose]\n";
-    std::exit(2);
-}
-
-std::uint16_t to_port(const std::string& flag, const std::string& text) {
-    try {
-        const int v = std::stoi(text);
-        if (v < 1 || v > 65535) usage(flag + " out of range");
-        return static_cast<std::uint16_t>(v);
-    } catch (const std::exception&) {
-        usage("bad number for " + flag);
-    }
-}
+constexpr const char* k_usage =
+    "usage: esphome_sim --port N [--address 127.x.y.z] [--name NODE] [--key BASE64] [--password P] "
+    "[--control-port N] [--fault drop|garbage|mute] [--verbose]\n";
 
 options parse_args(int argc, char** argv) {
+    using hearth::devsim::usage_error;
     options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) usage("missing value for " + a);
-            return argv[++i];
-        };
-        if (a == "--port")
-            o.port = to_port(a, next());
-        else if (a == "--control-port")
-            o.control_port = to_port(a, next());
-        else if (a == "--address")
-            o.address = next();
-        else if (a == "--name")
-            o.name = next();
-        else if (a == "--key") {
-            o.key = es::parse_encryption_key(next());
-            if (!o.key) usage("--key must be the base64 of 32 bytes");
-        } else if (a == "--password")
-            o.password = next();
-        else if (a == "--fault")
-            o.fault = next();
-        else if (a == "--verbose")
-            o.verbose = true;
+    hearth::devsim::sim_args args(argc, argv);
+    while (args.next()) {
+        if (args.net_option(o)) continue;
+        if (args.is("--name"))
+            o.name = args.value();
+        else if (args.is("--key")) {
+            o.key = es::parse_encryption_key(args.value());
+            if (!o.key) throw usage_error("--key must be the base64 of 32 bytes");
+        } else if (args.is("--password"))
+            o.password = args.value();
+        else if (args.is("--fault"))
+            o.fault = args.value();
         else
-            usage("unknown argument " + a);
+            args.unknown();
     }
-    if (o.port == 0) usage("--port is required");
-    if (!k_faults.contains(o.fault)) usage("unknown fault " + o.fault);
-    boost::system::error_code ec;
-    const auto addr = asio::ip::make_address_v4(o.address, ec);
-    if (ec || !addr.is_loopback()) usage("--address must be an IPv4 loopback address (127.x.y.z)");
+    if (o.port == 0) throw usage_error("--port is required");
+    if (!k_faults.contains(o.fault)) throw usage_error("unknown fault " + o.fault);
     return o;
 }
 
@@ -140,13 +109,14 @@ private:
 class server {
 public:
     server(asio::io_context& io, options o)
-        : io_(io), opts_(std::move(o)), node_(opts_.name), acceptor_(io, endpoint(opts_.port)) {
-        if (opts_.control_port != 0) control_.emplace(io, endpoint(opts_.control_port));
+        : opts_(std::move(o)), node_(opts_.name), acceptor_(io, endpoint(opts_.port)) {
+        if (opts_.control_port != 0)
+            control_.emplace(io, opts_.address, opts_.control_port, [this](const json& req) { return control(req); });
     }
 
     void start() {
         accept();
-        if (control_) accept_control();
+        if (control_) control_->start();
     }
     [[nodiscard]] const options& opts() const { return opts_; }
     [[nodiscard]] es::sim::node& node() { return node_; }
@@ -178,28 +148,6 @@ private:
             }
             accept();
         });
-    }
-
-    void accept_control() {
-        control_->async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
-            if (!ec) serve_control(std::make_shared<tcp::socket>(std::move(socket)));
-            accept_control();
-        });
-    }
-
-    void serve_control(const std::shared_ptr<tcp::socket>& socket) {
-        auto buf = std::make_shared<asio::streambuf>(64 * 1024);
-        asio::async_read_until(*socket, *buf, '\n',
-                               [this, socket, buf](const boost::system::error_code& ec, std::size_t) {
-                                   if (ec) return;
-                                   std::istream in(buf.get());
-                                   std::string line;
-                                   std::getline(in, line);
-                                   const json answer = control(json::parse(line, nullptr, false));
-                                   boost::system::error_code wec;
-                                   asio::write(*socket, asio::buffer(answer.dump() + "\n"), wec);
-                                   if (!wec) serve_control(socket);
-                               });
     }
 
     json control(const json& req) {
@@ -240,11 +188,10 @@ private:
                 {"states", node_.states_json()}};
     }
 
-    asio::io_context& io_;
     options opts_;
     es::sim::node node_;
     tcp::acceptor acceptor_;
-    std::optional<tcp::acceptor> control_;
+    std::optional<hearth::devsim::json_control_port> control_;
     std::vector<std::weak_ptr<connection>> connections_;
     std::uint64_t connects_ = 0;
     std::uint64_t commands_ = 0;
@@ -362,20 +309,15 @@ void connection::write(const es::bytes& data) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const options o = parse_args(argc, argv);
-    try {
+    const options o = hearth::devsim::parse_or_exit("esphome_sim", k_usage, [&] { return parse_args(argc, argv); });
+    return hearth::devsim::run_guarded("esphome_sim", [&] {
         asio::io_context io;
         server s(io, o);  // throws when the address/port is taken
         s.start();
-        asio::signal_set signals(io, SIGTERM, SIGINT);
-        signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
-        std::cerr << "esphome_sim: node '" << o.name << "' (" << (o.key ? "noise" : "plaintext")
-                  << (o.password.empty() ? "" : ", password") << ") listening on " << o.address << ":" << o.port
-                  << std::endl;
-        io.run();
-    } catch (const std::exception& e) {
-        std::cerr << "esphome_sim: " << e.what() << std::endl;
-        return 1;
-    }
-    return 0;
+        hearth::devsim::run_until_signal(io, [&] {
+            std::cerr << "esphome_sim: node '" << o.name << "' (" << (o.key ? "noise" : "plaintext")
+                      << (o.password.empty() ? "" : ", password") << ") listening on " << o.address << ":" << o.port
+                      << std::endl;
+        });
+    });
 }

@@ -4,17 +4,14 @@
 // never printed.
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
 
+#include "sim_args.hpp"
+#include "sim_run.hpp"
 #include "sim_server.hpp"
 
-#include <boost/asio/signal_set.hpp>
-
-#include <charconv>
 #include <csignal>
-#include <cstdlib>
 #include <iostream>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 
 namespace {
 
@@ -25,51 +22,34 @@ constexpr const char* k_usage =
     "control (no auth): /sim/trigger?event=motion|motion_end|doorbell|videoloss,\n"
     "                   /sim/fault?set=none|auth_failure|stream_drop|slow|garbage, /sim/status\n";
 
-long long to_number(std::string_view flag, std::string_view text, long long min, long long max) {
-    long long v = 0;
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || ptr != text.data() + text.size() || v < min || v > max)
-        throw std::invalid_argument(std::string(flag) + " needs a number between " + std::to_string(min) + " and " +
-                                    std::to_string(max));
-    return v;
-}
-
 hearth::devsim::sim_options parse_args(int argc, char** argv) {
     using std::chrono::milliseconds;
     hearth::devsim::sim_options o;
     bool have_port = false, have_password = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view flag = argv[i];
-        if (flag == "--verbose") {
+    hearth::devsim::sim_args args(argc, argv);
+    while (args.next()) {
+        if (args.is("--verbose")) {
             o.verbose = true;
-            continue;
-        }
-        if (flag == "--help" || flag == "-h") {
-            std::cout << k_usage;
-            std::exit(0);
-        }
-        if (i + 1 >= argc) throw std::invalid_argument(std::string(flag) + " needs a value");
-        const std::string_view value = argv[++i];
-        if (flag == "--port") {
-            o.port = static_cast<std::uint16_t>(to_number(flag, value, 1, 65535));
+        } else if (args.is("--port")) {
+            o.port = static_cast<std::uint16_t>(args.number(1, 65535));
             have_port = true;
-        } else if (flag == "--user") {
-            o.user = value;
-        } else if (flag == "--password") {
-            o.password = value;
+        } else if (args.is("--user")) {
+            o.user = args.value();
+        } else if (args.is("--password")) {
+            o.password = args.value();
             have_password = true;
-        } else if (flag == "--motion-every-ms") {
-            o.motion_every = milliseconds(to_number(flag, value, 0, 86'400'000));
-        } else if (flag == "--heartbeat-ms") {
-            o.heartbeat = milliseconds(to_number(flag, value, 10, 3'600'000));
-        } else if (flag == "--slow-ms") {
-            o.slow = milliseconds(to_number(flag, value, 0, 600'000));
-        } else if (flag == "--drop-after-ms") {
-            o.drop_after = milliseconds(to_number(flag, value, 0, 3'600'000));
-        } else if (flag == "--fault") {
-            o.initial_fault = hearth::devsim::parse_fault(std::string(value));
+        } else if (args.is("--motion-every-ms")) {
+            o.motion_every = milliseconds(args.number(0, 86'400'000));
+        } else if (args.is("--heartbeat-ms")) {
+            o.heartbeat = milliseconds(args.number(10, 3'600'000));
+        } else if (args.is("--slow-ms")) {
+            o.slow = milliseconds(args.number(0, 600'000));
+        } else if (args.is("--drop-after-ms")) {
+            o.drop_after = milliseconds(args.number(0, 3'600'000));
+        } else if (args.is("--fault")) {
+            o.initial_fault = hearth::devsim::parse_fault(args.value());
         } else {
-            throw std::invalid_argument("unknown option " + std::string(flag));
+            args.unknown();
         }
     }
     if (!have_port || !have_password) throw std::invalid_argument("--port and --password are required");
@@ -79,29 +59,19 @@ hearth::devsim::sim_options parse_args(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    hearth::devsim::sim_options opts;
-    try {
-        opts = parse_args(argc, argv);
-    } catch (const std::exception& e) {
-        std::cerr << "isapi_camera_sim: " << e.what() << "\n" << k_usage;
-        return 2;
-    }
-    try {
+    const hearth::devsim::sim_options opts =
+        hearth::devsim::parse_or_exit("isapi_camera_sim", k_usage, [&] { return parse_args(argc, argv); });
+    return hearth::devsim::run_guarded("isapi_camera_sim", [&] {
         std::signal(SIGPIPE, SIG_IGN);
         boost::asio::io_context io(1);
         hearth::devsim::sim_server server(io, opts);
-        boost::asio::signal_set signals(io, SIGTERM, SIGINT);
-        signals.async_wait([&](const boost::system::error_code&, int) {
-            server.stop();
-            io.stop();
-        });
         server.start();
-        std::cerr << "isapi_camera_sim: listening on 127.0.0.1:" << opts.port << " (user " << opts.user << ", fault "
-                  << hearth::devsim::fault_name(opts.initial_fault) << ")" << std::endl;
-        io.run();
-    } catch (const std::exception& e) {
-        std::cerr << "isapi_camera_sim: " << e.what() << "\n";
-        return 1;
-    }
-    return 0;
+        hearth::devsim::run_until_signal(
+            io,
+            [&] {
+                std::cerr << "isapi_camera_sim: listening on 127.0.0.1:" << opts.port << " (user " << opts.user
+                          << ", fault " << hearth::devsim::fault_name(opts.initial_fault) << ")" << std::endl;
+            },
+            [&] { server.stop(); });
+    });
 }

@@ -14,16 +14,16 @@
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
 
 #include "miio_protocol.hpp"
+#include "sim_args.hpp"
 #include "sim_devices.hpp"
+#include "sim_run.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -39,56 +39,41 @@ using json = nlohmann::json;
 
 const std::set<std::string> k_faults = {"none", "drop", "delay", "wrong_token", "error_code", "garbage", "stale"};
 
-struct options {
-    std::string address = "127.0.0.1";
-    std::uint16_t port = 0;
+struct options : hearth::devsim::net_options {
     std::string token_hex;
     std::string kind;
     std::string fault = "none";
     int delay_ms = 2500;
     std::uint32_t did = 0x0123ABCD;
-    bool verbose = false;
 };
 
-[[noreturn]] void usage(const std::string& why) {
-    std::cerr << "miio_sim: " << why
-              << "\nusage: miio_sim --port N --token HEX32 --kind vacuum|ac|fridge|washer [--address 127.x.y.z] "
-                 "[--fault drop|delay|wrong_token|error_code|garbage|stale] [--delay-ms N] [--did N] [--verbose]\n";
-    std::exit(2);
-}
+constexpr const char* k_usage =
+    "usage: miio_sim --port N --token HEX32 --kind vacuum|ac|fridge|washer [--address 127.x.y.z] "
+    "[--fault drop|delay|wrong_token|error_code|garbage|stale] [--delay-ms N] [--did N] [--verbose]\n";
 
 options parse_args(int argc, char** argv) {
+    using hearth::devsim::usage_error;
     options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) usage("missing value for " + a);
-            return argv[++i];
-        };
-        if (a == "--port")
-            o.port = static_cast<std::uint16_t>(std::stoi(next()));
-        else if (a == "--address")
-            o.address = next();
-        else if (a == "--token")
-            o.token_hex = next();
-        else if (a == "--kind")
-            o.kind = next();
-        else if (a == "--fault")
-            o.fault = next();
-        else if (a == "--delay-ms")
-            o.delay_ms = std::stoi(next());
-        else if (a == "--did")
-            o.did = static_cast<std::uint32_t>(std::stoul(next()));
-        else if (a == "--verbose")
-            o.verbose = true;
+    hearth::devsim::sim_args args(argc, argv);
+    while (args.next()) {
+        if (args.net_option(o, false)) continue;
+        if (args.is("--token"))
+            o.token_hex = args.value();
+        else if (args.is("--kind"))
+            o.kind = args.value();
+        else if (args.is("--fault"))
+            o.fault = args.value();
+        else if (args.is("--delay-ms"))
+            o.delay_ms = static_cast<int>(args.number(0, 3'600'000));
+        else if (args.is("--did"))
+            o.did = static_cast<std::uint32_t>(args.number(0, 0xFFFFFFFF));
         else
-            usage("unknown argument " + a);
+            args.unknown();
     }
-    if (o.port == 0) usage("--port is required");
-    if (!k_faults.contains(o.fault)) usage("unknown fault " + o.fault);
-    boost::system::error_code ec;
-    const auto addr = asio::ip::make_address_v4(o.address, ec);
-    if (ec || !addr.is_loopback()) usage("--address must be an IPv4 loopback address (127.x.y.z)");
+    if (o.port == 0) throw usage_error("--port is required");
+    if (!k_faults.contains(o.fault)) throw usage_error("unknown fault " + o.fault);
+    if (!miio::parse_token(o.token_hex)) throw usage_error("--token must be 32 hex digits");
+    if (!miio_sim::make_device(o.kind)) throw usage_error("unknown --kind " + o.kind);
     return o;
 }
 
@@ -265,22 +250,14 @@ private:
 }  // namespace
 
 int main(int argc, char** argv) {
-    const options o = parse_args(argc, argv);
-    const auto token = miio::parse_token(o.token_hex);
-    if (!token) usage("--token must be 32 hex digits");
-    auto dev = miio_sim::make_device(o.kind);
-    if (!dev) usage("unknown --kind " + o.kind);
-    try {
+    const options o = hearth::devsim::parse_or_exit("miio_sim", k_usage, [&] { return parse_args(argc, argv); });
+    return hearth::devsim::run_guarded("miio_sim", [&] {
         asio::io_context io;
-        server s(io, o, *token, std::move(dev));  // throws when the address/port is taken
+        // throws when the address/port is taken
+        server s(io, o, *miio::parse_token(o.token_hex), miio_sim::make_device(o.kind));
         s.start();
-        asio::signal_set signals(io, SIGTERM, SIGINT);
-        signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
-        std::cerr << "miio_sim: " << o.kind << " listening on " << o.address << ":" << o.port << std::endl;
-        io.run();
-    } catch (const std::exception& e) {
-        std::cerr << "miio_sim: " << e.what() << std::endl;
-        return 1;
-    }
-    return 0;
+        hearth::devsim::run_until_signal(io, [&] {
+            std::cerr << "miio_sim: " << o.kind << " listening on " << o.address << ":" << o.port << std::endl;
+        });
+    });
 }

@@ -6,62 +6,54 @@
 // /sim/door?state=open|closed[&nukiId=N], /sim/manual?action=lock|unlock|unlatch[&nukiId=N],
 // /sim/state (locks, fault, callback count, requests per path).
 #include "bridge_sim.hpp"
+#include "sim_args.hpp"
 #include "sim_http.hpp"
+#include "sim_run.hpp"
 
-#include <boost/asio/signal_set.hpp>
-
-#include <csignal>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
 
 namespace {
 
-[[noreturn]] void usage(const std::string& why) {
-    std::cerr << "nuki_bridge_sim: " << why << "\n"
-              << "usage: nuki_bridge_sim --port N --token T [--locks N] "
-                 "[--fault jam|low_battery|auth_failure|slow|stream_drop] [--transition-ms N] [--quiet]\n";
-    std::exit(2);
-}
+constexpr const char* k_usage =
+    "usage: nuki_bridge_sim --port N --token T [--locks N] [--fault jam|low_battery|auth_failure|slow|stream_drop] "
+    "[--transition-ms N] [--quiet]\n";
 
-int to_int(const std::string& s, const char* what, int min, int max) {
-    char* end = nullptr;
-    const long v = std::strtol(s.c_str(), &end, 10);
-    if (end == s.c_str() || *end != '\0' || v < min || v > max) usage(std::string("bad ") + what + ": " + s);
-    return static_cast<int>(v);
+nuki_sim::sim_options parse_args(int argc, char** argv) {
+    using hearth::devsim::usage_error;
+    nuki_sim::sim_options o;
+    bool have_port = false;
+    hearth::devsim::sim_args args(argc, argv);
+    while (args.next()) {
+        if (args.is("--port")) {
+            o.port = args.port();
+            have_port = true;
+        } else if (args.is("--token")) {
+            o.token = args.value();
+        } else if (args.is("--locks")) {
+            o.locks = static_cast<int>(args.number(0, 50));
+        } else if (args.is("--fault")) {
+            o.fault = args.value();
+        } else if (args.is("--transition-ms")) {
+            o.transition_ms = static_cast<int>(args.number(1, 60000));
+        } else if (args.is("--quiet")) {
+            o.quiet = true;
+        } else {
+            args.unknown();
+        }
+    }
+    if (!have_port) throw usage_error("--port is required");
+    if (o.token.empty()) throw usage_error("--token is required");
+    if (!nuki_sim::bridge_sim::is_fault(o.fault)) throw usage_error("unknown fault " + o.fault);
+    return o;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    nuki_sim::sim_options o;
-    bool have_port = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) usage(a + " needs a value");
-            return argv[++i];
-        };
-        if (a == "--port")
-            o.port = to_int(next(), "port", 1, 65535), have_port = true;
-        else if (a == "--token")
-            o.token = next();
-        else if (a == "--locks")
-            o.locks = to_int(next(), "locks", 0, 50);
-        else if (a == "--fault")
-            o.fault = next();
-        else if (a == "--transition-ms")
-            o.transition_ms = to_int(next(), "transition-ms", 1, 60000);
-        else if (a == "--quiet")
-            o.quiet = true;
-        else
-            usage("unknown argument " + a);
-    }
-    if (!have_port) usage("--port is required");
-    if (o.token.empty()) usage("--token is required");
-    if (!nuki_sim::bridge_sim::is_fault(o.fault)) usage("unknown fault " + o.fault);
-
+    const nuki_sim::sim_options o =
+        hearth::devsim::parse_or_exit("nuki_bridge_sim", k_usage, [&] { return parse_args(argc, argv); });
     boost::asio::io_context io;
     const bool quiet = o.quiet;
     nuki_sim::bridge_sim sim(io, o, [&io, quiet](const std::string& url, const std::string& body) {
@@ -74,10 +66,9 @@ int main(int argc, char** argv) {
         std::cerr << "nuki_bridge_sim: cannot listen on 127.0.0.1:" << o.port << ": " << e.what() << "\n";
         return 1;
     }
-    boost::asio::signal_set signals(io, SIGTERM, SIGINT);
-    signals.async_wait([&io](const boost::system::error_code&, int) { io.stop(); });
-    std::cout << "nuki_bridge_sim listening on 127.0.0.1:" << o.port << " with " << o.locks << " lock(s), fault "
-              << o.fault << std::endl;
-    io.run();
+    hearth::devsim::run_until_signal(io, [&] {
+        std::cout << "nuki_bridge_sim listening on 127.0.0.1:" << o.port << " with " << o.locks << " lock(s), fault "
+                  << o.fault << std::endl;
+    });
     return 0;
 }

@@ -19,7 +19,10 @@
 //                 [--broadcast-port N] [--broadcast-ms N] [--verbose]
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
 
+#include "json_control_port.hpp"
+#include "sim_args.hpp"
 #include "sim_device.hpp"
+#include "sim_run.hpp"
 #include "tuya_channel.hpp"
 #include "tuya_discovery.hpp"
 #include "tuya_session.hpp"
@@ -27,14 +30,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 
 #include <chrono>
-#include <cstdlib>
 #include <ctime>
 #include <iostream>
 #include <memory>
@@ -50,10 +49,7 @@ namespace tuya = hearth::tuya;
 
 const std::set<std::string> k_faults = {"none", "drop", "delay", "bad_crc", "wrong_key", "truncated"};
 
-struct options {
-    std::string address = "127.0.0.1";
-    std::uint16_t port = 0;
-    std::uint16_t control_port = 0;
+struct options : hearth::devsim::net_options {
     std::uint16_t broadcast_port = 0;
     int broadcast_ms = 5000;
     std::string key;
@@ -62,69 +58,43 @@ struct options {
     std::string id = "bf0a1b2c3d4e5f6a7b8c9d";
     std::string fault = "none";
     int delay_ms = 3000;
-    bool verbose = false;
 };
 
-[[noreturn]] void usage(const std::string& why) {
-    std::cerr << "tuya_sim: " << why
-              << "\nusage: tuya_sim --port N --key KEY16 --version 3.3|3.4|3.5 --kind plug|bulb|contact|ac|curtain|fan "
-                 "[--address 127.x.y.z] [--id DEVID] [--control-port N] "
-                 "[--fault drop|delay|bad_crc|wrong_key|truncated] [--delay-ms N] [--broadcast-port N] "
-                 "[--broadcast-ms N] [--verbose]\n";
-    std::exit(2);
-}
-
-int to_int(const std::string& flag, const std::string& text) {
-    try {
-        return std::stoi(text);
-    } catch (const std::exception&) {
-        usage("bad number for " + flag);
-    }
-}
+constexpr const char* k_usage =
+    "usage: tuya_sim --port N --key KEY16 --version 3.3|3.4|3.5 --kind plug|bulb|contact|ac|curtain|fan "
+    "[--address 127.x.y.z] [--id DEVID] [--control-port N] [--fault drop|delay|bad_crc|wrong_key|truncated] "
+    "[--delay-ms N] [--broadcast-port N] [--broadcast-ms N] [--verbose]\n";
 
 options parse_args(int argc, char** argv) {
+    using hearth::devsim::usage_error;
     options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) usage("missing value for " + a);
-            return argv[++i];
-        };
-        if (a == "--port")
-            o.port = static_cast<std::uint16_t>(to_int(a, next()));
-        else if (a == "--control-port")
-            o.control_port = static_cast<std::uint16_t>(to_int(a, next()));
-        else if (a == "--broadcast-port")
-            o.broadcast_port = static_cast<std::uint16_t>(to_int(a, next()));
-        else if (a == "--broadcast-ms")
-            o.broadcast_ms = to_int(a, next());
-        else if (a == "--address")
-            o.address = next();
-        else if (a == "--key")
-            o.key = next();
-        else if (a == "--version")
-            o.version = next();
-        else if (a == "--kind")
-            o.kind = next();
-        else if (a == "--id")
-            o.id = next();
-        else if (a == "--fault")
-            o.fault = next();
-        else if (a == "--delay-ms")
-            o.delay_ms = to_int(a, next());
-        else if (a == "--verbose")
-            o.verbose = true;
+    hearth::devsim::sim_args args(argc, argv);
+    while (args.next()) {
+        if (args.net_option(o)) continue;
+        if (args.is("--broadcast-port"))
+            o.broadcast_port = args.port();
+        else if (args.is("--broadcast-ms"))
+            o.broadcast_ms = static_cast<int>(args.number(10, 3'600'000));
+        else if (args.is("--key"))
+            o.key = args.value();
+        else if (args.is("--version"))
+            o.version = args.value();
+        else if (args.is("--kind"))
+            o.kind = args.value();
+        else if (args.is("--id"))
+            o.id = args.value();
+        else if (args.is("--fault"))
+            o.fault = args.value();
+        else if (args.is("--delay-ms"))
+            o.delay_ms = static_cast<int>(args.number(0, 3'600'000));
         else
-            usage("unknown argument " + a);
+            args.unknown();
     }
-    if (o.port == 0) usage("--port is required");
-    if (!k_faults.contains(o.fault)) usage("unknown fault " + o.fault);
-    if (!tuya::parse_version(o.version)) usage("--version must be 3.3, 3.4 or 3.5");
-    if (!tuya::parse_local_key(o.key)) usage("--key must be 16 characters");
-    if (o.broadcast_ms < 10) usage("--broadcast-ms must be at least 10");
-    boost::system::error_code ec;
-    const auto addr = asio::ip::make_address_v4(o.address, ec);
-    if (ec || !addr.is_loopback()) usage("--address must be an IPv4 loopback address (127.x.y.z)");
+    if (o.port == 0) throw usage_error("--port is required");
+    if (!k_faults.contains(o.fault)) throw usage_error("unknown fault " + o.fault);
+    if (!tuya::parse_version(o.version)) throw usage_error("--version must be 3.3, 3.4 or 3.5");
+    if (!tuya::parse_local_key(o.key)) throw usage_error("--key must be 16 characters");
+    if (!tuya_sim::make_device(o.kind)) throw usage_error("unknown --kind " + o.kind);
     return o;
 }
 
@@ -178,11 +148,11 @@ public:
         wrong_key_ = key_;
         for (auto& b : wrong_key_) b ^= 0x5A;
         if (opts_.control_port != 0)
-            control_.emplace(io, tcp::endpoint(asio::ip::make_address(opts_.address), opts_.control_port));
+            control_.emplace(io, opts_.address, opts_.control_port, [this](const json& req) { return control(req); });
     }
     void start() {
         accept();
-        if (control_) accept_control();
+        if (control_) control_->start();
         if (opts_.broadcast_port != 0) broadcast();
     }
 
@@ -225,32 +195,8 @@ private:
         });
     }
 
-    void accept_control() {
-        control_->async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
-            if (!ec) control_session(std::make_shared<tcp::socket>(std::move(socket)));
-            if (ec != asio::error::operation_aborted) accept_control();
-        });
-    }
-
-    void control_session(const std::shared_ptr<tcp::socket>& sock) {
-        auto buf = std::make_shared<asio::streambuf>(64 * 1024);
-        asio::async_read_until(
-            *sock, *buf, '\n', [this, sock, buf](const boost::system::error_code& ec, std::size_t n) {
-                if (ec) return;
-                std::string line(asio::buffers_begin(buf->data()),
-                                 asio::buffers_begin(buf->data()) + static_cast<std::ptrdiff_t>(n));
-                buf->consume(n);
-                auto answer = std::make_shared<std::string>(dump(control(line)) + "\n");
-                asio::async_write(*sock, asio::buffer(*answer),
-                                  [this, sock, answer](const boost::system::error_code& wec, std::size_t) {
-                                      if (!wec) control_session(sock);
-                                  });
-            });
-    }
-
-    json control(const std::string& line) {
-        const json req = json::parse(line, nullptr, false);
-        if (req.is_discarded() || !req.is_object()) return {{"ok", false}, {"error", "not a JSON object"}};
+    json control(const json& req) {
+        if (!req.is_object()) return {{"ok", false}, {"error", "not a JSON object"}};
         if (const auto f = req.find("fault"); f != req.end()) {
             if (!f->is_string() || !k_faults.contains(f->get<std::string>()))
                 return {{"ok", false}, {"error", "unknown fault"}};
@@ -313,7 +259,7 @@ private:
     hearth::kit::aes128_key wrong_key_{};
     std::unique_ptr<tuya_sim::sim_device> device_;
     tcp::acceptor acceptor_;
-    std::optional<tcp::acceptor> control_;
+    std::optional<hearth::devsim::json_control_port> control_;
     std::optional<asio::ip::udp::socket> udp_;
     asio::steady_timer broadcast_timer_;
     std::vector<std::weak_ptr<session>> sessions_;
@@ -498,21 +444,14 @@ void session::write_now(const std::shared_ptr<tuya::bytes>& frame, bool close_af
 }  // namespace
 
 int main(int argc, char** argv) {
-    const options o = parse_args(argc, argv);
-    auto dev = tuya_sim::make_device(o.kind);
-    if (!dev) usage("unknown --kind " + o.kind);
-    try {
+    const options o = hearth::devsim::parse_or_exit("tuya_sim", k_usage, [&] { return parse_args(argc, argv); });
+    return hearth::devsim::run_guarded("tuya_sim", [&] {
         asio::io_context io;
-        server s(io, o, std::move(dev));  // throws when the address/port is taken
+        server s(io, o, tuya_sim::make_device(o.kind));  // throws when the address/port is taken
         s.start();
-        asio::signal_set signals(io, SIGTERM, SIGINT);
-        signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
-        std::cerr << "tuya_sim: " << o.kind << " (protocol " << o.version << ") listening on " << o.address << ":"
-                  << o.port << std::endl;
-        io.run();
-    } catch (const std::exception& e) {
-        std::cerr << "tuya_sim: " << e.what() << std::endl;
-        return 1;
-    }
-    return 0;
+        hearth::devsim::run_until_signal(io, [&] {
+            std::cerr << "tuya_sim: " << o.kind << " (protocol " << o.version << ") listening on " << o.address << ":"
+                      << o.port << std::endl;
+        });
+    });
 }

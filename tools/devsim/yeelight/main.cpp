@@ -4,17 +4,13 @@
 // bulb once ready.
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
 
+#include "sim_args.hpp"
+#include "sim_run.hpp"
 #include "sim_server.hpp"
 
-#include <boost/asio/signal_set.hpp>
-
-#include <charconv>
-#include <csignal>
-#include <cstdlib>
 #include <iostream>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 
 namespace {
 
@@ -24,52 +20,36 @@ constexpr const char* k_usage =
     "bulb i (0-based) listens on 127.0.0.1:N+i. Runtime control on any connection:\n"
     "  {\"id\":1,\"method\":\"sim_fault\",\"params\":[\"drop\"|\"delay\"|\"error\"|\"garbage\"|\"none\"]}\n";
 
-long long to_number(std::string_view flag, std::string_view text, long long min, long long max) {
-    long long v = 0;
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || ptr != text.data() + text.size() || v < min || v > max)
-        throw std::invalid_argument(std::string(flag) + " needs a number between " + std::to_string(min) + " and " +
-                                    std::to_string(max));
-    return v;
-}
-
 hearth::devsim::yeelight::sim_options parse_args(int argc, char** argv) {
     hearth::devsim::yeelight::sim_options o;
     bool have_port = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view flag = argv[i];
-        if (flag == "--verbose") {
+    hearth::devsim::sim_args args(argc, argv);
+    while (args.next()) {
+        if (args.is("--verbose")) {
             o.verbose = true;
-            continue;
-        }
-        if (flag == "--help" || flag == "-h") {
-            std::cout << k_usage;
-            std::exit(0);
-        }
-        if (i + 1 >= argc) throw std::invalid_argument(std::string(flag) + " needs a value");
-        const std::string_view value = argv[++i];
-        if (flag == "--port") {
-            o.port = static_cast<std::uint16_t>(to_number(flag, value, 1, 65535));
+        } else if (args.is("--port")) {
+            o.port = static_cast<std::uint16_t>(args.number(1, 65535));
             have_port = true;
-        } else if (flag == "--bulbs") {
-            o.bulbs = static_cast<int>(to_number(flag, value, 1, 64));
-        } else if (flag == "--power") {
-            if (value != "on" && value != "off") throw std::invalid_argument("--power needs on or off");
-            o.initial.power = value == "on";
-        } else if (flag == "--bright") {
-            o.initial.bright = static_cast<int>(to_number(flag, value, 1, 100));
-        } else if (flag == "--ct") {
-            o.initial.ct = static_cast<int>(to_number(flag, value, 1700, 6500));
-        } else if (flag == "--fault") {
-            if (!hearth::devsim::yeelight::is_fault(std::string(value)))
+        } else if (args.is("--bulbs")) {
+            o.bulbs = static_cast<int>(args.number(1, 64));
+        } else if (args.is("--power")) {
+            const std::string power = args.value();
+            if (power != "on" && power != "off") throw std::invalid_argument("--power needs on or off");
+            o.initial.power = power == "on";
+        } else if (args.is("--bright")) {
+            o.initial.bright = static_cast<int>(args.number(1, 100));
+        } else if (args.is("--ct")) {
+            o.initial.ct = static_cast<int>(args.number(1700, 6500));
+        } else if (args.is("--fault")) {
+            o.fault = args.value();
+            if (!hearth::devsim::yeelight::is_fault(o.fault))
                 throw std::invalid_argument("--fault needs none, drop, delay, error or garbage");
-            o.fault = value;
-        } else if (flag == "--drop-ms") {
-            o.drop_for = std::chrono::milliseconds(to_number(flag, value, 0, 3600000));
-        } else if (flag == "--delay-ms") {
-            o.delay = std::chrono::milliseconds(to_number(flag, value, 0, 3600000));
+        } else if (args.is("--drop-ms")) {
+            o.drop_for = std::chrono::milliseconds(args.number(0, 3600000));
+        } else if (args.is("--delay-ms")) {
+            o.delay = std::chrono::milliseconds(args.number(0, 3600000));
         } else {
-            throw std::invalid_argument("unknown argument " + std::string(flag));
+            args.unknown();
         }
     }
     if (!have_port) throw std::invalid_argument("--port is required");
@@ -80,24 +60,14 @@ hearth::devsim::yeelight::sim_options parse_args(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    hearth::devsim::yeelight::sim_options options;
-    try {
-        options = parse_args(argc, argv);
-    } catch (const std::exception& e) {
-        std::cerr << "yeelight_sim: " << e.what() << "\n" << k_usage;
-        return 2;
-    }
-    try {
+    const hearth::devsim::yeelight::sim_options options =
+        hearth::devsim::parse_or_exit("yeelight_sim", k_usage, [&] { return parse_args(argc, argv); });
+    return hearth::devsim::run_guarded("yeelight_sim", [&] {
         boost::asio::io_context io(1);
         hearth::devsim::yeelight::sim_server server(io, options);
-        boost::asio::signal_set signals(io, SIGTERM, SIGINT);
-        signals.async_wait([&io](const boost::system::error_code&, int) { io.stop(); });
-        for (int i = 0; i < options.bulbs; ++i) std::cout << "listening on 127.0.0.1:" << options.port + i << "\n";
-        std::cout.flush();
-        io.run();
-    } catch (const std::exception& e) {
-        std::cerr << "yeelight_sim: " << e.what() << "\n";
-        return 1;
-    }
-    return 0;
+        hearth::devsim::run_until_signal(io, [&] {
+            for (int i = 0; i < options.bulbs; ++i) std::cout << "listening on 127.0.0.1:" << options.port + i << "\n";
+            std::cout.flush();
+        });
+    });
 }

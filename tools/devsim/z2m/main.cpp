@@ -11,6 +11,7 @@
 //
 // Usage: z2m_sim --port BROKER_PORT --fixture FILE [--base zigbee2mqtt] [--interviewing NAME]...
 //                [--verbose]
+#include "sim_args.hpp"
 #include "sim_bridge.hpp"
 
 #include <mqtt/client.h>
@@ -19,7 +20,6 @@
 
 #include <atomic>
 #include <csignal>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -27,47 +27,53 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-[[noreturn]] void usage(const std::string& why) {
-    std::cerr << "z2m_sim: " << why
-              << "\nusage: z2m_sim --port BROKER_PORT --fixture FILE [--base zigbee2mqtt] [--interviewing NAME]... "
-                 "[--verbose]\n";
-    std::exit(2);
-}
+constexpr const char* k_usage =
+    "usage: z2m_sim --port BROKER_PORT --fixture FILE [--base zigbee2mqtt] [--interviewing NAME]... [--verbose]\n";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+struct options {
     std::string port;
     std::string fixture;
     std::string base = "zigbee2mqtt";
     std::set<std::string> interviewing;
     bool verbose = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) usage(a + " needs a value");
-            return argv[++i];
-        };
-        if (a == "--port") {
-            port = next();
-        } else if (a == "--fixture") {
-            fixture = next();
-        } else if (a == "--base") {
-            base = next();
-        } else if (a == "--interviewing") {
-            interviewing.insert(next());
-        } else if (a == "--verbose") {
-            verbose = true;
+    z2m_sim::json devices;
+};
+
+options parse_args(int argc, char** argv) {
+    using hearth::devsim::usage_error;
+    options o;
+    hearth::devsim::sim_args args(argc, argv);
+    while (args.next()) {
+        if (args.is("--port")) {
+            o.port = std::to_string(args.port());
+        } else if (args.is("--fixture")) {
+            o.fixture = args.value();
+        } else if (args.is("--base")) {
+            o.base = args.value();
+        } else if (args.is("--interviewing")) {
+            o.interviewing.insert(args.value());
+        } else if (args.is("--verbose")) {
+            o.verbose = true;
         } else {
-            usage("unknown argument " + a);
+            args.unknown();
         }
     }
-    if (port.empty() || fixture.empty()) usage("--port and --fixture are required");
-    std::ifstream in(fixture);
-    const z2m_sim::json devices = z2m_sim::json::parse(in, nullptr, false);
-    if (!devices.is_array()) usage("the fixture is not a JSON array: " + fixture);
-    z2m_sim::bridge sim(base, devices, interviewing);
+    if (o.port.empty() || o.fixture.empty()) throw usage_error("--port and --fixture are required");
+    std::ifstream in(o.fixture);
+    o.devices = z2m_sim::json::parse(in, nullptr, false);
+    if (!o.devices.is_array()) throw usage_error("the fixture is not a JSON array: " + o.fixture);
+    return o;
+}
 
+}  // namespace
+
+int main(int argc, char** argv) {
+    const options o = hearth::devsim::parse_or_exit("z2m_sim", k_usage, [&] { return parse_args(argc, argv); });
+    const std::string& port = o.port;
+    const std::string& base = o.base;
+    const z2m_sim::json& devices = o.devices;
+    const bool verbose = o.verbose;
+    z2m_sim::bridge sim(base, devices, o.interviewing);
     std::signal(SIGTERM, [](int) { g_stop = true; });
     std::signal(SIGINT, [](int) { g_stop = true; });
     try {
