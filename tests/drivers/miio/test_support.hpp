@@ -1,5 +1,5 @@
 // Support code of the miIO driver tests, on the installed test kit hearth::testing (fake host,
-// driver_instance, simulator launcher): miio_sim on a free loopback UDP port (ready on a hello
+// driver_instance) and hearth_test_support (sim_process): miio_sim on a free loopback UDP port (ready on a hello
 // handshake) with an encrypted control client for sim.fault / sim.status (the transport's own
 // miio_client, run to completion on a private io_context), the host's checks (the core's descriptor and value
 // validators, no host timers) and the token canary.
@@ -16,7 +16,8 @@
 #include <hearth/testing/driver_instance.hpp>
 #include <hearth/testing/fake_host.hpp>
 #include <hearth/testing/ports.hpp>
-#include <hearth/testing/simulator.hpp>
+
+#include "support/sim_process.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -47,31 +48,21 @@ using hearth::testing::driver_instance;
 using hearth::testing::fake_host;
 using hearth::testing::host_record;
 
-/// miio_sim as a child process (a hearth::testing::simulator on a free loopback UDP port).
-class simulator {
+/// miio_sim as a child process (a hearth::test::sim_process on a free loopback UDP port).
+class simulator : public hearth::test::sim_process {
 public:
     simulator(const std::string& kind, const std::vector<std::string>& extra = {})
-        : sim_(HEARTH_SIMULATOR_PATH, hearth::testing::free_udp_port(), args(kind, extra)) {}
-    ~simulator() {
-        sim_.stop(5s);
-        sim_.remove_log();
-    }
-    simulator(const simulator&) = delete;
-    simulator& operator=(const simulator&) = delete;
+        : sim_process(HEARTH_SIMULATOR_PATH, hearth::testing::free_udp_port(), args(kind, extra)) {}
 
     /// Starts it and polls a hello handshake until it answers or `deadline` passes (false if it
     /// exited).
     bool start(std::chrono::milliseconds deadline = 10s) {
-        return sim_.start(deadline, [this] { return hello(); });
+        return sim_process::start(deadline, [this] { return hello(); });
     }
-    /// SIGTERM by PID, then waitpid with a deadline (SIGKILL if it does not exit).
-    void stop() { sim_.stop(5s); }
     /// Switches the fault at run time through the encrypted sim.fault RPC.
     void fault(const std::string& f) { call("sim.fault", json::array({f})); }
     /// The simulator's internal state (sim.status).
     json status() { return call("sim.status", json::array()); }
-    [[nodiscard]] std::uint16_t port() const { return sim_.port(); }
-    [[nodiscard]] std::string log_text() const { return sim_.log_text(); }
 
 private:
     static std::vector<std::string> args(const std::string& kind, const std::vector<std::string>& extra) {
@@ -83,7 +74,7 @@ private:
     /// One encrypted RPC to the simulator; throws std::runtime_error when it fails.
     json call(const std::string& method, const json& params) {
         boost::asio::io_context io;
-        hearth::miio::miio_client client(io, {"127.0.0.1", sim_.port(), *hearth::miio::parse_token(k_token), 300ms, 3});
+        hearth::miio::miio_client client(io, {"127.0.0.1", port(), *hearth::miio::parse_token(k_token), 300ms, 3});
         std::optional<hearth::kit::result<json>> reply;
         client.call(method, params, [&](hearth::kit::result<json> r) { reply = std::move(r); });
         io.run();
@@ -95,7 +86,7 @@ private:
         boost::asio::io_context io;
         hearth::kit::udp_socket socket(io);
         const hearth::miio::bytes frame = hearth::miio::hello_frame();
-        socket.send_to("127.0.0.1", sim_.port(), std::string(frame.begin(), frame.end()));
+        socket.send_to("127.0.0.1", port(), std::string(frame.begin(), frame.end()));
         bool answered = false;
         socket.receive(300ms, [&](hearth::kit::result<hearth::kit::datagram> d) {
             answered = d && hearth::miio::parse_hello_reply(hearth::miio::bytes(d->data.begin(), d->data.end()));
@@ -103,8 +94,6 @@ private:
         io.run();
         return answered;
     }
-
-    hearth::testing::simulator sim_;
 };
 
 /// The core's descriptor and value checks, no host timers (tests/drivers/support/core_checks.hpp).

@@ -1,23 +1,16 @@
 // Support code of the tuya driver tests, on the installed test kit hearth::testing (fake host,
-// driver_instance, simulator launcher): tuya_sim on a free loopback TCP port with its JSON-lines
-// control port (fault injection, forced DPS, status), the host's checks (the core's descriptor
-// and value validators, no host timers) and the local-key canary.
+// driver_instance) and hearth_test_support (control_simulator): tuya_sim on a free loopback TCP
+// port with its JSON-lines control port (fault injection, forced DPS, status), the host's checks
+// (the core's descriptor and value validators, no host timers) and the local-key canary.
 #pragma once
-
-#include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20 workaround
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/write.hpp>
 
 #include "core_checks.hpp"  // the core's own descriptor and value checks
 #include <hearth/plugin.h>
 #include <hearth/testing/driver_instance.hpp>
 #include <hearth/testing/fake_host.hpp>
 #include <hearth/testing/ports.hpp>
-#include <hearth/testing/simulator.hpp>
+
+#include "support/sim_process.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -43,57 +36,24 @@ using hearth::testing::driver_instance;
 using hearth::testing::fake_host;
 using hearth::testing::host_record;
 
-/// tuya_sim as a child process on free loopback ports (device port and control port).
-class simulator {
+/// tuya_sim as a child process on free loopback ports (device port and control port): the
+/// canary key, `version`, `kind`, the test device id, verbose, then `extra`.
+class simulator : public hearth::test::control_simulator {
 public:
     simulator(const std::string& version, const std::string& kind, const std::vector<std::string>& extra = {})
-        : control_port_(hearth::testing::free_tcp_port()),
-          sim_(HEARTH_SIMULATOR_PATH, hearth::testing::free_tcp_port(), args(version, kind, extra)) {}
-    ~simulator() {
-        sim_.stop(5s);
-        sim_.remove_log();
-    }
-    simulator(const simulator&) = delete;
-    simulator& operator=(const simulator&) = delete;
+        : control_simulator(HEARTH_SIMULATOR_PATH, args(version, kind, extra)) {}
 
-    /// Starts it; ready once the control port answers a status request.
-    bool start(std::chrono::milliseconds deadline = 10s) {
-        return sim_.start(deadline, [this] {
-            try {
-                return control({{"status", true}}).value("ok", false);
-            } catch (const std::exception&) {
-                return false;
-            }
-        });
-    }
-    /// One control request (a JSON object) and its answer; throws when the simulator is gone.
-    json control(const json& request) {
-        boost::asio::io_context io;
-        boost::asio::ip::tcp::socket socket(io);
-        socket.connect({boost::asio::ip::make_address("127.0.0.1"), control_port_});
-        const std::string line = request.dump() + "\n";
-        boost::asio::write(socket, boost::asio::buffer(line));
-        std::string answer;
-        boost::asio::read_until(socket, boost::asio::dynamic_buffer(answer), '\n');
-        return json::parse(answer);
-    }
-    void fault(const std::string& f) { control({{"fault", f}}); }
-    json dps() { return control({{"status", true}})["dps"]; }
-    [[nodiscard]] std::uint16_t port() const { return sim_.port(); }
-    [[nodiscard]] std::string log_text() const { return sim_.log_text(); }
+    /// The device's data points (the status answer's "dps").
+    json dps() const { return status()["dps"]; }
 
 private:
-    std::vector<std::string> args(const std::string& version, const std::string& kind,
-                                  const std::vector<std::string>& extra) const {
-        std::vector<std::string> a = {"--key",    k_key,  "--version", version,          "--kind",
-                                      kind,       "--id", k_device,    "--control-port", std::to_string(control_port_),
-                                      "--verbose"};
+    static std::vector<std::string> args(const std::string& version, const std::string& kind,
+                                         const std::vector<std::string>& extra) {
+        std::vector<std::string> a = {"--key", k_key,  "--version", version,    "--kind",
+                                      kind,    "--id", k_device,    "--verbose"};
         a.insert(a.end(), extra.begin(), extra.end());
         return a;
     }
-
-    std::uint16_t control_port_;
-    hearth::testing::simulator sim_;
 };
 
 /// The core's descriptor and value checks, no host timers (tests/drivers/support/core_checks.hpp).
