@@ -11,9 +11,9 @@
 # covers -O0 and -O2 builds; HEARTH_TEST_PRESETS="debug release asan" runs all three.
 # HEARTH_SKIP_FORMAT_CHECK=1 / HEARTH_SKIP_TIDY=1 skip a lane; extra arguments go to ctest.
 # HEARTH_PRUNE_BUILD_DIRS=1 (set by .ci/run, a one-shot machine with a limited disk): once a
-# preset's tests have run, its build directory is deleted, and after a build its object files
-# (only the link needs them), so the disk holds one preset at a time. The free space is printed
-# before each lane either way.
+# preset's tests have run, its build directory is deleted, and after the build of a later preset
+# its object files (only the link needs them), so the disk holds one preset at a time. The free
+# space is printed before each lane either way.
 # Prints each lane's wall time. Exit status: 0 only if every lane passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,7 +61,8 @@ for preset in "${presets[@]}"; do
   # package's layout, a third-party client against our simulator): they run in the first preset.
   only_first=()
   [[ $preset == "${presets[0]}" ]] || only_first=(-LE 'packaging|interop')
-  prune objects "build/$preset"
+  # The first preset keeps its objects: its packaging test runs cpack, which builds `preinstall`.
+  [[ $preset == "${presets[0]}" ]] || prune objects "build/$preset"
   lane "ctest $preset" ctest --preset "$preset" -j2 --timeout 600 "${only_first[@]}" "$@"
   prune all "build/$preset"
 done
