@@ -150,6 +150,7 @@ bool store::purge_step(time_ms now, std::size_t budget) {
                "WHERE hour_ts < ?1 ORDER BY hour_ts LIMIT ?2)",
                now - options_.downsampled_days * ms_per_day, budget) ||
            more;
+    more = roll_up_energy(now, budget) || more;
     more = delete_batch(
                "DELETE FROM events WHERE id IN "
                "(SELECT id FROM events WHERE ts < ?1 ORDER BY ts LIMIT ?2)",

@@ -4,6 +4,8 @@
 // v3: hourly downsampled history; per-property history index for retention.
 // v4: lock safety state: wrong-code counters/lockouts and pending auto-relock/alarm timers.
 // v5: user-set device names (device/rename), kept across restarts and driver re-registration.
+// v6: audit hash chain.
+// v7: energy accounting (docs/energy.md): per-device tracks, hourly and daily consumption buckets.
 #include "store/schema.hpp"
 
 #include "log/log.hpp"
@@ -143,6 +145,34 @@ CREATE TABLE audit_anchor (
 );
 )sql";
 
+// Energy accounting (docs/energy.md). `dev` is a small integer per device so a bucket row is ~15
+// bytes (2 years x 100 devices of hourly rows fit the 30 MB aim); consumption is integer mWh
+// (1 kWh = 1,000,000), hours and days count from the Unix epoch; source 0 = meter, 1 = power.
+constexpr const char* k_v7 = R"sql(
+CREATE TABLE energy_devices (
+  dev INTEGER PRIMARY KEY,
+  device_id TEXT NOT NULL UNIQUE,
+  source INTEGER NOT NULL CHECK (source IN (0, 1)),
+  value REAL NOT NULL,
+  ts INTEGER NOT NULL,
+  pending_jump REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE energy_hourly (
+  dev INTEGER NOT NULL,
+  hour INTEGER NOT NULL,
+  mwh INTEGER NOT NULL,
+  source INTEGER NOT NULL,
+  PRIMARY KEY (dev, hour)
+) WITHOUT ROWID;
+CREATE TABLE energy_daily (
+  dev INTEGER NOT NULL,
+  day INTEGER NOT NULL,
+  mwh INTEGER NOT NULL,
+  source INTEGER NOT NULL,
+  PRIMARY KEY (dev, day)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const char* v1_sql() { return k_v1; }
@@ -155,6 +185,7 @@ const std::vector<migration>& builtin_migrations() {
         {4, "lock counters and timers", k_v4},
         {5, "user-set device names", k_v5},
         {6, "audit hash chain", k_v6},
+        {7, "energy accounting", k_v7},
     };
     return steps;
 }

@@ -100,6 +100,7 @@ std::unique_ptr<store> store::open(const fs::path& path, store_options options, 
     auto migrated = store_schema::apply(result->db_, result->options_.extra_migrations);
     report.schema_to = migrated.to;
     result->configure_connection();
+    result->load_energy_tracks();
     if (!report.previous_stop_clean && report.message.empty()) {
         report.message = "previous session did not stop cleanly; quick_check passed";
     }
@@ -112,7 +113,7 @@ std::unique_ptr<store> store::open(const fs::path& path, store_options options, 
 }
 
 store::store(fs::path path, store_options options, sqlite::db conn)
-    : path_(std::move(path)), options_(std::move(options)), db_(std::move(conn)) {}
+    : path_(std::move(path)), options_(std::move(options)), db_(std::move(conn)), energy_(options_.energy) {}
 
 void store::configure_connection() {
     auto mode = db_.query_text("PRAGMA journal_mode = WAL");
@@ -193,6 +194,7 @@ void store::queue_state(const std::string& device_id, const std::string& propert
         log::store().error("store: flush keeps failing; dropped the oldest {} queued state rows", k_max_queued / 2);
     }
     history_queue_.push_back({device_id, property, value, ts});
+    if (value.is_number()) energy_.add(device_id, property, value.get<double>(), ts);
     auto& current = current_pending_[{device_id, property}];
     if (ts >= current.second) current = {value, ts};
 }
@@ -229,6 +231,7 @@ std::size_t store::flush(std::size_t max_rows) {
     if (last_slice) {
         for (const auto& [key, value] : current_pending_)
             current.bind_all(key.first, key.second, value.first.dump(), value.second).run();
+        write_energy();  // one upsert per touched device-hour, in this transaction
     }
     tx.commit();
     if (last_slice) {
@@ -353,8 +356,9 @@ store_stats store::stats(bool count_rows) {
     s.used_bytes = used_bytes();
     s.free_pages = static_cast<std::uint64_t>(db_.query_int("PRAGMA freelist_count").value_or(0));
     static constexpr const char* k_counted_tables[] = {
-        "devices",        "current_state", "state_history",    "history_hourly",    "events", "audit_log", "rules",
-        "pending_timers", "rule_traces",   "discovery_hashes", "device_user_names", "meta"};
+        "devices",           "current_state", "state_history",  "history_hourly", "events",
+        "audit_log",         "rules",         "pending_timers", "rule_traces",    "discovery_hashes",
+        "device_user_names", "meta",          "energy_hourly",  "energy_daily"};
     if (count_rows) {
         for (const char* table : k_counted_tables) {
             s.rows[table] = db_.query_int(std::string("SELECT count(*) FROM ") + table).value_or(0);

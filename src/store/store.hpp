@@ -88,6 +88,16 @@ public:
     std::vector<event_record> query_events(const std::string& device_id, time_ms from_ts, time_ms to_ts,
                                            std::size_t limit);
 
+    // --- energy (store_energy.cpp, docs/energy.md) ------------------------------------------
+    /// Buckets overlapping [from_ts, to_ts) (all devices if device_id is empty), ordered by device
+    /// then time: daily rows (older than the hourly retention) then hourly rows. Flushed data only.
+    std::vector<energy_bucket> query_energy(const std::string& device_id, time_ms from_ts, time_ms to_ts);
+    /// query_energy() on a read-only connection of its own (safe on any thread, like read_history).
+    static std::vector<energy_bucket> read_energy(const std::filesystem::path& path, const std::string& device_id,
+                                                  time_ms from_ts, time_ms to_ts);
+    /// Every device that has an energy track, with its source.
+    std::map<std::string, energy_source> energy_devices();
+
     // --- audit (durable) ---------------------------------------------------------------------
     /// Append one audit record and commit it with synchronous=FULL before returning, independent
     /// of queued state. Returns the assigned id. Only after this returns may the core acknowledge
@@ -188,6 +198,13 @@ private:
     bool downsample_and_delete(sqlite::statement& select, std::size_t& budget);
     bool delete_batch(const char* sql, time_ms cutoff, std::size_t& budget);
     bool enforce_size_budget(std::size_t& budget);
+    void load_energy_tracks();
+    /// Writes dirty tracks and pending buckets; call inside the flush transaction.
+    void write_energy();
+    /// Hourly buckets past energy_hourly_days folded into daily rows; bounded by `budget`.
+    bool roll_up_energy(time_ms now, std::size_t& budget);
+    static std::vector<energy_bucket> query_energy_on(sqlite::db& db, const std::string& device_id, time_ms from_ts,
+                                                      time_ms to_ts);
     std::uint64_t used_bytes();
 
     struct queued_value {
@@ -215,6 +232,8 @@ private:
     std::map<std::pair<std::string, std::string>, std::pair<nlohmann::json, time_ms>> current_pending_;
     unsigned slices_since_current_ = 0;
     std::deque<event_record> event_queue_;
+    energy_accumulator energy_;
+    std::map<std::string, std::int64_t> energy_dev_;  ///< device id -> energy_devices.dev
     std::optional<backup_info> last_backup_;
     bool closed_ = true;  ///< true until open() completes, and after close()
 };

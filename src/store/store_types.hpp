@@ -2,6 +2,8 @@
 // passed in and out (devices, audit, rules, timers, traces, history points) and stats. No logic.
 #pragma once
 
+#include "store/energy_accumulator.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -43,6 +45,8 @@ struct store_options {
     std::vector<migration> extra_migrations;  ///< test hook: steps appended after the built-in ones
     std::filesystem::path audit_checkpoint_file;  ///< empty = "<database>.audit-checkpoints"
     int audit_checkpoint_every = 100;             ///< audit rows between checkpoints (0 = only at close)
+    int energy_hourly_days = 730;                 ///< hourly energy buckets kept this long, then rolled up into days
+    energy_rules energy;                          ///< accounting rules (docs/energy.md)
 };
 
 /// What open() found and did. `recovered` is true iff the database file was replaced.
@@ -130,6 +134,16 @@ struct history_point {
     bool downsampled = false;
     double min = 0, max = 0;
     std::int64_t count = 1;
+};
+
+/// Consumption of one device over [ts, ts + span_ms): an hour, or a UTC day past the hourly
+/// retention. `source` says how it was measured (meter readings or integrated power).
+struct energy_bucket {
+    std::string device_id;
+    time_ms ts = 0;
+    time_ms span_ms = ms_per_hour;
+    double kwh = 0;
+    energy_source source = energy_source::meter;
 };
 
 struct backup_info {
