@@ -176,7 +176,7 @@ private:
 /// The store, or nullptr (logged) when the database cannot be used.
 std::unique_ptr<persistence> open_store(asio::io_context& loop, const clock_source& clock, const config& cfg) {
     try {
-        return std::make_unique<persistence>(loop, clock, cfg.database);
+        return std::make_unique<persistence>(loop, clock, cfg.database, cfg.energy);
     } catch (const std::exception& e) {
         log::store().critical("database {} cannot be used: {}", cfg.database.path, e.what());
         return nullptr;

@@ -24,8 +24,15 @@ store_options options_from(const database_config& cfg) {
 }
 }  // namespace
 
-persistence::persistence(boost::asio::io_context& loop, const clock_source& clock, const database_config& cfg)
-    : loop_(loop), clock_(clock), cfg_(cfg), commit_timer_(loop), purge_timer_(loop), backup_timer_(loop) {
+persistence::persistence(boost::asio::io_context& loop, const clock_source& clock, const database_config& cfg,
+                         energy_config energy)
+    : loop_(loop),
+      clock_(clock),
+      cfg_(cfg),
+      energy_(std::move(energy)),
+      commit_timer_(loop),
+      purge_timer_(loop),
+      backup_timer_(loop) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(cfg.path).parent_path(), ec);
     store_ = store::open(cfg.path, options_from(cfg), clock.now_ms());
@@ -75,6 +82,7 @@ void persistence::start(mqtt::bridge* bridge) {
         }
     });
     install_history_request(*bridge);
+    install_energy_request(*bridge);
 }
 
 void persistence::install_history_request(mqtt::bridge& bridge) {

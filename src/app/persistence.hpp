@@ -31,7 +31,9 @@ class persistence final : public gateway_observer {
 public:
     /// Opens the store (may recover it from a backup; see store::open). Throws on a database that
     /// cannot be used (newer schema, failed migration): the daemon must not start then.
-    persistence(boost::asio::io_context& loop, const clock_source& clock, const database_config& cfg);
+    /// `energy`: tariffs and the whole-home meter for the `energy` request (docs/energy.md).
+    persistence(boost::asio::io_context& loop, const clock_source& clock, const database_config& cfg,
+                energy_config energy = {});
     ~persistence() override;
     persistence(const persistence&) = delete;
     persistence& operator=(const persistence&) = delete;
@@ -60,6 +62,8 @@ private:
     /// Rows per commit transaction: a slice takes a few ms, then the loop runs other work.
     static constexpr std::size_t k_commit_slice_rows = 500;
     void install_history_request(mqtt::bridge& bridge);
+    /// The `energy` request (energy_request.cpp): checked arguments, the query on history_worker_.
+    void install_energy_request(mqtt::bridge& bridge);
     void arm_commit(std::chrono::milliseconds after);
     void arm_purge(std::chrono::milliseconds after);
     void arm_backup(std::chrono::milliseconds after);
@@ -67,6 +71,7 @@ private:
     boost::asio::io_context& loop_;
     const clock_source& clock_;
     database_config cfg_;
+    energy_config energy_;
     std::unique_ptr<store> store_;
     boost::asio::steady_timer commit_timer_;
     boost::asio::steady_timer purge_timer_;

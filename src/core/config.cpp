@@ -202,6 +202,7 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
             c.locks[id] = s;
         }
     }
+    if (auto it = j.find("energy"); it != j.end()) c.energy = parse_energy_config(*it, file, errors);
 }
 
 }  // namespace
@@ -273,6 +274,7 @@ json config::summary() const {
     for (const auto& [id, l] : locks) locks_json[id] = {{"pin_required", !l.pin_hash.empty()}};
     s["locks"] = locks_json;
     s["sandbox"] = sandbox;
+    s["energy"] = energy_summary(energy);
     return s;
 }
 

@@ -11,6 +11,7 @@
 #include "core/enum_text.hpp"
 #include "core/located_error.hpp"
 #include "core/lock_policy.hpp"
+#include "core/tariff.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -118,6 +119,7 @@ struct config {
     std::optional<location_config> location;
     std::string log_level = "info";
     std::map<std::string, lock_settings> locks;  ///< per lock device id
+    energy_config energy;                        ///< tariffs and the whole-home meter (docs/energy.md)
 
     /// The configuration without secrets, for bridge/info and logs.
     [[nodiscard]] nlohmann::json summary() const;

@@ -152,6 +152,15 @@ int cmd_rename(context& ctx);
 int cmd_remove(context& ctx);
 int cmd_health(context& ctx);
 int cmd_history(context& ctx);
+int cmd_energy(context& ctx);
+
+/// A local date YYYY-MM-DD as ms since the epoch: its midnight, or with `end_of_day` the next
+/// midnight (so --to includes the day). nullopt for anything else or a date that does not exist.
+std::optional<std::int64_t> parse_local_date(const std::string& text, bool end_of_day);
+/// The `energy` request arguments from --device, --by, --from, --to; throws usage_error.
+nlohmann::json energy_request_args(const parsed_args& args);
+/// The human-readable `energy` answer: a device table (with unmeasured and total rows) and the series.
+void render_energy(const nlohmann::json& data, std::ostream& out, bool color);
 int cmd_backup(context& ctx);
 int cmd_rules(context& ctx);
 int cmd_scenes(context& ctx);

@@ -40,6 +40,7 @@ void check_history(const parsed_args& args) {
     since_arg(args);
     limit_arg(args, 1000, 1000000);
 }
+void check_energy(const parsed_args& args) { energy_request_args(args); }
 void check_trace(const parsed_args& args) {
     if (args.positional.at(0).empty()) throw usage_error("the rule id must not be empty");
     limit_arg(args, 5, 10000);
@@ -52,7 +53,8 @@ const std::vector<option_spec>& all_option_specs() {
         {"config", true},   {"url", true},    {"port", true},       {"base", true},    {"timeout", true},
         {"json", false},    {"help", false},  {"version", false},   {"since", true},   {"limit", true},
         {"command", true},  {"code", false},  {"code-file", true},  {"seconds", true}, {"source", true},
-        {"z2m-base", true}, {"listen", true}, {"tuya-ports", true},
+        {"z2m-base", true}, {"listen", true}, {"tuya-ports", true}, {"device", true},  {"by", true},
+        {"from", true},     {"to", true},
     };
     return specs;
 }
@@ -169,6 +171,19 @@ const std::vector<command_info>& commands() {
          {"since", "limit"},
          cmd_history,
          check_history},
+        {"energy",
+         "energy [--device D] [--by hour|day|month] [--from YYYY-MM-DD] [--to YYYY-MM-DD]",
+         "consumption, cost and share per device, compared with the previous period",
+         "Prints each device's consumption (kWh), cost, share of the total and the previous period of\n"
+         "the same length with the change, then (unmeasured) when a whole-home meter is configured,\n"
+         "the total, and a series by hour, day (default) or month. --from and --to are local dates;\n"
+         "--to includes its day (default: this month until now). --device narrows the table and the\n"
+         "series to one device. Costs use the tariffs of the main config (docs/energy.md).",
+         0,
+         0,
+         {"device", "by", "from", "to"},
+         cmd_energy,
+         check_energy},
         {"backup",
          "backup",
          "take an online database backup and print its path",

@@ -40,6 +40,17 @@ TEST(bridge_requests, the_reported_crashes_are_precise_errors) {
          {{"device", "living_light"}, {"property", "on"}, {"limit", 100000000}},
          "'limit' must be an integer (points) in [1, 10000], got 100000000"},
         {"rule/enable", {{"rule", 5}}, "'rule' must be a string, got integer"},
+        {"energy", {{"by", "week"}}, "'by' must be one of hour, day, month"},
+        {"energy", {{"by", 3}}, "'by' must be a string, got integer"},
+        {"energy", {{"device", "Living Light"}}, "'device' is not a valid device id"},
+        {"energy", {{"from", "2026-01-01"}}, "'from' must be an integer (ms since the epoch), got string"},
+        {"energy", {{"from", 2000}, {"to", 1000}}, "'to' must be after 'from'"},
+        {"energy",
+         {{"from", 0}, {"to", 1'700'000'000'000}},
+         "the range is longer than 10 years; ask for a shorter one"},
+        {"energy",
+         {{"from", 1'600'000'000'000}, {"to", 1'700'000'000'000}, {"by", "hour"}},
+         "the answer would have more than 10000 points: ask for a coarser 'by' or a shorter range"},
         {"scene/activate", {{"scene", json::object()}}, "'scene' must be a string, got object"},
     };
     for (const auto& c : cases) {
@@ -65,14 +76,37 @@ TEST(bridge_requests, history_answers_from_its_own_thread) {
     EXPECT_EQ(r["data"][0].value("value", -1), 0);
 }
 
+TEST(bridge_requests, energy_answers_consumption_per_device_from_its_own_thread) {
+    hearth::fuzz::bridge_rig rig;
+    const auto& light = *rig.gw().registry().find("living_light");
+    const std::int64_t start = rig.clock().now_ms();
+    for (int i = 0; i <= 10; ++i) {
+        rig.persist().on_state_changed(light, {{"energy_kwh", 100.0 + 0.25 * i}});
+        rig.clock().advance(60'000);
+    }
+    const json r = rig.request("energy", json{{"from", start - 3'600'000},
+                                              {"to", rig.clock().now_ms() + 3'600'000},
+                                              {"by", "hour"},
+                                              {"transaction", "e1"}}
+                                             .dump());
+    ASSERT_EQ(r.value("status", ""), "ok") << r;
+    EXPECT_EQ(r.value("transaction", ""), "e1");
+    ASSERT_EQ(r["data"]["devices"].size(), 1u) << r;
+    EXPECT_EQ(r["data"]["devices"][0]["device"], "living_light");
+    EXPECT_EQ(r["data"]["devices"][0]["source"], "meter");
+    EXPECT_NEAR(r["data"]["devices"][0]["kwh"].get<double>(), 2.5, 1e-6);
+    EXPECT_NEAR(r["data"]["total"]["kwh"].get<double>(), 2.5, 1e-6);
+    EXPECT_EQ(r["data"]["unpriced_kwh"].get<double>(), r["data"]["total"]["kwh"].get<double>());  // no tariff
+}
+
 TEST(bridge_requests, every_request_answers_every_wrong_type) {
     hearth::fuzz::bridge_rig rig;
-    const std::vector<std::string> fields = {"device", "name", "property", "from",        "to",
-                                             "limit",  "rule", "scene",    "transaction", "resolution"};
+    const std::vector<std::string> fields = {"device", "name",  "property",    "from",       "to", "limit",
+                                             "rule",   "scene", "transaction", "resolution", "by"};
     const auto names = rig.request_names();
     for (const char* expected :
          {"devices", "health", "info", "device/rename", "device/remove", "backup", "history", "rules", "rule/enable",
-          "rule/disable", "rule/run", "scene/activate", "config/reload", "trace"}) {
+          "rule/disable", "rule/run", "scene/activate", "config/reload", "trace", "energy"}) {
         EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
     }
     std::size_t answered = 0;

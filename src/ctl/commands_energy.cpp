@@ -1,0 +1,126 @@
+// hearthctl energy: consumption, cost and share per device over a period, the previous period for
+// comparison, and a series by hour, day or month (the `energy` bridge request, docs/energy.md).
+#include "ctl/commands.hpp"
+
+#include "ctl/table.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <ostream>
+
+namespace hearth::ctl {
+
+using json = nlohmann::json;
+
+namespace {
+
+std::string fixed(const json& value, int digits) {
+    if (!value.is_number()) return "-";
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, value.get<double>());
+    return buf;
+}
+
+std::string percent(const json& value, bool sign) {
+    if (!value.is_number()) return "-";
+    char buf[48];
+    std::snprintf(buf, sizeof buf, sign ? "%+.1f%%" : "%.1f%%", value.get<double>() * 100.0);
+    return buf;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_local_date(const std::string& text, bool end_of_day) {
+    int y = 0, mo = 0, d = 0;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3) return std::nullopt;
+    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
+    std::tm tm{};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d + (end_of_day ? 1 : 0);
+    tm.tm_isdst = -1;
+    const std::time_t t = std::mktime(&tm);
+    if (t == static_cast<std::time_t>(-1)) return std::nullopt;
+    std::tm check{};
+    const std::time_t back = t - (end_of_day ? 86'400 / 2 : 0);
+    localtime_r(&back, &check);
+    if (check.tm_mday != d || check.tm_mon != mo - 1) return std::nullopt;  // 2026-02-30
+    return static_cast<std::int64_t>(t) * 1000;
+}
+
+json energy_request_args(const parsed_args& args) {
+    json out = json::object();
+    if (auto d = args.option("device")) out["device"] = *d;
+    if (auto by = args.option("by")) {
+        if (*by != "hour" && *by != "day" && *by != "month") throw usage_error("--by must be hour, day or month");
+        out["by"] = *by;
+    }
+    if (auto from = args.option("from")) {
+        auto ms = parse_local_date(*from, false);
+        if (!ms) throw usage_error("--from must be a date YYYY-MM-DD, got '" + *from + "'");
+        out["from"] = *ms;
+    }
+    if (auto to = args.option("to")) {
+        auto ms = parse_local_date(*to, true);
+        if (!ms) throw usage_error("--to must be a date YYYY-MM-DD, got '" + *to + "'");
+        out["to"] = *ms;
+    }
+    if (out.contains("from") && out.contains("to") && out["to"].get<std::int64_t>() <= out["from"].get<std::int64_t>())
+        throw usage_error("--to must not be before --from");
+    return out;
+}
+
+void render_energy(const json& data, std::ostream& out, bool color) {
+    const std::string currency = data.value("currency", std::string());
+    const std::string cost_head = currency.empty() ? "COST" : "COST " + sanitize(currency);
+    out << "energy " << format_local_time(int_field(data, "from")) << " .. " << format_local_time(int_field(data, "to"))
+        << "\n";
+    table t({"DEVICE", "SOURCE", "KWH", cost_head, "SHARE", "PREVIOUS KWH", "CHANGE"});
+    for (const auto& d : data.value("devices", json::array())) {
+        if (!d.is_object()) continue;
+        const json prev = d.value("previous", json::object());
+        t.add_row({sanitize(d.value("device", std::string())), sanitize(d.value("source", std::string())),
+                   fixed(d.value("kwh", json()), 3), fixed(d.value("cost", json()), 2),
+                   percent(d.value("share", json()), false),
+                   fixed(prev.is_object() ? prev.value("kwh", json()) : json(), 3),
+                   percent(d.value("change", json()), true)});
+    }
+    if (data.contains("unmeasured") && data["unmeasured"].is_object()) {
+        const json& u = data["unmeasured"];
+        t.add_row(
+            {"(unmeasured)", "-", fixed(u.value("kwh", json()), 3), fixed(u.value("cost", json()), 2), "-", "-", "-"});
+    }
+    const json total = data.value("total", json::object());
+    const json prev = data.value("previous", json::object());
+    if (total.is_object() && prev.is_object()) {
+        t.add_row({"(total)", "-", fixed(total.value("kwh", json()), 3), fixed(total.value("cost", json()), 2),
+                   "100.0%", fixed(prev.value("kwh", json()), 3), percent(data.value("change", json()), true)});
+    }
+    out << t.render(color);
+    const json series = data.value("series", json::array());
+    if (series.is_array() && !series.empty()) {
+        table s({"FROM (" + sanitize(data.value("by", std::string("day"))) + ")", "KWH", cost_head});
+        for (const auto& p : series) {
+            if (!p.is_object()) continue;
+            s.add_row({format_local_time(int_field(p, "ts")), fixed(p.value("kwh", json()), 3),
+                       fixed(p.value("cost", json()), 2)});
+        }
+        out << "\n" << s.render(color);
+    }
+    if (const json unpriced = data.value("unpriced_kwh", json(0)); unpriced.is_number() && unpriced.get<double>() > 0) {
+        out << "\n" << fixed(unpriced, 3) << " kWh fall before the first tariff and have no cost\n";
+    }
+}
+
+int cmd_energy(context& ctx) {
+    const json data = call(ctx, "energy", energy_request_args(ctx.args));
+    if (ctx.json_output) {
+        print_json(ctx, data);
+        return exit_ok;
+    }
+    render_energy(data, ctx.out, ctx.color);
+    return exit_ok;
+}
+
+}  // namespace hearth::ctl
