@@ -1,13 +1,10 @@
-// The `energy` bridge request (docs/mqtt-api.md, docs/energy.md): checks its arguments, flushes
-// so the reader sees every accepted value, then reads the buckets and builds the answer on the
-// query thread (read-only connection) and posts the reply back to the loop.
+// The `energy` bridge request (docs/mqtt-api.md, docs/energy.md): checks its arguments, then
+// reads the buckets and builds the answer on the query thread (persistence::run_query).
 #include "app/energy_report.hpp"
 #include "app/persistence.hpp"
 
 #include "core/device_model.hpp"
 #include "core/json_fields.hpp"
-
-#include <boost/asio/post.hpp>
 
 #include <limits>
 
@@ -63,25 +60,13 @@ void persistence::install_energy_request(mqtt::bridge& bridge) {
                                                       std::to_string(k_max_series_points) +
                                                       " points: ask for a coarser 'by' or a shorter range"));
         }
-        try {
-            store_->flush();  // the reader sees committed rows only
-        } catch (const std::exception& e) {
-            return reply(mqtt::request_reply::failure(std::string("energy query failed: ") + e.what()));
-        }
-        auto job = [this, alive = std::weak_ptr<bool>(alive_), path = store_->path(), q, energy = energy_, reply] {
-            mqtt::request_reply answer;
-            try {
+        run_query(
+            "energy",
+            [path = store_->path(), q, energy = energy_] {
                 auto buckets = store::read_energy(path, "", energy_fetch_from(q), q.to);
-                answer = mqtt::request_reply::success(energy_report(q, energy, std::move(buckets)));
-            } catch (const std::exception& e) {
-                answer = mqtt::request_reply::failure(std::string("energy query failed: ") + e.what());
-            }
-            boost::asio::post(loop_, [alive, reply, answer = std::move(answer)]() mutable {
-                if (!alive.expired()) reply(std::move(answer));
-            });
-        };
-        if (!history_worker_.submit(std::move(job)))
-            reply(mqtt::request_reply::failure("busy: too many queries are waiting; try again later"));
+                return mqtt::request_reply::success(energy_report(q, energy, std::move(buckets)));
+            },
+            std::move(reply));
     });
 }
 

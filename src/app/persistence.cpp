@@ -100,16 +100,9 @@ void persistence::install_history_request(mqtt::bridge& bridge) {
         const time_ms from = from_arg.value_or(now - ms_per_day);
         const time_ms to = to_arg.value_or(now);
         const auto limit = static_cast<std::size_t>(limit_arg.value_or(1000));
-        try {
-            store_->flush();  // the reader sees committed rows only
-        } catch (const std::exception& e) {
-            return reply(mqtt::request_reply::failure(std::string("history query failed: ") + e.what()));
-        }
-        // The query and the JSON answer are built off the loop; the reply is posted back.
-        auto job = [this, alive = std::weak_ptr<bool>(alive_), path = store_->path(), device = *device,
-                    property = *property, from, to, limit, reply] {
-            mqtt::request_reply answer;
-            try {
+        run_query(
+            "history",
+            [path = store_->path(), device = *device, property = *property, from, to, limit] {
                 json points = json::array();
                 for (const auto& p : store::read_history(path, device, property, from, to, limit)) {
                     json item = {{"ts", p.ts}, {"value", p.value}};
@@ -118,23 +111,38 @@ void persistence::install_history_request(mqtt::bridge& bridge) {
                 }
                 const std::size_t bytes = points.dump().size();
                 if (bytes > max_history_answer_bytes) {
-                    answer = mqtt::request_reply::failure("the answer would be " + std::to_string(bytes) +
-                                                          " bytes, more than the limit of " +
-                                                          std::to_string(max_history_answer_bytes) +
-                                                          ": ask for fewer points ('limit') or a shorter range");
-                } else {
-                    answer = mqtt::request_reply::success(std::move(points));
+                    return mqtt::request_reply::failure("the answer would be " + std::to_string(bytes) +
+                                                        " bytes, more than the limit of " +
+                                                        std::to_string(max_history_answer_bytes) +
+                                                        ": ask for fewer points ('limit') or a shorter range");
                 }
-            } catch (const std::exception& e) {
-                answer = mqtt::request_reply::failure(std::string("history query failed: ") + e.what());
-            }
-            boost::asio::post(loop_, [alive, reply, answer = std::move(answer)]() mutable {
-                if (!alive.expired()) reply(std::move(answer));
-            });
-        };
-        if (!history_worker_.submit(std::move(job)))
-            reply(mqtt::request_reply::failure("busy: too many history queries are waiting; try again later"));
+                return mqtt::request_reply::success(std::move(points));
+            },
+            std::move(reply));
     });
+}
+
+void persistence::run_query(const std::string& what, std::function<mqtt::request_reply()> query,
+                            std::function<void(mqtt::request_reply)> reply) {
+    try {
+        store_->flush();  // the reader sees committed rows only
+    } catch (const std::exception& e) {
+        return reply(mqtt::request_reply::failure(what + " query failed: " + e.what()));
+    }
+    // The query and the JSON answer are built off the loop; the reply is posted back.
+    auto job = [this, alive = std::weak_ptr<bool>(alive_), what, query = std::move(query), reply] {
+        mqtt::request_reply answer;
+        try {
+            answer = query();
+        } catch (const std::exception& e) {
+            answer = mqtt::request_reply::failure(what + " query failed: " + e.what());
+        }
+        boost::asio::post(loop_, [alive, reply, answer = std::move(answer)]() mutable {
+            if (!alive.expired()) reply(std::move(answer));
+        });
+    };
+    if (!history_worker_.submit(std::move(job)))
+        reply(mqtt::request_reply::failure("busy: too many " + what + " queries are waiting; try again later"));
 }
 
 void persistence::stop() {

@@ -141,21 +141,19 @@ std::vector<energy_bucket> store::query_energy_on(sqlite::db& db, const std::str
     const std::int64_t first_hour = floor_div(from_ts, ms_per_hour);
     const std::int64_t end_hour = floor_div(to_ts - 1, ms_per_hour) + 1;
     auto source_of = [](std::int64_t s) { return s == 1 ? energy_source::power : energy_source::meter; };
+    // Appends the rows of `stmt` (daily or hourly, by `unit`) for one device.
+    auto read = [&](sqlite::statement& stmt, std::int64_t dev, const std::string& id, std::int64_t first,
+                    std::int64_t end, time_ms unit) {
+        stmt.bind_all(dev, first, end);
+        while (stmt.step()) {
+            out.push_back({id, stmt.column_int64(0) * unit, unit,
+                           static_cast<double>(stmt.column_int64(1)) / k_mwh_per_kwh, source_of(stmt.column_int64(2))});
+        }
+        stmt.reset();
+    };
     for (const auto& [dev, id] : devices) {
-        daily.bind_all(dev, first_day, end_day);
-        while (daily.step()) {
-            out.push_back({id, daily.column_int64(0) * ms_per_day, ms_per_day,
-                           static_cast<double>(daily.column_int64(1)) / k_mwh_per_kwh,
-                           source_of(daily.column_int64(2))});
-        }
-        daily.reset();
-        hourly.bind_all(dev, first_hour, end_hour);
-        while (hourly.step()) {
-            out.push_back({id, hourly.column_int64(0) * ms_per_hour, ms_per_hour,
-                           static_cast<double>(hourly.column_int64(1)) / k_mwh_per_kwh,
-                           source_of(hourly.column_int64(2))});
-        }
-        hourly.reset();
+        read(daily, dev, id, first_day, end_day, ms_per_day);
+        read(hourly, dev, id, first_hour, end_hour, ms_per_hour);
     }
     return out;
 }
