@@ -49,6 +49,7 @@ for i, topic in enumerate([
 # ---- config: whole files
 write("config", "hearth.json", (ROOT / "config/hearth.json").read_text())
 write("config", "demo.json", (ROOT / "config/demo.json").read_text())
+write("config", "energy.json", json.dumps({"energy": {"currency": "CNY", "home_meter": "main_meter", "tariffs": [{"from": "2025-01-01", "type": "flat", "price": 0.55}, {"from": "2026-03-01", "type": "time_of_use", "periods": {"peak": 0.98, "flat": 0.62, "valley": 0.31}, "schedules": [{"months": [7, 8], "slots": [{"start": "00:00", "period": "valley"}, {"start": "10:00", "period": "peak"}]}, {"weekdays": ["sat", "sun"], "slots": [{"start": "00:00", "period": "valley"}]}, {"slots": [{"start": "00:00", "period": "valley"}, {"start": "08:00", "period": "flat"}, {"start": "21:30", "period": "peak"}]}]}, {"from": "2027-01-01", "type": "tiered", "blocks": [{"up_to_kwh": 200, "price": 0.56}, {"price": 0.86}]}]}}))
 write("config", "full.json", json.dumps({
     "mqtt": {"url": "mqtts://broker.lan:8883", "client_id": "hub", "base_topic": "home/hub1",
              "username": "hearth", "password": "s3cret",
