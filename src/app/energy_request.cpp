@@ -21,7 +21,7 @@ constexpr time_ms k_max_range_ms = 10LL * 366 * ms_per_day;
 
 void persistence::install_energy_request(mqtt::bridge& bridge) {
     using json = nlohmann::json;
-    bridge.add_request("energy", [this](const json& args, std::function<void(mqtt::request_reply)> reply) {
+    bridge.add_request("energy", [this](const json& args, const std::function<void(mqtt::request_reply)>& reply) {
         field_reader f(args);
         const auto device = f.optional_string("device");
         const auto by = f.optional_string("by");
@@ -66,7 +66,7 @@ void persistence::install_energy_request(mqtt::bridge& bridge) {
                 auto buckets = store::read_energy(path, "", energy_fetch_from(q), q.to);
                 return mqtt::request_reply::success(energy_report(q, energy, std::move(buckets)));
             },
-            std::move(reply));
+            reply);
     });
 }
 

@@ -37,10 +37,11 @@ persistence::persistence(boost::asio::io_context& loop, const clock_source& cloc
     std::filesystem::create_directories(std::filesystem::path(cfg.path).parent_path(), ec);
     store_ = store::open(cfg.path, options_from(cfg), clock.now_ms());
     const auto& r = store_->report();
-    if (r.recovered)
+    if (r.recovered) {
         log::store().error("database: {}", r.message);
-    else if (!r.message.empty())
+    } else if (!r.message.empty()) {
         log::store().info("database: {}", r.message);
+    }
 }
 
 persistence::~persistence() { stop(); }
@@ -72,7 +73,7 @@ void persistence::start(mqtt::bridge* bridge) {
         bridge->publish_bridge_event(
             {{"type", "database_recovered"}, {"message", store_->report().message}, {"ts", clock_.now_ms()}});
     }
-    bridge->add_request("backup", [this](const json&, std::function<void(mqtt::request_reply)> reply) {
+    bridge->add_request("backup", [this](const json&, const std::function<void(mqtt::request_reply)>& reply) {
         try {
             store_->flush();
             const auto path = store_->backup_now(clock_.now_ms());
@@ -86,7 +87,7 @@ void persistence::start(mqtt::bridge* bridge) {
 }
 
 void persistence::install_history_request(mqtt::bridge& bridge) {
-    bridge.add_request("history", [this](const json& args, std::function<void(mqtt::request_reply)> reply) {
+    bridge.add_request("history", [this](const json& args, const std::function<void(mqtt::request_reply)>& reply) {
         field_reader f(args);
         const auto device = f.required_string("device");
         const auto property = f.required_string("property");
@@ -118,12 +119,12 @@ void persistence::install_history_request(mqtt::bridge& bridge) {
                 }
                 return mqtt::request_reply::success(std::move(points));
             },
-            std::move(reply));
+            reply);
     });
 }
 
 void persistence::run_query(const std::string& what, std::function<mqtt::request_reply()> query,
-                            std::function<void(mqtt::request_reply)> reply) {
+                            const std::function<void(mqtt::request_reply)>& reply) {
     try {
         store_->flush();  // the reader sees committed rows only
     } catch (const std::exception& e) {

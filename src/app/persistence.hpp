@@ -65,7 +65,7 @@ private:
     /// Flushes, then runs `query` on the query thread (an exception becomes the answer "<what>
     /// query failed: ..."), and posts the answer to `reply` on the loop; "busy" when 4 wait.
     void run_query(const std::string& what, std::function<mqtt::request_reply()> query,
-                   std::function<void(mqtt::request_reply)> reply);
+                   const std::function<void(mqtt::request_reply)>& reply);
     /// The `energy` request (energy_request.cpp): checked arguments, the query on history_worker_.
     void install_energy_request(mqtt::bridge& bridge);
     void arm_commit(std::chrono::milliseconds after);
