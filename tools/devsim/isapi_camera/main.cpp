@@ -8,7 +8,6 @@
 #include "sim_run.hpp"
 #include "sim_server.hpp"
 
-#include <csignal>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -61,17 +60,8 @@ hearth::devsim::sim_options parse_args(int argc, char** argv) {
 int main(int argc, char** argv) {
     const hearth::devsim::sim_options opts =
         hearth::devsim::parse_or_exit("isapi_camera_sim", k_usage, [&] { return parse_args(argc, argv); });
-    return hearth::devsim::run_guarded("isapi_camera_sim", [&] {
-        std::signal(SIGPIPE, SIG_IGN);
-        boost::asio::io_context io(1);
-        hearth::devsim::sim_server server(io, opts);
-        server.start();
-        hearth::devsim::run_until_signal(
-            io,
-            [&] {
-                std::cerr << "isapi_camera_sim: listening on 127.0.0.1:" << opts.port << " (user " << opts.user
-                          << ", fault " << hearth::devsim::fault_name(opts.initial_fault) << ")" << std::endl;
-            },
-            [&] { server.stop(); });
+    return hearth::devsim::serve_until_signal<hearth::devsim::sim_server>("isapi_camera_sim", opts, [&] {
+        std::cerr << "isapi_camera_sim: listening on 127.0.0.1:" << opts.port << " (user " << opts.user << ", fault "
+                  << hearth::devsim::fault_name(opts.initial_fault) << ")" << std::endl;
     });
 }

@@ -8,7 +8,6 @@
 #include "sim_run.hpp"
 #include "sim_server.hpp"
 
-#include <csignal>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -59,18 +58,9 @@ hearth::devsim::sim_options parse_args(int argc, char** argv) {
 int main(int argc, char** argv) {
     const hearth::devsim::sim_options opts =
         hearth::devsim::parse_or_exit("shelly_rpc_sim", k_usage, [&] { return parse_args(argc, argv); });
-    return hearth::devsim::run_guarded("shelly_rpc_sim", [&] {
-        std::signal(SIGPIPE, SIG_IGN);
-        boost::asio::io_context io(1);
-        hearth::devsim::sim_server server(io, opts);
-        server.start();
-        hearth::devsim::run_until_signal(
-            io,
-            [&] {
-                std::cerr << "shelly_rpc_sim: listening on 127.0.0.1:" << opts.port
-                          << (opts.password.empty() ? " (no auth)" : " (digest auth)")
-                          << (opts.websocket ? "" : " (no websocket)") << std::endl;
-            },
-            [&] { server.stop(); });
+    return hearth::devsim::serve_until_signal<hearth::devsim::sim_server>("shelly_rpc_sim", opts, [&] {
+        std::cerr << "shelly_rpc_sim: listening on 127.0.0.1:" << opts.port
+                  << (opts.password.empty() ? " (no auth)" : " (digest auth)")
+                  << (opts.websocket ? "" : " (no websocket)") << std::endl;
     });
 }
