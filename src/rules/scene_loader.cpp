@@ -195,9 +195,10 @@ void check_set(const std::vector<scene>& scenes, const std::vector<automation>& 
                                   "unknown automation '" + act.target + "'"});
         }
         for (const auto& t : a.triggers) {
-            if (t.type == trigger_type::sun && !options.have_location)
+            if (t.type == trigger_type::sun && !options.have_location) {
                 errors.push_back(
                     {a.file, t.pointer, "a sun trigger needs \"location\" (latitude, longitude) in hearth.json"});
+            }
         }
     }
 
