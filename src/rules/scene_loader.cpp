@@ -36,6 +36,7 @@ constexpr std::uintmax_t max_scene_file_bytes = std::uintmax_t{4} << 20;
 
 std::vector<std::string> keys_of(const auto& map) {
     std::vector<std::string> keys;
+    keys.reserve(map.size());
     for (const auto& [k, _] : map) keys.push_back(k);
     return keys;
 }
@@ -147,10 +148,11 @@ private:
 /// Checks that never need devices: ranges given in the file itself.
 void check_ranges(const automation& a, located_errors& errors) {
     auto check = [&](std::optional<double> above, std::optional<double> below, const std::string& ptr) {
-        if (above && below && *above >= *below)
+        if (above && below && *above >= *below) {
             errors.push_back(
                 {a.file, ptr,
                  "impossible range: above " + json(*above).dump() + " is not below " + json(*below).dump()});
+        }
     };
     std::function<void(const condition&)> walk = [&](const condition& c) {
         check(c.above, c.below, c.pointer);
@@ -187,12 +189,14 @@ void check_set(const std::vector<scene>& scenes, const std::vector<automation>& 
     }
     for (const auto& [id, a] : out.automations) {
         for (const auto& act : a.actions) {
-            if (act.type == action_type::scene && !out.scenes.contains(act.target))
+            if (act.type == action_type::scene && !out.scenes.contains(act.target)) {
                 errors.push_back({a.file, act.pointer + "/scene", "unknown scene '" + act.target + "'"});
+            }
             if ((act.type == action_type::enable || act.type == action_type::disable) &&
-                !out.automations.contains(act.target))
+                !out.automations.contains(act.target)) {
                 errors.push_back({a.file, act.pointer + "/" + std::string(to_string(act.type)),
                                   "unknown automation '" + act.target + "'"});
+            }
         }
         for (const auto& t : a.triggers) {
             if (t.type == trigger_type::sun && !options.have_location) {
