@@ -366,7 +366,10 @@ TEST_F(lock_restart, full_disk_refuses_unlock_allows_lock_and_raises_a_health_al
     const json health = probe->request("health").value("data", json::object());
     ASSERT_TRUE(health.contains("locks")) << health.dump();
     EXPECT_EQ(health["locks"]["audit_ok"], false) << health["locks"].dump();
-    EXPECT_GE(health["locks"]["unaudited_locks"].get<int>(), 1) << health["locks"].dump();
+    // The lock's outcome could not be audited. Its attempt may still have been (SQLite reuses
+    // freed pages and WAL frames on the full filesystem, so a small write can succeed): then
+    // unaudited_locks stays 0, which is right; the counter itself is pinned by gateway_test.
+    EXPECT_GE(health["locks"]["audit_failures"].get<int>(), 1) << health["locks"].dump();
 
     // Space again: unlocking works and is audited.
     std::filesystem::remove(db_dir / "filler");
