@@ -23,6 +23,8 @@
 
 namespace hearth {
 
+class energy_cache;
+
 /// Bounds of one `history` answer (docs/mqtt-api.md).
 inline constexpr std::int64_t max_history_points = 10000;
 inline constexpr std::size_t max_history_answer_bytes = std::size_t{1} << 20;
@@ -76,6 +78,8 @@ private:
     const clock_source& clock_;
     database_config cfg_;
     energy_config energy_;
+    /// Priced days kept between `energy` answers; used only on the query thread.
+    std::shared_ptr<energy_cache> energy_cache_;
     std::unique_ptr<store> store_;
     boost::asio::steady_timer commit_timer_;
     boost::asio::steady_timer purge_timer_;
