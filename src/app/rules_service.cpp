@@ -47,7 +47,7 @@ rules_service::rules_service(asio::io_context& loop, const clock_source& clock, 
               auto it = d->state.find(property);
               return it == d->state.end() ? nullptr : &*it;
           },
-          location_of(cfg)),
+          location_of(cfg), cfg.energy),
       timer_(loop),
       heartbeat_(loop) {}
 
