@@ -122,6 +122,7 @@ std::optional<rules::rule_set> rules_service::stored_rule_set() {
         return std::nullopt;
     }
     std::vector<rules::source_file> files;
+    files.reserve(docs.size());
     for (const auto& [file, doc] : docs) files.push_back({file, doc.dump()});
     // Device checks are skipped: this set was accepted before, and a device that disappeared
     // since then shows up as a failed command in the trace instead of disabling every rule.
@@ -208,7 +209,7 @@ void rules_service::on_device_event(const device_entry& device, const json& even
     if (engine_.started()) apply(engine_.on_event(device.descriptor.id, event, clock_.now_ms()));
 }
 
-void rules_service::apply(rules::effects effects) {
+void rules_service::apply(const rules::effects& effects) {
     for (const auto& e : effects) {
         try {
             execute(e);
@@ -391,10 +392,11 @@ void rules_service::register_requests() {
                     if (!o.ok) entry["error"] = o.error;
                     if (--state->left > 0) return;
                     if (!alive.expired() && *alive.lock()) record_activation(scene, std::move(*trace), state->errors);
-                    if (state->errors.empty())
+                    if (state->errors.empty()) {
                         reply(request_reply::success({{"scene", scene}, {"results", state->results}}));
-                    else
+                    } else {
                         reply(request_reply{false, {{"scene", scene}, {"results", state->results}}, state->errors});
+                    }
                 });
         }
     });

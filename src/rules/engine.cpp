@@ -225,10 +225,11 @@ std::optional<time_ms> engine::next_occurrence(const trigger& t, time_ms after) 
 void engine::arm_time_trigger(const std::string& rule, std::size_t index, time_ms after) {
     const trigger& t = rules_.automations.at(rule).triggers[index];
     std::optional<time_ms> due;
-    if (t.type == trigger_type::interval)
+    if (t.type == trigger_type::interval) {
         due = after + t.every_ms;
-    else
+    } else {
         due = next_occurrence(t, after);
+    }
     if (due) arm(schedule_key('T', rule, index), *due);
 }
 

@@ -60,10 +60,11 @@ void engine::fire(const std::string& rule, json trigger_info, time_ms now, bool 
     case run_mode::restart: cancel_runs(rule, "restarted by a new trigger", now, out); break;
     case run_mode::queued:
         if (!st.runs.empty()) {
-            if (st.queue.size() < max)
+            if (st.queue.size() < max) {
                 st.queue.push_back({std::move(t)});
-            else
+            } else {
                 ++st.skipped;
+            }
             return;
         }
         break;
@@ -393,10 +394,11 @@ void engine::expand_scene(const std::string& scene, std::vector<std::pair<std::s
     auto it = rules_.scenes.find(scene);
     if (it == rules_.scenes.end() || depth > 32) return;  // cycles are refused by the loader
     for (const auto& t : it->second.targets) {
-        if (!t.scene.empty())
+        if (!t.scene.empty()) {
             expand_scene(t.scene, out, depth + 1);
-        else
+        } else {
             out.emplace_back(t.device, t.command);
+        }
     }
 }
 

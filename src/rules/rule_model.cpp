@@ -165,7 +165,8 @@ trigger parse_trigger(const json& j, const std::string& ptr, const parse_context
         t.type = trigger_type::sun;
         t.sunrise = j.value("event", "sunrise") == "sunrise";
         t.offset_ms = ctx.duration(j, "offset", ptr, true);
-        if (t.offset_ms > 6 * 3'600'000 || t.offset_ms < -6 * 3'600'000) ctx.fail(ptr + "/offset", "offset beyond 6h");
+        constexpr time_ms max_offset = time_ms{6} * 3'600'000;
+        if (t.offset_ms > max_offset || t.offset_ms < -max_offset) ctx.fail(ptr + "/offset", "offset beyond 6h");
         t.days = ctx.days(j, ptr);
     } else if (type == "start") {
         t.type = trigger_type::start;
@@ -350,9 +351,10 @@ void parse_rule_file(const json& doc, const std::string& file, std::vector<scene
             for (std::size_t k = 0; k < triggers.size(); ++k)
                 a.triggers.push_back(parse_trigger(triggers[k], a.pointer + "/triggers/" + std::to_string(k), ctx));
             if (auto c = j.find("conditions"); c != j.end()) {
-                for (std::size_t k = 0; k < c->size(); ++k)
+                for (std::size_t k = 0; k < c->size(); ++k) {
                     a.conditions.push_back(
                         parse_condition((*c)[k], a.pointer + "/conditions/" + std::to_string(k), ctx));
+                }
             }
             const auto& actions = j.at("actions");
             for (std::size_t k = 0; k < actions.size(); ++k)

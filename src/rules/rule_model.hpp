@@ -23,7 +23,7 @@ namespace hearth::rules {
 inline constexpr std::size_t max_condition_depth = 16;
 
 /// Longest run a run_when_cheapest action may plan, in minutes (24 h; docs/scenes.md).
-inline constexpr std::int64_t max_cheapest_minutes = 24 * 60;
+inline constexpr std::int64_t max_cheapest_minutes = std::int64_t{24} * 60;
 
 /// Milliseconds since the Unix epoch (wall time), or a duration in milliseconds.
 using time_ms = std::int64_t;
