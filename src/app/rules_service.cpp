@@ -337,7 +337,7 @@ void rules_service::register_requests() {
                                  auto effects = engine_.set_enabled(*id, enable, clock_.now_ms());
                                  if (!effects)
                                      return reply(request_reply::failure("unknown automation '" + echo(*id) + "'"));
-                                 apply(std::move(*effects));
+                                 apply(*effects);
                                  reply(request_reply::success({{"rule", *id}, {"enabled", enable}}));
                              });
     }
@@ -348,7 +348,7 @@ void rules_service::register_requests() {
         if (!engine_.started()) return reply(request_reply::failure("rules are not running yet (waiting for drivers)"));
         auto effects = engine_.run(*id, clock_.now_ms());
         if (!effects) return reply(request_reply::failure("unknown automation '" + echo(*id) + "'"));
-        apply(std::move(*effects));
+        apply(*effects);
         reply(request_reply::success({{"rule", *id}}));
     });
     bridge_->add_request("scene/activate", [this](const json& args, const reply_fn& reply) {
