@@ -47,7 +47,7 @@ rules_service::rules_service(asio::io_context& loop, const clock_source& clock, 
               auto it = d->state.find(property);
               return it == d->state.end() ? nullptr : &*it;
           },
-          location_of(cfg)),
+          location_of(cfg), cfg.energy),
       timer_(loop),
       heartbeat_(loop) {}
 
@@ -122,6 +122,7 @@ std::optional<rules::rule_set> rules_service::stored_rule_set() {
         return std::nullopt;
     }
     std::vector<rules::source_file> files;
+    files.reserve(docs.size());
     for (const auto& [file, doc] : docs) files.push_back({file, doc.dump()});
     // Device checks are skipped: this set was accepted before, and a device that disappeared
     // since then shows up as a failed command in the trace instead of disabling every rule.
@@ -208,7 +209,7 @@ void rules_service::on_device_event(const device_entry& device, const json& even
     if (engine_.started()) apply(engine_.on_event(device.descriptor.id, event, clock_.now_ms()));
 }
 
-void rules_service::apply(rules::effects effects) {
+void rules_service::apply(const rules::effects& effects) {
     for (const auto& e : effects) {
         try {
             execute(e);
@@ -336,7 +337,7 @@ void rules_service::register_requests() {
                                  auto effects = engine_.set_enabled(*id, enable, clock_.now_ms());
                                  if (!effects)
                                      return reply(request_reply::failure("unknown automation '" + echo(*id) + "'"));
-                                 apply(std::move(*effects));
+                                 apply(*effects);
                                  reply(request_reply::success({{"rule", *id}, {"enabled", enable}}));
                              });
     }
@@ -347,7 +348,7 @@ void rules_service::register_requests() {
         if (!engine_.started()) return reply(request_reply::failure("rules are not running yet (waiting for drivers)"));
         auto effects = engine_.run(*id, clock_.now_ms());
         if (!effects) return reply(request_reply::failure("unknown automation '" + echo(*id) + "'"));
-        apply(std::move(*effects));
+        apply(*effects);
         reply(request_reply::success({{"rule", *id}}));
     });
     bridge_->add_request("scene/activate", [this](const json& args, const reply_fn& reply) {
@@ -391,10 +392,11 @@ void rules_service::register_requests() {
                     if (!o.ok) entry["error"] = o.error;
                     if (--state->left > 0) return;
                     if (!alive.expired() && *alive.lock()) record_activation(scene, std::move(*trace), state->errors);
-                    if (state->errors.empty())
+                    if (state->errors.empty()) {
                         reply(request_reply::success({{"scene", scene}, {"results", state->results}}));
-                    else
+                    } else {
                         reply(request_reply{false, {{"scene", scene}, {"results", state->results}}, state->errors});
+                    }
                 });
         }
     });

@@ -69,7 +69,7 @@ private:
     std::optional<rules::rule_set> stored_rule_set();
     std::map<std::string, bool> stored_enabled();
     void store_rule_set(const rules::rule_set& set);
-    void apply(rules::effects effects);
+    void apply(const rules::effects& effects);
     void execute(const rules::effect& e);
     void arm_timer();
     void arm_heartbeat();

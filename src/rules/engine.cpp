@@ -46,7 +46,8 @@ std::string for_run_id(std::size_t index) { return "for-" + std::to_string(index
 
 }  // namespace
 
-engine::engine(state_view state, std::optional<geo_location> where) : state_(std::move(state)), where_(where) {}
+engine::engine(state_view state, std::optional<geo_location> where, energy_config tariffs)
+    : state_(std::move(state)), where_(where), tariffs_(std::move(tariffs)) {}
 
 effects engine::load(rule_set rules, const std::map<std::string, bool>& enabled, time_ms now) {
     loop_thread_.assert_on_loop_thread("engine::load");
@@ -164,8 +165,12 @@ void engine::restore_one(const pending_timer& timer, time_ms now, effects& out) 
     }
     const std::size_t pc = p.value("pc", std::size_t{0});
     const auto& actions = a->second.actions;
-    const auto expected = kind == "delay" ? action_type::delay : action_type::wait;
-    if ((kind != "delay" && kind != "wait") || pc >= actions.size() || actions[pc].type != expected) return drop();
+    // A "delay" timer is a delay action, or a run_when_cheapest waiting for its start.
+    const auto fits = [&](action_type t) {
+        return kind == "wait" ? t == action_type::wait
+                              : kind == "delay" && (t == action_type::delay || t == action_type::run_when_cheapest);
+    };
+    if (pc >= actions.size() || !fits(actions[pc].type)) return drop();
     run_state run;
     run.rule = timer.rule_id;
     run.id = timer.run_id;
@@ -220,10 +225,11 @@ std::optional<time_ms> engine::next_occurrence(const trigger& t, time_ms after) 
 void engine::arm_time_trigger(const std::string& rule, std::size_t index, time_ms after) {
     const trigger& t = rules_.automations.at(rule).triggers[index];
     std::optional<time_ms> due;
-    if (t.type == trigger_type::interval)
+    if (t.type == trigger_type::interval) {
         due = after + t.every_ms;
-    else
+    } else {
         due = next_occurrence(t, after);
+    }
     if (due) arm(schedule_key('T', rule, index), *due);
 }
 

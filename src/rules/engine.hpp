@@ -18,6 +18,7 @@
 
 #include "rules/rule_model.hpp"
 #include "core/loop_thread.hpp"
+#include "core/tariff.hpp"
 #include "store/store_types.hpp"
 
 #include <nlohmann/json.hpp>
@@ -91,8 +92,9 @@ struct geo_location {
 
 class engine {
 public:
-    /// `state` is read synchronously during calls; `where` is needed only by sun triggers.
-    explicit engine(state_view state, std::optional<geo_location> where = std::nullopt);
+    /// `state` is read synchronously during calls; `where` is needed only by sun triggers;
+    /// `tariffs` (the main config's `energy`) only by run_when_cheapest (none: it starts at once).
+    explicit engine(state_view state, std::optional<geo_location> where = std::nullopt, energy_config tariffs = {});
 
     /// Replaces the rule set atomically. `enabled` overrides each rule's initial "enabled" (the
     /// stored state). Runs, queues and `for` windows of rules whose definition changed or that
@@ -200,6 +202,10 @@ private:
                      const std::string& except = {});
     void persist(run_state& run, effects& out);
     void resume(run_state& run, time_ms now, effects& out);
+    /// run_when_cheapest: sends at once, or suspends the run like a delay until the planned start.
+    void plan_cheapest(run_state& run, const action& act, nlohmann::json entry, time_ms now, effects& out);
+    /// Sends the command of the run_when_cheapest action at run.pc; the run waits for its result.
+    void send_deferred(run_state& run, const action& act, time_ms now, effects& out);
     void check_waits(const std::string& device, const std::string& property, time_ms now, effects& out);
     void expand_scene(const std::string& scene, std::vector<std::pair<std::string, device_command>>& out,
                       int depth) const;
@@ -209,6 +215,7 @@ private:
 
     state_view state_;
     std::optional<geo_location> where_;
+    energy_config tariffs_;
     rule_set rules_;
     std::map<std::string, rule_state> rule_states_;
     std::map<std::string, std::vector<trigger_ref>> by_device_;  ///< state/numeric/event triggers

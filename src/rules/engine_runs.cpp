@@ -1,8 +1,10 @@
 // The rules engine, part 2: what happens once a trigger fired — condition evaluation (recorded in
 // the trace), run modes, and the action interpreter that suspends a run on commands, delays and
-// waits and resumes it on command results, timers and state changes.
+// waits and resumes it on command results, timers and state changes. run_when_cheapest plans its
+// start (cheapest_plan.hpp) and then waits like a delay before sending its command.
 #include "rules/engine.hpp"
 
+#include "rules/cheapest_plan.hpp"
 #include "rules/time_calc.hpp"
 #include "rules/trace.hpp"
 
@@ -58,10 +60,11 @@ void engine::fire(const std::string& rule, json trigger_info, time_ms now, bool 
     case run_mode::restart: cancel_runs(rule, "restarted by a new trigger", now, out); break;
     case run_mode::queued:
         if (!st.runs.empty()) {
-            if (st.queue.size() < max)
+            if (st.queue.size() < max) {
                 st.queue.push_back({std::move(t)});
-            else
+            } else {
                 ++st.skipped;
+            }
             return;
         }
         break;
@@ -201,6 +204,7 @@ void engine::advance(run_state& run, time_ms now, effects& out) {
             entry["message"] = act.message;
             break;
         }
+        case action_type::run_when_cheapest: return plan_cheapest(run, act, std::move(entry), now, out);
         case action_type::enable:
         case action_type::disable:
             entry["rule"] = act.target;
@@ -226,6 +230,27 @@ void engine::persist(run_state& run, effects& out) {
     run.persisted = true;
 }
 
+void engine::plan_cheapest(run_state& run, const action& act, json entry, time_ms now, effects& out) {
+    entry["device"] = act.device;
+    entry["command"] = act.command.name;
+    if (!act.command.params.empty()) entry["params"] = act.command.params;
+    const cheapest_plan plan = plan_cheapest_start(tariffs_, act, now);
+    entry.update(plan.report);
+    run.trace["actions"].push_back(std::move(entry));
+    if (plan.start <= now) return send_deferred(run, act, now, out);
+    run.due = plan.start;  // from here on exactly a delay: persisted, resumed after a restart
+    run.on = suspended::delay;
+    arm("R|" + run.id, run.due);
+    persist(run, out);
+}
+
+void engine::send_deferred(run_state& run, const action& act, time_ms now, effects& out) {
+    run.trace["actions"].back()["sent"] = now;
+    run.on = suspended::commands;
+    run.command_error.clear();
+    issue_command(run, act.device, act.command, out);
+}
+
 void engine::resume(run_state& run, time_ms now, effects& out) {
     const action& act = rules_.automations.at(run.rule).actions[run.pc];
     if (run.trace["actions"].empty())
@@ -236,6 +261,7 @@ void engine::resume(run_state& run, time_ms now, effects& out) {
         out.push_back(effect::of(effect::kind::drop_timer, run.rule, run.id));
         run.persisted = false;
     }
+    if (act.type == action_type::run_when_cheapest) return send_deferred(run, act, now, out);
     entry["result"] = "ok";
     if (run.on == suspended::wait && !holds(act.until)) {
         entry["result"] = "timeout";
@@ -368,10 +394,11 @@ void engine::expand_scene(const std::string& scene, std::vector<std::pair<std::s
     auto it = rules_.scenes.find(scene);
     if (it == rules_.scenes.end() || depth > 32) return;  // cycles are refused by the loader
     for (const auto& t : it->second.targets) {
-        if (!t.scene.empty())
+        if (!t.scene.empty()) {
             expand_scene(t.scene, out, depth + 1);
-        else
+        } else {
             out.emplace_back(t.device, t.command);
+        }
     }
 }
 

@@ -165,7 +165,8 @@ trigger parse_trigger(const json& j, const std::string& ptr, const parse_context
         t.type = trigger_type::sun;
         t.sunrise = j.value("event", "sunrise") == "sunrise";
         t.offset_ms = ctx.duration(j, "offset", ptr, true);
-        if (t.offset_ms > 6 * 3'600'000 || t.offset_ms < -6 * 3'600'000) ctx.fail(ptr + "/offset", "offset beyond 6h");
+        constexpr time_ms max_offset = time_ms{6} * 3'600'000;
+        if (t.offset_ms > max_offset || t.offset_ms < -max_offset) ctx.fail(ptr + "/offset", "offset beyond 6h");
         t.days = ctx.days(j, ptr);
     } else if (type == "start") {
         t.type = trigger_type::start;
@@ -226,6 +227,33 @@ device_command command_of(const json& j) {
     return cmd;
 }
 
+/// {"run_when_cheapest": {device, command, params, duration_min, deadline}} (docs/scenes.md).
+void parse_run_when_cheapest(const json& j, const std::string& ptr, const parse_context& ctx, action& a) {
+    a.type = action_type::run_when_cheapest;
+    a.device = j.value("device", "");
+    a.command = command_of(j);
+    const json& minutes = j.at("duration_min");  // an integer (schema)
+    const std::int64_t m = minutes.is_number_integer() ? minutes.get<std::int64_t>() : 0;
+    if (m < 1 || m > max_cheapest_minutes) {
+        ctx.fail(ptr + "/duration_min", "duration_min must be 1 to " + std::to_string(max_cheapest_minutes) +
+                                            " minutes (24 h), got " + minutes.dump());
+    } else {
+        a.duration_ms = m * 60'000;
+    }
+    const json& deadline = j.at("deadline");  // a string (schema)
+    a.deadline_text = deadline.is_string() ? deadline.get<std::string>() : std::string();
+    const auto at = parse_time_of_day(a.deadline_text);
+    if (!at) {
+        // Quoted (JSON-escaped) only when short: the text comes from an untrusted file.
+        const std::string shown = a.deadline_text.size() <= 16
+                                      ? " " + json(a.deadline_text).dump(-1, ' ', false, json::error_handler_t::replace)
+                                      : "";
+        ctx.fail(ptr + "/deadline",
+                 "deadline" + shown + " is not a local time \"HH:MM\" or \"HH:MM:SS\" (e.g. \"07:00\")");
+    }
+    a.deadline_s = at.value_or(0);
+}
+
 action parse_action(const json& j, const std::string& ptr, const parse_context& ctx) {
     action a;
     a.pointer = ptr;
@@ -260,6 +288,8 @@ action parse_action(const json& j, const std::string& ptr, const parse_context& 
     } else if (j.contains("enable") || j.contains("disable")) {
         a.type = j.contains("enable") ? action_type::enable : action_type::disable;
         a.target = j.at(j.contains("enable") ? "enable" : "disable").get<std::string>();
+    } else if (auto cheapest = j.find("run_when_cheapest"); cheapest != j.end()) {
+        parse_run_when_cheapest(*cheapest, ptr + "/run_when_cheapest", ctx, a);
     } else {
         ctx.fail(ptr, "unknown action");
     }
@@ -321,9 +351,10 @@ void parse_rule_file(const json& doc, const std::string& file, std::vector<scene
             for (std::size_t k = 0; k < triggers.size(); ++k)
                 a.triggers.push_back(parse_trigger(triggers[k], a.pointer + "/triggers/" + std::to_string(k), ctx));
             if (auto c = j.find("conditions"); c != j.end()) {
-                for (std::size_t k = 0; k < c->size(); ++k)
+                for (std::size_t k = 0; k < c->size(); ++k) {
                     a.conditions.push_back(
                         parse_condition((*c)[k], a.pointer + "/conditions/" + std::to_string(k), ctx));
+                }
             }
             const auto& actions = j.at("actions");
             for (std::size_t k = 0; k < actions.size(); ++k)
@@ -345,8 +376,8 @@ std::string_view to_string(condition_type t) {
 }
 
 std::string_view to_string(action_type t) {
-    static constexpr std::array<std::string_view, 7> n = {"command", "scene",  "delay",  "wait",
-                                                          "notify",  "enable", "disable"};
+    static constexpr std::array<std::string_view, 8> n = {"command", "scene",  "delay",   "wait",
+                                                          "notify",  "enable", "disable", "run_when_cheapest"};
     return n[static_cast<std::size_t>(t)];
 }
 

@@ -22,6 +22,9 @@ namespace hearth::rules {
 /// Deepest nesting of and/or/not conditions accepted in a scene file (docs/scenes.md).
 inline constexpr std::size_t max_condition_depth = 16;
 
+/// Longest run a run_when_cheapest action may plan, in minutes (24 h; docs/scenes.md).
+inline constexpr std::int64_t max_cheapest_minutes = std::int64_t{24} * 60;
+
 /// Milliseconds since the Unix epoch (wall time), or a duration in milliseconds.
 using time_ms = std::int64_t;
 
@@ -99,15 +102,17 @@ struct condition {
     std::vector<condition> children;  ///< and / or / not
 };
 
-enum class action_type { command, scene, delay, wait, notify, enable, disable };
+enum class action_type { command, scene, delay, wait, notify, enable, disable, run_when_cheapest };
 
 struct action {
     action_type type = action_type::command;
     std::string pointer;
     std::string device;
-    device_command command;            ///< command: name + params ("set" for {"set": {...}})
+    device_command command;            ///< command, run_when_cheapest: name + params ("set" for {"set": {...}})
     std::string target;                ///< scene id, or the rule to enable/disable
-    time_ms duration_ms = 0;           ///< delay; wait timeout (0 = none)
+    time_ms duration_ms = 0;           ///< delay; wait timeout (0 = none); run_when_cheapest: the run's length
+    int deadline_s = 0;                ///< run_when_cheapest: local time (s after midnight) the run must end by
+    std::string deadline_text;         ///< run_when_cheapest: the deadline as written ("07:00")
     condition until;                   ///< wait: a state or numeric condition
     bool continue_on_timeout = false;  ///< wait: go on when the timeout expires (else stop)
     bool continue_on_error = false;    ///< command/scene: go on when it fails (else stop)

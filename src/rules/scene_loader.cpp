@@ -60,6 +60,9 @@ public:
         for (const auto& act : a.actions) {
             if (act.type == action_type::command) {
                 if (const auto* d = device(act.device, act.pointer + "/device")) command(*d, act.command, act.pointer);
+            } else if (act.type == action_type::run_when_cheapest) {
+                const std::string ptr = act.pointer + "/run_when_cheapest";
+                if (const auto* d = device(act.device, ptr + "/device")) command(*d, act.command, ptr);
             } else if (act.type == action_type::wait) {
                 condition_refs(act.until);
             }

@@ -12,7 +12,12 @@
 //                    "ts": ..., "result": "ok" },
 //                  { "index": 1, "type": "scene", "scene": "all_off", "result": "error",
 //                    "error": "living_light: device is offline" },
-//                  { "index": 2, "type": "wait", "result": "timeout" } ],
+//                  { "index": 2, "type": "wait", "result": "timeout" },
+//                  { "index": 3, "type": "run_when_cheapest", "device": "washer", "command": "start",
+//                    "deadline": ..., "duration_min": 120, "start": ..., "currency": "CNY",
+//                    "cost_per_kw": 0.62, "start_now_cost_per_kw": 1.78, "saving_per_kw": 1.16,
+//                    "note": "...",                        // only when it started at once: why
+//                    "sent": ..., "result": "ok" } ],
 //     "result": "ok" | "condition_failed" | "failed" | "timeout" | "cancelled",
 //     "error": "..." }                                            // when result is failed/cancelled
 //

@@ -79,7 +79,7 @@ protected:
     /// A fresh engine with `doc` loaded (and started unless told otherwise).
     void make(const json& doc, bool start = true, std::vector<pending_timer> restored = {},
               std::optional<time_ms> last_alive = std::nullopt) {
-        eng = std::make_unique<engine>(view(), geo_location{52.52, 13.405});
+        eng = std::make_unique<engine>(view(), geo_location{52.52, 13.405}, tariffs);
         record(eng->load(rules_of(doc), {}, now));
         eng->restore_timers(restored);
         if (start) record(eng->start(now, last_alive));
@@ -122,6 +122,7 @@ protected:
     }
 
     std::map<std::string, json> world;
+    energy_config tariffs;  ///< given to the engine by make() (none by default)
     std::unique_ptr<engine> eng;
     time_ms now = t0;
     effects log;

@@ -58,5 +58,26 @@ TEST(hostile_scene_files, deep_conditions_are_bounded) {
     EXPECT_TRUE(ok.has_value()) << (ok.error().empty() ? "" : ok.error().front().to_string());
 }
 
+TEST(hostile_scene_files, run_when_cheapest_values_are_refused_precisely) {
+    auto file = [](const std::string& fields) {
+        return R"({"automations":[{"id":"w","triggers":[{"type":"start"}],"actions":[{"run_when_cheapest":{)"
+               R"("device":"washer","command":"start",)" +
+               fields + "}}]}]}";
+    };
+    // A megabyte of deadline is refused without quoting it back.
+    const std::string huge(1 << 20, '9');
+    const checked<rule_set> r =
+        load_scene_sources({{"bad.json", file(R"("duration_min":60,"deadline":")" + huge + "\"")}}, {});
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().front().to_string(),
+              "bad.json: /automations/0/actions/0/run_when_cheapest/deadline: deadline "
+              "is not a local time \"HH:MM\" or \"HH:MM:SS\" (e.g. \"07:00\")");
+    expect_refused(file(R"("duration_min":1e300,"deadline":"07:00")"), "duration_min");
+    expect_refused(file(R"("duration_min":-9223372036854775808,"deadline":"07:00")"), "got -9223372036854775808");
+    expect_refused(file(R"("duration_min":18446744073709551615,"deadline":"07:00")"), "duration_min");
+    expect_refused(file(R"("duration_min":60,"deadline":"07:00\u0000")"), "not a local time");
+    expect_refused(file(R"("duration_min":60,"deadline":7)"), "deadline");
+}
+
 }  // namespace
 }  // namespace hearth::rules::testing

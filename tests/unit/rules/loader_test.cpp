@@ -43,8 +43,8 @@ json automation(json trigger, json action = {{"notify", "x"}}) {
 TEST(scene_loader, shipped_examples_are_valid_against_the_demo_devices) {
     auto r = load_scene_dir(std::filesystem::path(HEARTH_SOURCE_DIR) / "config" / "scenes", with_devices());
     ASSERT_TRUE(r.has_value()) << r.error().front().to_string(scene_labels);
-    for (const char* id :
-         {"leave_home", "arrive_home", "night_mode", "washer_finished", "fridge_door_open", "elder_care_inactivity"})
+    for (const char* id : {"leave_home", "arrive_home", "night_mode", "washer_finished", "fridge_door_open",
+                           "elder_care_inactivity", "washer_delayed_start"})
         EXPECT_TRUE(r->automations.contains(id)) << id;
     EXPECT_TRUE(r->scenes.contains("away"));
 }
@@ -157,6 +157,52 @@ TEST(scene_loader, without_a_device_lookup_device_checks_are_skipped) {
     // ... but everything else is still checked.
     doc["automations"][0]["triggers"][0]["for"] = "soon";
     EXPECT_FALSE(load({{"f.json", doc}}, load_options{}).has_value());
+}
+
+/// A run_when_cheapest action with `changes` applied to a valid one.
+json cheapest(const json& changes) {
+    json a = {{"device", "bathroom_washer"},
+              {"command", "start"},
+              {"params", {{"program", "eco"}}},
+              {"duration_min", 120},
+              {"deadline", "07:00"}};
+    a.update(changes);
+    return automation({{"type", "start"}}, {{"run_when_cheapest", a}});
+}
+
+TEST(scene_loader, run_when_cheapest_is_checked) {
+    const std::string at = "/automations/0/actions/0/run_when_cheapest";
+    auto r = load({{"f.json", cheapest(json::object())}});
+    ASSERT_TRUE(r.has_value()) << r.error().front().to_string();
+    const action& act = r->automations.at("a").actions[0];
+    EXPECT_EQ(act.type, action_type::run_when_cheapest);
+    EXPECT_EQ(act.duration_ms, 120 * 60'000);
+    EXPECT_EQ(act.deadline_s, 7 * 3600);
+    EXPECT_EQ(act.command.params, json({{"program", "eco"}}));
+
+    r = load({{"f.json", cheapest({{"deadline", "7am"}})}});
+    EXPECT_TRUE(has_error(r, "f.json", at + "/deadline", "deadline \"7am\" is not a local time \"HH:MM\""));
+    r = load({{"f.json", cheapest({{"deadline", "24:00"}})}});
+    EXPECT_TRUE(has_error(r, "f.json", at + "/deadline", "not a local time"));
+    r = load({{"f.json", cheapest({{"duration_min", 0}})}});
+    EXPECT_TRUE(has_error(r, "f.json", at + "/duration_min", "duration_min must be 1 to 1440 minutes (24 h), got 0"));
+    r = load({{"f.json", cheapest({{"duration_min", -5}})}});
+    EXPECT_TRUE(has_error(r, "f.json", at + "/duration_min", "got -5"));
+    r = load({{"f.json", cheapest({{"duration_min", 1441}})}});
+    EXPECT_TRUE(has_error(r, "f.json", at + "/duration_min", "got 1441"));
+    EXPECT_TRUE(load({{"f.json", cheapest({{"duration_min", 1440}})}}).has_value());
+    r = load({{"f.json", cheapest({{"duration_min", 90.5}})}});
+    EXPECT_TRUE(has_error(r, "f.json", at + "/duration_min", "integer"));
+    r = load({{"f.json", cheapest({{"device", "garage"}})}});
+    EXPECT_TRUE(has_error(r, "f.json", at + "/device", "unknown device 'garage'"));
+    r = load({{"f.json", cheapest({{"command", "fly"}})}});
+    EXPECT_TRUE(has_error(r, "f.json", at + "/command", "fly"));
+    r = load({{"f.json", cheapest({{"params", {{"program", "boil"}}}})}});
+    EXPECT_TRUE(has_error(r, "f.json", at + "/command", "boil"));
+    json missing = cheapest(json::object());
+    missing["automations"][0]["actions"][0]["run_when_cheapest"].erase("deadline");
+    r = load({{"f.json", missing}});
+    EXPECT_TRUE(has_error(r, "f.json", at, "deadline"));
 }
 
 TEST(scene_loader, missing_directory_is_an_empty_set) {

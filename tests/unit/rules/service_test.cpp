@@ -45,6 +45,33 @@ protected:
         return gw;
     }
 
+    /// A hub whose rules run: the gateway, and the service started with drivers ready.
+    struct hub {
+        std::unique_ptr<gateway> gw;
+        std::unique_ptr<rules_service> rules;  // destroyed first
+    };
+    hub start_hub() {
+        hub h{make_gateway(), nullptr};
+        h.rules = std::make_unique<rules_service>(loop, clock, *h.gw, *db, cfg);
+        h.rules->start(nullptr);
+        h.rules->on_drivers_ready();
+        return h;
+    }
+
+    /// Motion in the hall on `h`: the run it starts stores one pending timer, due at `due`.
+    void motion_stores_a_timer(hub& h, time_ms due) {
+        h.rules->on_state_changed(*h.gw->registry().find("hall_motion"), {{"on", true}});
+        ASSERT_EQ(db->load_timers().size(), 1u);
+        EXPECT_EQ(db->load_timers()[0].due_ts, due);
+    }
+
+    /// Moves the clock by `ms` and lets the hub's rule timer fire.
+    void run_until(hub& h, time_ms ms) {
+        clock.advance(ms);
+        EXPECT_TRUE(h.rules->reload().empty());  // re-arms the timer against the moved clock
+        loop.run_for(std::chrono::milliseconds(200));
+    }
+
     boost::asio::io_context loop;
     manual_clock clock{1'704'067'200'000};
     config cfg;
@@ -54,26 +81,16 @@ protected:
 
 TEST_F(service_test, delay_survives_a_restart_and_leaves_a_trace) {
     {
-        auto gw = make_gateway();
-        rules_service rules(loop, clock, *gw, *db, cfg);
-        rules.start(nullptr);
-        rules.on_drivers_ready();
+        hub first = start_hub();
         ASSERT_EQ(db->load_rules().size(), 1u);
-        rules.on_state_changed(*gw->registry().find("hall_motion"), {{"on", true}});
-        ASSERT_EQ(db->load_timers().size(), 1u);
-        EXPECT_EQ(db->load_timers()[0].due_ts, clock.now_ms() + 3'600'000);
+        motion_stores_a_timer(first, clock.now_ms() + 3'600'000);
         clock.advance(600'000);
     }  // the hub stops
     clock.advance(600'000);
-    auto gw = make_gateway();
-    rules_service rules(loop, clock, *gw, *db, cfg);
-    rules.start(nullptr);
-    rules.on_drivers_ready();
-    EXPECT_EQ(rules.engine().active_runs(), 1u);
-    clock.advance(3'600'000);
-    EXPECT_TRUE(rules.reload().empty());  // re-arms the timer against the moved clock
-    loop.run_for(std::chrono::milliseconds(200));
-    EXPECT_EQ(rules.engine().active_runs(), 0u);
+    hub h = start_hub();
+    EXPECT_EQ(h.rules->engine().active_runs(), 1u);
+    run_until(h, 3'600'000);
+    EXPECT_EQ(h.rules->engine().active_runs(), 0u);
     EXPECT_TRUE(db->load_timers().empty());
     auto traces = db->list_traces("late", 10);
     ASSERT_EQ(traces.size(), 1u);
@@ -115,6 +132,48 @@ TEST_F(service_test, enabled_state_is_stored_and_kept_across_reloads) {
     fresh.start(nullptr);
     fresh.on_drivers_ready();
     EXPECT_FALSE(fresh.engine().status()[0].enabled);  // a new process takes the stored state
+}
+
+TEST_F(service_test, run_when_cheapest_uses_the_config_tariffs_and_its_wait_survives_a_restart) {
+    setenv("TZ", "UTC0", 1);  // the clock starts Monday 00:00 UTC
+    tzset();
+    auto parsed = parse_config(R"({"energy": {"currency": "CNY", "tariffs": [{"from": "2023-01-01",
+        "type": "time_of_use", "periods": {"peak": 0.98, "valley": 0.31},
+        "schedules": [{"slots": [{"start": "00:00", "period": "peak"}, {"start": "03:00", "period": "valley"},
+                                 {"start": "08:00", "period": "peak"}]}]}]}})",
+                               "hearth.json", "/");
+    ASSERT_TRUE(parsed.has_value());
+    cfg.energy = parsed->energy;
+    write("main.json",
+          {{"automations",
+            {{{"id", "wash"},
+              {"triggers", {{{"type", "state"}, {"device", "hall_motion"}, {"property", "on"}, {"to", true}}}},
+              {"actions",
+               {{{"run_when_cheapest",
+                  {{"device", "bathroom_washer"},
+                   {"command", "start"},
+                   {"duration_min", 60},
+                   {"deadline", "07:00"}}}}}}}}}});
+    const time_ms valley = clock.now_ms() + 3 * 3'600'000;
+    {
+        hub first = start_hub();
+        motion_stores_a_timer(first, valley);  // stored like a delay
+    }                                          // the hub stops
+    clock.advance(3'600'000);
+    hub h = start_hub();
+    EXPECT_EQ(h.rules->engine().active_runs(), 1u);
+    EXPECT_EQ(h.rules->engine().next_deadline(), valley);
+    run_until(h, 2 * 3'600'000);
+    EXPECT_TRUE(db->load_timers().empty());
+    auto traces = db->list_traces("wash", 10);
+    ASSERT_EQ(traces.size(), 1u);
+    const json& entry = traces[0].trace["actions"][0];
+    EXPECT_EQ(entry["start"], valley);
+    EXPECT_EQ(entry["sent"], valley);
+    EXPECT_NEAR(entry["saving_per_kw"].get<double>(), 0.98 - 0.31, 1e-9);
+    // Sent through the gateway like any command: the restored washer has no driver here.
+    EXPECT_EQ(entry["result"], "error") << traces[0].trace;
+    EXPECT_EQ(traces[0].trace["resumed"], true);
 }
 
 }  // namespace
