@@ -128,6 +128,20 @@ void bridge::publish_everything() {
         publish_state(device);
         queue_discovery(id, force_discovery);
     }
+    for (const auto& [id, payload] : energy_states_) link_->publish(topics_.device(id, "energy"), payload, 1, true);
+}
+
+void bridge::publish_energy_states(const std::map<std::string, nlohmann::json>& states, const nlohmann::json& zero) {
+    loop_thread_.assert_on_loop_thread("bridge::publish_energy_states");
+    for (const auto& [id, device] : gw_.registry().all()) {
+        if (!has_energy_data(device.descriptor)) continue;  // no sensors read it
+        const auto it = states.find(id);
+        std::string payload = (it != states.end() ? it->second : zero).dump();
+        auto& last = energy_states_[id];
+        if (last == payload) continue;
+        last = payload;
+        link_->publish(topics_.device(id, "energy"), std::move(payload), 1, true);
+    }
 }
 
 void bridge::publish_info() {
@@ -188,7 +202,7 @@ void bridge::drain_discovery() {
         const bool forced = discovery_forced_.erase(id) != 0;
         const device_entry* device = gw_.registry().find(id);
         if (device == nullptr) continue;
-        discovery_options opts{options_.version, gw_.locks().pin_required(id)};
+        discovery_options opts{options_.version, gw_.locks().pin_required(id), true, cfg_.energy.currency};
         const std::string payload = discovery_config(topics_, device->descriptor, opts).dump();
         const std::string hash = sha256_hex(payload);
         std::optional<std::string> previous;
@@ -273,11 +287,12 @@ void bridge::on_device_updated(const device_entry& device) {
 void bridge::on_device_removed(const std::string& device_id) {
     loop_thread_.assert_on_loop_thread("bridge::on_device_removed");
     // Empty retained payloads delete the retained messages: no ghost entities in Home Assistant.
-    for (const std::string& topic :
-         {topics_.discovery(device_id), topics_.state(device_id), topics_.device(device_id, "availability"),
-          topics_.device(device_id, "ha_vacuum"), topics_.device(device_id, "snapshot")}) {
+    for (const std::string& topic : {topics_.discovery(device_id), topics_.state(device_id),
+                                     topics_.device(device_id, "availability"), topics_.device(device_id, "ha_vacuum"),
+                                     topics_.device(device_id, "snapshot"), topics_.device(device_id, "energy")}) {
         link_->publish(topic, "", 1, true);
     }
+    energy_states_.erase(device_id);
     discovery_hash_.erase(device_id);
     discovery_pending_.erase(device_id);
     schedule_devices_list();
