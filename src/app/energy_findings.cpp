@@ -93,7 +93,7 @@ double year_of_one_kw(const energy_config& cfg, const std::vector<energy_bucket>
     const double month_kwh = month_to_date(cfg, buckets, now);
     const time_ms year = 365 * ms_per_day;
     if (const tariff* t = cfg.tariff_at(now); t != nullptr && t->kind == tariff_kind::tiered) {
-        return t->price_at(now, month_kwh) * static_cast<double>(year / ms_per_hour);
+        return t->price_at(now, month_kwh) * 365.0 * 24.0;
     }
     return price_integral(cfg, now, now + year, month_kwh);
 }

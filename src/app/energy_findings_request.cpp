@@ -17,7 +17,7 @@ namespace hearth {
 namespace {
 
 /// The evaluation runs this long after each hour starts (the hour before is complete and flushed).
-constexpr time_ms k_findings_offset_ms = 5 * 60'000;
+constexpr time_ms k_findings_offset_ms = time_ms{5} * 60'000;
 /// The first evaluation after start.
 constexpr std::chrono::minutes k_findings_first{2};
 constexpr const char* k_published_meta = "energy_findings_published";

@@ -44,8 +44,9 @@ std::optional<std::string> base64_decode(const std::string& in) {
     return out;
 }
 
-const json online = {{"state", "online"}};
-const json offline = {{"state", "offline"}};
+/// The availability payloads (constants: a static json could throw before main).
+constexpr const char* online = R"({"state":"online"})";
+constexpr const char* offline = R"({"state":"offline"})";
 
 }  // namespace
 
@@ -75,7 +76,7 @@ bridge::bridge(boost::asio::io_context& loop, gateway& gw, const config& cfg, br
         s.verify_hostname = cfg.mqtt.tls->verify_hostname;
     }
     s.will_topic = topics_.bridge("state");
-    s.will_payload = offline.dump();
+    s.will_payload = std::string(offline);
     s.subscriptions = topics_.subscriptions();
     s.max_inbound_bytes = std::max(options_.max_set_bytes, options_.max_request_bytes);
     link_ = std::make_unique<mqtt_link>(loop, std::move(s));
@@ -108,9 +109,9 @@ void bridge::stop(std::chrono::milliseconds budget) {
     // before anything still queued (discovery configs right after a connect).
     std::vector<mqtt_link::last_word> last_words;
     for (const auto& [id, device] : gw_.registry().all()) {
-        last_words.push_back({topics_.device(id, "availability"), offline.dump()});
+        last_words.push_back({topics_.device(id, "availability"), std::string(offline)});
     }
-    last_words.push_back({topics_.bridge("state"), offline.dump()});
+    last_words.push_back({topics_.bridge("state"), std::string(offline)});
     link_->stop(budget, last_words);
 }
 
@@ -120,7 +121,7 @@ void bridge::publish_everything() {
     // lost every retained config, so discovery is re-sent in full.
     const bool force_discovery = connected_before_;
     connected_before_ = true;
-    link_->publish(topics_.bridge("state"), online.dump(), 1, true);
+    link_->publish(topics_.bridge("state"), std::string(online), 1, true);
     publish_info();
     link_->publish(topics_.bridge("devices"), gw_.registry().descriptors_json().dump(), 1, true);
     for (const auto& [id, device] : gw_.registry().all()) {
@@ -177,8 +178,8 @@ void bridge::publish_state(const device_entry& device) {
 }
 
 void bridge::publish_availability(const device_entry& device) {
-    link_->publish(topics_.device(device.descriptor.id, "availability"), (device.online ? online : offline).dump(), 1,
-                   true);
+    link_->publish(topics_.device(device.descriptor.id, "availability"), std::string(device.online ? online : offline),
+                   1, true);
 }
 
 void bridge::queue_discovery(const std::string& device_id, bool force) {
@@ -206,10 +207,11 @@ void bridge::drain_discovery() {
         const std::string payload = discovery_config(topics_, device->descriptor, opts).dump();
         const std::string hash = sha256_hex(payload);
         std::optional<std::string> previous;
-        if (auto it = discovery_hash_.find(id); it != discovery_hash_.end())
+        if (auto it = discovery_hash_.find(id); it != discovery_hash_.end()) {
             previous = it->second;
-        else if (options_.load_discovery_hash)
+        } else if (options_.load_discovery_hash) {
             previous = options_.load_discovery_hash(id);
+        }
         if (!forced && previous && *previous == hash) {
             discovery_hash_[id] = hash;
             continue;  // unchanged: the retained config on the broker is still right

@@ -76,7 +76,7 @@ public:
     /// ({"status", "data"/"error", "transaction"}) to `done`, maybe later. Never throws: a handler
     /// that throws is answered with an error. Used by handle_message, tests and the fuzz target.
     void run_request(const std::string& name, const std::string& payload,
-                     std::function<void(nlohmann::json response)> done);
+                     const std::function<void(nlohmann::json response)>& done);
 
     /// Names of the registered bridge requests.
     [[nodiscard]] std::vector<std::string> request_names() const;
