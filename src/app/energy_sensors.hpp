@@ -21,8 +21,8 @@ time_ms energy_sensors_fetch_from(time_ms now);
 
 /// Device id -> {"today_kwh", "today_cost", "month_kwh", "month_cost", "today_start",
 /// "month_start", "ts"} for every device with buckets this month or the month-long period before
-/// it, and for the whole-home meter (its consumption: the `energy` answer's total). kWh rounded to Wh, cost to 1/10,000; the starts are local ISO 8601
-/// with the offset (HA's last_reset).
+/// it, and for the whole-home meter (its consumption: the `energy` answer's total). kWh rounded to Wh, cost to
+/// 1/10,000; the starts are local ISO 8601 with the offset (HA's last_reset).
 std::map<std::string, nlohmann::json> energy_sensor_states(const energy_config& cfg,
                                                            const std::vector<energy_bucket>& buckets, time_ms now);
 
