@@ -179,21 +179,16 @@ void render_findings(const json& data, std::ostream& out, bool color) {
 }
 
 int cmd_energy(context& ctx) {
-    if (is_findings(ctx.args)) {
-        const json data = call(ctx, "energy_findings", findings_request_args(ctx.args));
-        if (ctx.json_output) {
-            print_json(ctx, data);
-            return exit_ok;
-        }
-        render_findings(data, ctx.out, ctx.color);
-        return exit_ok;
-    }
-    const json data = call(ctx, "energy", energy_request_args(ctx.args));
+    const bool findings = is_findings(ctx.args);
+    const json data = findings ? call(ctx, "energy_findings", findings_request_args(ctx.args))
+                               : call(ctx, "energy", energy_request_args(ctx.args));
     if (ctx.json_output) {
         print_json(ctx, data);
-        return exit_ok;
+    } else if (findings) {
+        render_findings(data, ctx.out, ctx.color);
+    } else {
+        render_energy(data, ctx.out, ctx.color);
     }
-    render_energy(data, ctx.out, ctx.color);
     return exit_ok;
 }
 
