@@ -25,6 +25,7 @@
 
 namespace hearth {
 
+class energy_cache;
 struct energy_findings;
 
 /// Bounds of one `history` answer (docs/mqtt-api.md).
@@ -90,6 +91,8 @@ private:
     const clock_source& clock_;
     database_config cfg_;
     energy_config energy_;
+    /// Priced days kept between `energy` answers; used only on the query thread.
+    std::shared_ptr<energy_cache> energy_cache_;
     std::unique_ptr<store> store_;
     boost::asio::steady_timer commit_timer_;
     boost::asio::steady_timer purge_timer_;

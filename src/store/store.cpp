@@ -234,6 +234,8 @@ std::size_t store::flush(std::size_t max_rows) {
         write_energy();  // one upsert per touched device-hour, in this transaction
     }
     tx.commit();
+    for (const auto day : energy_days_written_) energy_changes_->touched(day);
+    energy_days_written_.clear();
     if (last_slice) {
         current_pending_.clear();
         slices_since_current_ = 0;

@@ -11,6 +11,7 @@
 
 #include "store/audit_chain.hpp"
 #include "store/checkpointer.hpp"
+#include "store/energy_changes.hpp"
 #include "store/sqlite.hpp"
 #include "store/store_types.hpp"
 
@@ -19,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -95,8 +97,17 @@ public:
     /// query_energy() on a read-only connection of its own (safe on any thread, like read_history).
     static std::vector<energy_bucket> read_energy(const std::filesystem::path& path, const std::string& device_id,
                                                   time_ms from_ts, time_ms to_ts);
+    /// A read-only connection to the database at `path` for read_energy() (busy_timeout set):
+    /// for a thread that asks many questions in a row, like the energy answer cache.
+    static sqlite::db open_reader(const std::filesystem::path& path);
+    /// query_energy() on a connection from open_reader().
+    static std::vector<energy_bucket> read_energy(sqlite::db& reader, const std::string& device_id, time_ms from_ts,
+                                                  time_ms to_ts);
     /// Every device that has an energy track, with its source.
     std::map<std::string, energy_source> energy_devices();
+    /// The UTC days whose buckets this store committed, with when (for the query thread's answer
+    /// cache; shared, thread-safe, outlives the store if held).
+    [[nodiscard]] std::shared_ptr<const energy_change_log> energy_changes() const { return energy_changes_; }
 
     // --- audit (durable) ---------------------------------------------------------------------
     /// Append one audit record and commit it with synchronous=FULL before returning, independent
@@ -234,6 +245,8 @@ private:
     std::deque<event_record> event_queue_;
     energy_accumulator energy_;
     std::map<std::string, std::int64_t> energy_dev_;  ///< device id -> energy_devices.dev
+    std::set<std::int64_t> energy_days_written_;      ///< UTC days the open transaction wrote buckets for
+    std::shared_ptr<energy_change_log> energy_changes_ = std::make_shared<energy_change_log>();
     std::optional<backup_info> last_backup_;
     bool closed_ = true;  ///< true until open() completes, and after close()
 };

@@ -55,6 +55,7 @@ void store::write_energy() {
         auto dev = energy_dev_.find(key.first);
         if (dev == energy_dev_.end()) continue;  // cannot happen: a device with buckets has a track
         if (whole != 0) {
+            energy_days_written_.insert(floor_div(key.second, ms_per_day));
             bucket_upsert
                 .bind_all(dev->second, floor_div(key.second, ms_per_hour), whole, static_cast<int>(delta.source))
                 .run();
@@ -106,6 +107,7 @@ bool store::roll_up_energy(time_ms now, std::size_t& budget) {
         erase.bind_all(r.dev, r.hour).run();
     }
     tx.commit();
+    for (const auto& r : rows) energy_changes_->touched(floor_div(r.hour, 24));
     const bool full = rows.size() >= budget;
     budget -= std::min(budget, rows.size());
     return full;
@@ -115,11 +117,21 @@ std::vector<energy_bucket> store::query_energy(const std::string& device_id, tim
     return query_energy_on(db_, device_id, from_ts, to_ts);
 }
 
-std::vector<energy_bucket> store::read_energy(const std::filesystem::path& path, const std::string& device_id,
-                                              time_ms from_ts, time_ms to_ts) {
+sqlite::db store::open_reader(const std::filesystem::path& path) {
     auto conn = sqlite::db::open(path, true);
     conn.exec("PRAGMA busy_timeout = 2000");
+    return conn;
+}
+
+std::vector<energy_bucket> store::read_energy(const std::filesystem::path& path, const std::string& device_id,
+                                              time_ms from_ts, time_ms to_ts) {
+    auto conn = open_reader(path);
     return query_energy_on(conn, device_id, from_ts, to_ts);
+}
+
+std::vector<energy_bucket> store::read_energy(sqlite::db& reader, const std::string& device_id, time_ms from_ts,
+                                              time_ms to_ts) {
+    return query_energy_on(reader, device_id, from_ts, to_ts);
 }
 
 std::vector<energy_bucket> store::query_energy_on(sqlite::db& db, const std::string& device_id, time_ms from_ts,
