@@ -32,7 +32,9 @@ persistence::persistence(boost::asio::io_context& loop, const clock_source& cloc
       energy_(std::move(energy)),
       commit_timer_(loop),
       purge_timer_(loop),
-      backup_timer_(loop) {
+      backup_timer_(loop),
+      findings_timer_(loop),
+      energy_states_timer_(loop) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(cfg.path).parent_path(), ec);
     store_ = store::open(cfg.path, options_from(cfg), clock.now_ms());
@@ -84,6 +86,8 @@ void persistence::start(mqtt::bridge* bridge) {
     });
     install_history_request(*bridge);
     install_energy_request(*bridge);
+    install_energy_findings(*bridge);
+    arm_energy_states(std::chrono::seconds(5));
 }
 
 void persistence::install_history_request(mqtt::bridge& bridge) {
@@ -149,7 +153,8 @@ void persistence::run_query(const std::string& what, std::function<mqtt::request
 void persistence::stop() {
     if (stopped_) return;
     stopped_ = true;
-    for (auto* t : {&commit_timer_, &purge_timer_, &backup_timer_}) t->cancel();
+    for (auto* t : {&commit_timer_, &purge_timer_, &backup_timer_, &findings_timer_, &energy_states_timer_})
+        t->cancel();
     history_worker_.stop();
     if (backup_thread_.joinable()) backup_thread_.join();
     try {

@@ -19,11 +19,14 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <memory>
+#include <optional>
+#include <set>
 #include <thread>
 
 namespace hearth {
 
 class energy_cache;
+struct energy_findings;
 
 /// Bounds of one `history` answer (docs/mqtt-api.md).
 inline constexpr std::int64_t max_history_points = 10000;
@@ -70,6 +73,16 @@ private:
                    const std::function<void(mqtt::request_reply)>& reply);
     /// The `energy` request (energy_request.cpp): checked arguments, the query on history_worker_.
     void install_energy_request(mqtt::bridge& bridge);
+    /// The `energy_findings` request and the hourly evaluation that publishes each new finding
+    /// once as a `bridge/event` (energy_findings_request.cpp, docs/energy.md "Findings").
+    void install_energy_findings(mqtt::bridge& bridge);
+    void arm_findings(std::chrono::milliseconds after);
+    /// Loop thread: publishes the findings not published before and remembers them (meta).
+    void publish_new_findings(const energy_findings& found, time_ms now);
+    /// Every 5 minutes (first 5 s after start): today's and this month's kWh and cost per device,
+    /// computed on the query thread, published on `<base>/<id>/energy` for the Home Assistant
+    /// sensors (energy_sensors_timer.cpp).
+    void arm_energy_states(std::chrono::milliseconds after);
     void arm_commit(std::chrono::milliseconds after);
     void arm_purge(std::chrono::milliseconds after);
     void arm_backup(std::chrono::milliseconds after);
@@ -84,6 +97,11 @@ private:
     boost::asio::steady_timer commit_timer_;
     boost::asio::steady_timer purge_timer_;
     boost::asio::steady_timer backup_timer_;
+    boost::asio::steady_timer findings_timer_;
+    boost::asio::steady_timer energy_states_timer_;
+    mqtt::bridge* bridge_ = nullptr;
+    /// finding_key()s published as events and still found (kept in meta across restarts).
+    std::optional<std::set<std::string>> published_findings_;
     /// The scheduled backup's copy runs here, off the loop: copying and fsyncing a large database
     /// took ~0.7 s, long enough for drivers' state reports to be merged while the loop was blocked.
     std::thread backup_thread_;

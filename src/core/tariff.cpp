@@ -236,6 +236,41 @@ const tariff* energy_config::tariff_at(std::int64_t ts) const {
     return found;
 }
 
+namespace {
+
+/// `energy.findings` (types and ranges already checked by the schema) and the rules between fields.
+findings_config parse_findings(const json& f, const std::string& file, located_errors& errors) {
+    findings_config out;
+    out.night_start = f.value("night_start", out.night_start);
+    out.night_end = f.value("night_end", out.night_end);
+    out.standby_w = f.value("standby_w", out.standby_w);
+    out.standby_max_w = f.value("standby_max_w", out.standby_max_w);
+    out.nights = f.value("nights", out.nights);
+    out.min_nights = f.value("min_nights", out.min_nights);
+    out.anomaly_weeks = f.value("anomaly_weeks", out.anomaly_weeks);
+    out.anomaly_min_weeks = f.value("anomaly_min_weeks", out.anomaly_min_weeks);
+    out.anomaly_factor = f.value("anomaly_factor", out.anomaly_factor);
+    out.anomaly_floor_kwh = f.value("anomaly_floor_kwh", out.anomaly_floor_kwh);
+    const std::string at = "/energy/findings";
+    if (out.night_start == out.night_end) {
+        errors.push_back({file, at + "/night_end", "the night must not be empty"});
+    }
+    if (out.min_nights > out.nights) {
+        errors.push_back(
+            {file, at + "/min_nights", "must not be more than \"nights\" (" + std::to_string(out.nights) + ")"});
+    }
+    if (out.anomaly_min_weeks > out.anomaly_weeks) {
+        errors.push_back({file, at + "/anomaly_min_weeks",
+                          "must not be more than \"anomaly_weeks\" (" + std::to_string(out.anomaly_weeks) + ")"});
+    }
+    if (out.standby_max_w < out.standby_w) {
+        errors.push_back({file, at + "/standby_max_w", "must not be below \"standby_w\""});
+    }
+    return out;
+}
+
+}  // namespace
+
 energy_config parse_energy_config(const json& section, const std::string& file, located_errors& errors) {
     energy_config cfg;
     if (auto it = section.find("currency"); it != section.end()) cfg.currency = it->get<std::string>();
@@ -243,6 +278,7 @@ energy_config parse_energy_config(const json& section, const std::string& file, 
         cfg.home_meter = it->get<std::string>();
         if (!is_valid_id(cfg.home_meter)) errors.push_back({file, "/energy/home_meter", "not a valid device id"});
     }
+    if (auto it = section.find("findings"); it != section.end()) cfg.findings = parse_findings(*it, file, errors);
     const auto tariffs = section.find("tariffs");
     if (tariffs == section.end()) return cfg;
     for (std::size_t i = 0; i < tariffs->size(); ++i) {

@@ -57,11 +57,26 @@ struct tariff {
     [[nodiscard]] double cost(std::int64_t ts, std::int64_t span_ms, double kwh, double month_kwh) const;
 };
 
+/// `energy.findings`: the standby and anomaly rules (docs/energy.md, "Findings").
+struct findings_config {
+    int night_start = 1;             ///< local hour the night starts
+    int night_end = 5;               ///< local hour it ends (exclusive); <= night_start: crosses midnight
+    double standby_w = 3.0;          ///< a steady night draw of at least this is standby
+    double standby_max_w = 30.0;     ///< above this a night draw is a load, not standby
+    int nights = 7;                  ///< nights looked at
+    int min_nights = 5;              ///< standby nights among them for a finding
+    int anomaly_weeks = 8;           ///< the same hour of week this many weeks back
+    int anomaly_min_weeks = 4;       ///< weeks of history needed
+    double anomaly_factor = 3.0;     ///< an hour above factor x usual ...
+    double anomaly_floor_kwh = 0.2;  ///< ... and above usual + floor is an anomaly
+};
+
 /// The `energy` section of the main config.
 struct energy_config {
     std::string currency;         ///< e.g. "CNY"; shown with every cost
     std::string home_meter;       ///< device id of a whole-home meter ("" = none)
     std::vector<tariff> tariffs;  ///< ascending `from`
+    findings_config findings;
 
     /// The tariff in force at `ts` (the last one whose `from` is not after it), or nullptr.
     [[nodiscard]] const tariff* tariff_at(std::int64_t ts) const;

@@ -157,8 +157,13 @@ int cmd_energy(context& ctx);
 /// A local date YYYY-MM-DD as ms since the epoch: its midnight, or with `end_of_day` the next
 /// midnight (so --to includes the day). nullopt for anything else or a date that does not exist.
 std::optional<std::int64_t> parse_local_date(const std::string& text, bool end_of_day);
-/// The `energy` request arguments from --device, --by, --from, --to; throws usage_error.
+/// The `energy` request arguments from --device, --by, --from, --to; for `energy findings` the
+/// `energy_findings` arguments (--device only). Throws usage_error.
 nlohmann::json energy_request_args(const parsed_args& args);
+/// True for `energy findings`; throws usage_error for another word after `energy`.
+bool is_findings(const parsed_args& args);
+/// The `energy_findings` answer: the standby table and the anomalies table, with the rules.
+void render_findings(const nlohmann::json& data, std::ostream& out, bool color);
 /// The human-readable `energy` answer: a device table (with unmeasured and total rows) and the series.
 void render_energy(const nlohmann::json& data, std::ostream& out, bool color);
 int cmd_backup(context& ctx);

@@ -1,5 +1,6 @@
 // hearthctl energy: consumption, cost and share per device over a period, the previous period for
-// comparison, and a series by hour, day or month (the `energy` bridge request, docs/energy.md).
+// comparison, and a series by hour, day or month (the `energy` bridge request, docs/energy.md);
+// `energy findings`: standby draws and anomalous hours (the `energy_findings` request).
 #include "ctl/commands.hpp"
 
 #include "ctl/table.hpp"
@@ -49,7 +50,29 @@ std::optional<std::int64_t> parse_local_date(const std::string& text, bool end_o
     return static_cast<std::int64_t>(t) * 1000;
 }
 
+bool is_findings(const parsed_args& args) {
+    if (args.positional.empty()) return false;
+    if (args.positional[0] != "findings") {
+        throw usage_error("unknown energy subcommand '" + args.positional[0] + "' (expected findings)");
+    }
+    return true;
+}
+
+namespace {
+
+json findings_request_args(const parsed_args& args) {
+    for (const char* option : {"by", "from", "to"}) {
+        if (args.option(option)) throw usage_error("--" + std::string(option) + " does not apply to 'energy findings'");
+    }
+    json out = json::object();
+    if (auto d = args.option("device")) out["device"] = *d;
+    return out;
+}
+
+}  // namespace
+
 json energy_request_args(const parsed_args& args) {
+    if (is_findings(args)) return findings_request_args(args);
     json out = json::object();
     if (auto d = args.option("device")) out["device"] = *d;
     if (auto by = args.option("by")) {
@@ -113,13 +136,59 @@ void render_energy(const json& data, std::ostream& out, bool color) {
     }
 }
 
+void render_findings(const json& data, std::ostream& out, bool color) {
+    const json rules = data.value("rules", json::object());
+    const std::string currency = data.value("currency", std::string());
+    auto rule = [&](const char* key, int digits) {
+        return fixed(rules.is_object() ? rules.value(key, json()) : json(), digits);
+    };
+    const json standby = data.value("standby", json::array());
+    out << "standby: a steady draw of at least " << rule("standby_w", 1) << " W from " << rule("night_start", 0)
+        << ":00 to " << rule("night_end", 0) << ":00 on " << rule("min_nights", 0) << " of the last "
+        << rule("nights", 0) << " nights\n";
+    if (!standby.is_array() || standby.empty()) {
+        out << "none found\n";
+    } else {
+        table t(
+            {"DEVICE", "WATTS", "NIGHTS", "KWH/YEAR", currency.empty() ? "COST/YEAR" : sanitize(currency) + "/YEAR"});
+        for (const auto& s : standby) {
+            if (!s.is_object()) continue;
+            t.add_row({sanitize(s.value("device", std::string())), fixed(s.value("watts", json()), 1),
+                       fixed(s.value("nights", json()), 0) + "/" + fixed(s.value("of_nights", json()), 0),
+                       fixed(s.value("yearly_kwh", json()), 1), fixed(s.value("yearly_cost", json()), 2)});
+        }
+        out << t.render(color);
+    }
+    const json anomalies = data.value("anomalies", json::array());
+    out << "\nanomalies in the last 24 h: an hour above " << rule("anomaly_factor", 1)
+        << " x the usual and the usual + " << rule("anomaly_floor_kwh", 2) << " kWh (same hour of week, "
+        << rule("anomaly_weeks", 0) << " weeks)\n";
+    if (!anomalies.is_array() || anomalies.empty()) {
+        out << "none found\n";
+        return;
+    }
+    table t({"DEVICE", "HOUR", "KWH", "USUAL KWH", "RATIO"});
+    for (const auto& a : anomalies) {
+        if (!a.is_object()) continue;
+        const json ratio = a.value("ratio", json());
+        t.add_row({sanitize(a.value("device", std::string())), format_local_time(int_field(a, "hour")),
+                   fixed(a.value("kwh", json()), 3), fixed(a.value("usual_kwh", json()), 3),
+                   ratio.is_number() ? fixed(ratio, 1) + "x" : "-"});
+    }
+    out << t.render(color);
+}
+
 int cmd_energy(context& ctx) {
-    const json data = call(ctx, "energy", energy_request_args(ctx.args));
+    const bool findings = is_findings(ctx.args);
+    const json data = findings ? call(ctx, "energy_findings", findings_request_args(ctx.args))
+                               : call(ctx, "energy", energy_request_args(ctx.args));
     if (ctx.json_output) {
         print_json(ctx, data);
-        return exit_ok;
+    } else if (findings) {
+        render_findings(data, ctx.out, ctx.color);
+    } else {
+        render_energy(data, ctx.out, ctx.color);
     }
-    render_energy(data, ctx.out, ctx.color);
     return exit_ok;
 }
 

@@ -172,15 +172,20 @@ const std::vector<command_info>& commands() {
          cmd_history,
          check_history},
         {"energy",
-         "energy [--device D] [--by hour|day|month] [--from YYYY-MM-DD] [--to YYYY-MM-DD]",
-         "consumption, cost and share per device, compared with the previous period",
+         "energy [--device D] [--by hour|day|month] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+         "       hearthctl energy findings [--device D]",
+         "consumption, cost and share per device, compared with the previous period; standby and anomalies",
          "Prints each device's consumption (kWh), cost, share of the total and the previous period of\n"
          "the same length with the change, then (unmeasured) when a whole-home meter is configured,\n"
          "the total, and a series by hour, day (default) or month. --from and --to are local dates;\n"
          "--to includes its day (default: this month until now). --device narrows the table and the\n"
-         "series to one device. Costs use the tariffs of the main config (docs/energy.md).",
+         "series to one device. Costs use the tariffs of the main config (docs/energy.md).\n"
+         "energy findings lists devices with a steady standby draw all night on most recent nights\n"
+         "(with the yearly kWh and cost at that level) and hours in the last day in which a device\n"
+         "used far more than usual for that hour of the week; --device narrows them to one device.\n"
+         "The rules and their settings (energy.findings) are in docs/energy.md.",
          0,
-         0,
+         1,
          {"device", "by", "from", "to"},
          cmd_energy,
          check_energy},

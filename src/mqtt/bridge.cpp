@@ -44,8 +44,9 @@ std::optional<std::string> base64_decode(const std::string& in) {
     return out;
 }
 
-const json online = {{"state", "online"}};
-const json offline = {{"state", "offline"}};
+/// The availability payloads (constants: a static json could throw before main).
+constexpr const char* online = R"({"state":"online"})";
+constexpr const char* offline = R"({"state":"offline"})";
 
 }  // namespace
 
@@ -75,7 +76,7 @@ bridge::bridge(boost::asio::io_context& loop, gateway& gw, const config& cfg, br
         s.verify_hostname = cfg.mqtt.tls->verify_hostname;
     }
     s.will_topic = topics_.bridge("state");
-    s.will_payload = offline.dump();
+    s.will_payload = std::string(offline);
     s.subscriptions = topics_.subscriptions();
     s.max_inbound_bytes = std::max(options_.max_set_bytes, options_.max_request_bytes);
     link_ = std::make_unique<mqtt_link>(loop, std::move(s));
@@ -108,9 +109,9 @@ void bridge::stop(std::chrono::milliseconds budget) {
     // before anything still queued (discovery configs right after a connect).
     std::vector<mqtt_link::last_word> last_words;
     for (const auto& [id, device] : gw_.registry().all()) {
-        last_words.push_back({topics_.device(id, "availability"), offline.dump()});
+        last_words.push_back({topics_.device(id, "availability"), std::string(offline)});
     }
-    last_words.push_back({topics_.bridge("state"), offline.dump()});
+    last_words.push_back({topics_.bridge("state"), std::string(offline)});
     link_->stop(budget, last_words);
 }
 
@@ -120,13 +121,27 @@ void bridge::publish_everything() {
     // lost every retained config, so discovery is re-sent in full.
     const bool force_discovery = connected_before_;
     connected_before_ = true;
-    link_->publish(topics_.bridge("state"), online.dump(), 1, true);
+    link_->publish(topics_.bridge("state"), std::string(online), 1, true);
     publish_info();
     link_->publish(topics_.bridge("devices"), gw_.registry().descriptors_json().dump(), 1, true);
     for (const auto& [id, device] : gw_.registry().all()) {
         publish_availability(device);
         publish_state(device);
         queue_discovery(id, force_discovery);
+    }
+    for (const auto& [id, payload] : energy_states_) link_->publish(topics_.device(id, "energy"), payload, 1, true);
+}
+
+void bridge::publish_energy_states(const std::map<std::string, nlohmann::json>& states, const nlohmann::json& zero) {
+    loop_thread_.assert_on_loop_thread("bridge::publish_energy_states");
+    for (const auto& [id, device] : gw_.registry().all()) {
+        if (!has_energy_data(device.descriptor)) continue;  // no sensors read it
+        const auto it = states.find(id);
+        std::string payload = (it != states.end() ? it->second : zero).dump();
+        auto& last = energy_states_[id];
+        if (last == payload) continue;
+        last = payload;
+        link_->publish(topics_.device(id, "energy"), std::move(payload), 1, true);
     }
 }
 
@@ -163,8 +178,8 @@ void bridge::publish_state(const device_entry& device) {
 }
 
 void bridge::publish_availability(const device_entry& device) {
-    link_->publish(topics_.device(device.descriptor.id, "availability"), (device.online ? online : offline).dump(), 1,
-                   true);
+    link_->publish(topics_.device(device.descriptor.id, "availability"), std::string(device.online ? online : offline),
+                   1, true);
 }
 
 void bridge::queue_discovery(const std::string& device_id, bool force) {
@@ -188,14 +203,15 @@ void bridge::drain_discovery() {
         const bool forced = discovery_forced_.erase(id) != 0;
         const device_entry* device = gw_.registry().find(id);
         if (device == nullptr) continue;
-        discovery_options opts{options_.version, gw_.locks().pin_required(id)};
+        discovery_options opts{options_.version, gw_.locks().pin_required(id), true, cfg_.energy.currency};
         const std::string payload = discovery_config(topics_, device->descriptor, opts).dump();
         const std::string hash = sha256_hex(payload);
         std::optional<std::string> previous;
-        if (auto it = discovery_hash_.find(id); it != discovery_hash_.end())
+        if (auto it = discovery_hash_.find(id); it != discovery_hash_.end()) {
             previous = it->second;
-        else if (options_.load_discovery_hash)
+        } else if (options_.load_discovery_hash) {
             previous = options_.load_discovery_hash(id);
+        }
         if (!forced && previous && *previous == hash) {
             discovery_hash_[id] = hash;
             continue;  // unchanged: the retained config on the broker is still right
@@ -273,11 +289,12 @@ void bridge::on_device_updated(const device_entry& device) {
 void bridge::on_device_removed(const std::string& device_id) {
     loop_thread_.assert_on_loop_thread("bridge::on_device_removed");
     // Empty retained payloads delete the retained messages: no ghost entities in Home Assistant.
-    for (const std::string& topic :
-         {topics_.discovery(device_id), topics_.state(device_id), topics_.device(device_id, "availability"),
-          topics_.device(device_id, "ha_vacuum"), topics_.device(device_id, "snapshot")}) {
+    for (const std::string& topic : {topics_.discovery(device_id), topics_.state(device_id),
+                                     topics_.device(device_id, "availability"), topics_.device(device_id, "ha_vacuum"),
+                                     topics_.device(device_id, "snapshot"), topics_.device(device_id, "energy")}) {
         link_->publish(topic, "", 1, true);
     }
+    energy_states_.erase(device_id);
     discovery_hash_.erase(device_id);
     discovery_pending_.erase(device_id);
     schedule_devices_list();

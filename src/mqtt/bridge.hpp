@@ -76,13 +76,18 @@ public:
     /// ({"status", "data"/"error", "transaction"}) to `done`, maybe later. Never throws: a handler
     /// that throws is answered with an error. Used by handle_message, tests and the fuzz target.
     void run_request(const std::string& name, const std::string& payload,
-                     std::function<void(nlohmann::json response)> done);
+                     const std::function<void(nlohmann::json response)>& done);
 
     /// Names of the registered bridge requests.
     [[nodiscard]] std::vector<std::string> request_names() const;
 
     /// Publishes a bridge event (also used by rules for notify).
     void publish_bridge_event(const nlohmann::json& event);
+    /// Publishes the energy sensor values (docs/energy.md, "Home Assistant sensors") of every
+    /// device that reports energy data, retained on `<base>/<id>/energy`: its entry of `states`,
+    /// else `zero` (it used nothing yet). Only changed payloads are sent; all again on every
+    /// connect; cleared with the device. Loop thread.
+    void publish_energy_states(const std::map<std::string, nlohmann::json>& states, const nlohmann::json& zero);
 
     [[nodiscard]] nlohmann::json health() const;
     [[nodiscard]] link_stats link() const { return link_->stats(); }
@@ -135,6 +140,7 @@ private:
     std::set<std::string> discovery_forced_;
     std::map<std::string, std::string> discovery_hash_;  // last published this run
     std::map<std::string, std::chrono::steady_clock::time_point> last_snapshot_;
+    std::map<std::string, std::string> energy_states_;  // device id -> last `/energy` payload
     boost::asio::steady_timer discovery_timer_;
     boost::asio::steady_timer devices_timer_;
     boost::asio::steady_timer birth_timer_;

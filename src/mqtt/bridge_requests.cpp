@@ -224,7 +224,7 @@ void bridge::handle_get(const std::string& device_id) {
 
 void bridge::handle_request(const std::string& name, const inbound_message& msg) {
     const std::string reply_topic = topics_.response(name);
-    run_request(name, msg.payload, [this, alive = std::weak_ptr<bool>(alive_), reply_topic](json r) {
+    run_request(name, msg.payload, [this, alive = std::weak_ptr<bool>(alive_), reply_topic](const json& r) {
         if (alive.expired()) return;
         if (r.value("status", "") == "error") ++refused_messages_;
         publish_json(reply_topic, r, false);
@@ -237,7 +237,7 @@ std::vector<std::string> bridge::request_names() const {
     return names;
 }
 
-void bridge::run_request(const std::string& name, const std::string& payload, std::function<void(json)> done) {
+void bridge::run_request(const std::string& name, const std::string& payload, const std::function<void(json)>& done) {
     if (payload.size() > options_.max_request_bytes) {
         ++oversized_messages_;
         done(response(nullptr, false,
@@ -269,7 +269,7 @@ void bridge::run_request(const std::string& name, const std::string& payload, st
     }
     // Exactly one answer, even when the handler throws after (or instead of) replying.
     auto answered = std::make_shared<bool>(false);
-    auto reply = [answered, transaction, done](request_reply r) {
+    auto reply = [answered, transaction, done](const request_reply& r) {
         if (*answered) return;
         *answered = true;
         done(response(transaction, r.ok, r.error, r.data));

@@ -96,6 +96,35 @@ json property_component(const topic_scheme& t, const device_descriptor& d, const
     return c;
 }
 
+/// Today's and this month's energy (kWh, `total_increasing`: they restart from 0 at local
+/// midnight and on the 1st) and, with a currency, cost (`monetary` must be `total`: the start of
+/// the day or month is its `last_reset`), all read from `<base>/<id>/energy`.
+std::vector<std::pair<std::string, json>> energy_components(const topic_scheme& t, const device_descriptor& d,
+                                                            const std::string& currency) {
+    std::vector<std::pair<std::string, json>> out;
+    const std::string topic = t.device(d.id, "energy");
+    for (const auto& [period, label] :
+         {std::pair<std::string, std::string>{"today", "today"}, {"month", "this month"}}) {
+        out.emplace_back("energy_" + period, json{{"p", "sensor"},
+                                                  {"name", "Energy " + label},
+                                                  {"stat_t", topic},
+                                                  {"val_tpl", value_of(period + "_kwh")},
+                                                  {"unit_of_meas", "kWh"},
+                                                  {"dev_cla", "energy"},
+                                                  {"stat_cla", "total_increasing"}});
+        if (currency.empty()) continue;
+        out.emplace_back("cost_" + period, json{{"p", "sensor"},
+                                                {"name", "Cost " + label},
+                                                {"stat_t", topic},
+                                                {"val_tpl", value_of(period + "_cost")},
+                                                {"unit_of_meas", currency},
+                                                {"dev_cla", "monetary"},
+                                                {"stat_cla", "total"},
+                                                {"lrst_val_tpl", value_of(period + "_start")}});
+    }
+    return out;
+}
+
 /// The descriptor's device_class wins over the derived one when HA's platform knows it.
 void use_driver_device_class(const json& raw, json& c) {
     auto cls = raw.find("device_class");
@@ -305,6 +334,17 @@ json vacuum_state_payload(const json& state) {
     return out;
 }
 
+bool has_energy_data(const device_descriptor& d) {
+    for (const char* p : {"energy_kwh", "power_w"}) {
+        const auto it = d.properties.find(p);
+        if (it != d.properties.end() &&
+            (it->second.type == value_type::number || it->second.type == value_type::integer)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 json discovery_config(const topic_scheme& t, const device_descriptor& d, const discovery_options& options) {
     json dev = {{"ids", json::array({"hearth_" + d.id})}, {"name", d.name}};
     const json& raw = d.raw;
@@ -388,6 +428,9 @@ json discovery_config(const topic_scheme& t, const device_descriptor& d, const d
                                 {"name", human_name(name)},
                                 {"cmd_t", t.device(d.id, "set")},
                                 {"pl_prs", json{{"command", name}}.dump()}});
+    }
+    if (options.energy_sensors && has_energy_data(d)) {
+        for (const auto& [key, c] : energy_components(t, d, options.currency)) add(key, c);
     }
     // Snapshots never arrive on the event topic (the bridge publishes them as the camera image).
     std::vector<std::string> event_types;

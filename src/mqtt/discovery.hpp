@@ -16,11 +16,19 @@ namespace hearth::mqtt {
 struct discovery_options {
     std::string origin_version;  ///< hearthd version for the "o" block
     bool lock_code_required = false;
+    /// Devices with `energy_kwh` or `power_w` get today's and this month's energy sensors on
+    /// `<base>/<id>/energy` (docs/energy.md, "Home Assistant sensors") ...
+    bool energy_sensors = false;
+    /// ... and, when a currency is configured, the matching cost sensors in it.
+    std::string currency;
 };
 
 /// The discovery config payload for one device.
 nlohmann::json discovery_config(const topic_scheme& topics, const device_descriptor& device,
                                 const discovery_options& options);
+
+/// True when `device` reports energy_kwh or power_w: it gets energy sensors (and `/energy` states).
+bool has_energy_data(const device_descriptor& device);
 
 /// The retained companion topic HA's MQTT vacuum needs ({"state","fan_speed"}), or "" if none.
 std::string vacuum_state_topic(const topic_scheme& topics, const device_descriptor& device);

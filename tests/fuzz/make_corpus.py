@@ -232,15 +232,16 @@ write("nuki_http", "callback", "\x02" + f"POST /hearth-nuki/cb-3f9a1c HTTP/1.1\r
 
 # bridge_requests: byte 0 = index into the sorted request names (fuzz_bridge_requests.cpp), then
 # the payload. Names, sorted: backup config/reload device/remove device/rename devices energy
-# health history info rule/disable rule/enable rule/run rules scene/activate trace (+ an unknown name).
-REQUESTS = ["backup", "config/reload", "device/remove", "device/rename", "devices", "energy", "health", "history", "info",
-            "rule/disable", "rule/enable", "rule/run", "rules", "scene/activate", "trace", "no/such/request"]
+# energy_findings health history info rule/disable rule/enable rule/run rules scene/activate trace (+ an unknown name).
+REQUESTS = ["backup", "config/reload", "device/remove", "device/rename", "devices", "energy", "energy_findings",
+            "health", "history", "info", "rule/disable", "rule/enable", "rule/run", "rules", "scene/activate", "trace", "no/such/request"]
 bridge_seeds = {
     "config/reload": {},
     "device/remove": {"device": "nope"},
     "device/rename": {"device": "living_light", "name": "Sofa lamp", "transaction": "t1"},
     "devices": {},
     "energy": {"device": "living_light", "by": "day", "from": 1700000000000, "to": 1702592000000},
+    "energy_findings": {"device": "living_light"},
     "health": {"transaction": 7},
     "history": {"device": "living_light", "property": "brightness", "from": 0, "to": 1800000000000, "limit": 10},
     "info": {},

@@ -1,5 +1,6 @@
 // Bridge requests over MQTT: devices, health, info, device/rename, device/remove (with the empty
-// retained payloads that delete a removed device from the broker), backup, history, and errors
+// retained payloads that delete a removed device from the broker), backup, history, energy
+// findings, the Home Assistant energy sensors' discovery and their `/energy` values, and errors
 // for unknown requests and bad arguments.
 #include "support/hearth_fixture.hpp"
 
@@ -126,6 +127,28 @@ TEST_F(mqtt_request, backup_and_history) {
     const json history = probe_->request("history", {{"device", "living_climate_sensor"}, {"property", "value"}}, 10s);
     ASSERT_EQ(history.value("status", ""), "ok") << history;
     EXPECT_TRUE(history["data"].is_array()) << history;
+}
+
+TEST_F(mqtt_request, energy_sensors_are_discovered_and_published_and_findings_answer) {
+    ASSERT_NO_FATAL_FAILURE(bring_up());
+    const auto cfg = probe_->wait_topic(discovery_topic("kitchen_plug"), 5s, 0);
+    ASSERT_TRUE(cfg);
+    const json today = cfg->as_json()["cmps"]["kitchen_plug_energy_today"];
+    EXPECT_EQ(today.value("stat_t", ""), "hearth/kitchen_plug/energy") << cfg->payload;
+    EXPECT_EQ(today.value("stat_cla", ""), "total_increasing") << cfg->payload;
+    // The first values are published 5 s after the start, computed from the store.
+    const auto values = probe_->wait_topic("hearth/kitchen_plug/energy", 15s, 0);
+    ASSERT_TRUE(values) << "no /energy values for the plug";
+    const json v = values->as_json();
+    EXPECT_TRUE(v["today_kwh"].is_number() && v["month_kwh"].is_number() && v["month_cost"].is_number()) << v;
+    EXPECT_TRUE(v["today_start"].is_string()) << v;
+    EXPECT_FALSE(probe_->wait_topic("hearth/living_light/energy", 100ms, 0)) << "a light without energy data";
+
+    const json findings = probe_->request("energy_findings", json::object(), 10s);
+    ASSERT_EQ(findings.value("status", ""), "ok") << findings;
+    EXPECT_TRUE(findings["data"]["standby"].is_array() && findings["data"]["anomalies"].is_array()) << findings;
+    const json bad = probe_->request("energy_findings", {{"device", "No Such"}});
+    EXPECT_EQ(bad.value("error", ""), "'device' is not a valid device id") << bad;
 }
 
 }  // namespace

@@ -52,6 +52,8 @@ TEST(bridge_requests, the_reported_crashes_are_precise_errors) {
          {{"from", 1'600'000'000'000}, {"to", 1'700'000'000'000}, {"by", "hour"}},
          "the answer would have more than 10000 points: ask for a coarser 'by' or a shorter range"},
         {"scene/activate", {{"scene", json::object()}}, "'scene' must be a string, got object"},
+        {"energy_findings", {{"device", 5}}, "'device' must be a string, got integer"},
+        {"energy_findings", {{"device", "Living Light"}}, "'device' is not a valid device id"},
     };
     for (const auto& c : cases) {
         const json r = rig.request(c.request, c.args.dump());
@@ -99,6 +101,26 @@ TEST(bridge_requests, energy_answers_consumption_per_device_from_its_own_thread)
     EXPECT_EQ(r["data"]["unpriced_kwh"].get<double>(), r["data"]["total"]["kwh"].get<double>());  // no tariff
 }
 
+TEST(bridge_requests, energy_findings_answers_a_standby_draw_from_its_own_thread) {
+    hearth::fuzz::bridge_rig rig;
+    const auto& light = *rig.gw().registry().find("living_light");
+    // 9 W, reported every 30 min for 8 days: every night of the last 7 is a standby night.
+    for (int i = 0; i <= 8 * 48; ++i) {
+        rig.persist().on_state_changed(light, {{"power_w", 9.0}});
+        rig.clock().advance(1'800'000);
+    }
+    const json r = rig.request("energy_findings", json{{"transaction", "f1"}}.dump());
+    ASSERT_EQ(r.value("status", ""), "ok") << r;
+    ASSERT_EQ(r["data"]["standby"].size(), 1u) << r;
+    EXPECT_EQ(r["data"]["standby"][0]["device"], "living_light");
+    EXPECT_NEAR(r["data"]["standby"][0]["watts"].get<double>(), 9.0, 1e-6);
+    EXPECT_EQ(r["data"]["standby"][0]["nights"], 7);
+    EXPECT_TRUE(r["data"]["anomalies"].empty()) << r;
+    const json other = rig.request("energy_findings", json{{"device", "kitchen_plug"}}.dump());
+    ASSERT_EQ(other.value("status", ""), "ok") << other;
+    EXPECT_TRUE(other["data"]["standby"].empty()) << other;
+}
+
 TEST(bridge_requests, every_request_answers_every_wrong_type) {
     hearth::fuzz::bridge_rig rig;
     const std::vector<std::string> fields = {"device", "name",  "property",    "from",       "to", "limit",
@@ -106,7 +128,7 @@ TEST(bridge_requests, every_request_answers_every_wrong_type) {
     const auto names = rig.request_names();
     for (const char* expected :
          {"devices", "health", "info", "device/rename", "device/remove", "backup", "history", "rules", "rule/enable",
-          "rule/disable", "rule/run", "scene/activate", "config/reload", "trace", "energy"}) {
+          "rule/disable", "rule/run", "scene/activate", "config/reload", "trace", "energy", "energy_findings"}) {
         EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
     }
     std::size_t answered = 0;

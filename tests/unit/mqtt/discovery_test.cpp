@@ -27,7 +27,8 @@ const std::vector<std::string> cases = {
     "hall_motion",     "kitchen_fridge",
     "kitchen_plug",    "living_climate_sensor",
     "living_light",    "porch_switch",
-    "robot_vacuum",
+    "robot_vacuum",    "kitchen_plug_energy",
+    "tv_box",
 };
 
 std::string path_of(const std::string& name) { return std::string(DISCOVERY_CASES_DIR) + "/" + name; }
@@ -42,7 +43,9 @@ json discovery_for(const std::string& name) {
     const json input = read_json(path_of(name + ".json"));
     auto parsed = parse_descriptor(input.at("descriptor"));
     if (!parsed) throw std::runtime_error(name + ": descriptor refused");
-    mqtt::discovery_options options{"1.2.3", input.at("options").at("lock_code_required").get<bool>()};
+    const json& o = input.at("options");
+    mqtt::discovery_options options{"1.2.3", o.at("lock_code_required").get<bool>(), o.value("energy_sensors", false),
+                                    o.value("currency", std::string())};
     return mqtt::discovery_config(mqtt::topic_scheme("hearth", "homeassistant"), *parsed, options);
 }
 
@@ -82,7 +85,7 @@ const std::set<std::string>& ha_component_keys() {
         "stat_stopped", "pct_cmd_t", "pct_stat_t", "pct_val_tpl", "spd_rng_min", "spd_rng_max", "pr_mode_cmd_t",
         "pr_mode_stat_t", "pr_mode_val_tpl", "pr_modes", "osc_cmd_t", "osc_stat_t", "osc_val_tpl", "pl_osc_on",
         "pl_osc_off", "dir_cmd_t", "dir_stat_t", "dir_val_tpl", "dev_cla", "stat_cla", "unit_of_meas", "ent_cat", "min",
-        "max", "step", "mode", "ops",
+        "max", "step", "mode", "ops", "lrst_val_tpl",
         // full names without an abbreviation
         "code_format", "temp_step", "fan_modes", "options"};
     return keys;
@@ -165,6 +168,32 @@ TEST(discovery, entity_names_carry_no_unit_suffix) {
     EXPECT_EQ(plug["kitchen_plug_energy_kwh"]["dev_cla"], "energy");
     EXPECT_EQ(discovery_for("bathroom_washer")["cmps"]["bathroom_washer_remaining_s"]["name"], "Remaining time");
     EXPECT_EQ(discovery_for("robot_vacuum")["cmps"]["robot_vacuum_clean_area_m2"]["name"], "Cleaned area");
+}
+
+TEST(discovery, energy_and_cost_sensors_for_the_energy_dashboard) {
+    const json plug = discovery_for("kitchen_plug_energy")["cmps"];
+    const json& today = plug["kitchen_plug_energy_energy_today"];
+    EXPECT_EQ(today["stat_t"], "hearth/kitchen_plug_energy/energy");
+    EXPECT_EQ(today["dev_cla"], "energy");
+    EXPECT_EQ(today["stat_cla"], "total_increasing");
+    EXPECT_EQ(today["unit_of_meas"], "kWh");
+    const json& cost = plug["kitchen_plug_energy_cost_month"];
+    EXPECT_EQ(cost["dev_cla"], "monetary");  // HA allows monetary only with state class total
+    EXPECT_EQ(cost["stat_cla"], "total");
+    EXPECT_EQ(cost["unit_of_meas"], "CNY");
+    EXPECT_EQ(cost["lrst_val_tpl"], "{{ value_json.month_start }}");
+    // Power only, no currency configured: energy sensors without cost.
+    const json tv = discovery_for("tv_box")["cmps"];
+    EXPECT_TRUE(tv.contains("tv_box_energy_month"));
+    EXPECT_FALSE(tv.contains("tv_box_cost_today"));
+    // No energy data: no energy sensors even when they are on.
+    const json input = read_json(path_of("living_light.json"));
+    auto light = parse_descriptor(input.at("descriptor"));
+    ASSERT_TRUE(light.has_value());
+    EXPECT_FALSE(mqtt::has_energy_data(*light));
+    const json cfg = mqtt::discovery_config(mqtt::topic_scheme("hearth", "homeassistant"), *light,
+                                            mqtt::discovery_options{"1.2.3", false, true, "CNY"});
+    for (const auto& [id, c] : cfg.at("cmps").items()) EXPECT_EQ(id.find("energy_today"), std::string::npos) << id;
 }
 
 TEST(discovery, camera_event_entity_lists_only_events_that_arrive_on_the_event_topic) {
