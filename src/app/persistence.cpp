@@ -14,9 +14,13 @@ namespace hearth {
 using json = nlohmann::json;
 
 namespace {
+/// An activity entry's params or event detail larger than this is kept as {} (the fact, not the bulk).
+constexpr std::size_t k_activity_detail_max = 1024;
+
 store_options options_from(const database_config& cfg) {
     store_options o;
     o.history_days = cfg.history_days;
+    o.activity_days = cfg.activity_days;
     o.property_history_days = cfg.retention_days;
     o.size_budget_bytes = static_cast<std::uint64_t>(cfg.size_budget_mb) * 1024 * 1024;
     o.backup_dir = cfg.backup_dir;
@@ -282,13 +286,34 @@ void persistence::on_device_removed(const std::string& device_id) {
 
 void persistence::on_state_changed(const device_entry& device, const json& changed) {
     const time_ms now = clock_.now_ms();
-    for (const auto& [prop, value] : changed.items()) store_->queue_state(device.descriptor.id, prop, value, now);
+    for (const auto& [prop, value] : changed.items()) {
+        store_->queue_state(device.descriptor.id, prop, value, now);
+        // The activity log keeps what people and devices did: switches and modes, not readings.
+        if (value.is_boolean() || value.is_string()) {
+            store_->append_activity({now, device.descriptor.id, activity_kind::state, prop, value, "device"});
+        }
+    }
 }
 
 void persistence::on_device_event(const device_entry& device, const json& event) {
     const std::string type = event.value("event_type", std::string());
     if (type == "snapshot") return;  // media is not history
-    store_->append_event({device.descriptor.id, type, event, event.value("ts", clock_.now_ms())});
+    const time_ms ts = event.value("ts", clock_.now_ms());
+    store_->append_event({device.descriptor.id, type, event, ts});
+    json detail = event;
+    detail.erase("event_type");
+    detail.erase("ts");
+    if (detail.dump().size() > k_activity_detail_max) detail = json::object();  // the fact, not the bulk
+    store_->append_activity({ts, device.descriptor.id, activity_kind::event, type, std::move(detail), "device"});
+}
+
+void persistence::on_command_sent(const device_entry& device, const device_command& command,
+                                  const command_source& source) {
+    // params only: a lock's PIN travels in command.code and is never written.
+    json params = command.params;
+    if (params.dump().size() > k_activity_detail_max) params = json::object();
+    store_->append_activity(
+        {clock_.now_ms(), device.descriptor.id, activity_kind::command, command.name, std::move(params), source.kind});
 }
 
 }  // namespace hearth

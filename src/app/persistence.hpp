@@ -62,6 +62,9 @@ public:
     void on_device_renamed(const device_entry& device) override;
     void on_state_changed(const device_entry& device, const nlohmann::json& changed) override;
     void on_device_event(const device_entry& device, const nlohmann::json& event) override;
+    /// Records the command in the activity log (docs/proactive.md), without any lock code.
+    void on_command_sent(const device_entry& device, const device_command& command,
+                         const command_source& source) override;
 
 private:
     /// Rows per commit transaction: a slice takes a few ms, then the loop runs other work.

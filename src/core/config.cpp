@@ -99,6 +99,7 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
         if (it->contains("path")) d.path = resolve(base, (*it)["path"].get<std::string>());
         take(*it, "commit_interval_ms", d.commit_interval_ms);
         take(*it, "history_days", d.history_days);
+        take(*it, "activity_days", d.activity_days);
         if (auto r = it->find("retention_days"); r != it->end()) {
             for (const auto& [key, days] : r->items()) d.retention_days[key] = days.get<int>();
         }
@@ -261,7 +262,8 @@ json config::summary() const {
         {"database",
          {{"path", database.path},
           {"commit_interval_ms", database.commit_interval_ms},
-          {"history_days", database.history_days}}},
+          {"history_days", database.history_days},
+          {"activity_days", database.activity_days}}},
         {"plugins",
          {{"dir", plugins.dir},
           {"search_dirs", plugin_search_dirs(plugins.dir)},

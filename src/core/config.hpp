@@ -48,6 +48,7 @@ struct database_config {
     std::string path = "/var/lib/hearth/hearth.db";
     int commit_interval_ms = 1000;
     int history_days = 10;
+    int activity_days = 90;  ///< the activity log (routines, care; docs/proactive.md) is kept this long
     std::map<std::string, int> retention_days;  ///< "<property>" or "<device>.<property>" -> days
     std::int64_t size_budget_mb = 1024;
     std::string backup_dir;  ///< default: "backups" next to the database

@@ -171,6 +171,7 @@ void gateway::execute(const std::string& device_id, device_command command, cons
     log::core().debug("command {} from {} {} -> {}: {}", cid, source.kind, source.who, device_id, command.name);
     pending_[cid] =
         pending_command{device->descriptor.driver, device_id, std::move(done), steady::now() + opts_.command_timeout};
+    notify([&](gateway_observer& o) { o.on_command_sent(*device, command, source); });
     link->second->send_command(cid, device_id, command.to_driver_json().dump());
 }
 

@@ -30,6 +30,12 @@
 
 namespace hearth {
 
+/// Where a command came from (for logs and the audit log).
+struct command_source {
+    std::string kind = "mqtt";  ///< mqtt | rule | hearthctl | internal
+    std::string who;            ///< client id, rule id, ...
+};
+
 /// Receives what happens in the core. Default implementations ignore everything.
 class gateway_observer {
 public:
@@ -44,12 +50,10 @@ public:
     virtual void on_device_event(const device_entry& /*device*/, const nlohmann::json& /*event*/) {}
     virtual void on_bridge_event(const nlohmann::json& /*event*/) {}
     virtual void on_drivers_ready() {}
-};
-
-/// Where a command came from (for logs and the audit log).
-struct command_source {
-    std::string kind = "mqtt";  ///< mqtt | rule | hearthctl | internal
-    std::string who;            ///< client id, rule id, ...
+    /// A validated command is being sent to the device's driver (after the lock gate); `source`
+    /// says who asked. Called before the outcome is known. The command's lock code must not be kept.
+    virtual void on_command_sent(const device_entry& /*device*/, const device_command& /*command*/,
+                                 const command_source& /*source*/) {}
 };
 
 /// The outcome of a command, delivered once.

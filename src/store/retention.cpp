@@ -156,6 +156,11 @@ bool store::purge_step(time_ms now, std::size_t budget) {
                "(SELECT id FROM events WHERE ts < ?1 ORDER BY ts LIMIT ?2)",
                now - options_.events_days * ms_per_day, budget) ||
            more;
+    more = delete_batch(
+               "DELETE FROM activity WHERE id IN "
+               "(SELECT id FROM activity WHERE ts < ?1 ORDER BY ts LIMIT ?2)",
+               now - options_.activity_days * ms_per_day, budget) ||
+           more;
     if (options_.audit_days > 0) {
         // The chain now starts after the last row pruned: remember its hash (audit_chain.hpp).
         auto anchor = db_.prepare(

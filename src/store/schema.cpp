@@ -173,6 +173,21 @@ CREATE TABLE energy_daily (
 ) WITHOUT ROWID;
 )sql";
 
+// The activity log (docs/proactive.md): commands, discrete state changes and device events, kept
+// longer than raw history for the routine miner and the care monitor.
+constexpr const char* k_v8 = R"sql(
+CREATE TABLE activity (
+  id INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  device_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('command', 'state', 'event')),
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  source TEXT NOT NULL
+);
+CREATE INDEX activity_by_ts ON activity (ts);
+)sql";
+
 }  // namespace
 
 const char* v1_sql() { return k_v1; }
@@ -186,6 +201,7 @@ const std::vector<migration>& builtin_migrations() {
         {5, "user-set device names", k_v5},
         {6, "audit hash chain", k_v6},
         {7, "energy accounting", k_v7},
+        {8, "activity log", k_v8},
     };
     return steps;
 }

@@ -201,10 +201,13 @@ void store::queue_state(const std::string& device_id, const std::string& propert
 
 void store::append_event(const event_record& event) { event_queue_.push_back(event); }
 
+void store::append_activity(activity_record record) { activity_queue_.push_back(std::move(record)); }
+
 std::size_t store::flush(std::size_t max_rows) {
-    if (history_queue_.empty() && event_queue_.empty() && current_pending_.empty()) return 0;
+    if (history_queue_.empty() && event_queue_.empty() && activity_queue_.empty() && current_pending_.empty()) return 0;
     const std::size_t history_rows = std::min(max_rows, history_queue_.size());
     const std::size_t event_rows = std::min(max_rows - history_rows, event_queue_.size());
+    const std::size_t activity_rows = std::min(max_rows - history_rows - event_rows, activity_queue_.size());
     sqlite::transaction tx(db_);
     auto& current = cached(
         "INSERT INTO current_state (device_id, property, value, updated_at) VALUES (?1, ?2, ?3, ?4) "
@@ -226,6 +229,12 @@ std::size_t store::flush(std::size_t max_rows) {
         const auto& e = event_queue_[i];
         events.bind_all(e.device_id, e.event_type, e.payload.dump(), e.ts).run();
     }
+    auto& activity =
+        cached("INSERT INTO activity (ts, device_id, kind, name, value, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    for (std::size_t i = 0; i < activity_rows; ++i) {
+        const auto& a = activity_queue_[i];
+        activity.bind_all(a.ts, a.device_id, to_string(a.kind), a.name, a.value.dump(), a.source).run();
+    }
     // current_state once the backlog is written, or every 8th slice under sustained load.
     const bool last_slice = history_rows == history_queue_.size() || ++slices_since_current_ >= 8;
     if (last_slice) {
@@ -242,7 +251,9 @@ std::size_t store::flush(std::size_t max_rows) {
     }
     history_queue_.erase(history_queue_.begin(), history_queue_.begin() + static_cast<std::ptrdiff_t>(history_rows));
     event_queue_.erase(event_queue_.begin(), event_queue_.begin() + static_cast<std::ptrdiff_t>(event_rows));
-    return history_rows + event_rows;
+    activity_queue_.erase(activity_queue_.begin(),
+                          activity_queue_.begin() + static_cast<std::ptrdiff_t>(activity_rows));
+    return history_rows + event_rows + activity_rows;
 }
 
 std::map<std::string, nlohmann::json> store::load_current_state() {

@@ -16,6 +16,7 @@
 #include "store/store_types.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <deque>
 #include <map>
 #include <memory>
@@ -64,6 +65,14 @@ public:
                      time_ms ts);
     /// Queue a device event; written by the next flush().
     void append_event(const event_record& event);
+    /// Queue an activity-log entry (docs/proactive.md); written by the next flush(), after the
+    /// queued events.
+    void append_activity(activity_record record);
+    /// Calls `each` for every activity entry with from_ts <= ts < to_ts on a connection from
+    /// open_reader(), oldest first (ties in insertion order), until `each` returns false. Entries
+    /// whose stored value is not JSON come with a null value. Returns the entries passed.
+    static std::size_t read_activity(sqlite::db& reader, time_ms from_ts, time_ms to_ts,
+                                     const std::function<bool(const activity_record&)>& each);
     /// Write the queued state, history and event rows, oldest first, at most `max_rows` of them,
     /// in ONE transaction (synchronous=NORMAL: durable against process crashes; the last ~second
     /// may be lost on power loss). The rest stay queued, so a caller on the event loop can write a
@@ -71,7 +80,7 @@ public:
     /// and the error is thrown. Returns rows written.
     std::size_t flush(std::size_t max_rows = static_cast<std::size_t>(-1));
     /// Number of queued (unflushed) state + event rows.
-    std::size_t queued() const noexcept { return history_queue_.size() + event_queue_.size(); }
+    std::size_t queued() const noexcept { return history_queue_.size() + event_queue_.size() + activity_queue_.size(); }
     /// Current state for restore at start: device id -> {property: value}. Flushed rows only.
     std::map<std::string, nlohmann::json> load_current_state();
     /// History of one property in [from_ts, to_ts], oldest first, at most `limit` points: hourly
@@ -243,6 +252,7 @@ private:
     std::map<std::pair<std::string, std::string>, std::pair<nlohmann::json, time_ms>> current_pending_;
     unsigned slices_since_current_ = 0;
     std::deque<event_record> event_queue_;
+    std::deque<activity_record> activity_queue_;
     energy_accumulator energy_;
     std::map<std::string, std::int64_t> energy_dev_;  ///< device id -> energy_devices.dev
     std::set<std::int64_t> energy_days_written_;      ///< UTC days the open transaction wrote buckets for

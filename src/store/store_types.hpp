@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hearth {
@@ -34,6 +35,7 @@ struct store_options {
     std::map<std::string, int> property_history_days;  ///< overrides: "<property>" or "<device>.<property>" (wins)
     int downsampled_days = 365;                        ///< hourly min/max/mean rows kept this long
     int events_days = 30;                              ///< device events kept this long
+    int activity_days = 90;                            ///< activity log (routines, care) kept this long
     int audit_days = 365;                              ///< audit log kept this long (0 = forever)
     std::uint64_t size_budget_bytes = 0;               ///< 0 = unlimited; else purge oldest history first
     std::filesystem::path backup_dir;                  ///< empty = no backups, no restore on corruption
@@ -101,6 +103,26 @@ struct event_record {
     nlohmann::json payload;
     time_ms ts = 0;
 };
+
+/// What an activity-log entry records (docs/proactive.md, "Activity log").
+enum class activity_kind { command, state, event };
+
+/// One entry of the activity log: a command sent to a device, a change of a discrete (boolean or
+/// text) property, or a device event. The routine miner and the care monitor read only this log,
+/// which is kept `activity_days` (longer than raw history) and holds no secret (no lock PIN).
+struct activity_record {
+    time_ms ts = 0;
+    std::string device_id;
+    activity_kind kind = activity_kind::state;
+    std::string name;      ///< command name ("set" too), property, or event type
+    nlohmann::json value;  ///< command params, the property's new value, or the event's payload
+    std::string source;    ///< command: mqtt | hearthctl | rule | internal; state and event: "device"
+};
+
+/// "command" | "state" | "event".
+const char* to_string(activity_kind kind) noexcept;
+/// The kind named by `text`; nullopt if it names none.
+std::optional<activity_kind> activity_kind_from(std::string_view text) noexcept;
 
 /// A scene or automation definition loaded from a scene file.
 struct rule_record {
