@@ -77,7 +77,7 @@ struct care_model {
 class care_learner {
 public:
     /// Shift tolerance: each hour's statistic covers the gaps of [hour - J, hour + 1 h + J).
-    static constexpr time_ms k_shift_ms = 60 * 60'000;
+    static constexpr time_ms k_shift_ms = time_ms{60} * 60'000;
     /// Gaps longer than this are absence (away, hub down): the hours they touch are not learned.
     static constexpr time_ms k_absent_ms = 20 * ms_per_hour;
     /// threshold = max(floor, typical × k_margin_factor + k_margin_add_s).

@@ -13,7 +13,7 @@ namespace hearth::proactive {
 namespace {
 
 /// How far ahead of `now` an activity's timestamp may lie before tick() takes it as `now`.
-constexpr time_ms k_future_slack_ms = 5 * 60'000;
+constexpr time_ms k_future_slack_ms = time_ms{5} * 60'000;
 
 int minutes(time_ms ms) { return static_cast<int>(std::llround(static_cast<double>(ms) / 60'000.0)); }
 
@@ -34,9 +34,9 @@ time_ms next_hour_boundary(time_ms now) {
 }  // namespace
 
 care_monitor::care_monitor(care_settings settings, care_model model)
-    : settings_(std::move(settings)), model_(std::move(model)), filter_(settings_) {}
+    : settings_(std::move(settings)), model_(model), filter_(settings_) {}
 
-void care_monitor::set_model(care_model model) { model_ = std::move(model); }
+void care_monitor::set_model(care_model model) { model_ = model; }
 
 void care_monitor::on_activity(const activity_record& record) {
     if (!filter_.accept(record)) return;
