@@ -367,6 +367,8 @@ TEST(care, dst_change_in_europe_berlin) {
     EXPECT_GE(ts - (last + threshold), 0);
     EXPECT_LE(ts - (last + threshold), 60 * 60'000);
     EXPECT_EQ(alert->event.value("hour_of_week", -1), hour_of_week(ts));
+    std::printf("[care] Europe/Berlin stop 10:00 on 2026-03-29: threshold %lld min, alert after %lld min\n",
+                static_cast<long long>(threshold / 60'000), static_cast<long long>((ts - last) / 60'000));
 }
 
 }  // namespace
