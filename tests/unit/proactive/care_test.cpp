@@ -308,7 +308,7 @@ TEST(care, garbage_records_and_unknown_devices_never_crash) {
         {-5, "a", activity_kind::state, "on", true, "device"},
         {std::numeric_limits<time_ms>::max(), "a", activity_kind::state, "on", true, "device"},
         {std::numeric_limits<time_ms>::min(), "a", activity_kind::command, "x", {}, "rule"},
-        {now, "a", static_cast<activity_kind>(77), "on", true, "device"},
+        {now, "a", static_cast<activity_kind>(3), "on", true, "device"},
     };
     for (const auto& [from, to] : std::vector<std::pair<time_ms, time_ms>>{
              {now - 28 * ms_per_day, now},
