@@ -83,21 +83,24 @@ void proactive_service::learn_care() {
     settings.learn_days = cfg_.care.learn_days;
     auto job = [this, alive = std::weak_ptr<bool>(alive_), path = persist_.db().path(), settings, from, now] {
         std::optional<proactive::care_model> model;
+        std::optional<activity_record> last_active;  // where the gap in progress starts after a restart
         try {
             auto reader = store::open_reader(path);
             proactive::care_learner learner(settings, from, now);
-            store::read_activity(reader, from, now, [&learner](const activity_record& r) {
+            store::read_activity(reader, from, now, [&](const activity_record& r) {
                 learner.add(r);
+                if (proactive::counts_as_activity(r, settings)) last_active = r;
                 return true;
             });
             model = learner.finish();
         } catch (const std::exception& e) {
             log::app().error("care: learning failed, keeping the previous model: {}", e.what());
         }
-        boost::asio::post(loop_, [this, alive, model = std::move(model)]() mutable {
+        boost::asio::post(loop_, [this, alive, model = std::move(model), last_active]() mutable {
             if (alive.expired() || stopped_) return;
             learning_ = false;
             if (!model || !care_) return;
+            if (last_active) care_->on_activity(*last_active);  // ignored when the monitor saw newer
             log::app().info("care: learned normal gaps from {} day(s), {} activity entries", model->days_learned,
                             model->activities);
             care_->set_model(std::move(*model));
