@@ -48,6 +48,42 @@ std::vector<double> base_rates(const timeline& line, int window_s) {
     return covered;
 }
 
+/// Keeps one sequence per trigger device and action: the strongest (highest confidence, then
+/// support; an event before a state change). Two triggers of one device that lead to the same action
+/// describe the same moment (a washer's cycle_finished event and its operational_state "stopped").
+void drop_redundant_triggers(std::vector<sequence_routine>& found,
+                             std::unordered_map<std::uint64_t, std::size_t>& accepted) {
+    auto stronger = [](const sequence_routine& a, const sequence_routine& b) {
+        if (a.confidence != b.confidence) return a.confidence > b.confidence;
+        if (a.support != b.support) return a.support > b.support;
+        if (a.trigger.kind != b.trigger.kind) return a.trigger.kind == activity_kind::event;
+        return a.trigger.name < b.trigger.name;
+    };
+    std::vector<bool> keep(found.size(), true);
+    for (std::size_t i = 0; i < found.size(); ++i)
+        for (std::size_t j = 0; j < found.size(); ++j)
+            if (i != j && keep[i] && keep[j] && found[i].trigger.device == found[j].trigger.device &&
+                found[i].action.device == found[j].action.device && found[i].action.command == found[j].action.command &&
+                found[i].action.params == found[j].action.params && stronger(found[i], found[j]))
+                keep[j] = false;
+    std::vector<sequence_routine> kept;
+    std::vector<std::size_t> new_index(found.size(), found.size());
+    for (std::size_t i = 0; i < found.size(); ++i)
+        if (keep[i]) {
+            new_index[i] = kept.size();
+            kept.push_back(std::move(found[i]));
+        }
+    for (auto it = accepted.begin(); it != accepted.end();) {
+        if (new_index[it->second] == found.size()) {
+            it = accepted.erase(it);
+        } else {
+            it->second = new_index[it->second];
+            ++it;
+        }
+    }
+    found = std::move(kept);
+}
+
 }  // namespace
 
 std::vector<sequence_routine> find_sequences(const timeline& line, const miner_options& options) {
@@ -83,6 +119,7 @@ std::vector<sequence_routine> find_sequences(const timeline& line, const miner_o
                        lift, {}});
     }
     if (out.empty()) return out;
+    drop_redundant_triggers(out, accepted);
     // Second pass over the accepted pairs: the longest delay and the newest examples.
     first = 0;
     const auto keep = static_cast<std::size_t>(std::max(0, options.max_examples));

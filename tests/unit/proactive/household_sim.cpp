@@ -1,7 +1,8 @@
 // The simulated household (household_sim.hpp). People keep 15 time routines (one of them unlocking
 // the front door, never to be suggested) and 9 sequences, with jitter and skipped days; rules run
 // their own schedule; every day brings noise (random commands, wall switches, motion, doors) and
-// some days are irregular (holidays without routines, late mornings shifting them 90 minutes).
+// some days are irregular (holidays without routines, late mornings shifting them 90 minutes);
+// distractors (a light switched all day, a habit kept on fewer than half of the days) must not be found.
 #include "household_sim.hpp"
 
 #include "rules/time_calc.hpp"
@@ -336,6 +337,11 @@ void add_noise(recorder& r, rng& g, time_ms day_start) {
         for (int n = g.between(0, 3); n > 0; --n)
             r.event(at(7, 23), "button_" + std::to_string(b), "press", {{"action", g.chance(50) ? "single" : "double"}});
     for (int n = g.between(0, 3); n > 0; --n) r.command(at(8, 22), "camera_1", "snapshot", json::object());
+    // Distractors: a light used all day long, and a habit kept on fewer than half of the days.
+    for (int n = g.between(20, 40); n > 0; --n)
+        r.command(at(6, 24), "light_29", g.chance(50) ? "turn_on" : "turn_off", json::object());
+    if (g.chance(45)) r.command(day_start + g.between(11 * hour_s + 50 * 60, 12 * hour_s + 10 * 60) * second_ms, "plug_05",
+                                "turn_on", json::object());
 }
 
 /// What rules do: their commands carry source "rule" and must never be mined.
