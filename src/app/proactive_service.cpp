@@ -67,15 +67,14 @@ void proactive_service::stop() {
     worker_.stop();
 }
 
-json proactive_service::health() const {json h = {{"suggestions",
-                                                   {{"enabled", cfg_.suggestions.enabled},
-                                                    {"mining", mining_},
-                                                    {"offered", suggestions_answer()["suggestions"].size()},
-                                                    {"last_run", mined_}}}},
-                                        {"care", {{"enabled", care_ != nullptr}}}};
-if (!mine_error_.empty()) h["suggestions"]["last_error"] = mine_error_;
-if (care_) h["care"] = care_->status(clock_.now_ms());
-return h;
+json proactive_service::health() const {
+    json suggestions = {{"enabled", cfg_.suggestions.enabled},
+                        {"mining", mining_},
+                        {"offered", suggestions_answer()["suggestions"].size()},
+                        {"last_run", mined_}};
+    if (!mine_error_.empty()) suggestions["last_error"] = mine_error_;
+    json care = care_ ? care_->status(clock_.now_ms()) : json{{"enabled", false}};
+    return {{"suggestions", std::move(suggestions)}, {"care", std::move(care)}};
 }
 
 std::map<std::string, device_descriptor> proactive_service::device_snapshot() const {

@@ -9,6 +9,8 @@
 #include "core/json_input.hpp"
 #include "log/log.hpp"
 #include "proactive/routine_miner.hpp"
+#include "rules/scene_loader.hpp"
+#include "rules/time_calc.hpp"
 
 #include <boost/asio/post.hpp>
 

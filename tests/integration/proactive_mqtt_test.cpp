@@ -46,14 +46,15 @@ void plant_porch_habit(const std::filesystem::path& db_path, std::int64_t now) {
     db->close();
 }
 
-/// The offered suggestion whose automation is triggered by the porch switch and acts on the
-/// living light, if any.
+/// The offered suggestion whose automation is triggered by the porch switch going on and acts on
+/// the living light, if any.
 std::optional<json> porch_suggestion(const json& answer) {
     if (!answer.contains("data")) return std::nullopt;
     for (const auto& s : answer["data"].value("suggestions", json::array())) {
-        const std::string text = s.value("scene_file", json::object()).dump();
-        if (s.value("kind", "") == "sequence" && text.find("porch_switch") != std::string::npos &&
-            text.find("living_light") != std::string::npos)
+        const json automation = s.value("scene_file", json::object()).value("automations", json::array()).at(0);
+        const json trigger = automation.value("triggers", json::array()).at(0);
+        if (s.value("kind", "") == "sequence" && trigger.value("device", "") == "porch_switch" &&
+            trigger.value("to", json()) == true && automation.dump().find("living_light") != std::string::npos)
             return s;
     }
     return std::nullopt;
@@ -98,8 +99,9 @@ TEST_F(proactive_mqtt, a_mined_habit_is_offered_accepted_and_then_runs) {
         break;
     }
 
-    // Before accepting: the porch going on does not touch the living light.
+    // Both off before accepting: the porch going on then is a change that triggers.
     EXPECT_EQ(probe->set("living_light", {{"on", false}})["status"], "ok");
+    EXPECT_EQ(probe->set("porch_switch", {{"on", false}})["status"], "ok");
     const json accepted = probe->request("suggestion/accept", {{"id", id}}, 10s);
     ASSERT_EQ(accepted.value("status", ""), "ok") << accepted.dump();
     EXPECT_TRUE(std::filesystem::exists(dir_ / "scenes" / ("suggested-" + id + ".json")));
