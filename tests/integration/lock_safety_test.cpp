@@ -3,6 +3,8 @@
 // records in the database; and a full run with the Nuki bridge and ISAPI camera simulators, an
 // MQTT password and debug logging in which no PIN, token or password appears in any log or message.
 #include "support/hearth_fixture.hpp"
+
+#include "store/store.hpp"
 #include <hearth/testing/process.hpp>
 
 #include "core/lock_policy.hpp"
@@ -140,6 +142,18 @@ TEST_F(lock_safety, pin_lockout_age_limit_no_optimism_alarm_and_audit) {
         "lock.lock:attempt",      "lock.lock:ok"};
     EXPECT_EQ(audit, expected);
     EXPECT_EQ(daemon.log().find(pin), std::string::npos) << "the PIN reached the log";
+
+    // The activity log (docs/proactive.md) has the unlock, asked through MQTT, but never its PIN.
+    auto reader = store::open_reader(daemon.database_path());
+    bool unlock_recorded = false;
+    store::read_activity(reader, 0, now_ms() + 1, [&](const activity_record& r) {
+        if (r.device_id == "hall_lock" && r.kind == activity_kind::command && r.name == "unlock") {
+            unlock_recorded = unlock_recorded || r.source == "mqtt";
+        }
+        EXPECT_EQ(r.value.dump().find(pin), std::string::npos) << "the PIN reached the activity log";
+        return true;
+    });
+    EXPECT_TRUE(unlock_recorded);
 }
 
 TEST_F(lock_safety, full_run_never_leaks_pin_token_or_passwords) {

@@ -206,6 +206,22 @@ TEST_F(HearthctlTest, RulesRequestsAreAnswered) {
     EXPECT_TRUE(r.code == 0 || (r.code == 1 && r.err.find("not running") != std::string::npos)) << r.code << r.err;
 }
 
+TEST_F(HearthctlTest, SuggestionsAndCareAreAnswered) {
+    // A fresh home has no routines yet: an empty list, said in words; an unknown id exits 1.
+    const auto list = ctl({"suggestions", "--refresh"});
+    ASSERT_EQ(list.code, 0) << list.err;
+    EXPECT_NE(list.out.find("no suggestions on offer"), std::string::npos) << list.out;
+    const auto j = ctl({"suggestions", "--json"});
+    ASSERT_EQ(j.code, 0) << j.err;
+    EXPECT_TRUE(json::parse(j.out).at("suggestions").is_array());
+    const auto unknown = ctl({"suggestions", "accept", "r-0000000000"});
+    EXPECT_EQ(unknown.code, 1);
+    EXPECT_NE(unknown.err.find("is on offer"), std::string::npos) << unknown.err;
+    const auto care = ctl({"care"});
+    ASSERT_EQ(care.code, 0) << care.err;
+    EXPECT_NE(care.out.find("care alert: disabled"), std::string::npos) << care.out;
+}
+
 TEST_F(HearthctlTest, UsageErrorsExitWith2WithoutABroker) {
     for (const std::vector<std::string>& args :
          std::vector<std::vector<std::string>>{{"set", "living_light"},
@@ -213,6 +229,9 @@ TEST_F(HearthctlTest, UsageErrorsExitWith2WithoutABroker) {
                                                {"devices", "--bogus"},
                                                {"history", "a", "b", "--since", "7x"},
                                                {"set", "Bad/Id", "on=true"},
+                                               {"suggestions", "accept"},
+                                               {"suggestions", "approve", "r-1"},
+                                               {"suggestions", "reject", "r-1", "--refresh"},
                                                {}}) {
         std::vector<std::string> argv = {HEARTHCTL_PATH, "--port", "1"};
         argv.insert(argv.end(), args.begin(), args.end());
