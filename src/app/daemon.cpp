@@ -7,6 +7,7 @@
 #include "app/lock_store_sqlite.hpp"
 #include "app/lock_warnings.hpp"
 #include "app/persistence.hpp"
+#include "app/proactive_service.hpp"
 #include "app/rules_service.hpp"
 #include "app/service_notifier.hpp"
 #include "core/gateway.hpp"
@@ -222,6 +223,7 @@ public:
           bridge_(loop, gw, cfg, bridge_options()),
           locks_(loop, gw, &lock_db),
           rules_(loop, clock, gw, persist.db(), cfg),
+          proactive_(loop, clock, cfg, gw, persist, rules_),
           notifier_(loop),
           test_hook_(loop),
           stop_signals_(loop, SIGINT, SIGTERM),
@@ -244,6 +246,7 @@ public:
         notifier_.start_watchdog([] { return true; });
         arm_status();
         loop_.run();
+        proactive_.stop();
         rules_.stop();
         gw_.remove_observer(&rules_);
         gw_.remove_observer(&locks_);
@@ -281,6 +284,7 @@ private:
         health["refresh"] = {
             {"requested", lh.refresh_requested}, {"sent", lh.refresh_sent}, {"coalesced", lh.refresh_coalesced}};
         if (rules_running_) health.update(rules_.health());
+        health["proactive"] = proactive_.health();
         return health;
     }
 
@@ -295,6 +299,7 @@ private:
         rules_.start(&bridge_);
         gw_.add_observer(&rules_);
         rules_running_ = true;
+        proactive_.start(&bridge_);  // suggestions and the care alert (docs/proactive.md)
     }
 
     [[nodiscard]] std::string status_line() const {
@@ -329,8 +334,9 @@ private:
         log::app().info("signal {} received: shutting down", signo);
         notifier_.stopping();
         gw_.stop(std::chrono::milliseconds(1500));
-        loop_.poll();   // deliver what the drivers reported while stopping
-        rules_.stop();  // before the store closes: records when rules last ran (catch-up)
+        loop_.poll();       // deliver what the drivers reported while stopping
+        proactive_.stop();  // joins its worker before the store closes
+        rules_.stop();      // before the store closes: records when rules last ran (catch-up)
         bridge_.stop(std::chrono::milliseconds(3000));
         persist_.stop();
         loop_.stop();
@@ -368,6 +374,7 @@ private:
     mqtt::bridge bridge_;
     lock_supervisor locks_;
     rules_service rules_;
+    proactive_service proactive_;
     service_notifier notifier_;
     asio::signal_set test_hook_;
     asio::signal_set stop_signals_;

@@ -290,7 +290,7 @@ void persistence::on_state_changed(const device_entry& device, const json& chang
         store_->queue_state(device.descriptor.id, prop, value, now);
         // The activity log keeps what people and devices did: switches and modes, not readings.
         if (value.is_boolean() || value.is_string()) {
-            store_->append_activity({now, device.descriptor.id, activity_kind::state, prop, value, "device"});
+            record_activity({now, device.descriptor.id, activity_kind::state, prop, value, "device"});
         }
     }
 }
@@ -304,7 +304,7 @@ void persistence::on_device_event(const device_entry& device, const json& event)
     detail.erase("event_type");
     detail.erase("ts");
     if (detail.dump().size() > k_activity_detail_max) detail = json::object();  // the fact, not the bulk
-    store_->append_activity({ts, device.descriptor.id, activity_kind::event, type, std::move(detail), "device"});
+    record_activity({ts, device.descriptor.id, activity_kind::event, type, std::move(detail), "device"});
 }
 
 void persistence::on_command_sent(const device_entry& device, const device_command& command,
@@ -312,8 +312,13 @@ void persistence::on_command_sent(const device_entry& device, const device_comma
     // params only: a lock's PIN travels in command.code and is never written.
     json params = command.params;
     if (params.dump().size() > k_activity_detail_max) params = json::object();
-    store_->append_activity(
+    record_activity(
         {clock_.now_ms(), device.descriptor.id, activity_kind::command, command.name, std::move(params), source.kind});
+}
+
+void persistence::record_activity(activity_record record) {
+    if (activity_listener_) activity_listener_(record);
+    store_->append_activity(std::move(record));
 }
 
 }  // namespace hearth

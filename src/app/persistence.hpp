@@ -53,6 +53,11 @@ public:
     void stop();
 
     [[nodiscard]] store& db() { return *store_; }
+    /// Also hands every activity-log entry to `listener` (on the loop, before it is queued for
+    /// the store): the care monitor's live feed. Replaces any previous listener; {} removes it.
+    void set_activity_listener(std::function<void(const activity_record&)> listener) {
+        activity_listener_ = std::move(listener);
+    }
     [[nodiscard]] const open_report& report() const { return store_->report(); }
     [[nodiscard]] nlohmann::json health();
 
@@ -67,6 +72,8 @@ public:
                          const command_source& source) override;
 
 private:
+    /// The one place an activity-log entry is made: to the listener, then queued for the store.
+    void record_activity(activity_record record);
     /// Rows per commit transaction: a slice takes a few ms, then the loop runs other work.
     static constexpr std::size_t k_commit_slice_rows = 500;
     void install_history_request(mqtt::bridge& bridge);
@@ -111,6 +118,7 @@ private:
     /// `history` queries run here, on a read-only connection of their own (docs/mqtt-api.md).
     query_worker history_worker_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    std::function<void(const activity_record&)> activity_listener_;
     std::uint64_t write_errors_ = 0;
     bool stopped_ = false;
 };

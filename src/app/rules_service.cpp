@@ -355,50 +355,7 @@ void rules_service::register_requests() {
         field_reader f(args);
         const auto id = f.required_string("scene");
         if (!id) return reply(request_reply::failure(f.error()));
-        auto commands = engine_.scene_commands(*id);
-        if (!commands) return reply(request_reply::failure("unknown scene '" + echo(*id) + "'"));
-        if (commands->empty()) return reply(request_reply::success({{"scene", *id}, {"results", json::array()}}));
-        // One reply once every command answered: ok when all succeeded, else the errors.
-        struct pending_reply {
-            std::size_t left = 0;
-            json results = json::array();
-            std::string errors;
-        };
-        auto state = std::make_shared<pending_reply>();
-        state->left = commands->size();
-        // The activation is traced like an automation run (trigger "activate", one action per
-        // device command) and shown as the scene's last activation in `rules`.
-        const time_ms started = clock_.now_ms();
-        const std::string run_id = *id + "-" + std::to_string(started) + "-" + std::to_string(++scene_runs_);
-        auto trace = std::make_shared<json>(rules::trace::begin(*id, run_id, started, {{"type", "activate"}}));
-        for (std::size_t i = 0; i < commands->size(); ++i) {
-            json entry = rules::trace::action_entry(i, "command", started);
-            entry["device"] = (*commands)[i].first;
-            entry["command"] = (*commands)[i].second.name;
-            if (!(*commands)[i].second.params.empty()) entry["params"] = (*commands)[i].second.params;
-            (*trace)["actions"].push_back(std::move(entry));
-        }
-        log::rules().info("rules: [{}] scene activated ({} commands)", *id, commands->size());
-        std::weak_ptr<bool> alive = alive_;
-        for (std::size_t i = 0; i < commands->size(); ++i) {
-            auto& [device, command] = (*commands)[i];
-            gw_.execute(
-                device, std::move(command), command_source{"rule", "scene:" + *id},
-                [this, alive, state, trace, i, reply, device = device, scene = *id](const command_outcome& o) {
-                    state->results.push_back({{"device", device}, {"ok", o.ok}, {"error", o.error}});
-                    if (!o.ok) state->errors += (state->errors.empty() ? "" : "; ") + device + ": " + o.error;
-                    json& entry = (*trace)["actions"][i];
-                    entry["result"] = o.ok ? "ok" : "error";
-                    if (!o.ok) entry["error"] = o.error;
-                    if (--state->left > 0) return;
-                    if (!alive.expired() && *alive.lock()) record_activation(scene, std::move(*trace), state->errors);
-                    if (state->errors.empty()) {
-                        reply(request_reply::success({{"scene", scene}, {"results", state->results}}));
-                    } else {
-                        reply(request_reply{false, {{"scene", scene}, {"results", state->results}}, state->errors});
-                    }
-                });
-        }
+        activate_scene(*id, reply);
     });
     bridge_->add_request("config/reload", [this](const json&, const reply_fn& reply) {
         const auto errors = reload();
@@ -460,6 +417,54 @@ const json& rules_service::last_activation(const std::string& scene) {
         log::rules().warn("rules: [{}] cannot read the last activation: {}", scene, e.what());
     }
     return last_activation_.emplace(scene, std::move(last)).first->second;
+}
+
+void rules_service::activate_scene(const std::string& id, const std::function<void(mqtt::request_reply)>& reply) {
+    using mqtt::request_reply;
+    auto commands = engine_.scene_commands(id);
+    if (!commands) return reply(request_reply::failure("unknown scene '" + echo(id) + "'"));
+    if (commands->empty()) return reply(request_reply::success({{"scene", id}, {"results", json::array()}}));
+    // One reply once every command answered: ok when all succeeded, else the errors.
+    struct pending_reply {
+        std::size_t left = 0;
+        json results = json::array();
+        std::string errors;
+    };
+    auto state = std::make_shared<pending_reply>();
+    state->left = commands->size();
+    // The activation is traced like an automation run (trigger "activate", one action per
+    // device command) and shown as the scene's last activation in `rules`.
+    const time_ms started = clock_.now_ms();
+    const std::string run_id = id + "-" + std::to_string(started) + "-" + std::to_string(++scene_runs_);
+    auto trace = std::make_shared<json>(rules::trace::begin(id, run_id, started, {{"type", "activate"}}));
+    for (std::size_t i = 0; i < commands->size(); ++i) {
+        json entry = rules::trace::action_entry(i, "command", started);
+        entry["device"] = (*commands)[i].first;
+        entry["command"] = (*commands)[i].second.name;
+        if (!(*commands)[i].second.params.empty()) entry["params"] = (*commands)[i].second.params;
+        (*trace)["actions"].push_back(std::move(entry));
+    }
+    log::rules().info("rules: [{}] scene activated ({} commands)", id, commands->size());
+    std::weak_ptr<bool> alive = alive_;
+    for (std::size_t i = 0; i < commands->size(); ++i) {
+        auto& [device, command] = (*commands)[i];
+        gw_.execute(device, std::move(command), command_source{"rule", "scene:" + id},
+                    [this, alive, state, trace, i, reply, device = device, scene = id](const command_outcome& o) {
+                        state->results.push_back({{"device", device}, {"ok", o.ok}, {"error", o.error}});
+                        if (!o.ok) state->errors += (state->errors.empty() ? "" : "; ") + device + ": " + o.error;
+                        json& entry = (*trace)["actions"][i];
+                        entry["result"] = o.ok ? "ok" : "error";
+                        if (!o.ok) entry["error"] = o.error;
+                        if (--state->left > 0) return;
+                        if (!alive.expired() && *alive.lock())
+                            record_activation(scene, std::move(*trace), state->errors);
+                        if (state->errors.empty()) {
+                            reply(request_reply::success({{"scene", scene}, {"results", state->results}}));
+                        } else {
+                            reply(request_reply{false, {{"scene", scene}, {"results", state->results}}, state->errors});
+                        }
+                    });
+    }
 }
 
 }  // namespace hearth

@@ -52,6 +52,11 @@ public:
     /// Checks the scene directory of `cfg` without devices (hearthd --check-config).
     static located_errors check_scene_dir(const config& cfg);
 
+    /// Activates scene `id` (its commands from source "rule", who "scene:<id>"), traces it as the
+    /// scene's last activation, and calls `reply` once every command answered: success when all
+    /// succeeded, else the errors; at once for an unknown scene. On the loop thread.
+    void activate_scene(const std::string& id, const std::function<void(mqtt::request_reply)>& reply);
+
     /// Cancels the timer and records when rules last ran (for catch-up). Idempotent.
     void stop();
 

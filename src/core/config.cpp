@@ -204,6 +204,8 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
         }
     }
     if (auto it = j.find("energy"); it != j.end()) c.energy = parse_energy_config(*it, file, errors);
+    if (auto it = j.find("suggestions"); it != j.end()) c.suggestions = parse_suggestions_config(*it, file, errors);
+    if (auto it = j.find("care"); it != j.end()) c.care = parse_care_config(*it, file, errors);
 }
 
 }  // namespace
@@ -277,6 +279,12 @@ json config::summary() const {
     s["locks"] = locks_json;
     s["sandbox"] = sandbox;
     s["energy"] = energy_summary(energy);
+    s["suggestions"] = {{"enabled", suggestions.enabled}, {"days", suggestions.days}};
+    s["care"] = {{"enabled", care.enabled},
+                 {"devices", care.devices},
+                 {"min_gap_min", care.min_gap_min},
+                 {"learn_days", care.learn_days},
+                 {"scene", care.scene}};
     return s;
 }
 

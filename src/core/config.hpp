@@ -10,6 +10,7 @@
 
 #include "core/enum_text.hpp"
 #include "core/located_error.hpp"
+#include "core/proactive_config.hpp"
 #include "core/lock_policy.hpp"
 #include "core/tariff.hpp"
 
@@ -121,6 +122,8 @@ struct config {
     std::string log_level = "info";
     std::map<std::string, lock_settings> locks;  ///< per lock device id
     energy_config energy;                        ///< tariffs and the whole-home meter (docs/energy.md)
+    suggestions_config suggestions;              ///< the routine miner (docs/proactive.md)
+    care_config care;                            ///< the inactivity alert (docs/proactive.md)
 
     /// The configuration without secrets, for bridge/info and logs.
     [[nodiscard]] nlohmann::json summary() const;

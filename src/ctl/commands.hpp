@@ -153,6 +153,12 @@ int cmd_remove(context& ctx);
 int cmd_health(context& ctx);
 int cmd_history(context& ctx);
 int cmd_energy(context& ctx);
+/// `suggestions` (list, --refresh mines again), `suggestions accept ID`, `suggestions reject ID`.
+int cmd_suggestions(context& ctx);
+/// Checks the `suggestions` positionals (throws usage_error).
+void check_suggestions(const parsed_args& args);
+/// `care`: the care monitor's status.
+int cmd_care(context& ctx);
 
 /// A local date YYYY-MM-DD as ms since the epoch: its midnight, or with `end_of_day` the next
 /// midnight (so --to includes the day). nullopt for anything else or a date that does not exist.

@@ -54,7 +54,7 @@ const std::vector<option_spec>& all_option_specs() {
         {"json", false},    {"help", false},  {"version", false},   {"since", true},   {"limit", true},
         {"command", true},  {"code", false},  {"code-file", true},  {"seconds", true}, {"source", true},
         {"z2m-base", true}, {"listen", true}, {"tuya-ports", true}, {"device", true},  {"by", true},
-        {"from", true},     {"to", true},
+        {"from", true},     {"to", true},     {"refresh", false},
     };
     return specs;
 }
@@ -189,6 +189,36 @@ const std::vector<command_info>& commands() {
          {"device", "by", "from", "to"},
          cmd_energy,
          check_energy},
+        {"suggestions",
+         "suggestions [--refresh]\n"
+         "       hearthctl suggestions accept ID\n"
+         "       hearthctl suggestions reject ID",
+         "automations suggested from the household's routines; accept or reject one",
+         "Lists the automations hearthd suggests from the activity of the last 60 days: actions done\n"
+         "at about the same time on most days, and actions that follow another event on most\n"
+         "occasions. Each says what it rests on (how many days or times, the confidence). --refresh\n"
+         "mines the activity again first (otherwise the daily run's result is shown).\n"
+         "accept ID writes the automation into the scenes directory as suggested-ID.json and\n"
+         "reloads the rules; reject ID records the refusal, and it is not suggested again. Nothing is\n"
+         "accepted automatically; unlocking, alarms and camera privacy are never suggested\n"
+         "(docs/proactive.md).",
+         0,
+         2,
+         {"refresh"},
+         cmd_suggestions,
+         check_suggestions},
+        {"care",
+         "care",
+         "the care alert: last activity, the current threshold, whether it is alerting",
+         "Prints the care monitor's status: whether it is enabled, the last activity and how long\n"
+         "ago it was, the threshold of inactivity for this hour of the week (learned from the\n"
+         "activity log, never below care.min_gap_min), and whether an alert is raised\n"
+         "(docs/proactive.md, \"Care alert\").",
+         0,
+         0,
+         {},
+         cmd_care,
+         nullptr},
         {"backup",
          "backup",
          "take an online database backup and print its path",
