@@ -95,7 +95,8 @@ json summary(std::vector<measured> runs) {
     std::sort(runs.begin(), runs.end(), [](const measured& a, const measured& b) { return a.seconds < b.seconds; });
     double max_mib = 0;
     for (const auto& r : runs) max_mib = std::max(max_mib, r.extra_mib);
-    return {{"median_s", runs[runs.size() / 2].seconds}, {"max_s", runs.back().seconds}, {"max_extra_rss_mib", max_mib}};
+    return {
+        {"median_s", runs[runs.size() / 2].seconds}, {"max_s", runs.back().seconds}, {"max_extra_rss_mib", max_mib}};
 }
 
 }  // namespace

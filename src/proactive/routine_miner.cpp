@@ -32,15 +32,15 @@ json identifying_fields(const json& payload) {
     for (const auto& [key, field] : payload.items()) {
         if (out.size() >= max_identifying_fields) break;
         if (key.empty() || key.size() > max_identifying_text) continue;
-        if (field.is_boolean() || (field.is_string() && field.get_ref<const std::string&>().size() <= max_identifying_text))
+        if (field.is_boolean() ||
+            (field.is_string() && field.get_ref<const std::string&>().size() <= max_identifying_text))
             out[key] = field;
     }
     return out.empty() ? json(nullptr) : out;
 }
 
 bool is_discrete(const value_spec& spec) {
-    return spec.type == value_type::boolean || spec.type == value_type::string ||
-           spec.type == value_type::enumeration;
+    return spec.type == value_type::boolean || spec.type == value_type::string || spec.type == value_type::enumeration;
 }
 
 /// The action a user command stands for, as a rule would send it; nullopt when a rule could not
@@ -114,7 +114,8 @@ void routine_miner::add(const activity_record& record) {
         ++ignored_;
         return;
     }
-    const std::string value = dump(record.kind == activity_kind::event ? identifying_fields(record.value) : record.value);
+    const std::string value =
+        dump(record.kind == activity_kind::event ? identifying_fields(record.value) : record.value);
     if (value.size() > options_.max_value_bytes) {
         ++ignored_;
         return;
@@ -142,22 +143,30 @@ mined_routines routine_miner::finish(const std::map<std::string, device_descript
     out.ignored = ignored_;
 
     std::vector<const device_descriptor*> descriptors(devices_.size(), nullptr);
-    for (std::size_t i = 0; i < devices_.size(); ++i)
+    for (std::size_t i = 0; i < devices_.size(); ++i) {
         if (auto it = devices.find(devices_.text(static_cast<std::uint16_t>(i))); it != devices.end())
             descriptors[i] = &it->second;
+    }
     std::vector<json> values(values_.size());
     for (std::size_t i = 0; i < values_.size(); ++i)
         values[i] = json::parse(values_.text(static_cast<std::uint16_t>(i)), nullptr, false);
 
     detail::timeline line;
     line.from_s = from / 1000;
-    line.to_s = to / 1000;
+    line.to_s =
+        std::clamp<std::int64_t>(to / 1000, line.from_s, line.from_s + std::numeric_limits<std::int32_t>::max());
     line.device_first_s.assign(devices_.size(), std::numeric_limits<std::int64_t>::max());
     std::vector<std::int64_t> last_command(devices_.size(), std::numeric_limits<std::int64_t>::min() / 2);
     key_table<action_key> action_ids;
     key_table<trigger_key> trigger_ids;
 
-    std::stable_sort(rows_.begin(), rows_.end(), [](const row& a, const row& b) { return a.ts_s < b.ts_s; });
+    auto by_time = [](const row& a, const row& b) { return a.ts_s < b.ts_s; };
+    if (!std::is_sorted(rows_.begin(), rows_.end(), by_time)) std::stable_sort(rows_.begin(), rows_.end(), by_time);
+    // Exact-enough reservations: occurrences are the bulk of the memory, so no doubling growth.
+    std::size_t commands = 0;
+    for (const auto& r : rows_) commands += r.kind == static_cast<std::uint8_t>(activity_kind::command) ? 1 : 0;
+    line.trigger_occ.reserve(rows_.size() - commands);
+    line.action_occ.reserve(rows_.size());
     for (const auto& r : rows_) {
         if (r.ts_s < line.from_s || r.ts_s >= line.to_s) continue;
         const auto* device = descriptors[r.device];
@@ -167,11 +176,15 @@ mined_routines routine_miner::finish(const std::map<std::string, device_descript
         const json& value = values[r.value];
         auto add_action = [&](action_key key) {
             auto text = key.device + '\n' + key.command + '\n' + dump(key.params);
-            line.action_occ.push_back({r.ts_s, action_ids.id(text, std::move(key), line.actions), r.device});
+            line.action_occ.push_back(
+                {static_cast<std::int32_t>(r.ts_s - line.from_s), action_ids.id(text, std::move(key), line.actions)});
+            line.action_device.resize(line.actions.size(), r.device);
         };
         auto add_trigger = [&](trigger_key key) {
             auto text = key.device + '\n' + to_string(key.kind) + '\n' + key.name + '\n' + dump(key.value);
-            line.trigger_occ.push_back({r.ts_s, trigger_ids.id(text, std::move(key), line.triggers), r.device});
+            line.trigger_occ.push_back(
+                {static_cast<std::int32_t>(r.ts_s - line.from_s), trigger_ids.id(text, std::move(key), line.triggers)});
+            line.trigger_device.resize(line.triggers.size(), r.device);
         };
         switch (static_cast<activity_kind>(r.kind)) {
         case activity_kind::command:

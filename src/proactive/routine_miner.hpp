@@ -20,17 +20,17 @@ namespace hearth::proactive {
 /// Thresholds and bounds of the miner; the defaults are tuned on the household simulator
 /// (tests/unit/proactive/household_sim.cpp) and documented in docs/proactive.md.
 struct miner_options {
-    int min_days = 8;                ///< a time routine needs the action on at least this many days
-    double min_confidence = 0.7;     ///< days with the action near its time / days of the class
-    int time_tolerance_min = 30;     ///< "similar time of day": within ± this of the routine's time
-    int sequence_window_s = 120;     ///< B must follow A within this
-    int min_sequence_support = 8;    ///< A followed by B at least this often
+    int min_days = 8;                       ///< a time routine needs the action on at least this many days
+    double min_confidence = 0.7;            ///< days with the action near its time / days of the class
+    int time_tolerance_min = 30;            ///< "similar time of day": within ± this of the routine's time
+    int sequence_window_s = 120;            ///< B must follow A within this
+    int min_sequence_support = 8;           ///< A followed by B at least this often
     double min_sequence_confidence = 0.75;  ///< A followed by B / occurrences of A
     std::size_t max_records = 2'000'000;    ///< memory bound: records past it are counted and ignored
     int max_examples = 5;                   ///< newest occurrences kept as examples per finding
-    double min_time_lift = 4.0;      ///< share of the action's occurrences near its time / share of the day that window is
-    double min_sequence_lift = 5.0;  ///< confidence / chance that B falls in any window of that length
-    int caused_by_command_s = 10;    ///< a state change this soon after a command to the device is its effect
+    double min_time_lift = 4.0;  ///< share of the action's occurrences near its time / share of the day that window is
+    double min_sequence_lift = 5.0;     ///< confidence / chance that B falls in any window of that length
+    int caused_by_command_s = 10;       ///< a state change this soon after a command to the device is its effect
     std::size_t max_value_bytes = 512;  ///< a record whose value serialises longer is ignored (garbage)
 };
 

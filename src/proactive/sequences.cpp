@@ -22,11 +22,14 @@ std::uint64_t pair_key(std::uint32_t trigger, std::uint32_t action) {
 template <typename Each>
 void actions_after(const timeline& line, const occurrence& trigger, int window_s, std::size_t& first,
                    std::vector<std::uint32_t>& seen, Each each) {
-    while (first < line.action_occ.size() && line.action_occ[first].t_s < trigger.t_s) ++first;
+    while (first < line.action_occ.size() && line.action_occ[first].t < trigger.t) ++first;
     seen.clear();
-    for (std::size_t k = first; k < line.action_occ.size() && line.action_occ[k].t_s <= trigger.t_s + window_s; ++k) {
+    for (std::size_t k = first;
+         k < line.action_occ.size() && line.action_occ[k].t <= std::int64_t{trigger.t} + window_s; ++k) {
         const auto& a = line.action_occ[k];
-        if (a.device == trigger.device || std::find(seen.begin(), seen.end(), a.key) != seen.end()) continue;
+        if (line.action_device[a.key] == line.trigger_device[trigger.key] ||
+            std::find(seen.begin(), seen.end(), a.key) != seen.end())
+            continue;
         seen.push_back(a.key);
         each(a);
     }
@@ -39,9 +42,10 @@ std::vector<double> base_rates(const timeline& line, int window_s) {
     std::vector<std::int64_t> last(line.actions.size(), -1);
     std::vector<bool> any(line.actions.size(), false);
     for (const auto& a : line.action_occ) {
-        covered[a.key] += static_cast<double>(any[a.key] ? std::min<std::int64_t>(window_s, a.t_s - last[a.key]) : window_s);
+        covered[a.key] +=
+            static_cast<double>(any[a.key] ? std::min<std::int64_t>(window_s, a.t - last[a.key]) : window_s);
         any[a.key] = true;
-        last[a.key] = a.t_s;
+        last[a.key] = a.t;
     }
     const auto span = static_cast<double>(std::max<std::int64_t>(1, line.to_s - line.from_s));
     for (auto& c : covered) c = std::min(1.0, c / span);
@@ -60,19 +64,23 @@ void drop_redundant_triggers(std::vector<sequence_routine>& found,
         return a.trigger.name < b.trigger.name;
     };
     std::vector<bool> keep(found.size(), true);
-    for (std::size_t i = 0; i < found.size(); ++i)
-        for (std::size_t j = 0; j < found.size(); ++j)
-            if (i != j && keep[i] && keep[j] && found[i].trigger.device == found[j].trigger.device &&
-                found[i].action.device == found[j].action.device && found[i].action.command == found[j].action.command &&
-                found[i].action.params == found[j].action.params && stronger(found[i], found[j]))
+    auto same_pair = [](const sequence_routine& a, const sequence_routine& b) {
+        return a.trigger.device == b.trigger.device && a.action.device == b.action.device &&
+               a.action.command == b.action.command && a.action.params == b.action.params;
+    };
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        for (std::size_t j = 0; j < found.size(); ++j) {
+            if (i != j && keep[i] && keep[j] && same_pair(found[i], found[j]) && stronger(found[i], found[j]))
                 keep[j] = false;
+        }
+    }
     std::vector<sequence_routine> kept;
     std::vector<std::size_t> new_index(found.size(), found.size());
-    for (std::size_t i = 0; i < found.size(); ++i)
-        if (keep[i]) {
-            new_index[i] = kept.size();
-            kept.push_back(std::move(found[i]));
-        }
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (!keep[i]) continue;
+        new_index[i] = kept.size();
+        kept.push_back(std::move(found[i]));
+    }
     for (auto it = accepted.begin(); it != accepted.end();) {
         if (new_index[it->second] == found.size()) {
             it = accepted.erase(it);
@@ -96,10 +104,11 @@ std::vector<sequence_routine> find_sequences(const timeline& line, const miner_o
         ++trigger_count[t.key];
         actions_after(line, t, window, first, seen, [&](const occurrence& a) {
             auto key = pair_key(t.key, a.key);
-            if (pairs.size() < max_pairs)
+            if (pairs.size() < max_pairs) {
                 ++pairs[key];
-            else if (auto it = pairs.find(key); it != pairs.end())
+            } else if (auto it = pairs.find(key); it != pairs.end()) {
                 ++it->second;
+            }
         });
     }
     const auto rates = base_rates(line, window);
@@ -115,8 +124,8 @@ std::vector<sequence_routine> find_sequences(const timeline& line, const miner_o
             lift < options.min_sequence_lift)
             continue;
         accepted.emplace(key, out.size());
-        out.push_back({line.triggers[trigger], line.actions[action], 0, support, trigger_count[trigger], confidence,
-                       lift, {}});
+        out.push_back(
+            {line.triggers[trigger], line.actions[action], 0, support, trigger_count[trigger], confidence, lift, {}});
     }
     if (out.empty()) return out;
     drop_redundant_triggers(out, accepted);
@@ -128,9 +137,10 @@ std::vector<sequence_routine> find_sequences(const timeline& line, const miner_o
             auto it = accepted.find(pair_key(t.key, a.key));
             if (it == accepted.end()) return;
             auto& s = out[it->second];
-            s.within_s = std::max(s.within_s, static_cast<int>(a.t_s - t.t_s));
-            s.examples.push_back(t.t_s * 1000);
-            if (s.examples.size() > 2 * keep + 16) s.examples.erase(s.examples.begin(), s.examples.end() - static_cast<std::ptrdiff_t>(keep));
+            s.within_s = std::max(s.within_s, static_cast<int>(a.t - t.t));
+            s.examples.push_back(line.seconds(t) * 1000);
+            if (s.examples.size() > 2 * keep + 16)
+                s.examples.erase(s.examples.begin(), s.examples.end() - static_cast<std::ptrdiff_t>(keep));
         });
     }
     for (auto& s : out) {

@@ -180,8 +180,8 @@ std::optional<suggestion> time_suggestion(const time_routine& r, const device_de
                  days_noun(r.days) + ".";
     json trigger = {{"type", "time"}, {"at", at}};
     if (auto days = days_json(r.days); !days.is_null()) trigger["days"] = days;
-    s.scene_file = scene_file(s.id, action_phrase(device, r.action) + " at " + at, s.sentence, std::move(trigger),
-                              r.action);
+    s.scene_file =
+        scene_file(s.id, action_phrase(device, r.action) + " at " + at, s.sentence, std::move(trigger), r.action);
     s.evidence = {{"kind", "time"},
                   {"device", r.action.device},
                   {"days", to_string(r.days)},
@@ -198,8 +198,8 @@ std::optional<suggestion> time_suggestion(const time_routine& r, const device_de
 std::optional<suggestion> sequence_suggestion(const sequence_routine& r, const device_descriptor& trigger_device,
                                               const device_descriptor& action_device) {
     suggestion s;
-    s.id = stable_id("sequence\n" + r.trigger.device + "\n" + to_string(r.trigger.kind) + "\n" + r.trigger.name +
-                     "\n" + dump(r.trigger.value) + "\n" + r.action.device + "\n" + r.action.command + "\n" +
+    s.id = stable_id("sequence\n" + r.trigger.device + "\n" + to_string(r.trigger.kind) + "\n" + r.trigger.name + "\n" +
+                     dump(r.trigger.value) + "\n" + r.action.device + "\n" + r.action.command + "\n" +
                      dump(r.action.params));
     s.kind = "sequence";
     const auto when = trigger_phrase(trigger_device, r.trigger);
@@ -262,12 +262,13 @@ std::vector<suggestion> make_suggestions(const mined_routines& found,
     std::sort(sequences.begin(), sequences.end(), by_strength);
     std::vector<suggestion> out;
     std::set<std::string> ids;
-    for (auto* list : {&time, &sequences})
-        for (auto& [strength, s] : *list)
-            if (!ids.contains(s.id) && loads(s, devices)) {
-                ids.insert(s.id);
-                out.push_back(std::move(s));
-            }
+    for (auto* list : {&time, &sequences}) {
+        for (auto& [strength, s] : *list) {
+            if (ids.contains(s.id) || !loads(s, devices)) continue;
+            ids.insert(s.id);
+            out.push_back(std::move(s));
+        }
+    }
     return out;
 }
 

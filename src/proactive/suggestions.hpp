@@ -16,7 +16,8 @@
 namespace hearth::proactive {
 
 struct suggestion {
-    std::string id;  ///< "r-" + 10 hex of a hash of the routine's key: stable across runs (rejections are remembered by id)
+    std::string
+        id;  ///< "r-" + 10 hex of a hash of the routine's key: stable across runs (rejections are remembered by id)
     std::string kind;           ///< "time" | "sequence"
     std::string sentence;       ///< English, e.g. "Turn on Porch light at about 18:40 on weekdays: ..."
     nlohmann::json scene_file;  ///< {"description", "automations": [one automation, id = this id]}

@@ -47,7 +47,7 @@ struct fit {
     int class_days = 0;  ///< days of the class the device existed on
     int at_s = 0;        ///< median time of the nearest occurrence of each supporting day
     int spread_s = 0;
-    double lift = 0;  ///< share of occurrences in the window / share of the day the window is
+    double lift = 0;              ///< share of occurrences in the window / share of the day the window is
     std::vector<time_ms> newest;  ///< the supporting occurrences, newest first
     [[nodiscard]] double confidence() const { return class_days > 0 ? static_cast<double>(support) / class_days : 0; }
 };
@@ -168,10 +168,10 @@ std::vector<time_routine> find_time_routines(const timeline& line, const miner_o
         std::vector<point> points;
         points.reserve(indices.size());
         for (auto i : indices) {
-            const time_ms ts = line.action_occ[i].t_s * 1000;
+            const time_ms ts = line.seconds(line.action_occ[i]) * 1000;
             points.push_back({local_day_number(ts), rules::local_seconds_of_day(ts), ts, false});
         }
-        const auto device = line.action_occ[indices.front()].device;
+        const auto device = line.action_device[key];
         const int start_day = local_day_number(line.device_first_s[device] * 1000);
 
         auto accepted = [&](const fit& f) {

@@ -57,8 +57,12 @@ json cmd(json params = json::object()) { return {{"params", std::move(params)}};
 
 json descriptor(const std::string& id, const std::string& name, const std::string& type, json props, json cmds,
                 std::vector<std::string> events) {
-    return {{"id", id},         {"name", name},           {"type", type}, {"properties", std::move(props)},
-            {"commands", std::move(cmds)}, {"events", std::move(events)}};
+    return {{"id", id},
+            {"name", name},
+            {"type", type},
+            {"properties", std::move(props)},
+            {"commands", std::move(cmds)},
+            {"events", std::move(events)}};
 }
 
 std::string numbered(const std::string& stem, int i) { return stem + (i < 10 ? "_0" : "_") + std::to_string(i); }
@@ -78,21 +82,21 @@ std::vector<json> descriptors() {
         out.push_back(descriptor(numbered("switch", i), "Switch " + std::to_string(i), "switch",
                                  {{"on", boolean(true)}}, on_off, {}));
     for (int i = 0; i < 15; ++i)
-        out.push_back(descriptor(numbered("plug", i), "Plug " + std::to_string(i), "plug", {{"on", boolean(true)}},
-                                 on_off, {}));
+        out.push_back(
+            descriptor(numbered("plug", i), "Plug " + std::to_string(i), "plug", {{"on", boolean(true)}}, on_off, {}));
     for (int i = 0; i < 4; ++i)
-        out.push_back(descriptor(
-            "lock_" + std::to_string(i), "Lock " + std::to_string(i), "lock",
-            {{"lock_state", choice({"locked", "unlocked", "locking", "unlocking", "jammed"}, false)},
-             {"door_state", choice({"open", "closed"}, false)},
-             {"auto_relock_s", integer(0, 3600, true)}},
-            {{"lock", cmd()}, {"unlock", cmd()}}, {"lock_operation"}));
+        out.push_back(
+            descriptor("lock_" + std::to_string(i), "Lock " + std::to_string(i), "lock",
+                       {{"lock_state", choice({"locked", "unlocked", "locking", "unlocking", "jammed"}, false)},
+                        {"door_state", choice({"open", "closed"}, false)},
+                        {"auto_relock_s", integer(0, 3600, true)}},
+                       {{"lock", cmd()}, {"unlock", cmd()}}, {"lock_operation"}));
     for (int i = 0; i < 2; ++i)
-        out.push_back(descriptor("camera_" + std::to_string(i), "Camera " + std::to_string(i), "camera",
-                                 {{"motion", boolean(false)}, {"privacy_mode", boolean(true)}},
-                                 {{"snapshot", cmd()},
-                                  {"set_privacy", cmd({{"on", {{"type", "bool"}, {"required", true}}}})}},
-                                 {"motion", "doorbell"}));
+        out.push_back(
+            descriptor("camera_" + std::to_string(i), "Camera " + std::to_string(i), "camera",
+                       {{"motion", boolean(false)}, {"privacy_mode", boolean(true)}},
+                       {{"snapshot", cmd()}, {"set_privacy", cmd({{"on", {{"type", "bool"}, {"required", true}}}})}},
+                       {"motion", "doorbell"}));
     for (int i = 0; i < 15; ++i)
         out.push_back(descriptor(numbered("motion", i), "Motion " + std::to_string(i), "binary_sensor",
                                  {{"on", boolean(false)}}, json::object(), {}));
@@ -100,21 +104,21 @@ std::vector<json> descriptors() {
         out.push_back(descriptor(numbered("contact", i), "Door contact " + std::to_string(i), "binary_sensor",
                                  {{"on", boolean(false)}}, json::object(), {}));
     for (int i = 0; i < 6; ++i)
-        out.push_back(descriptor("ac_" + std::to_string(i), "AC " + std::to_string(i), "climate",
-                                 {{"on", boolean(true)},
-                                  {"mode", choice({"cool", "heat", "auto"}, true)},
-                                  {"target_temp", {{"type", "number"}, {"min", 16}, {"max", 30}, {"step", 0.5},
-                                                   {"writable", true}}}},
-                                 {{"turn_on", cmd()}, {"turn_off", cmd()}}, {}));
+        out.push_back(descriptor(
+            "ac_" + std::to_string(i), "AC " + std::to_string(i), "climate",
+            {{"on", boolean(true)},
+             {"mode", choice({"cool", "heat", "auto"}, true)},
+             {"target_temp", {{"type", "number"}, {"min", 16}, {"max", 30}, {"step", 0.5}, {"writable", true}}}},
+            {{"turn_on", cmd()}, {"turn_off", cmd()}}, {}));
     for (int i = 0; i < 2; ++i)
-        out.push_back(descriptor("washer_" + std::to_string(i), "Washer " + std::to_string(i), "washer",
-                                 {{"operational_state", choice({"stopped", "running", "paused", "error"}, false)}},
-                                 {{"start", cmd({{"program", {{"type", "enum"}, {"values", programs}}}})},
-                                  {"stop", cmd()}},
-                                 {"cycle_finished"}));
+        out.push_back(
+            descriptor("washer_" + std::to_string(i), "Washer " + std::to_string(i), "washer",
+                       {{"operational_state", choice({"stopped", "running", "paused", "error"}, false)}},
+                       {{"start", cmd({{"program", {{"type", "enum"}, {"values", programs}}}})}, {"stop", cmd()}},
+                       {"cycle_finished"}));
     for (int i = 0; i < 3; ++i)
-        out.push_back(descriptor("button_" + std::to_string(i), "Button " + std::to_string(i), "button",
-                                 json::object(), json::object(), {"press"}));
+        out.push_back(descriptor("button_" + std::to_string(i), "Button " + std::to_string(i), "button", json::object(),
+                                 json::object(), {"press"}));
     for (int i = 0; i < 3; ++i)
         out.push_back(descriptor("sensor_" + std::to_string(i), "Sensor " + std::to_string(i), "sensor",
                                  {{"value", {{"type", "number"}, {"min", -40}, {"max", 80}, {"writable", false}}}},
@@ -167,7 +171,9 @@ struct sequence_plan {
 action_key set_on(const std::string& device, bool on) { return {device, "set", json{{"on", on}}}; }
 
 std::vector<routine_plan> routine_plans() {
-    auto cmd_on = [](std::string d) { return [d](recorder& r, time_ms t) { r.command(t, d, "turn_on", json::object()); }; };
+    auto cmd_on = [](std::string d) {
+        return [d](recorder& r, time_ms t) { r.command(t, d, "turn_on", json::object()); };
+    };
     auto cmd_off = [](std::string d) {
         return [d](recorder& r, time_ms t) { r.command(t, d, "turn_off", json::object()); };
     };
@@ -181,7 +187,9 @@ std::vector<routine_plan> routine_plans() {
         {{set_on("plug_00", true), wk, 6 * hour_s + 50 * 60}, cmd_on("plug_00")},
         {{set_on("plug_00", false), wk, 8 * hour_s + 20 * 60}, cmd_off("plug_00")},
         {{set_on("light_02", true), wk, 7 * hour_s},
-         [](recorder& r, time_ms t) { r.command(t, "light_02", "set", {{"on", true}}); }},
+         [](recorder& r, time_ms t) {
+             r.command(t, "light_02", "set", {{"on", true}});
+         }},
         {{set_on("ac_0", true), wk, 17 * hour_s + 30 * 60}, cmd_on("ac_0")},
         {{set_on("switch_00", true), every, 19 * hour_s + 30 * 60}, wall("switch_00", true)},
         {{set_on("light_03", true), we, 9 * hour_s + 30 * 60}, cmd_on("light_03")},
@@ -194,7 +202,9 @@ std::vector<routine_plan> routine_plans() {
              r.state(t + 95 * minute_ms, "washer_0", "operational_state", "stopped");
          }},
         {{{"light_04", "set", {{"brightness", 30}}}, every, 21 * hour_s + 45 * 60},
-         [](recorder& r, time_ms t) { r.command(t, "light_04", "set", {{"brightness", 30}}); }},
+         [](recorder& r, time_ms t) {
+             r.command(t, "light_04", "set", {{"brightness", 30}});
+         }},
         {{set_on("light_05", false), every, 10 * 60}, cmd_off("light_05")},
         {{set_on("ac_1", false), wk, 7 * hour_s + 40 * 60}, cmd_off("ac_1")},
         {{set_on("switch_01", false), wk, 22 * hour_s + 30 * 60}, wall("switch_01", false)},
@@ -208,7 +218,9 @@ std::vector<routine_plan> routine_plans() {
 }
 
 std::vector<sequence_plan> sequence_plans() {
-    auto cmd_on = [](std::string d) { return [d](recorder& r, time_ms t) { r.command(t, d, "turn_on", json::object()); }; };
+    auto cmd_on = [](std::string d) {
+        return [d](recorder& r, time_ms t) { r.command(t, d, "turn_on", json::object()); };
+    };
     auto opens = [](std::string d, int close_after_min_lo, int close_after_min_hi) {
         return [=](recorder& r, time_ms t, rng& g) {
             r.state(t, d, "on", true);
@@ -220,22 +232,33 @@ std::vector<sequence_plan> sequence_plans() {
     };
     return {
         {{state_to("lock_1", "lock_state", "unlocked"), set_on("light_06", true)},
-         3, 88,
+         3,
+         88,
          [](recorder& r, time_ms t, rng& g) {  // the keypad: no command
              r.state(t, "lock_1", "lock_state", "unlocked");
              r.state(t + g.between(5, 30) * minute_ms, "lock_1", "lock_state", "locked");
          },
          cmd_on("light_06")},
-        {{state_to("contact_00", "on", true), set_on("light_07", true)}, 4, 85, opens("contact_00", 2, 5),
+        {{state_to("contact_00", "on", true), set_on("light_07", true)},
+         4,
+         85,
+         opens("contact_00", 2, 5),
          cmd_on("light_07")},
-        {{state_to("motion_05", "on", true), set_on("light_08", true)}, 5, 90, opens("motion_05", 3, 6),
+        {{state_to("motion_05", "on", true), set_on("light_08", true)},
+         5,
+         90,
+         opens("motion_05", 3, 6),
          cmd_on("light_08")},
         {{{"button_0", activity_kind::event, "press", {{"action", "single"}}}, {"plug_02", "toggle", json::object()}},
-         3, 92,
-         [](recorder& r, time_ms t, rng&) { r.event(t, "button_0", "press", {{"action", "single"}, {"battery", 87}}); },
+         3,
+         92,
+         [](recorder& r, time_ms t, rng&) {
+             r.event(t, "button_0", "press", {{"action", "single"}, {"battery", 87}});
+         },
          [](recorder& r, time_ms t) { r.command(t, "plug_02", "toggle", json::object()); }},
         {{{"washer_1", activity_kind::event, "cycle_finished", nullptr}, set_on("plug_03", false)},
-         1, 85,
+         1,
+         85,
          [](recorder& r, time_ms t, rng& g) {
              r.command(t - g.between(60, 120) * minute_ms, "washer_1", "start", {{"program", "cotton"}}, "hearthctl");
              r.event(t, "washer_1", "cycle_finished");
@@ -243,28 +266,32 @@ std::vector<sequence_plan> sequence_plans() {
          },
          [](recorder& r, time_ms t) { r.command(t, "plug_03", "turn_off", json::object()); }},
         {{state_to("contact_01", "on", false), set_on("ac_2", false)},
-         3, 80,
+         3,
+         80,
          [](recorder& r, time_ms t, rng& g) {  // opened a few minutes before, closed at t
              r.state(t - g.between(2 * 60, 5 * 60) * second_ms, "contact_01", "on", true);
              r.state(t, "contact_01", "on", false);
          },
          [](recorder& r, time_ms t) { r.command(t, "ac_2", "turn_off", json::object()); }},
         {{state_to("light_10", "on", true), set_on("light_11", true)},
-         3, 85,
+         3,
+         85,
          [](recorder& r, time_ms t, rng& g) {
              r.command(t - second_ms, "light_10", "turn_on", json::object());
              r.command(t + g.between(30, 120) * minute_ms, "light_10", "turn_off", json::object());
          },
          cmd_on("light_11")},
         {{state_to("lock_2", "door_state", "open"), set_on("switch_02", true)},
-         3, 87,
+         3,
+         87,
          [](recorder& r, time_ms t, rng& g) {
              r.state(t, "lock_2", "door_state", "open");
              r.state(t + g.between(60, 180) * second_ms, "lock_2", "door_state", "closed");
          },
          [](recorder& r, time_ms t) { r.state(t, "switch_02", "on", true); }},
         {{{"camera_0", activity_kind::event, "doorbell", nullptr}, set_on("light_12", true)},
-         2, 82,
+         2,
+         82,
          [](recorder& r, time_ms t, rng&) { r.event(t, "camera_0", "doorbell"); },
          cmd_on("light_12")},
     };
@@ -272,14 +299,16 @@ std::vector<sequence_plan> sequence_plans() {
 
 /// Devices whose activity the noise must leave alone (a trigger's every occurrence is planted).
 const std::set<std::string>& quiet_devices() {
-    static const std::set<std::string> quiet = {"lock_0",  "lock_1",    "lock_2",   "contact_00", "contact_01",
+    static const std::set<std::string> quiet = {"lock_0",     "lock_1",    "lock_2",   "contact_00", "contact_01",
                                                 "contact_02", "motion_05", "button_0", "washer_0",   "washer_1",
-                                                "camera_0", "light_10",  "light_13", "light_14",   "plug_04"};
+                                                "camera_0",   "light_10",  "light_13", "light_14",   "plug_04"};
     return quiet;
 }
 
 void add_noise(recorder& r, rng& g, time_ms day_start) {
-    auto at = [&](int from_h, int to_h) { return day_start + g.between(from_h * hour_s, to_h * hour_s - 1) * second_ms; };
+    auto at = [&](int from_h, int to_h) {
+        return day_start + g.between(from_h * hour_s, to_h * hour_s - 1) * second_ms;
+    };
     auto quiet = [](const std::string& d) { return quiet_devices().contains(d); };
     for (int i = 0; i < 30; ++i) {
         auto d = numbered("light", i);
@@ -335,13 +364,15 @@ void add_noise(recorder& r, rng& g, time_ms day_start) {
     for (int n = g.between(5, 20); n > 0; --n) r.event(at(0, 24), "camera_1", "motion", {{"zone", "garden"}});
     for (int b = 1; b < 3; ++b)
         for (int n = g.between(0, 3); n > 0; --n)
-            r.event(at(7, 23), "button_" + std::to_string(b), "press", {{"action", g.chance(50) ? "single" : "double"}});
+            r.event(at(7, 23), "button_" + std::to_string(b), "press",
+                    {{"action", g.chance(50) ? "single" : "double"}});
     for (int n = g.between(0, 3); n > 0; --n) r.command(at(8, 22), "camera_1", "snapshot", json::object());
     // Distractors: a light used all day long, and a habit kept on fewer than half of the days.
     for (int n = g.between(20, 40); n > 0; --n)
         r.command(at(6, 24), "light_29", g.chance(50) ? "turn_on" : "turn_off", json::object());
-    if (g.chance(45)) r.command(day_start + g.between(11 * hour_s + 50 * 60, 12 * hour_s + 10 * 60) * second_ms, "plug_05",
-                                "turn_on", json::object());
+    if (g.chance(45))
+        r.command(day_start + g.between(11 * hour_s + 50 * 60, 12 * hour_s + 10 * 60) * second_ms, "plug_05", "turn_on",
+                  json::object());
 }
 
 /// What rules do: their commands carry source "rule" and must never be mined.
@@ -373,8 +404,9 @@ household_sim simulate_household(std::uint64_t seed, int days) {
     household_sim sim;
     for (const auto& j : descriptors()) {
         auto parsed = parse_descriptor(j);
-        if (!parsed) throw std::runtime_error("bad simulated descriptor " + j["id"].get<std::string>() + ": " +
-                                              parsed.error().front().reason);
+        if (!parsed)
+            throw std::runtime_error("bad simulated descriptor " + j["id"].get<std::string>() + ": " +
+                                     parsed.error().front().reason);
         sim.devices.emplace(parsed->id, *parsed);
     }
     rng g(seed);
@@ -390,7 +422,8 @@ household_sim simulate_household(std::uint64_t seed, int days) {
         int d = g.between(0, days - 1);
         if (rules::local_weekday(day_start(d)) % 6 != 0) holidays.insert(d);
     }
-    for (int attempt = 0; attempt < 100 && late.size() < 2 && days >= 14; ++attempt) late.insert(g.between(0, days - 1));
+    for (int attempt = 0; attempt < 100 && late.size() < 2 && days >= 14; ++attempt)
+        late.insert(g.between(0, days - 1));
 
     auto routines = routine_plans();
     std::vector<int> jitter_s, skip_percent;
@@ -446,20 +479,30 @@ household_score score(const household_sim& sim, const proactive::mined_routines&
     };
     auto sequence_match = [&](const planted_sequence& p, const proactive::sequence_routine& m) {
         return p.trigger.device == m.trigger.device && p.trigger.kind == m.trigger.kind &&
-               p.trigger.name == m.trigger.name && p.trigger.value == m.trigger.value && same_action(p.action, m.action);
+               p.trigger.name == m.trigger.name && p.trigger.value == m.trigger.value &&
+               same_action(p.action, m.action);
     };
     out.time.planted = static_cast<int>(sim.routines.size());
     out.time.mined = static_cast<int>(found.time.size());
     for (const auto& p : sim.routines)
-        out.time.planted_found += std::any_of(found.time.begin(), found.time.end(), [&](const auto& m) { return time_match(p, m); }) ? 1 : 0;
+        out.time.planted_found +=
+            std::any_of(found.time.begin(), found.time.end(), [&](const auto& m) { return time_match(p, m); }) ? 1 : 0;
     for (const auto& m : found.time)
-        out.time.mined_matching += std::any_of(sim.routines.begin(), sim.routines.end(), [&](const auto& p) { return time_match(p, m); }) ? 1 : 0;
+        out.time.mined_matching +=
+            std::any_of(sim.routines.begin(), sim.routines.end(), [&](const auto& p) { return time_match(p, m); }) ? 1
+                                                                                                                   : 0;
     out.sequences.planted = static_cast<int>(sim.sequences.size());
     out.sequences.mined = static_cast<int>(found.sequences.size());
     for (const auto& p : sim.sequences)
-        out.sequences.planted_found += std::any_of(found.sequences.begin(), found.sequences.end(), [&](const auto& m) { return sequence_match(p, m); }) ? 1 : 0;
+        out.sequences.planted_found += std::any_of(found.sequences.begin(), found.sequences.end(),
+                                                   [&](const auto& m) { return sequence_match(p, m); })
+                                           ? 1
+                                           : 0;
     for (const auto& m : found.sequences)
-        out.sequences.mined_matching += std::any_of(sim.sequences.begin(), sim.sequences.end(), [&](const auto& p) { return sequence_match(p, m); }) ? 1 : 0;
+        out.sequences.mined_matching +=
+            std::any_of(sim.sequences.begin(), sim.sequences.end(), [&](const auto& p) { return sequence_match(p, m); })
+                ? 1
+                : 0;
     return out;
 }
 

@@ -83,7 +83,8 @@ TEST_F(miner_test, finds_routines_around_midnight_and_on_weekday_classes) {
             return r.action.device == device && r.days == days && r.at_s >= lo_s && r.at_s <= hi_s;
         });
     };
-    EXPECT_TRUE(has("light_05", day_class::every_day, 0, 30 * 60) || has("light_05", day_class::every_day, 23 * 3600 + 55 * 60, 86'400));
+    EXPECT_TRUE(has("light_05", day_class::every_day, 0, 30 * 60) ||
+                has("light_05", day_class::every_day, 23 * 3600 + 55 * 60, 86'400));
     EXPECT_TRUE(has("plug_00", day_class::weekdays, 6 * 3600 + 35 * 60, 7 * 3600 + 5 * 60));
     EXPECT_TRUE(has("light_03", day_class::weekend, 9 * 3600 + 15 * 60, 9 * 3600 + 45 * 60));
     for (const auto& r : found.time) {

@@ -44,8 +44,14 @@ const device_descriptor& device(const std::string& id) { return devices().at(id)
 TEST_F(suggestions_test, a_time_routine_becomes_this_exact_scene_file) {
     mined_routines found;
     // 2026-01-05 18:41 and 2026-01-06 18:38 in Berlin (UTC+1).
-    found.time.push_back({{"light_00", "set", {{"on", true}}}, day_class::weekdays, 18 * 3600 + 40 * 60, 240, 22, 25,
-                          22.0 / 25, {1'767'634'860'000, 1'767'721'080'000}});
+    found.time.push_back({{"light_00", "set", {{"on", true}}},
+                          day_class::weekdays,
+                          18 * 3600 + 40 * 60,
+                          240,
+                          22,
+                          25,
+                          22.0 / 25,
+                          {1'767'634'860'000, 1'767'721'080'000}});
     auto s = make_suggestions(found, devices());
     ASSERT_EQ(s.size(), 1U);
     EXPECT_TRUE(std::regex_match(s[0].id, std::regex("r-[0-9a-f]{10}")));
@@ -88,10 +94,12 @@ TEST_F(suggestions_test, a_sequence_becomes_this_exact_scene_file) {
                                {}});
     auto s = make_suggestions(found, devices());
     ASSERT_EQ(s.size(), 2U);
-    EXPECT_EQ(s[0].sentence, "Toggle Plug 2 when Button 0 reports press (action single): you did so within 30 s on 50 "
-                             "of the last 52 times.");
-    EXPECT_EQ(s[1].sentence, "Turn on Light 6 when Lock 1's lock_state becomes unlocked: you did so within 2 min on 19 "
-                             "of the last 21 times.");
+    EXPECT_EQ(s[0].sentence,
+              "Toggle Plug 2 when Button 0 reports press (action single): you did so within 30 s on 50 "
+              "of the last 52 times.");
+    EXPECT_EQ(s[1].sentence,
+              "Turn on Light 6 when Lock 1's lock_state becomes unlocked: you did so within 2 min on 19 "
+              "of the last 21 times.");
     const json expected = {
         {"description", "Suggested by Hearth from your routines: " + s[1].sentence},
         {"automations",
@@ -101,8 +109,9 @@ TEST_F(suggestions_test, a_sequence_becomes_this_exact_scene_file) {
            {"triggers", {{{"type", "state"}, {"device", "lock_1"}, {"property", "lock_state"}, {"to", "unlocked"}}}},
            {"actions", {{{"device", "light_06"}, {"set", {{"on", true}}}}}}}}}};
     EXPECT_EQ(s[1].scene_file, expected) << s[1].scene_file.dump(2);
-    EXPECT_EQ(s[0].scene_file["automations"][0]["triggers"][0],
-              json({{"type", "event"}, {"device", "button_0"}, {"event_type", "press"}, {"data", {{"action", "single"}}}}));
+    EXPECT_EQ(
+        s[0].scene_file["automations"][0]["triggers"][0],
+        json({{"type", "event"}, {"device", "button_0"}, {"event_type", "press"}, {"data", {{"action", "single"}}}}));
     EXPECT_EQ(s[0].scene_file["automations"][0]["actions"][0], json({{"device", "plug_02"}, {"command", "toggle"}}));
     EXPECT_EQ(s[1].evidence["lift"], 40.5);
     EXPECT_EQ(s[1].evidence["activity_kinds"], json::array({"state", "command"}));
@@ -166,8 +175,14 @@ TEST_F(suggestions_test, the_safety_filter) {
     // A mined unlock routine yields no suggestion.
     mined_routines found;
     found.time.push_back({{"lock_0", "unlock", none}, day_class::weekdays, 7 * 3600 + 1800, 300, 40, 43, 0.93, {}});
-    found.sequences.push_back(
-        {{"motion_00", activity_kind::state, "on", true}, {"camera_0", "set_privacy", {{"on", false}}}, 30, 20, 21, 0.95, 50, {}});
+    found.sequences.push_back({{"motion_00", activity_kind::state, "on", true},
+                               {"camera_0", "set_privacy", {{"on", false}}},
+                               30,
+                               20,
+                               21,
+                               0.95,
+                               50,
+                               {}});
     EXPECT_TRUE(make_suggestions(found, devices()).empty());
 }
 
