@@ -350,3 +350,38 @@ for e in Z2M:
     if model in Z2M_STATES:
         name = "z2m_" + model.replace("/", "_").replace(" ", "_")
         write("z2m", name, json.dumps(e) + "\0" + json.dumps(Z2M_STATES[model]))
+
+# ---- activity: byte 0 options (bits 0-1: minimum support 2..5); then lines of 2 bytes time step in
+# minutes (bit 15: backwards), 1 byte device (0 bedroom_ac, 1 hall_lock, 2 living_light,
+# 3 robot_vacuum, more: unknown), 1 byte kind (0 command, 1 state, 2 event, 3 unknown), then
+# name TAB value TAB source. Seeds: a few days of an evening light routine and an arrival
+# sequence (the lock unlatched, the light on), a rule-issued command, an unsafe unlock routine.
+def activity_line(step_min, device, kind, name, value, source):
+    step = step_min if step_min >= 0 else (0x8000 | -step_min)
+    return struct.pack(">HBB", step, device, kind) + f"{name}\t{value}\t{source}\n".encode()
+
+
+def activity_days(days, day_lines):
+    out = b"\x00"
+    for _ in range(days):
+        for line in day_lines:
+            out += activity_line(*line)
+    return out
+
+
+EVENING = [
+    (7 * 60 + 30, 1, 0, "unlock", "{}", "mqtt"),            # 07:30 unlock (never suggested)
+    (10 * 60 + 5, 2, 0, "turn_on", "{}", "mqtt"),           # 17:35 light on
+    (0, 2, 1, "on", "true", "device"),
+    (30, 1, 1, "lock_state", '"unlatched"', "device"),    # 18:05 arrival
+    (1, 0, 0, "set", '{"on":true,"mode":"cool"}', "mqtt"),
+    (1, 3, 0, "return_to_dock", "{}", "rule"),             # an automation's command
+    (300, 2, 0, "turn_off", "{}", "mqtt"),                  # 23:07 light off
+    (0, 2, 1, "on", "false", "device"),
+    (53, 9, 2, "motion", '{"x":1}', "device"),             # an unknown device at midnight
+]
+write("activity", "household_week", activity_days(7, EVENING))
+write("activity", "household_fortnight", activity_days(14, EVENING))
+write("activity", "hostile", b"\x03" + activity_line(5, 2, 1, "on", "null", "device")
+      + activity_line(-600, 2, 3, "", "[[[[", "") + activity_line(0x7fff, 200, 0, "x" * 300, '{"a":' * 50, "mqtt")
+      + activity_line(1, 1, 2, "lock_operation", '{"operation":"unlock","result":"ok"}', "device"))
