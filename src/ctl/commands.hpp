@@ -159,6 +159,12 @@ int cmd_suggestions(context& ctx);
 void check_suggestions(const parsed_args& args);
 /// `care`: the care monitor's status.
 int cmd_care(context& ctx);
+/// The human-readable `suggestions` answer: when and on what it was mined, a table of the
+/// suggestions (id, kind, confidence, sentence) and how to accept or reject one.
+void render_suggestions(const nlohmann::json& data, std::ostream& out, bool color);
+/// The human-readable `care/status` answer: enabled and alerting, the last activity, the
+/// threshold at this hour of the week and what the model rests on.
+void render_care(const nlohmann::json& data, std::ostream& out);
 
 /// A local date YYYY-MM-DD as ms since the epoch: its midnight, or with `end_of_day` the next
 /// midnight (so --to includes the day). nullopt for anything else or a date that does not exist.

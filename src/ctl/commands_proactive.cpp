@@ -13,10 +13,14 @@ using json = nlohmann::json;
 
 namespace {
 
+std::string number_or_dash(const json& value) { return value.is_number_integer() ? value.dump() : "-"; }
+
 std::string percent(const json& value) {
     if (!value.is_number()) return "-";
     return std::to_string(static_cast<int>(value.get<double>() * 100.0 + 0.5)) + "%";
 }
+
+}  // namespace
 
 void render_suggestions(const json& data, std::ostream& out, bool color) {
     const json run = data.value("last_run", json());
@@ -47,12 +51,28 @@ void render_care(const json& data, std::ostream& out) {
         out << "care alert: disabled (\"care\": {\"enabled\": true} in the main config)\n";
         return;
     }
-    for (const auto& [key, value] : data.items()) {
-        out << sanitize(key) << ": " << sanitize(value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+    const bool alerting = data.value("alerting", false);
+    out << "care alert: enabled, " << (alerting ? "ALERTING" : "not alerting")
+        << (data.value("quiet", false) ? " (quiet hours now)" : "") << "\n";
+    const json last = data.value("last_activity", json());
+    if (last.is_object()) {
+        out << "last activity: " << sanitize(last.value("device", std::string())) << " "
+            << sanitize(last.value("name", std::string())) << " at " << format_local_time(int_field(last, "ts")) << " ("
+            << number_or_dash(data.value("inactive_min", json())) << " min ago)\n";
+    } else {
+        out << "last activity: none seen since the start (" << number_or_dash(data.value("inactive_min", json()))
+            << " min)\n";
+    }
+    out << "alert after: " << number_or_dash(data.value("threshold_min", json()))
+        << " min of inactivity at this hour of the week\n";
+    const json model = data.value("model", json());
+    if (model.is_object()) {
+        const bool learned = model.value("basis", std::string()) == "learned";
+        out << "model: " << (learned ? "learned from " : "the floor only, ")
+            << number_or_dash(model.value("days_learned", json())) << " day(s) of activity"
+            << (learned ? "" : " so far") << "; floor " << number_or_dash(model.value("floor_min", json())) << " min\n";
     }
 }
-
-}  // namespace
 
 void check_suggestions(const parsed_args& args) {
     if (args.positional.empty()) return;
