@@ -75,13 +75,8 @@ void proactive_service::learn_care() {
     learning_ = true;
     const time_ms now = clock_.now_ms();
     const time_ms from = now - static_cast<time_ms>(cfg_.care.learn_days) * ms_per_day;
-    proactive::care_settings settings;
-    settings.enabled = true;
-    settings.devices = cfg_.care.devices;
-    settings.min_gap_min = cfg_.care.min_gap_min;
-    settings.quiet_hours = cfg_.care.quiet_hours;
-    settings.learn_days = cfg_.care.learn_days;
-    auto job = [this, alive = std::weak_ptr<bool>(alive_), path = persist_.db().path(), settings, from, now] {
+    auto job = [this, alive = std::weak_ptr<bool>(alive_), path = persist_.db().path(), settings = care_settings_, from,
+                now] {
         std::optional<proactive::care_model> model;
         std::optional<activity_record> last_active;  // where the gap in progress starts after a restart
         try {

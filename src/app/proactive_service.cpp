@@ -15,6 +15,16 @@ using json = nlohmann::json;
 namespace {
 /// The first learning run after start: soon, but after the drivers' first reports were queued.
 constexpr std::chrono::seconds k_first_learning{10};
+
+proactive::care_settings care_settings_of(const care_config& c) {
+    proactive::care_settings s;
+    s.enabled = c.enabled;
+    s.devices = c.devices;
+    s.min_gap_min = c.min_gap_min;
+    s.quiet_hours = c.quiet_hours;
+    s.learn_days = c.learn_days;
+    return s;
+}
 }  // namespace
 
 proactive_service::proactive_service(boost::asio::io_context& loop, const clock_source& clock, const config& cfg,
@@ -25,6 +35,7 @@ proactive_service::proactive_service(boost::asio::io_context& loop, const clock_
       gw_(gw),
       persist_(persist),
       rules_(rules),
+      care_settings_(care_settings_of(cfg.care)),
       mine_timer_(loop),
       care_timer_(loop),
       learn_timer_(loop) {}
@@ -41,14 +52,8 @@ void proactive_service::start(mqtt::bridge* bridge) {
         arm_mining(std::chrono::milliseconds(next ? *next - now : ms_per_day));
     }
     if (cfg_.care.enabled) {
-        proactive::care_settings settings;
-        settings.enabled = true;
-        settings.devices = cfg_.care.devices;
-        settings.min_gap_min = cfg_.care.min_gap_min;
-        settings.quiet_hours = cfg_.care.quiet_hours;
-        settings.learn_days = cfg_.care.learn_days;
         // Until the first learning run, the monitor knows only the floor.
-        care_ = std::make_unique<proactive::care_monitor>(settings, proactive::care_model{});
+        care_ = std::make_unique<proactive::care_monitor>(care_settings_, proactive::care_model{});
         arm_care_learning(k_first_learning);
         log::app().info("care: enabled (floor {} min{}{})", cfg_.care.min_gap_min,
                         cfg_.care.scene.empty() ? "" : ", scene ", cfg_.care.scene);

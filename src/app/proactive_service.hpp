@@ -82,6 +82,7 @@ private:
     persistence& persist_;
     rules_service& rules_;
     mqtt::bridge* bridge_ = nullptr;
+    proactive::care_settings care_settings_;  ///< the `care` config section, for the monitor and the learner
 
     std::vector<proactive::suggestion> suggestions_;  ///< the last run's, before the decisions filter
     nlohmann::json mined_ = nullptr;                  ///< when and on what the last run mined

@@ -3,6 +3,8 @@
 // with TZ=CST-8); the household starts at a local midnight.
 #include "household.hpp"
 
+#include <hearth/testing/seeded_rng.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -14,23 +16,7 @@ constexpr std::int64_t minute_ms = 60'000;
 constexpr int day_min = 1440;
 constexpr std::int64_t utc_offset_min = 8 * 60;
 
-/// splitmix64: a fixed, portable sequence (std:: distributions differ between libraries).
-class rng {
-public:
-    explicit rng(std::uint64_t seed) : s_(seed) {}
-    std::uint64_t next() {
-        std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ULL);
-        z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
-        return z ^ (z >> 31U);
-    }
-    /// Uniform integer in [lo, hi].
-    int between(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<std::uint64_t>(hi - lo + 1)); }
-    bool chance(int percent) { return between(1, 100) <= percent; }
-
-private:
-    std::uint64_t s_;
-};
+using rng = hearth::testing::seeded_rng;
 
 struct builder {
     int minutes;

@@ -7,6 +7,8 @@
 
 #include "rules/time_calc.hpp"
 
+#include <hearth/testing/seeded_rng.hpp>
+
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
@@ -26,23 +28,7 @@ constexpr time_ms minute_ms = 60 * second_ms;
 constexpr int hour_s = 3600;
 constexpr time_ms first_day_noon = 1'767'614'400'000;  // Monday 2026-01-05 12:00 UTC
 
-/// splitmix64: a fixed, portable sequence (std:: distributions differ between libraries).
-class rng {
-public:
-    explicit rng(std::uint64_t seed) : s_(seed) {}
-    std::uint64_t next() {
-        std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ULL);
-        z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
-        return z ^ (z >> 31U);
-    }
-    /// Uniform integer in [lo, hi].
-    int between(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<std::uint64_t>(hi - lo + 1)); }
-    bool chance(int percent) { return between(1, 100) <= percent; }
-
-private:
-    std::uint64_t s_;
-};
+using rng = hearth::testing::seeded_rng;
 
 // --- descriptors ------------------------------------------------------------------------------
 
