@@ -20,7 +20,7 @@ using json = nlohmann::json;
 namespace {
 constexpr std::chrono::hours k_relearn_every{24};
 /// The check timer never sleeps longer than this (a clock step cannot delay an alert for long).
-constexpr time_ms k_max_check_sleep_ms = 5 * 60'000;
+constexpr time_ms k_max_check_sleep_ms = time_ms{5} * 60'000;
 }  // namespace
 
 void proactive_service::on_activity(const activity_record& record) {
@@ -91,14 +91,14 @@ void proactive_service::learn_care() {
         } catch (const std::exception& e) {
             log::app().error("care: learning failed, keeping the previous model: {}", e.what());
         }
-        boost::asio::post(loop_, [this, alive, model = std::move(model), last_active]() mutable {
+        boost::asio::post(loop_, [this, alive, model, last_active] {
             if (alive.expired() || stopped_) return;
             learning_ = false;
             if (!model || !care_) return;
             if (last_active) care_->on_activity(*last_active);  // ignored when the monitor saw newer
             log::app().info("care: learned normal gaps from {} day(s), {} activity entries", model->days_learned,
                             model->activities);
-            care_->set_model(std::move(*model));
+            care_->set_model(*model);
             check_care();
         });
     };

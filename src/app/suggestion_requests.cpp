@@ -102,7 +102,7 @@ void proactive_service::mine(const std::function<void(const std::string&)>& done
     waiting_.push_back(done);
     if (mining_) return;  // the running job answers every waiting caller
     mining_ = true;
-    auto finish = [this](std::string error) {
+    auto finish = [this](const std::string& error) {
         mining_ = false;
         mine_error_ = error;
         auto callers = std::move(waiting_);

@@ -472,9 +472,10 @@ bool gateway::admit_report(const std::string& driver) {
     if (quarantined_.contains(driver)) return false;
     if (guard_.admit_report(driver, steady::now())) return true;
     const auto refused = guard_.refused(driver);
-    if (refused == 1 || refused % 1000 == 0)
+    if (refused == 1 || refused % 1000 == 0) {
         log::core().warn("[{}] reports dropped: more than {:.0f} per second ({} refused so far)", driver,
                          guard_.limits().max_reports_per_s, refused);
+    }
     if (guard_.abusive(driver)) quarantine_driver(driver, "it keeps exceeding its report rate limit");
     return false;
 }
@@ -504,12 +505,14 @@ void gateway::on_device_registered(const std::string& driver, device_descriptor 
     if (const device_entry* known = registry_.find(id); known == nullptr || known->descriptor.driver != driver) {
         if (!guard_.admit_device(driver, registry_.devices_of(driver).size())) {
             const auto refused = guard_.refused(driver);
-            if (refused == 1 || refused % 100 == 0)
+            if (refused == 1 || refused % 100 == 0) {
                 log::core().warn("[{}] cannot register device '{}': the driver already has {} devices (the limit)",
                                  driver, id, guard_.limits().max_devices_per_driver);
-            if (guard_.abusive(driver))
+            }
+            if (guard_.abusive(driver)) {
                 quarantine_driver(driver, "it keeps registering devices beyond the limit of " +
                                               std::to_string(guard_.limits().max_devices_per_driver));
+            }
             return;
         }
     }
@@ -523,11 +526,12 @@ void gateway::on_device_registered(const std::string& driver, device_descriptor 
         log::core().info("[{}] device '{}' registered", driver, id);
         if (const device_entry* d = registry_.find(id); d != nullptr && d->descriptor.type == device_type::lock) {
             const lock_settings s = locks_.settings_for(id);
-            if (s.pin_hash.empty() && !s.pin_none)
+            if (s.pin_hash.empty() && !s.pin_none) {
                 log::lock().warn("lock '{}' has no PIN configured (locks.{}.pin_hash): remote unlock is refused", id,
                                  id);
-            else if (s.pin_none)
+            } else if (s.pin_none) {
                 log::lock().warn("lock '{}' is configured with \"pin\": \"none\": it unlocks without a code", id);
+            }
         }
         notify([&](gateway_observer& o) { o.on_device_added(*registry_.find(id)); });
         bridge_event({{"type", "device_added"}, {"device", id}, {"driver", driver}});
@@ -648,9 +652,10 @@ void gateway::on_failed(const std::string& driver, const std::string& reason) {
     for (const auto& [cid, p] : pending_) {
         if (p.driver == driver) mine.push_back(cid);
     }
+    const std::string failed = "driver '" + driver + "' failed: ";
     for (auto cid : mine) {
         auto node = pending_.extract(cid);
-        node.mapped().done({false, HEARTH_ERR_UNSUPPORTED, "driver '" + driver + "' failed: " + reason});
+        node.mapped().done({false, HEARTH_ERR_UNSUPPORTED, failed + reason});
     }
     const auto& link = links_.at(driver);
     bridge_event(

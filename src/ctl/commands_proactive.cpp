@@ -5,6 +5,7 @@
 
 #include "ctl/table.hpp"
 
+#include <cmath>
 #include <ostream>
 
 namespace hearth::ctl {
@@ -17,7 +18,7 @@ std::string number_or_dash(const json& value) { return value.is_number_integer()
 
 std::string percent(const json& value) {
     if (!value.is_number()) return "-";
-    return std::to_string(static_cast<int>(value.get<double>() * 100.0 + 0.5)) + "%";
+    return std::to_string(std::lround(value.get<double>() * 100.0)) + "%";
 }
 
 }  // namespace
