@@ -17,13 +17,12 @@ using json = nlohmann::json;
 
 TEST(ProactiveView, SuggestionsAsATable) {
     hearth::test::tz_guard tz("UTC0");
-    const json answer = {
-        {"last_run", {{"at", 1'796'601'600'000}, {"from", 1'791'417'600'000}, {"records", 64664}}},
-        {"suggestions",
-         {{{"id", "r-0190a775f6"},
-           {"kind", "sequence"},
-           {"sentence", "Turn on Living light when the hall door unlatches: 19 of 21 times.\x1b[31m"},
-           {"evidence", {{"confidence", 0.905}}}}}}};
+    const json answer = {{"last_run", {{"at", 1'796'601'600'000}, {"from", 1'791'417'600'000}, {"records", 64664}}},
+                         {"suggestions",
+                          {{{"id", "r-0190a775f6"},
+                            {"kind", "sequence"},
+                            {"sentence", "Turn on Living light when the hall door unlatches: 19 of 21 times.\x1b[31m"},
+                            {"evidence", {{"confidence", 0.905}}}}}}};
     std::ostringstream out;
     render_suggestions(answer, out, false);
     const std::string text = out.str();
