@@ -248,6 +248,7 @@ public:
         loop_.run();
         proactive_.stop();
         rules_.stop();
+        gw_.remove_observer(&proactive_);
         gw_.remove_observer(&rules_);
         gw_.remove_observer(&locks_);
         gw_.remove_observer(&bridge_);
@@ -300,6 +301,7 @@ private:
         gw_.add_observer(&rules_);
         rules_running_ = true;
         proactive_.start(&bridge_);  // suggestions and the care alert (docs/proactive.md)
+        gw_.add_observer(&proactive_);
     }
 
     [[nodiscard]] std::string status_line() const {

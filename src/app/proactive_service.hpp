@@ -34,12 +34,12 @@ namespace hearth {
 class persistence;
 class rules_service;
 
-class proactive_service {
+class proactive_service final : public gateway_observer {
 public:
     /// References must outlive the service. Nothing runs before start().
     proactive_service(boost::asio::io_context& loop, const clock_source& clock, const config& cfg, gateway& gw,
                       persistence& persist, rules_service& rules);
-    ~proactive_service();
+    ~proactive_service() override;
     proactive_service(const proactive_service&) = delete;
     proactive_service& operator=(const proactive_service&) = delete;
 
@@ -52,13 +52,19 @@ public:
     /// {"suggestions": {...}, "care": {...}} for the health request.
     [[nodiscard]] nlohmann::json health() const;
 
+    /// Every driver has registered its devices: mining may start (a request before waits).
+    void on_drivers_ready() override;
+
 private:
     using reply_fn = std::function<void(mqtt::request_reply)>;
 
     // Suggestions (suggestion_requests.cpp).
     void install_suggestion_requests(mqtt::bridge& bridge);
-    /// Mines on the worker; `done` runs on the loop with "" or the reason it could not.
+    /// Mines on the worker once the drivers are ready; `done` runs on the loop with "" or the
+    /// reason it could not. Callers during a run share its result.
     void mine(const std::function<void(const std::string&)>& done);
+    /// Flushes and submits the mining job (mining_ is set).
+    void start_mining();
     void arm_mining(std::chrono::milliseconds after);
     [[nodiscard]] nlohmann::json suggestions_answer() const;
     /// Writes the suggestion's file and reloads; the reason it was refused, if it was.
@@ -87,7 +93,9 @@ private:
     std::vector<proactive::suggestion> suggestions_;  ///< the last run's, before the decisions filter
     nlohmann::json mined_ = nullptr;                  ///< when and on what the last run mined
     std::string mine_error_;                          ///< why the last run failed ("" = it did not)
-    bool mining_ = false;
+    bool mining_ = false;                             ///< a run is asked for or going
+    bool mine_submitted_ = false;                     ///< the job of the run is on the worker (or finishing)
+    bool drivers_ready_ = false;  ///< the registry holds every device (gateway_observer::on_drivers_ready)
     std::vector<std::function<void(const std::string&)>> waiting_;  ///< callers of a running mine()
     std::set<std::string> accepted_;
     std::set<std::string> rejected_;

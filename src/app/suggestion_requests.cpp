@@ -102,8 +102,21 @@ void proactive_service::mine(const std::function<void(const std::string&)>& done
     waiting_.push_back(done);
     if (mining_) return;  // the running job answers every waiting caller
     mining_ = true;
+    // Routines are matched against the devices: before every driver registered its devices, a
+    // run would drop the routines of the missing ones. It starts once the drivers are ready.
+    if (drivers_ready_) start_mining();
+}
+
+void proactive_service::on_drivers_ready() {
+    drivers_ready_ = true;
+    if (mining_ && !mine_submitted_) start_mining();  // a request or the daily run came first
+}
+
+void proactive_service::start_mining() {
+    mine_submitted_ = true;
     auto finish = [this](const std::string& error) {
         mining_ = false;
+        mine_submitted_ = false;
         mine_error_ = error;
         auto callers = std::move(waiting_);
         waiting_.clear();
