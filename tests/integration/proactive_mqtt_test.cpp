@@ -3,7 +3,7 @@
 // gets that habit offered by the `suggestions` request; `suggestion/accept` writes it into the
 // scenes dir and reloads, and from then on the accepted automation runs like a hand-written one:
 // switching the porch on through MQTT turns the living light on. A rejected suggestion is not
-// offered again, unknown ids are refused, and `care/status` answers with the configured floor.
+// offered again, wrong types and unknown ids are refused, and `care/status` answers.
 #include "support/hearth_fixture.hpp"
 #include <hearth/testing/process.hpp>
 
@@ -88,7 +88,13 @@ TEST_F(proactive_mqtt, a_mined_habit_is_offered_accepted_and_then_runs) {
     EXPECT_TRUE(porch->contains("evidence"));
     const std::string id = porch->value("id", "");
 
-    // Refusals: an unknown id; then a rejected suggestion is no longer offered.
+    // Refusals: a wrong type and a missing id are named, an unknown id is refused; then a rejected
+    // suggestion is no longer offered.
+    const json wrong_type = probe->request("suggestion/accept", {{"id", 5}});
+    EXPECT_EQ(wrong_type.value("status", ""), "error");
+    EXPECT_NE(wrong_type.value("error", "").find("'id'"), std::string::npos) << wrong_type.dump();
+    EXPECT_EQ(probe->request("suggestion/reject", json::object())["status"], "error");
+    EXPECT_EQ(probe->request("suggestions", {{"refresh", "yes"}})["status"], "error");
     EXPECT_EQ(probe->request("suggestion/accept", {{"id", "r-nosuchthing"}})["status"], "error");
     for (const auto& s : offered["data"]["suggestions"]) {
         if (s.value("id", "") == id) continue;
