@@ -17,10 +17,20 @@ std::string_view trim(std::string_view s) {
 
 bool ieq(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
             return false;
+        }
+    }
     return true;
+}
+
+/// The whole of `text` as a positive integer, or nullopt.
+std::optional<int> positive_int(std::string_view text) {
+    int n = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || ptr != text.data() + text.size() || n <= 0) return std::nullopt;
+    return n;
 }
 
 bool name_char(char c) {
@@ -97,9 +107,7 @@ std::optional<alert> parse_alert(std::string_view xml) {
     auto channel = xml_tag_text(xml, "channelID");
     if (!channel) channel = xml_tag_text(xml, "dynChannelID");
     if (channel) {
-        int n = 0;
-        const auto [ptr, ec] = std::from_chars(channel->data(), channel->data() + channel->size(), n);
-        if (ec == std::errc() && ptr == channel->data() + channel->size() && n > 0) a.channel = n;
+        if (auto n = positive_int(*channel)) a.channel = *n;
     }
     a.date_time = xml_tag_text(xml, "dateTime").value_or("");
     a.description = xml_tag_text(xml, "eventDescription").value_or("");

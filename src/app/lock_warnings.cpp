@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <set>
+#include <utility>
 
 namespace hearth {
 
@@ -26,12 +27,15 @@ std::vector<std::string> lock_pin_warnings(const config& cfg) {
         auto it = cfg.locks.find(id);
         const bool has_pin = it != cfg.locks.end() && !it->second.pin_hash.empty();
         const bool none = it != cfg.locks.end() && it->second.pin_none;
-        if (none)
+        if (none) {
             out.push_back("lock '" + id +
                           "' has \"pin\": \"none\": anyone who may publish on its /set topic can unlock it");
-        else if (!has_pin)
-            out.push_back("lock '" + id + "' has no PIN (locks." + id +
-                          ".pin_hash): remote unlock is refused until one is configured, or \"pin\": \"none\"");
+        } else if (!has_pin) {
+            std::string warning = "lock '" + id + "' has no PIN (locks.";
+            warning += id;
+            warning += ".pin_hash): remote unlock is refused until one is configured, or \"pin\": \"none\"";
+            out.push_back(std::move(warning));
+        }
     }
     return out;
 }

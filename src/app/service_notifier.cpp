@@ -29,10 +29,11 @@ void service_notifier::arm() {
     timer_.expires_after(interval_);
     timer_.async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
-        if (!healthy_ || healthy_())
+        if (!healthy_ || healthy_()) {
             sd_notify(0, "WATCHDOG=1");
-        else
+        } else {
             log::app().error("health check failed: not feeding the systemd watchdog");
+        }
         arm();
     });
 }

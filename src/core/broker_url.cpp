@@ -17,9 +17,10 @@ std::string broker_url_problem(const std::string& url) {
     const auto& s = parts->scheme;
     if (s != "mqtt" && s != "mqtts" && s != "tcp" && s != "ssl")
         return "unknown broker URL scheme '" + s + "://' (use mqtt://, mqtts://, tcp:// or ssl://)";
-    if (parts->authority.find('@') != std::string::npos)
+    if (parts->authority.find('@') != std::string::npos) {
         return "the broker URL must not contain a user name or password: set mqtt.username and put the "
                "password in the file named by mqtt.password_file";
+    }
     if (parts->authority.empty()) return "the broker URL names no host";
     return {};
 }

@@ -57,10 +57,11 @@ void lock_supervisor::on_state_changed(const device_entry& device, const nlohman
     auto it = changed.find("lock_state");
     if (it == changed.end() || !it->is_string()) return;
     const std::string s = it->get<std::string>();
-    if (s == "unlocked")
+    if (s == "unlocked") {
         arm(device.descriptor.id);
-    else if (s == "locked")
+    } else if (s == "locked") {
         disarm(device.descriptor.id);
+    }
     // locking / unlocking / unlatched / jammed: pending timers stay as they are
 }
 

@@ -44,7 +44,7 @@ fs::path find_plugin(const std::vector<std::string>& dirs, const std::string& na
     const std::string file = name + ".so";
     for (const auto& dir : dirs) {
         std::error_code ec;
-        const fs::path candidate = fs::path(dir) / file;
+        fs::path candidate = fs::path(dir) / file;
         if (fs::exists(candidate, ec)) return candidate;
     }
     return dirs.empty() ? fs::path(file) : fs::path(dirs.front()) / file;

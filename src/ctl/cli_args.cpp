@@ -22,10 +22,11 @@ const option_spec* find_spec(const std::vector<option_spec>& specs, const std::s
 }
 
 void add_positional(parsed_args& out, std::string token) {
-    if (out.command.empty() && out.positional.empty())
+    if (out.command.empty() && out.positional.empty()) {
         out.command = std::move(token);
-    else
+    } else {
         out.positional.push_back(std::move(token));
+    }
 }
 
 }  // namespace

@@ -64,8 +64,10 @@ command_map parse_command(const std::string& name, const json& c, const model_ma
             if (!s["set"].is_object()) throw std::invalid_argument(where + ": 'set' must be an object");
             for (const auto& [prop, v] : s["set"].items()) {
                 const auto* p = m.find_property(prop);
-                if (p == nullptr || !p->writable)
-                    throw std::invalid_argument(where + ": '" + prop + "' is not a writable property");
+                if (p == nullptr || !p->writable) {
+                    throw std::invalid_argument(
+                        std::string(where).append(": '").append(prop).append("' is not a writable property"));
+                }
                 (void)v;
             }
             st.set = s["set"];
@@ -104,9 +106,11 @@ const command_map* model_mapping::find_command(const std::string& n) const {
 model_mapping parse_mapping(const json& doc) {
     if (!doc.is_object()) throw std::invalid_argument("mapping: not a JSON object");
     model_mapping m;
-    for (const char* key : {"model", "type"})
-        if (!doc.contains(key) || !doc[key].is_string())
+    for (const char* key : {"model", "type"}) {
+        if (!doc.contains(key) || !doc[key].is_string()) {
             throw std::invalid_argument(std::string("mapping: '") + key + "' is required");
+        }
+    }
     m.model = doc["model"].get<std::string>();
     m.type = doc["type"].get<std::string>();
     m.name = doc.value("name", m.model);

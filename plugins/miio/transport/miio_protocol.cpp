@@ -93,7 +93,7 @@ bytes encrypt(const cipher_keys& k, std::span<const std::uint8_t> plain) {
     if (EVP_EncryptUpdate(ctx.get(), out.data(), &n1, plain.data(), static_cast<int>(plain.size())) != 1 ||
         EVP_EncryptFinal_ex(ctx.get(), out.data() + n1, &n2) != 1)
         throw std::runtime_error("AES encrypt failed");
-    out.resize(static_cast<std::size_t>(n1 + n2));
+    out.resize(static_cast<std::size_t>(n1) + static_cast<std::size_t>(n2));
     return out;
 }
 
@@ -107,7 +107,7 @@ std::optional<bytes> decrypt(const cipher_keys& k, std::span<const std::uint8_t>
     if (EVP_DecryptUpdate(ctx.get(), out.data(), &n1, cipher.data(), static_cast<int>(cipher.size())) != 1 ||
         EVP_DecryptFinal_ex(ctx.get(), out.data() + n1, &n2) != 1)
         return std::nullopt;
-    out.resize(static_cast<std::size_t>(n1 + n2));
+    out.resize(static_cast<std::size_t>(n1) + static_cast<std::size_t>(n2));
     return out;
 }
 

@@ -14,62 +14,71 @@ namespace hearth::miio::roborock {
 namespace {
 
 // Roborock state code -> Hearth operational_state (python-miio STATE_CODE_TO_STRING names in the comments).
-const std::map<int, std::string> k_states = {
-    {1, "running"},           // Starting
-    {2, "stopped"},           // Charger disconnected
-    {3, "stopped"},           // Idle
-    {4, "running"},           // Remote control active
-    {5, "running"},           // Cleaning
-    {6, "seeking_charger"},   // Returning home
-    {7, "running"},           // Manual mode
-    {8, "charging"},          // Charging (docked when the battery is full)
-    {9, "error"},             // Charging problem
-    {10, "paused"},           // Paused
-    {11, "running"},          // Spot cleaning
-    {12, "error"},            // Error
-    {13, "stopped"},          // Shutting down
-    {14, "docked"},           // Updating (firmware, on the dock)
-    {15, "seeking_charger"},  // Docking
-    {16, "running"},          // Going to target
-    {17, "running"},          // Zoned cleaning
-    {18, "running"},          // Segment cleaning
-    {22, "docked"},           // Emptying the bin (auto-empty dock)
-    {100, "docked"},          // Charging complete (full)
-};
+const std::map<int, std::string>& state_table() {
+    static const std::map<int, std::string> table = {
+        {1, "running"},           // Starting
+        {2, "stopped"},           // Charger disconnected
+        {3, "stopped"},           // Idle
+        {4, "running"},           // Remote control active
+        {5, "running"},           // Cleaning
+        {6, "seeking_charger"},   // Returning home
+        {7, "running"},           // Manual mode
+        {8, "charging"},          // Charging (docked when the battery is full)
+        {9, "error"},             // Charging problem
+        {10, "paused"},           // Paused
+        {11, "running"},          // Spot cleaning
+        {12, "error"},            // Error
+        {13, "stopped"},          // Shutting down
+        {14, "docked"},           // Updating (firmware, on the dock)
+        {15, "seeking_charger"},  // Docking
+        {16, "running"},          // Going to target
+        {17, "running"},          // Zoned cleaning
+        {18, "running"},          // Segment cleaning
+        {22, "docked"},           // Emptying the bin (auto-empty dock)
+        {100, "docked"},          // Charging complete (full)
+    };
+    return table;
+}
 
 // Roborock error code -> Matter RVC error name (python-miio ERROR_CODES texts in the comments).
-const std::map<int, std::string> k_errors = {
-    {0, "none"},                            // No error
-    {1, "navigation_sensor_obscured"},      // Laser distance sensor error
-    {2, "stuck"},                           // Collision sensor error
-    {3, "stuck"},                           // Wheels on top of void, move robot (wheels suspended)
-    {4, "navigation_sensor_obscured"},      // Clean hovering sensors, move robot (cliff sensor)
-    {5, "brush_jammed"},                    // Clean main brush
-    {6, "brush_jammed"},                    // Clean side brush
-    {7, "wheels_jammed"},                   // Main wheel stuck?
-    {8, "stuck"},                           // Device stuck, clean area
-    {9, "dust_bin_missing"},                // Dust collector missing
-    {10, "dust_bin_full"},                  // Clean filter (blocked filter: empty the bin, clean the filter)
-    {11, "stuck"},                          // Stuck in magnetic field
-    {12, "low_battery"},                    // Low battery
-    {13, "failed_to_find_charging_dock"},   // Charging fault
-    {14, "unable_to_start_or_resume"},      // Battery fault
-    {15, "navigation_sensor_obscured"},     // Wall sensors dirty, wipe them
-    {16, "stuck"},                          // Place me on flat surface
-    {17, "brush_jammed"},                   // Side brushes problem, reboot me
-    {18, "unable_to_complete_operation"},   // Suction fan problem
-    {19, "failed_to_find_charging_dock"},   // Unpowered charging station
-    {21, "navigation_sensor_obscured"},     // Laser distance sensor blocked
-    {22, "failed_to_find_charging_dock"},   // Clean the dock charging contacts
-    {23, "failed_to_find_charging_dock"},   // Docking station not reachable
-    {24, "cannot_reach_target_area"},       // No-go zone or invisible wall detected
-    {254, "dust_bin_full"},                 // Bin full
-    {255, "unable_to_complete_operation"},  // Internal error
-};
+const std::map<int, std::string>& error_table() {
+    static const std::map<int, std::string> table = {
+        {0, "none"},                            // No error
+        {1, "navigation_sensor_obscured"},      // Laser distance sensor error
+        {2, "stuck"},                           // Collision sensor error
+        {3, "stuck"},                           // Wheels on top of void, move robot (wheels suspended)
+        {4, "navigation_sensor_obscured"},      // Clean hovering sensors, move robot (cliff sensor)
+        {5, "brush_jammed"},                    // Clean main brush
+        {6, "brush_jammed"},                    // Clean side brush
+        {7, "wheels_jammed"},                   // Main wheel stuck?
+        {8, "stuck"},                           // Device stuck, clean area
+        {9, "dust_bin_missing"},                // Dust collector missing
+        {10, "dust_bin_full"},                  // Clean filter (blocked filter: empty the bin, clean the filter)
+        {11, "stuck"},                          // Stuck in magnetic field
+        {12, "low_battery"},                    // Low battery
+        {13, "failed_to_find_charging_dock"},   // Charging fault
+        {14, "unable_to_start_or_resume"},      // Battery fault
+        {15, "navigation_sensor_obscured"},     // Wall sensors dirty, wipe them
+        {16, "stuck"},                          // Place me on flat surface
+        {17, "brush_jammed"},                   // Side brushes problem, reboot me
+        {18, "unable_to_complete_operation"},   // Suction fan problem
+        {19, "failed_to_find_charging_dock"},   // Unpowered charging station
+        {21, "navigation_sensor_obscured"},     // Laser distance sensor blocked
+        {22, "failed_to_find_charging_dock"},   // Clean the dock charging contacts
+        {23, "failed_to_find_charging_dock"},   // Docking station not reachable
+        {24, "cannot_reach_target_area"},       // No-go zone or invisible wall detected
+        {254, "dust_bin_full"},                 // Bin full
+        {255, "unable_to_complete_operation"},  // Internal error
+    };
+    return table;
+}
 
 // Hearth fan speed <-> Roborock custom mode (python-miio FanspeedV2: 101 quiet, 102 balanced,
 // 103 turbo, 104 max, 105 off/mop; FanspeedV1 used the percentages 38/60/75/100).
-const std::map<std::string, int> k_fan = {{"quiet", 101}, {"standard", 102}, {"strong", 103}, {"max", 104}};
+const std::map<std::string, int>& fan_table() {
+    static const std::map<std::string, int> table = {{"quiet", 101}, {"standard", 102}, {"strong", 103}, {"max", 104}};
+    return table;
+}
 
 int int_field(const nlohmann::json& s, const char* key) {
     if (!s.contains(key) || !s[key].is_number())
@@ -80,20 +89,20 @@ int int_field(const nlohmann::json& s, const char* key) {
 }  // namespace
 
 std::string operational_state(int state_code, int battery) {
-    const auto it = k_states.find(state_code);
-    if (it == k_states.end()) return "stopped";
+    const auto it = state_table().find(state_code);
+    if (it == state_table().end()) return "stopped";
     if (state_code == 8 && battery >= 100) return "docked";
     return it->second;
 }
 
 std::string error_name(int error_code) {
-    const auto it = k_errors.find(error_code);
-    return it == k_errors.end() ? "unable_to_complete_operation" : it->second;
+    const auto it = error_table().find(error_code);
+    return it == error_table().end() ? "unable_to_complete_operation" : it->second;
 }
 
 std::optional<int> fan_power(const std::string& fan_speed) {
-    const auto it = k_fan.find(fan_speed);
-    if (it == k_fan.end()) return std::nullopt;
+    const auto it = fan_table().find(fan_speed);
+    if (it == fan_table().end()) return std::nullopt;
     return it->second;
 }
 
@@ -163,9 +172,11 @@ nlohmann::json consumables_to_state(const nlohmann::json& consumables) {
                                    {"filter_work_time", "filter_left_h", 150},
                                    {"sensor_dirty_time", "sensor_dirty_left_h", 30}};
     nlohmann::json out = nlohmann::json::object();
-    for (const auto& i : k_items)
-        if (c.contains(i.field) && c[i.field].is_number())
+    for (const auto& i : k_items) {
+        if (c.contains(i.field) && c[i.field].is_number()) {
             out[i.property] = std::max(0, i.life_h - static_cast<int>(c[i.field].get<double>() / 3600.0));
+        }
+    }
     return out;
 }
 
