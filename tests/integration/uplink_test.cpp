@@ -125,7 +125,8 @@ TEST_F(uplink_it, demo_alarm_goes_up_and_requests_are_checked_and_audited) {
     auto up = community_probe();
     auto opts = default_daemon_options();
     opts.demo_config = {{"tick_ms", 100}, {"jam_lock", true}};
-    opts.config_extra = {{"uplink", uplink_section({{"accept", {"health", "commands"}},
+    opts.config_extra = {{"locks", {{"hall_lock", {{"pin", "none"}}}}},
+                         {"uplink", uplink_section({{"accept", {"health", "commands"}},
                                                     {"command_devices", {"living_light", "hall_lock"}}})}};
     start_daemon(opts);
     auto local = make_probe({"hearth/#"});
@@ -167,11 +168,11 @@ TEST_F(uplink_it, demo_alarm_goes_up_and_requests_are_checked_and_audited) {
     EXPECT_EQ(r["data"]["status"], "ok") << r.dump();
     EXPECT_TRUE(r["data"]["data"].contains("uplink"));
     const auto mark = local->mark();
-    send_request(*up, "command", "req-light", {{"device", "living_light"}, {"state", "ON"}});
+    send_request(*up, "command", "req-light", {{"device", "living_light"}, {"on", true}});
     r = response_of(*up, "req-light");
     EXPECT_EQ(r["data"]["status"], "ok") << r.dump();
     EXPECT_TRUE(local->wait_message(
-        [](const received& m) { return m.topic == "hearth/living_light" && m.as_json().value("state", "") == "ON"; },
+        [](const received& m) { return m.topic == "hearth/living_light" && m.as_json().value("on", false); },
         std::chrono::seconds(10), mark));
 
     const auto health = local->request("health");
