@@ -115,6 +115,17 @@ protected:
         return false;
     }
 
+    /// Starts hearthd (again) and waits until the test smoke detector is online.
+    void start_until_smoke_online(mqtt_probe& local) {
+        const auto before = local.mark();
+        daemon_->start();
+        ASSERT_TRUE(local.wait_message(
+            [](const received& m) {
+                return m.topic == "hearth/t_smoke/availability" && m.as_json().value("state", "") == "online";
+            },
+            std::chrono::seconds(15), before));
+    }
+
     std::unique_ptr<broker_process> community_;
     std::uint16_t dead_port_ = hearth::testing::free_tcp_port();
 };
@@ -167,6 +178,7 @@ TEST_F(uplink_it, demo_alarm_goes_up_and_requests_are_checked_and_audited) {
     r = response_of(*up, "req-health");
     EXPECT_EQ(r["data"]["status"], "ok") << r.dump();
     EXPECT_TRUE(r["data"]["data"].contains("uplink"));
+    ASSERT_EQ(local->set("living_light", {{"on", false}}).value("status", ""), "ok");
     const auto mark = local->mark();
     send_request(*up, "command", "req-light", {{"device", "living_light"}, {"on", true}});
     r = response_of(*up, "req-light");
@@ -197,10 +209,9 @@ TEST_F(uplink_it, alarms_queue_while_the_community_is_down_and_all_arrive_after_
     opts.config_extra = {{"plugins", {{"dir", ALARM_SOURCE_DIR}}},
                          {"drivers", json::array({{{"plugin", "alarm_source"}, {"id", "t"}, {"isolation", "inproc"}}})},
                          {"uplink", uplink_section({{"publish", {"alarms", "health"}}})}};
-    start_daemon(opts);
     auto local = make_probe({"hearth/#"});
-    ASSERT_TRUE(wait_online(*local, std::chrono::seconds(10)));
-    ASSERT_TRUE(local->wait_topic("hearth/t_smoke", std::chrono::seconds(10)).has_value());
+    daemon_ = std::make_unique<daemon_process>(dir_, opts);
+    ASSERT_NO_FATAL_FAILURE(start_until_smoke_online(*local));
 
     // Run 1: 20 alarms (1..20), then kill -9.
     ASSERT_EQ(local->set("t_smoke", {{"command", "raise"}, {"params", {{"count", 20}}}}).value("status", ""), "ok");
@@ -210,10 +221,7 @@ TEST_F(uplink_it, alarms_queue_while_the_community_is_down_and_all_arrive_after_
 
     // Run 2: 10 more (21..30), stopped cleanly.
     daemon_->options().config_extra["drivers"][0]["config"] = {{"first", 21}};
-    daemon_->start();
-    ASSERT_TRUE(wait_online(*local, std::chrono::seconds(10), local->mark()));
-    auto mark = local->mark();
-    ASSERT_TRUE(local->wait_topic("hearth/t_smoke", std::chrono::seconds(10), mark).has_value());
+    ASSERT_NO_FATAL_FAILURE(start_until_smoke_online(*local));
     ASSERT_EQ(local->set("t_smoke", {{"command", "raise"}, {"params", {{"count", 10}}}}).value("status", ""), "ok");
     const auto h = local->request("health");
     EXPECT_GE(h["data"]["uplink"].value("queued", 0), 30) << h.dump();
@@ -223,8 +231,7 @@ TEST_F(uplink_it, alarms_queue_while_the_community_is_down_and_all_arrive_after_
 
     // Run 3: the community broker returns; every alarm 1..30 arrives (at least once each).
     daemon_->options().config_extra["drivers"][0]["config"] = {{"first", 31}};
-    daemon_->start();
-    ASSERT_TRUE(wait_online(*local, std::chrono::seconds(10), local->mark()));
+    ASSERT_NO_FATAL_FAILURE(start_until_smoke_online(*local));
     community_->start();
     auto up = community_probe();
     std::set<long> seen;
