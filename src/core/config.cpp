@@ -207,6 +207,7 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
     if (auto it = j.find("suggestions"); it != j.end()) c.suggestions = parse_suggestions_config(*it, file, errors);
     if (auto it = j.find("care"); it != j.end()) c.care = parse_care_config(*it, file, errors);
     c.matter = parse_matter_config(j.value("matter", json::object()), file, base.string(), c.database.path, errors);
+    if (auto it = j.find("uplink"); it != j.end()) c.uplink = parse_uplink_config(*it, base, file, errors);
 }
 
 }  // namespace
@@ -287,6 +288,7 @@ json config::summary() const {
                  {"learn_days", care.learn_days},
                  {"scene", care.scene}};
     s["matter"] = matter_summary(matter);
+    s["uplink"] = uplink.summary();
     return s;
 }
 

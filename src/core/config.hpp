@@ -14,6 +14,7 @@
 #include "core/proactive_config.hpp"
 #include "core/lock_policy.hpp"
 #include "core/tariff.hpp"
+#include "core/uplink_config.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -126,6 +127,7 @@ struct config {
     suggestions_config suggestions;              ///< the routine miner (docs/proactive.md)
     care_config care;                            ///< the inactivity alert (docs/proactive.md)
     matter_config matter;                        ///< the Matter bridge's settings (docs/matter.md)
+    uplink_config uplink;                        ///< the community uplink (docs/community.md)
 
     /// The configuration without secrets, for bridge/info and logs.
     [[nodiscard]] nlohmann::json summary() const;
