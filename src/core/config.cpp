@@ -9,7 +9,10 @@
 #include "core/plugin_dirs.hpp"
 #include "log/levels.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <fstream>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
@@ -89,6 +92,28 @@ void build_mqtt(const json& j, const fs::path& base, const std::string& file, co
             errors.push_back({file, "/mqtt/tls", "cert_file and key_file must be given together"});
         }
         m.tls = tls;
+    }
+}
+
+void build_web(const json& j, const fs::path& base, const std::string& file, web_config& w, located_errors& errors) {
+    take(j, "enabled", w.enabled);
+    take(j, "listen", w.listen);
+    take(j, "port", w.port);
+    if (j.contains("assets_dir")) w.assets_dir = resolve(base, j["assets_dir"].get<std::string>());
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(w.listen, ec);
+    if (ec) errors.push_back({file, "/web/listen", "not an IP address: '" + w.listen + "'"});
+    if (auto t = j.find("tls"); t != j.end()) {
+        web_tls_config tls;
+        const std::pair<const char*, std::string*> files[] = {{"cert_file", &tls.cert_file},
+                                                              {"key_file", &tls.key_file}};
+        for (const auto& [key, dest] : files) {
+            *dest = resolve(base, (*t)[key].get<std::string>());
+            if (!read_file(*dest, *std::make_unique<std::string>())) {
+                errors.push_back({file, std::string("/web/tls/") + key, "cannot read " + *dest});
+            }
+        }
+        w.tls = tls;
     }
 }
 
@@ -206,6 +231,7 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
     if (auto it = j.find("energy"); it != j.end()) c.energy = parse_energy_config(*it, file, errors);
     if (auto it = j.find("suggestions"); it != j.end()) c.suggestions = parse_suggestions_config(*it, file, errors);
     if (auto it = j.find("care"); it != j.end()) c.care = parse_care_config(*it, file, errors);
+    if (auto it = j.find("web"); it != j.end()) build_web(*it, base, file, c.web, errors);
 }
 
 }  // namespace
@@ -285,6 +311,7 @@ json config::summary() const {
                  {"min_gap_min", care.min_gap_min},
                  {"learn_days", care.learn_days},
                  {"scene", care.scene}};
+    s["web"] = {{"enabled", web.enabled}, {"listen", web.listen}, {"port", web.port}, {"tls", web.tls.has_value()}};
     return s;
 }
 

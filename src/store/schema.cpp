@@ -6,6 +6,7 @@
 // v5: user-set device names (device/rename), kept across restarts and driver re-registration.
 // v6: audit hash chain.
 // v7: energy accounting (docs/energy.md): per-device tracks, hourly and daily consumption buckets.
+// v9: web console accounts (docs/web-console.md): users with role, Argon2id hash, guest devices.
 #include "store/schema.hpp"
 
 #include "log/log.hpp"
@@ -188,6 +189,17 @@ CREATE TABLE activity (
 CREATE INDEX activity_by_ts ON activity (ts);
 )sql";
 
+// Web console accounts (docs/web-console.md). Self-contained: one table, no other step touches it.
+constexpr const char* k_v9 = R"sql(
+CREATE TABLE web_users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'resident', 'guest')),
+  password_hash TEXT NOT NULL,
+  devices TEXT NOT NULL DEFAULT '[]',
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const char* v1_sql() { return k_v1; }
@@ -202,6 +214,7 @@ const std::vector<migration>& builtin_migrations() {
         {6, "audit hash chain", k_v6},
         {7, "energy accounting", k_v7},
         {8, "activity log", k_v8},
+        {9, "web console users", k_v9},
     };
     return steps;
 }
