@@ -9,10 +9,13 @@ import uPlot from './vendor/uplot/uPlot.esm.js';
 
 const RANGES = { '1h': 3600e3, '24h': 24 * 3600e3, '7d': 7 * 24 * 3600e3 };
 
+/** The properties a chart can show, the device's main one first. */
 function chartable(device) {
-  return Object.entries(device.properties || {})
+  const names = Object.entries(device.properties || {})
     .filter(([, p]) => p.type === 'int' || p.type === 'number' || p.type === 'bool')
     .map(([name]) => name);
+  const main = ['value', 'current_temp', 'power_w', 'brightness', 'on', 'fridge_temp'].find((n) => names.includes(n));
+  return main ? [main, ...names.filter((n) => n !== main)] : names;
 }
 
 function toNumber(value) {
@@ -63,7 +66,8 @@ export function renderDevice(main, state, id) {
     if (plot) plot.destroy();
     const width = Math.max(280, chartBox.clientWidth || 320);
     plot = new uPlot({ width, height: 220, series: [{}, { label: tr(`prop.${select.value}`, select.value), stroke: '#d9480f', width: 2 }],
-      scales: { x: { time: true } }, legend: { show: false } }, [xs, ys], chartBox);
+      scales: { x: { time: true, range: [(to - RANGES[range]) / 1000, to / 1000] } }, legend: { show: false } },
+    [xs, ys], chartBox);
     chartBox.dataset.points = String(xs.length);
   }
 

@@ -12,7 +12,6 @@
 #include <boost/asio/ip/address.hpp>
 
 #include <fstream>
-#include <memory>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
@@ -109,7 +108,7 @@ void build_web(const json& j, const fs::path& base, const std::string& file, web
                                                               {"key_file", &tls.key_file}};
         for (const auto& [key, dest] : files) {
             *dest = resolve(base, (*t)[key].get<std::string>());
-            if (!read_file(*dest, *std::make_unique<std::string>())) {
+            if (!std::ifstream(*dest)) {
                 errors.push_back({file, std::string("/web/tls/") + key, "cannot read " + *dest});
             }
         }

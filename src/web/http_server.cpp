@@ -82,6 +82,7 @@ public:
         if (refused) {
             // Refused upgrade: answer over plain HTTP and close.
             auto res = std::make_shared<http_response>(std::move(*refused));
+            res->keep_alive(false);  // "Connection: close": the socket is shut down after it
             http::async_write(
                 beast::get_lowest_layer(ws_), *res, [self = shared_from_this(), res](beast::error_code, std::size_t) {
                     beast::error_code ignored;
