@@ -74,7 +74,10 @@ public:
     void start(http_request request) {
         auto& st = *slot_.st;
         beast::get_lowest_layer(ws_).expires_never();
-        ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        // Handshake 30 s; an idle page is pinged (its pongs keep it open), a dead one closed after 300 s.
+        auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+        timeouts.keep_alive_pings = true;
+        ws_.set_option(timeouts);
         ws_.read_message_max(st.lim.max_ws_message_bytes);
         ws_.set_option(websocket::stream_base::decorator(
             [](websocket::response_type& res) { res.set(http::field::server, "hearthd"); }));
