@@ -56,9 +56,9 @@ public:
     struct limits {
         std::size_t max_connections = 64;           ///< HTTP and WebSocket together; more are closed at once
         std::uint32_t max_header_bytes = 8 * 1024;  ///< larger: 431
-        std::uint64_t max_body_bytes = 64 * 1024;   ///< larger: 413
-        std::chrono::seconds read_timeout{15};      ///< a request not complete by then: the connection is closed
-        std::size_t max_ws_message_bytes = 64 * 1024;
+        std::uint64_t max_body_bytes = std::uint64_t{64} * 1024;  ///< larger: 413
+        std::chrono::seconds read_timeout{15};  ///< a request not complete by then: the connection is closed
+        std::size_t max_ws_message_bytes = std::size_t{64} * 1024;
         std::size_t max_ws_queue = 1024;  ///< messages waiting to be sent to one peer
     };
 

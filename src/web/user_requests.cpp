@@ -39,7 +39,8 @@ result<std::vector<std::string>> devices_arg(const json& args) {
 }  // namespace
 
 void install_user_requests(mqtt::bridge& bridge, store& db, password_worker& hasher,
-                           std::function<std::int64_t()> now_ms, std::function<void(const std::string&)> removed) {
+                           const std::function<std::int64_t()>& now_ms,
+                           const std::function<void(const std::string&)>& removed) {
     bridge.add_request("users", [&db](const json&, auto reply) {
         json out = json::array();
         for (const auto& u : db.load_web_users()) {

@@ -19,6 +19,7 @@ namespace hearth::web {
 /// user/remove ({name}; `removed` is told the name so its sessions end) and users (list, no
 /// hashes) on `bridge`. `now_ms` stamps created_at. Everything must outlive the bridge's use.
 void install_user_requests(mqtt::bridge& bridge, store& db, password_worker& hasher,
-                           std::function<std::int64_t()> now_ms, std::function<void(const std::string&)> removed);
+                           const std::function<std::int64_t()>& now_ms,
+                           const std::function<void(const std::string&)>& removed);
 
 }  // namespace hearth::web
