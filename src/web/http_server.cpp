@@ -72,6 +72,8 @@ public:
         : slot_(std::move(st)), ws_(std::move(stream)) {}
 
     void start(http_request request) {
+        request_ = std::move(request);  // kept until the handshake completes
+        const http_request& req = request_;
         auto& st = *slot_.st;
         beast::get_lowest_layer(ws_).expires_never();
         // Handshake 30 s; an idle page is pinged (its pongs keep it open), a dead one closed after 300 s.
@@ -81,7 +83,7 @@ public:
         ws_.read_message_max(st.lim.max_ws_message_bytes);
         ws_.set_option(websocket::stream_base::decorator(
             [](websocket::response_type& res) { res.set(http::field::server, "hearthd"); }));
-        std::optional<http_response> refused = st.handler->accept_websocket(request, shared_from_this());
+        std::optional<http_response> refused = st.handler->accept_websocket(req, shared_from_this());
         if (refused) {
             // Refused upgrade: answer over plain HTTP and close.
             auto res = std::make_shared<http_response>(std::move(*refused));
@@ -94,7 +96,7 @@ public:
             return;
         }
         accepted_ = true;
-        ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) {
+        ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
             if (ec) return self->closed();
             self->read();
         });
@@ -154,6 +156,7 @@ private:
 
     connection_slot slot_;
     websocket::stream<beast::tcp_stream> ws_;
+    http_request request_;
     beast::flat_buffer buffer_;
     std::deque<std::string> queue_;
     bool accepted_ = false;
