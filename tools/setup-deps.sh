@@ -9,7 +9,8 @@ packages=(
   libpaho-mqttpp-dev libpaho-mqtt-dev libssl-dev openssl zlib1g-dev
   libsqlite3-dev sqlite3 libjpeg-dev libturbojpeg0-dev libsystemd-dev
   libgtest-dev libgmock-dev
-  libseccomp-dev libre2-dev
+  libseccomp-dev libre2-dev libargon2-dev
+  chromium fonts-wqy-microhei
   libprotobuf-dev protobuf-compiler
   mosquitto mosquitto-clients
   systemd python3 clang-format clang-tidy file

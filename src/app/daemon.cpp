@@ -5,6 +5,7 @@
 
 #include "app/lock_requests.hpp"
 #include "app/lock_store_sqlite.hpp"
+#include "app/web_service.hpp"
 #include "app/lock_warnings.hpp"
 #include "app/persistence.hpp"
 #include "app/proactive_service.hpp"
@@ -226,6 +227,7 @@ public:
           rules_(loop, clock, gw, persist.db(), cfg),
           proactive_(loop, clock, cfg, gw, persist, rules_),
           uplink_(loop, clock, cfg, gw, persist.db(), bridge_),
+          web_(loop, cfg, gw, bridge_, persist.db()),
           notifier_(loop),
           test_hook_(loop),
           stop_signals_(loop, SIGINT, SIGTERM),
@@ -249,6 +251,7 @@ public:
         notifier_.start_watchdog([] { return true; });
         arm_status();
         loop_.run();
+        web_.stop();
         proactive_.stop();
         rules_.stop();
         gw_.remove_observer(&uplink_);
@@ -308,6 +311,7 @@ private:
         proactive_.start(&bridge_);  // suggestions and the care alert (docs/proactive.md)
         gw_.add_observer(&proactive_);
         gw_.add_observer(&uplink_);  // what leaves the home (docs/community.md)
+        web_.start();  // account requests; the console with web.enabled (docs/web-console.md)
     }
 
     [[nodiscard]] std::string status_line() const {
@@ -343,6 +347,7 @@ private:
         notifier_.stopping();
         gw_.stop(std::chrono::milliseconds(1500));
         loop_.poll();       // deliver what the drivers reported while stopping
+        web_.stop();        // no new commands from browsers
         proactive_.stop();  // joins its worker before the store closes
         rules_.stop();      // before the store closes: records when rules last ran (catch-up)
         uplink_.stop(std::chrono::milliseconds(500));  // the outbox keeps what is not delivered
@@ -385,6 +390,7 @@ private:
     rules_service rules_;
     proactive_service proactive_;
     uplink_service uplink_;
+    web_service web_;
     service_notifier notifier_;
     asio::signal_set test_hook_;
     asio::signal_set stop_signals_;

@@ -9,6 +9,8 @@
 #include "core/plugin_dirs.hpp"
 #include "log/levels.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -89,6 +91,28 @@ void build_mqtt(const json& j, const fs::path& base, const std::string& file, co
             errors.push_back({file, "/mqtt/tls", "cert_file and key_file must be given together"});
         }
         m.tls = tls;
+    }
+}
+
+void build_web(const json& j, const fs::path& base, const std::string& file, web_config& w, located_errors& errors) {
+    take(j, "enabled", w.enabled);
+    take(j, "listen", w.listen);
+    take(j, "port", w.port);
+    if (j.contains("assets_dir")) w.assets_dir = resolve(base, j["assets_dir"].get<std::string>());
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(w.listen, ec);
+    if (ec) errors.push_back({file, "/web/listen", "not an IP address: '" + w.listen + "'"});
+    if (auto t = j.find("tls"); t != j.end()) {
+        web_tls_config tls;
+        const std::pair<const char*, std::string*> files[] = {{"cert_file", &tls.cert_file},
+                                                              {"key_file", &tls.key_file}};
+        for (const auto& [key, dest] : files) {
+            *dest = resolve(base, (*t)[key].get<std::string>());
+            if (!std::ifstream(*dest)) {
+                errors.push_back({file, std::string("/web/tls/") + key, "cannot read " + *dest});
+            }
+        }
+        w.tls = tls;
     }
 }
 
@@ -208,6 +232,7 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
     if (auto it = j.find("care"); it != j.end()) c.care = parse_care_config(*it, file, errors);
     c.matter = parse_matter_config(j.value("matter", json::object()), file, base.string(), c.database.path, errors);
     if (auto it = j.find("uplink"); it != j.end()) c.uplink = parse_uplink_config(*it, base, file, errors);
+    if (auto it = j.find("web"); it != j.end()) build_web(*it, base, file, c.web, errors);
 }
 
 }  // namespace
@@ -289,6 +314,7 @@ json config::summary() const {
                  {"scene", care.scene}};
     s["matter"] = matter_summary(matter);
     s["uplink"] = uplink.summary();
+    s["web"] = {{"enabled", web.enabled}, {"listen", web.listen}, {"port", web.port}, {"tls", web.tls.has_value()}};
     return s;
 }
 

@@ -106,6 +106,21 @@ struct driver_config {
     nlohmann::json sandbox = nlohmann::json::object();
 };
 
+/// TLS of the web console: a PEM certificate chain and its private key (both or neither).
+struct web_tls_config {
+    std::string cert_file;
+    std::string key_file;
+};
+
+/// The local web console (docs/web-console.md). Off by default; loopback by default.
+struct web_config {
+    bool enabled = false;
+    std::string listen = "127.0.0.1";  ///< an IPv4 or IPv6 address literal
+    int port = 8080;
+    std::string assets_dir = "/usr/share/hearth/web";  ///< the front end's files (web/ in the source tree)
+    std::optional<web_tls_config> tls;
+};
+
 struct location_config {
     double latitude = 0;
     double longitude = 0;
@@ -128,6 +143,7 @@ struct config {
     care_config care;                            ///< the inactivity alert (docs/proactive.md)
     matter_config matter;                        ///< the Matter bridge's settings (docs/matter.md)
     uplink_config uplink;                        ///< the community uplink (docs/community.md)
+    web_config web;                              ///< the local web console (docs/web-console.md)
 
     /// The configuration without secrets, for bridge/info and logs.
     [[nodiscard]] nlohmann::json summary() const;

@@ -50,14 +50,19 @@ void check_trace(const parsed_args& args) {
 
 const std::vector<option_spec>& all_option_specs() {
     static const std::vector<option_spec> specs = {
-        {"config", true},   {"url", true},    {"port", true},       {"base", true},    {"timeout", true},
-        {"json", false},    {"help", false},  {"version", false},   {"since", true},   {"limit", true},
-        {"command", true},  {"code", false},  {"code-file", true},  {"seconds", true}, {"source", true},
-        {"z2m-base", true}, {"listen", true}, {"tuya-ports", true}, {"device", true},  {"by", true},
-        {"from", true},     {"to", true},     {"refresh", false},
+        {"config", true},        {"url", true},     {"port", true},       {"base", true},    {"timeout", true},
+        {"json", false},         {"help", false},   {"version", false},   {"since", true},   {"limit", true},
+        {"command", true},       {"code", false},   {"code-file", true},  {"seconds", true}, {"source", true},
+        {"z2m-base", true},      {"listen", true},  {"tuya-ports", true}, {"device", true},  {"by", true},
+        {"from", true},          {"to", true},      {"refresh", false},   {"admin", false},  {"role", true},
+        {"password-file", true}, {"devices", true},
     };
     return specs;
 }
+
+// commands_user.cpp: web console accounts.
+int cmd_user(context& ctx);
+void check_user_args(const parsed_args& args);
 
 const std::vector<command_info>& commands() {
     static const std::vector<command_info> table = {
@@ -149,6 +154,22 @@ const std::vector<command_info>& commands() {
          {"code", "code-file"},
          cmd_lock,
          check_lock_args},
+        {"user",
+         "user add NAME [--admin | --role admin|resident|guest] [--devices D1,D2] [--password-file FILE]\n"
+         "       | user remove NAME | user list",
+         "web console accounts",
+         "user add NAME makes a web console account (docs/web-console.md); --admin for an admin\n"
+         "(the first one can only be made this way), --role resident (default) or guest, and for a\n"
+         "guest --devices with the device ids it may see. The password is asked with echo off, or\n"
+         "read from --password-file FILE (- = stdin) or from stdin when it is not a terminal; at\n"
+         "least 10 characters; hearthd stores only its Argon2id hash. user remove NAME ends its\n"
+         "sessions; user list prints the accounts. Whoever may publish bridge requests on the\n"
+         "broker may manage accounts.",
+         1,
+         2,
+         {"admin", "role", "password-file", "devices"},
+         cmd_user,
+         check_user_args},
         {"health",
          "health",
          "uptime, loop lag, MQTT queues, drivers and the database",

@@ -78,6 +78,15 @@ public:
     void run_request(const std::string& name, const std::string& payload,
                      const std::function<void(nlohmann::json response)>& done);
 
+    /// Runs a `<base>/<id>/set` (property empty) or `<base>/<id>/set/<property>` payload exactly
+    /// as if it had arrived over MQTT (Home Assistant plain payloads, parsing and validation
+    /// against the descriptor, the gateway's execute path with its lock gate), on behalf of
+    /// `source` (audited as actor `source.who`), and hands the response object ({"status",
+    /// "error", "data": {"command"}, "transaction"}) to `done`, maybe later. The web console's
+    /// `set` goes through here: there is no second command path. Loop thread.
+    void run_set(const std::string& device_id, const std::string& property, const std::string& payload,
+                 const command_source& source, const std::function<void(nlohmann::json response)>& done);
+
     /// Names of the registered bridge requests.
     [[nodiscard]] std::vector<std::string> request_names() const;
 

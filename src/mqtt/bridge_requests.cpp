@@ -170,27 +170,36 @@ void bridge::handle_message(const inbound_message& msg) {
 }
 
 void bridge::handle_set(const std::string& device_id, const std::string& property, const inbound_message& msg) {
-    const std::string reply_topic = topics_.device(device_id, "response");
     if (!is_valid_id(device_id)) {
         ++refused_messages_;
         return;  // not a topic we could answer on safely
     }
+    const std::string reply_topic = topics_.device(device_id, "response");
+    run_set(device_id, property, msg.payload, command_source{"mqtt", cfg_.mqtt.base_topic},
+            [this, alive = std::weak_ptr<bool>(alive_), reply_topic](const json& r) {
+                if (alive.expired()) return;
+                publish_json(reply_topic, r, false);
+            });
+}
+
+void bridge::run_set(const std::string& device_id, const std::string& property, const std::string& payload_text,
+                     const command_source& source, const std::function<void(nlohmann::json response)>& done) {
     const device_entry* device = gw_.registry().find(device_id);
-    // Every answer on <id>/response carries data.command and the caller's transaction as sent.
-    const json transaction = property.empty() ? transaction_of(msg.payload) : json();
-    json command = property.empty() ? command_of(msg.payload) : json("set");
+    // Every answer carries data.command and the caller's transaction as sent.
+    const json transaction = property.empty() ? transaction_of(payload_text) : json();
+    json command = property.empty() ? command_of(payload_text) : json("set");
     if (device == nullptr) {
         ++refused_messages_;
-        respond(reply_topic, transaction, false, "unknown device '" + device_id + "'", {{"command", command}});
+        done(response(transaction, false, "unknown device '" + echo(device_id) + "'", {{"command", command}}));
         return;
     }
     // Home Assistant's default plain-text payloads ("LOCK", "pause", "ON") name a command.
-    std::string payload = msg.payload;
+    std::string payload = payload_text;
     if (property.empty()) {
         if (auto plain = ha_plain_payload(device->descriptor, payload)) {
             if (!plain->error.empty()) {
                 ++refused_messages_;
-                respond(reply_topic, transaction, false, plain->error, {{"command", nullptr}});
+                done(response(transaction, false, plain->error, {{"command", nullptr}}));
                 return;
             }
             payload = std::move(plain->json_payload);
@@ -201,20 +210,29 @@ void bridge::handle_set(const std::string& device_id, const std::string& propert
                                                      : parse_set_property(device->descriptor, property, payload);
     if (!parsed) {
         ++refused_messages_;
-        log::mqtt().info("refused /set for '{}': {}", device_id, parsed.error());
-        respond(reply_topic, transaction, false, parsed.error(), {{"command", command}});
+        log::mqtt().info("refused /set for '{}' from {} {}: {}", device_id, source.kind, source.who, parsed.error());
+        done(response(transaction, false, parsed.error(), {{"command", command}}));
         return;
     }
     device_command cmd = std::move(parsed).value();
     const std::string name = cmd.name;
-    // A bridge relaying a person's command (Matter) is named as the source in the audit log.
-    const command_source source{cmd.via.value_or("mqtt"), cfg_.mqtt.base_topic};
-    gw_.execute(
-        device_id, std::move(cmd), source,
-        [this, alive = std::weak_ptr<bool>(alive_), reply_topic, transaction, name](const command_outcome& outcome) {
-            if (alive.expired()) return;
-            respond(reply_topic, transaction, outcome.ok, outcome.error, {{"command", name}});
-        });
+    // A bridge relaying a person's command over MQTT (Matter) is named as the source in the audit
+    // log; only an MQTT sender can be such a bridge.
+    command_source effective = source;
+    if (cmd.via) {
+        if (source.kind != "mqtt") {
+            ++refused_messages_;
+            done(response(transaction, false, "'via' is accepted on MQTT only, not from " + source.kind,
+                          {{"command", name}}));
+            return;
+        }
+        effective.kind = *cmd.via;
+    }
+    gw_.execute(device_id, std::move(cmd), effective,
+                [alive = std::weak_ptr<bool>(alive_), transaction, name, done](const command_outcome& outcome) {
+                    if (alive.expired()) return;
+                    done(response(transaction, outcome.ok, outcome.error, {{"command", name}}));
+                });
 }
 
 void bridge::handle_get(const std::string& device_id) {

@@ -6,6 +6,7 @@
 // v5: user-set device names (device/rename), kept across restarts and driver re-registration.
 // v6: audit hash chain.
 // v7: energy accounting (docs/energy.md): per-device tracks, hourly and daily consumption buckets.
+// v9: web console accounts (docs/web-console.md): users with role, Argon2id hash, guest devices.
 #include "store/schema.hpp"
 
 #include "log/log.hpp"
@@ -202,6 +203,17 @@ CREATE TABLE uplink_outbox (
 CREATE INDEX uplink_outbox_by_priority ON uplink_outbox (priority DESC, id);
 )sql";
 
+// Web console accounts (docs/web-console.md). Self-contained: one table, no other step touches it.
+constexpr const char* k_v10 = R"sql(
+CREATE TABLE web_users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'resident', 'guest')),
+  password_hash TEXT NOT NULL,
+  devices TEXT NOT NULL DEFAULT '[]',
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const char* v1_sql() { return k_v1; }
@@ -217,6 +229,7 @@ const std::vector<migration>& builtin_migrations() {
         {7, "energy accounting", k_v7},
         {8, "activity log", k_v8},
         {9, "uplink outbox", k_v9},
+        {10, "web console users", k_v10},
     };
     return steps;
 }

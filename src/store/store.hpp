@@ -147,6 +147,15 @@ public:
     /// newest audit id, so each is returned once (the caller records their outcome).
     std::vector<audit_record> take_open_lock_attempts();
 
+    // --- web console accounts (store_users.cpp) --------------------------------------------
+    /// Adds an account; false when the name is taken. Durable when it returns.
+    bool add_web_user(const web_user_record& user);
+    /// Removes an account; false when there is none of that name.
+    bool remove_web_user(const std::string& name);
+    /// Every account, ordered by name (a `devices` column that is not a JSON array of strings
+    /// reads as no devices).
+    std::vector<web_user_record> load_web_users();
+
     // --- rules and scenes ----------------------------------------------------------------------
     /// Insert or update (by id) without deleting: its timers and traces are kept.
     void upsert_rule(const rule_record& rule);

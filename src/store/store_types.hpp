@@ -97,6 +97,16 @@ struct lock_timer_record {
     time_ms due_ts = 0;
 };
 
+/// A web console account (docs/web-console.md). `password_hash` is an Argon2id encoded hash;
+/// `devices` (guests only) the device ids the account may see.
+struct web_user_record {
+    std::string name;
+    std::string role;  ///< admin | resident | guest
+    std::string password_hash;
+    std::vector<std::string> devices;
+    time_ms created_at = 0;
+};
+
 struct event_record {
     std::string device_id;
     std::string event_type;
