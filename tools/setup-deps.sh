@@ -12,6 +12,7 @@ packages=(
   libseccomp-dev libre2-dev
   libprotobuf-dev protobuf-compiler
   mosquitto mosquitto-clients
+  rabbitmq-server
   systemd python3 clang-format clang-tidy file
 )
 

@@ -4,12 +4,14 @@
 #include "community/community_config.hpp"
 #include "community/community_core.hpp"
 #include "community/envelope.hpp"
+#include "ctl/commands_community.hpp"
 #include "uplink_canary.hpp"
 
 #include <hearth/testing/temp_dir.hpp>
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 
 namespace hc = hearth::community;
@@ -179,4 +181,40 @@ TEST(UplinkCanary, FindsPinsTokensAndImagesButNotAnAlarm) {
     EXPECT_EQ(uplink_canary_finding("xx\xff\xd8\xff\xe0yy"), "\xff\xd8\xff");
     EXPECT_EQ(uplink_canary_finding(R"({"snapshot":"/9j/4AAQSkZJRg"})"), "/9j/4");
     EXPECT_EQ(uplink_canary_finding(R"({"note":"739146"})", {"739146"}), "739146");
+}
+
+TEST(HearthctlCommunity, ListsHomesAlertsHealthAndAcknowledges) {
+    hearth::testing::temp_dir dir("community-ctl");
+    {
+        hc::community_core core(hc::community_store::open(dir / "c.db"), 60'000, 7);
+        core.handle(topic("h1", "alarm"),
+                    envelope("h1", "alarm", 1, {{"device", "smoke"}, {"event_type", "smoke_alarm"}}).dump(), 1000);
+        core.handle(topic("h2", "health"), envelope("h2", "health", 2, {{"uptime_s", 42}}).dump(), 2000);
+    }
+    hearth::testing::write_file(dir / "c.json", R"({"urls":["mqtt://127.0.0.1:1"],"database":"c.db"})");
+    const auto run = [&](std::vector<std::string> args, std::string& out) {
+        args.insert(args.begin(), (dir / "c.json").string());
+        std::ostringstream o;
+        std::ostringstream e;
+        const int code = hearth::ctl::run_community_command(args, o, e);
+        out = o.str() + e.str();
+        return code;
+    };
+    std::string out;
+    EXPECT_EQ(run({"homes"}, out), 0);
+    EXPECT_NE(out.find("h1"), std::string::npos) << out;
+    EXPECT_NE(out.find("h2"), std::string::npos) << out;
+    EXPECT_EQ(run({"alerts"}, out), 0);
+    EXPECT_NE(out.find("h1:00ff:1"), std::string::npos) << out;
+    EXPECT_NE(out.find("smoke_alarm (smoke)"), std::string::npos) << out;
+    EXPECT_EQ(run({"health", "h2"}, out), 0);
+    EXPECT_NE(out.find("\"uptime_s\": 42"), std::string::npos) << out;
+    EXPECT_EQ(run({"health", "h1"}, out), 1) << "h1 sent no health";
+    EXPECT_EQ(run({"ack", "h1:00ff:1", "--by", "desk"}, out), 0) << out;
+    EXPECT_EQ(run({"ack", "h1:00ff:1"}, out), 1) << "already acknowledged";
+    EXPECT_EQ(run({"alerts", "--json"}, out), 0);
+    EXPECT_EQ(nlohmann::json::parse(out), nlohmann::json::array());
+    EXPECT_EQ(run({"diagnostics", "nowhere"}, out), 1) << "a home that never reported";
+    EXPECT_EQ(run({"frobnicate"}, out), 2);
+    EXPECT_EQ(run({"ack"}, out), 2);
 }
