@@ -112,9 +112,9 @@ std::set<std::string> storm(bench& b, int first, int count, std::vector<std::int
             auto* h = b.hubs[i].get();
             auto last = steady::now();
             for (int seq = first; seq < first + count; ++seq) {
-                const auto payload = h->envelope(
-                    seq, "alarm", wall_ms(),
-                    R"({"device":"smoke_detector","event_type":"smoke_alarm","event":{"test":true}})");
+                const auto payload =
+                    h->envelope(seq, "alarm", wall_ms(),
+                                R"({"device":"smoke_detector","event_type":"smoke_alarm","event":{"test":true}})");
                 h->publish_reliably(h->up_topic("alarm"), payload, deadline);
                 gaps[i] = std::max<std::int64_t>(gaps[i], ms_since(last));
                 last = steady::now();

@@ -58,11 +58,15 @@ std::vector<outgoing> community_core::tick(std::int64_t now_ms) {
             store_.prune_seen(now_ms, dedup_days_);
         }
         for (const auto& alert : store_.due_escalations(now_ms, escalate_after_ms_)) {
-            const nlohmann::json escalation = {
-                {"v", 1},          {"alert", alert.id}, {"site", alert.site},
-                {"home", alert.home}, {"kind", alert.kind}, {"ts", alert.ts},
-                {"received_ms", alert.received_ms},        {"escalated_ms", now_ms},
-                {"data", nlohmann::json::parse(alert.data, nullptr, false)}};
+            const nlohmann::json escalation = {{"v", 1},
+                                               {"alert", alert.id},
+                                               {"site", alert.site},
+                                               {"home", alert.home},
+                                               {"kind", alert.kind},
+                                               {"ts", alert.ts},
+                                               {"received_ms", alert.received_ms},
+                                               {"escalated_ms", now_ms},
+                                               {"data", nlohmann::json::parse(alert.data, nullptr, false)}};
             out.push_back({"community/" + alert.site + "/escalation",
                            escalation.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
             store_.mark_escalated(alert.id, now_ms);

@@ -51,8 +51,9 @@ community_link::community_link(const community_config& config, community_core& c
     options_.set_servers(servers);
     options_.set_clean_session(false);
     options_.set_automatic_reconnect(std::chrono::milliseconds(250), std::chrono::seconds(4));
-    client_ = std::make_unique<::mqtt::async_client>(first_uri, config.client_id, ::mqtt::create_options(MQTTVERSION_3_1_1));
-    client_->set_message_callback([this](::mqtt::const_message_ptr message) {
+    client_ =
+        std::make_unique<::mqtt::async_client>(first_uri, config.client_id, ::mqtt::create_options(MQTTVERSION_3_1_1));
+    client_->set_message_callback([this](const ::mqtt::const_message_ptr& message) {
         const std::lock_guard lock(mutex_);
         core_.handle(message->get_topic(), message->get_payload_str(), now_ms_());
     });
@@ -110,7 +111,7 @@ void community_link::tick() {
 
 std::string community_link::send_request(const std::string& site, const std::string& home, const std::string& name,
                                          const nlohmann::json& args) {
-    const std::string request_id = "c-" + random_hex() + "-" + std::to_string(++request_seq_);
+    std::string request_id = "c-" + random_hex() + "-" + std::to_string(++request_seq_);
     const auto now = now_ms_();
     auto request = make_down_request(site, home, name, request_id, now, args);
     if (!request) {

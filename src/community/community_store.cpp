@@ -149,8 +149,8 @@ bool community_store::acknowledge(const std::string& id, const std::string& by, 
     return db_.changes() > 0;
 }
 
-void community_store::record_request(const std::string& request_id, const std::string& home,
-                                     const std::string& name, std::int64_t now_ms) {
+void community_store::record_request(const std::string& request_id, const std::string& home, const std::string& name,
+                                     std::int64_t now_ms) {
     db_.prepare("INSERT OR REPLACE INTO requests(request_id, home, name, sent_ms) VALUES(?,?,?,?)")
         .bind_all(request_id, home, name, now_ms)
         .run();
@@ -163,8 +163,8 @@ std::vector<home_row> community_store::homes() {
         "FROM homes h ORDER BY h.site, h.home");
     std::vector<home_row> rows;
     while (st.step()) {
-        rows.push_back({st.column_text(0), st.column_text(1), st.column_int64(2), st.column_int64(3),
-                        st.column_int64(4) != 0});
+        rows.push_back(
+            {st.column_text(0), st.column_text(1), st.column_int64(2), st.column_int64(3), st.column_int64(4) != 0});
     }
     return rows;
 }
@@ -191,8 +191,8 @@ std::optional<std::string> community_store::health(const std::string& home) {
 }
 
 std::optional<response_row> community_store::response(const std::string& request_id) {
-    auto st = db_.prepare(
-        "SELECT request_id, home, name, status, body, received_ms FROM responses WHERE request_id = ?");
+    auto st =
+        db_.prepare("SELECT request_id, home, name, status, body, received_ms FROM responses WHERE request_id = ?");
     st.bind_all(request_id);
     if (!st.step()) {
         return std::nullopt;

@@ -12,8 +12,8 @@ constexpr std::size_t max_id_bytes = 200;
 constexpr std::array<std::string_view, 6> kinds = {"alarm",  "care_alert",   "lock_event",
                                                    "health", "energy_daily", "response"};
 constexpr std::array<std::string_view, 3> priorities = {"alarm", "normal", "low"};
-constexpr std::array<std::string_view, 6> request_names = {"health", "diagnostics", "logs", "log_level",
-                                                           "notify", "command"};
+constexpr std::array<std::string_view, 6> request_names = {"health",    "diagnostics", "logs",
+                                                           "log_level", "notify",      "command"};
 
 std::vector<std::string_view> split_topic(std::string_view topic) {
     std::vector<std::string_view> parts;
@@ -110,8 +110,7 @@ result<up_message> parse_up_message(std::string_view topic, std::string_view pay
 }
 
 result<down_request> make_down_request(std::string_view site, std::string_view home, std::string_view name,
-                                       std::string_view request_id, std::int64_t ts_ms,
-                                       const nlohmann::json& args) {
+                                       std::string_view request_id, std::int64_t ts_ms, const nlohmann::json& args) {
     if (!valid_node_id(site) || !valid_node_id(home)) {
         return fail("site and home must match [a-z0-9_-]{1,64}");
     }
@@ -124,8 +123,7 @@ result<down_request> make_down_request(std::string_view site, std::string_view h
     if (!args.is_object()) {
         return fail("args must be an object");
     }
-    const nlohmann::json envelope = {
-        {"v", 1}, {"id", request_id}, {"name", name}, {"ts", ts_ms}, {"args", args}};
+    const nlohmann::json envelope = {{"v", 1}, {"id", request_id}, {"name", name}, {"ts", ts_ms}, {"args", args}};
     down_request request;
     request.topic = "community/" + std::string(site) + "/" + std::string(home) + "/down/request/" + std::string(name);
     request.payload = envelope.dump();

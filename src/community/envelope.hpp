@@ -15,7 +15,7 @@
 namespace hearth::community {
 
 /// Largest payload the contract allows (256 KiB).
-inline constexpr std::size_t max_payload_bytes = 256 * 1024;
+inline constexpr std::size_t max_payload_bytes = std::size_t{256} * 1024;
 
 /// One checked up message: topic and envelope agree, every field has its type.
 struct up_message {
@@ -51,7 +51,6 @@ struct down_request {
 
 /// Builds the request envelope {"v":1,"id","name","ts","args"}. `request_id` ≤ 64 chars.
 result<down_request> make_down_request(std::string_view site, std::string_view home, std::string_view name,
-                                       std::string_view request_id, std::int64_t ts_ms,
-                                       const nlohmann::json& args);
+                                       std::string_view request_id, std::int64_t ts_ms, const nlohmann::json& args);
 
 }  // namespace hearth::community

@@ -105,8 +105,11 @@ int cmd_homes(const community_args& a, hc::community_store& store, std::ostream&
     if (a.json_output) {
         json list = json::array();
         for (const auto& h : homes) {
-            list.push_back({{"site", h.site}, {"home", h.home}, {"last_seen_ms", h.last_seen_ms},
-                            {"open_alerts", h.open_alerts}, {"has_health", h.has_health}});
+            list.push_back({{"site", h.site},
+                            {"home", h.home},
+                            {"last_seen_ms", h.last_seen_ms},
+                            {"open_alerts", h.open_alerts},
+                            {"has_health", h.has_health}});
         }
         out << list.dump(2) << "\n";
         return exit_ok;
@@ -114,8 +117,8 @@ int cmd_homes(const community_args& a, hc::community_store& store, std::ostream&
     table t({"SITE", "HOME", "LAST SEEN", "OPEN ALERTS", "HEALTH"});
     t.align_right(3);
     for (const auto& h : homes) {
-        t.add_row({h.site, h.home, format_time(h.last_seen_ms), std::to_string(h.open_alerts),
-                   h.has_health ? "yes" : "-"});
+        t.add_row(
+            {h.site, h.home, format_time(h.last_seen_ms), std::to_string(h.open_alerts), h.has_health ? "yes" : "-"});
     }
     out << t.render();
     return exit_ok;
@@ -259,8 +262,8 @@ int cmd_request(const community_args& a, const hc::community_config& config, hc:
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
-    err << "hearthctl: no response from " << sanitize(home) << " within " << a.timeout_s << " s (request "
-        << request_id << ")\n";
+    err << "hearthctl: no response from " << sanitize(home) << " within " << a.timeout_s << " s (request " << request_id
+        << ")\n";
     return exit_timeout;
 }
 

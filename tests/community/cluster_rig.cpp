@@ -43,8 +43,8 @@ void cluster_rig::script(const std::vector<std::string>& args, std::chrono::seco
     std::vector<std::string> argv{HEARTH_CLUSTER_SCRIPT};
     argv.insert(argv.end(), args.begin(), args.end());
     if (testing::run_command(argv, dir_ / "rig.log", timeout) != 0) {
-        throw std::runtime_error("rabbitmq-cluster.sh " + args.front() + " failed: " +
-                                 testing::read_file(dir_ / "rig.log"));
+        throw std::runtime_error("rabbitmq-cluster.sh " + args.front() +
+                                 " failed: " + testing::read_file(dir_ / "rig.log"));
     }
 }
 
@@ -56,7 +56,9 @@ std::string cluster_rig::paho_uri(int n) const {
     return "tcp://127.0.0.1:" + env_.at("NODE" + std::to_string(n) + "_MQTT");
 }
 
-void cluster_rig::kill_node(int n) { script({"kill-node", (dir_ / "cluster").string(), std::to_string(n)}, std::chrono::seconds(30)); }
+void cluster_rig::kill_node(int n) {
+    script({"kill-node", (dir_ / "cluster").string(), std::to_string(n)}, std::chrono::seconds(30));
+}
 
 void cluster_rig::start_node(int n) {
     script({"start-node", (dir_ / "cluster").string(), std::to_string(n)}, std::chrono::seconds(180));

@@ -20,9 +20,9 @@ using nlohmann::json;
 namespace {
 
 json envelope(const std::string& home, const std::string& kind, int seq, json data = json::object()) {
-    return {{"v", 1},       {"id", home + ":00ff:" + std::to_string(seq)},
-            {"site", "s1"}, {"home", home},
-            {"kind", kind}, {"priority", kind == "health" ? "low" : "alarm"},
+    return {{"v", 1},           {"id", home + ":00ff:" + std::to_string(seq)},
+            {"site", "s1"},     {"home", home},
+            {"kind", kind},     {"priority", kind == "health" ? "low" : "alarm"},
             {"ts", 1000 + seq}, {"data", std::move(data)}};
 }
 
@@ -126,7 +126,8 @@ TEST_F(CommunityCore, KeepsTheNewestHealthAndTheResponses) {
     ASSERT_TRUE(core_.store().health("h1").has_value());
     EXPECT_EQ(json::parse(*core_.store().health("h1"))["ok"], true) << "an older health (ts) does not win";
     core_.handle(topic("h1", "response"),
-                 envelope("h1", "response", 9, {{"request_id", "r-1"}, {"name", "health"}, {"status", "ok"}}).dump(), 3);
+                 envelope("h1", "response", 9, {{"request_id", "r-1"}, {"name", "health"}, {"status", "ok"}}).dump(),
+                 3);
     const auto response = core_.store().response("r-1");
     ASSERT_TRUE(response.has_value());
     EXPECT_EQ(response->status, "ok");

@@ -12,8 +12,8 @@ fake_hub::fake_hub(std::string site, std::string home, const std::string& passwo
 fake_hub::fake_hub(std::string site, std::string home, const std::string& client_id, const std::string& user,
                    const std::string& password, const std::vector<std::string>& uris)
     : site_(std::move(site)), home_(std::move(home)) {
-    client_ = std::make_unique<::mqtt::async_client>(uris.front(), client_id,
-                                                     ::mqtt::create_options(MQTTVERSION_3_1_1));
+    client_ =
+        std::make_unique<::mqtt::async_client>(uris.front(), client_id, ::mqtt::create_options(MQTTVERSION_3_1_1));
     auto servers = std::make_shared<::mqtt::string_collection>();
     for (const auto& uri : uris) {
         servers->push_back(uri);
@@ -65,7 +65,9 @@ std::string fake_hub::up_topic(const std::string& kind) const {
 
 std::string fake_hub::envelope(std::int64_t seq, const std::string& kind, std::int64_t ts_ms,
                                const std::string& data_json) const {
-    const std::string priority = kind == "health" ? "low" : (kind == "energy_daily" || kind == "response") ? "normal" : "alarm";
+    const std::string priority = kind == "health"                                 ? "low"
+                                 : (kind == "energy_daily" || kind == "response") ? "normal"
+                                                                                  : "alarm";
     return R"({"v":1,"id":")" + id_of(seq) + R"(","site":")" + site_ + R"(","home":")" + home_ + R"(","kind":")" +
            kind + R"(","priority":")" + priority + R"(","ts":)" + std::to_string(ts_ms) + R"(,"data":)" + data_json +
            "}";

@@ -170,9 +170,9 @@ protected:
             std::vector<std::string>{state->rig->mqtt_url(1), state->rig->mqtt_url(2), state->rig->mqtt_url(3)},
             state->rig->service_user(), state->rig->service_password());
         state->service->start();
-        state->spy = std::make_unique<ct::fake_hub>(
-            site, "spy", state->rig->service_user() + "-spy", state->rig->service_user(),
-            state->rig->service_password(), std::vector<std::string>{state->rig->paho_uri(2)});
+        state->spy = std::make_unique<ct::fake_hub>(site, "spy", state->rig->service_user() + "-spy",
+                                                    state->rig->service_user(), state->rig->service_password(),
+                                                    std::vector<std::string>{state->rig->paho_uri(2)});
         ASSERT_TRUE(state->spy->connect());
         ASSERT_EQ(state->spy->subscribe("community/#"), 1);
     }
@@ -198,7 +198,8 @@ TEST_F(CommunityStorm, AHubCannotPublishOrReadUnderAnotherHome) {
     ASSERT_TRUE(intruder.connect());
     // Its own prefix: allowed (positive control, so the refusals below mean something).
     EXPECT_EQ(intruder.subscribe("community/site1/home-00/down/request/#"), 1);
-    EXPECT_TRUE(intruder.publish_once(intruder.up_topic("health"), intruder.envelope(900000, "health", wall_ms(), "{}")));
+    EXPECT_TRUE(
+        intruder.publish_once(intruder.up_topic("health"), intruder.envelope(900000, "health", wall_ms(), "{}")));
     // Another home's downlink: refused (SUBACK 0x80, or the broker closes the connection).
     const int granted = intruder.subscribe("community/site1/home-01/down/request/#");
     EXPECT_TRUE(granted == 0x80 || granted == -1) << granted;
@@ -231,8 +232,10 @@ TEST_F(CommunityStorm, AHubCannotPublishOrReadUnderAnotherHome) {
 TEST_F(CommunityStorm, EveryAlarmArrivesExactlyOnceDespiteResends) {
     const auto c0 = std::chrono::steady_clock::now();
     auto hubs = connect_hubs(0, hub_count, false);
-    std::printf("connecting %d hubs took %lld ms\n", hub_count,
-                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - c0).count()));
+    std::printf(
+        "connecting %d hubs took %lld ms\n", hub_count,
+        static_cast<long long>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - c0).count()));
     const auto t0 = std::chrono::steady_clock::now();
     EXPECT_EQ(storm(hubs, 1, alarms_per_hub, 2, 120s), 0);
     const auto expected = ids_of(hubs, 1, alarms_per_hub);
@@ -263,7 +266,8 @@ TEST_F(CommunityStorm, EveryAlarmArrivesWhenABrokerNodeIsKilledMidStorm) {
         const auto deadline = std::chrono::steady_clock::now() + 60s;
         while (!done.load() && std::chrono::steady_clock::now() < deadline) {
             const auto ids = stored_ids();
-            const auto stored = std::count_if(expected.begin(), expected.end(), [&](const auto& id) { return ids.count(id) != 0; });
+            const auto stored =
+                std::count_if(expected.begin(), expected.end(), [&](const auto& id) { return ids.count(id) != 0; });
             if (stored * 3 >= static_cast<long>(expected.size())) {
                 break;
             }
@@ -280,7 +284,9 @@ TEST_F(CommunityStorm, EveryAlarmArrivesWhenABrokerNodeIsKilledMidStorm) {
     const auto restart_at = std::chrono::steady_clock::now();
     state->rig->start_node(1);
     std::printf("node kill: node 1 restart took %lld ms\n",
-                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - restart_at).count()));
+                static_cast<long long>(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - restart_at)
+                        .count()));
 }
 
 TEST_F(CommunityStorm, CutOffHubsDeliverTheirAlarmsAfterTheUplinkReturns) {
@@ -299,9 +305,12 @@ TEST_F(CommunityStorm, CutOffHubsDeliverTheirAlarmsAfterTheUplinkReturns) {
     std::this_thread::sleep_until(cut_at + std::chrono::seconds(HEARTH_CUT_OFF_SECONDS));
     const auto restart_at = std::chrono::steady_clock::now();
     state->rig->start_node(3);
-    std::printf("cut-off: node 3 down %lld ms, its restart took %lld ms\n",
-                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(restart_at - cut_at).count()),
-                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - restart_at).count()));
+    std::printf(
+        "cut-off: node 3 down %lld ms, its restart took %lld ms\n",
+        static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(restart_at - cut_at).count()),
+        static_cast<long long>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - restart_at)
+                .count()));
     cut_storm.join();
     const auto missing = await_stored(cut_ids, 90s);
     EXPECT_TRUE(missing.empty()) << missing.size() << " of the cut-off hubs' alarms missing";

@@ -13,8 +13,8 @@ namespace hearth::community_test {
 /// What forbidden thing `payload` holds ("" when none): the first match, for the failure message.
 inline std::string uplink_canary_finding(std::string_view payload, const std::vector<std::string>& canaries = {}) {
     static constexpr std::array<std::string_view, 12> forbidden = {
-        R"("pin")",      R"("pin_code")", R"("code")",     R"("token")",     R"("password")", R"("secret")",
-        "\xff\xd8\xff", "\x89PNG",       "data:image/",  "/9j/4",          "iVBORw0KGgo",   R"("image")"};
+        R"("pin")",     R"("pin_code")", R"("code")",   R"("token")", R"("password")", R"("secret")",
+        "\xff\xd8\xff", "\x89PNG",       "data:image/", "/9j/4",      "iVBORw0KGgo",   R"("image")"};
     for (const auto needle : forbidden) {
         if (payload.find(needle) != std::string_view::npos) {
             return std::string(needle);
