@@ -180,6 +180,10 @@ int main(int argc, char** argv) {
         }
     }
     report["connect_all_hubs_ms"] = ms_since(c0);
+    if (!b.hubs.front()->await_service(b.service->database(), 120s)) {
+        std::cerr << "hearth-community did not subscribe in time\n" << b.service->log();
+        return 1;
+    }
 
     // (1)+(2) Sustained storm.
     const auto t0_wall = wall_ms();

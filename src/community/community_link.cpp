@@ -2,7 +2,7 @@
 #include "community/community_link.hpp"
 
 #include "log/log.hpp"
-#include "mqtt/connect_options.hpp"
+#include "community/cluster_connect.hpp"
 
 #include <random>
 #include <stdexcept>
@@ -26,33 +26,12 @@ std::string random_hex() {
 community_link::community_link(const community_config& config, community_core& core,
                                std::function<std::int64_t()> now_ms)
     : core_(core), now_ms_(std::move(now_ms)) {
-    if (config.urls.empty()) {
-        throw std::invalid_argument("community: no broker URL");
-    }
-    auto servers = std::make_shared<::mqtt::string_collection>();
-    std::string first_uri;
-    for (const auto& url : config.urls) {
-        hearth::mqtt::connect_settings settings;
-        settings.url = url;
-        settings.username = config.username;
-        settings.password = config.password;
-        settings.ca_file = config.ca_file;
-        settings.cert_file = config.cert_file;
-        settings.key_file = config.key_file;
-        settings.connect_timeout = std::chrono::seconds(3);
-        settings.keepalive = std::chrono::seconds(10);
-        auto plan = hearth::mqtt::make_connect_plan(settings);
-        if (first_uri.empty()) {
-            first_uri = plan.server_uri;
-            options_ = plan.options;
-        }
-        servers->push_back(plan.server_uri);
-    }
-    options_.set_servers(servers);
+    auto connect = make_cluster_connect(config);
+    options_ = connect.options;
     options_.set_clean_session(false);
     options_.set_automatic_reconnect(std::chrono::milliseconds(250), std::chrono::seconds(4));
-    client_ =
-        std::make_unique<::mqtt::async_client>(first_uri, config.client_id, ::mqtt::create_options(MQTTVERSION_3_1_1));
+    client_ = std::make_unique<::mqtt::async_client>(connect.first_uri, config.client_id,
+                                                     ::mqtt::create_options(MQTTVERSION_3_1_1));
     client_->set_message_callback([this](const ::mqtt::const_message_ptr& message) {
         const std::lock_guard lock(mutex_);
         core_.handle(message->get_topic(), message->get_payload_str(), now_ms_());

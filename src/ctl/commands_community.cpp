@@ -1,13 +1,13 @@
 // hearthctl --community: queries and requests against hearth-community (commands_community.hpp).
 #include "ctl/commands_community.hpp"
 
+#include "community/cluster_connect.hpp"
 #include "community/community_config.hpp"
 #include "community/community_store.hpp"
 #include "community/envelope.hpp"
 #include "ctl/cli_args.hpp"
 #include "ctl/ctl_client.hpp"
 #include "ctl/table.hpp"
-#include "mqtt/connect_options.hpp"
 
 #include <mqtt/async_client.h>
 
@@ -180,27 +180,11 @@ std::string new_request_id() {
 
 /// Publishes the request as the service user (a clean session of its own).
 void publish_request(const hc::community_config& config, const hc::down_request& request) {
-    auto servers = std::make_shared<::mqtt::string_collection>();
-    ::mqtt::connect_options options;
-    for (const auto& url : config.urls) {
-        hearth::mqtt::connect_settings settings;
-        settings.url = url;
-        settings.username = config.username;
-        settings.password = config.password;
-        settings.ca_file = config.ca_file;
-        settings.cert_file = config.cert_file;
-        settings.key_file = config.key_file;
-        auto plan = hearth::mqtt::make_connect_plan(settings);
-        if (servers->empty()) {
-            options = plan.options;
-        }
-        servers->push_back(plan.server_uri);
-    }
-    options.set_servers(servers);
-    ::mqtt::async_client client((*servers)[0], config.client_id + "-ctl-" + std::to_string(::getpid()),
+    auto connect = hc::make_cluster_connect(config);
+    ::mqtt::async_client client(connect.first_uri, config.client_id + "-ctl-" + std::to_string(::getpid()),
                                 ::mqtt::create_options(MQTTVERSION_3_1_1));
     try {
-        client.connect(options)->wait();
+        client.connect(connect.options)->wait();
     } catch (const ::mqtt::exception& e) {
         throw ctl_failure(exit_no_broker, std::string("cannot connect to the community cluster: ") + e.what());
     }

@@ -1,6 +1,8 @@
 // The wire-contract hub stand-in (fake_hub.hpp).
 #include "fake_hub.hpp"
 
+#include "community/community_store.hpp"
+
 #include <thread>
 
 namespace hearth::community_test {
@@ -109,6 +111,22 @@ int fake_hub::subscribe(const std::string& filter) {
     } catch (const ::mqtt::exception& e) {
         return e.get_reason_code() == 0x80 ? 0x80 : -1;
     }
+}
+
+bool fake_hub::await_service(const std::filesystem::path& database, std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::int64_t seq = 1'000'000'000;
+    while (std::chrono::steady_clock::now() < deadline) {
+        publish_once(up_topic("health"), envelope(++seq, "health", 0, R"({"probe":true})"));
+        for (int i = 0; i < 10; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            if (std::filesystem::exists(database) &&
+                community::community_store::open(database).health(home_).has_value()) {
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 std::vector<std::pair<std::string, std::string>> fake_hub::received() {

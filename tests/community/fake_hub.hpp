@@ -6,6 +6,7 @@
 #include <mqtt/async_client.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -38,6 +39,10 @@ public:
     /// sends again (same payload) until `deadline`. Returns how many sends it took (0: gave up).
     int publish_reliably(const std::string& topic, const std::string& payload,
                          std::chrono::steady_clock::time_point deadline);
+    /// Sends health messages (id seq `seq`) until hearth-community's database at `database` has a
+    /// health of this home: the service has subscribed (what is published before is routed
+    /// nowhere). False after `timeout`.
+    bool await_service(const std::filesystem::path& database, std::chrono::seconds timeout);
     /// One QoS 1 publish attempt; true on PUBACK within 5 s.
     bool publish_once(const std::string& topic, const std::string& payload);
     /// Subscribes at QoS 1; returns the granted code (0x80 = refused), or -1 when the connection

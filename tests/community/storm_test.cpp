@@ -175,6 +175,11 @@ protected:
                                                     std::vector<std::string>{state->rig->paho_uri(2)});
         ASSERT_TRUE(state->spy->connect());
         ASSERT_EQ(state->spy->subscribe("community/#"), 1);
+        // Until hearth-community has subscribed, what hubs publish is routed nowhere.
+        ct::fake_hub probe(site, home_name(hub_count - 1), ct::cluster_rig::password_of(home_name(hub_count - 1)),
+                           {state->rig->paho_uri(2)});
+        ASSERT_TRUE(probe.connect());
+        ASSERT_TRUE(probe.await_service(state->service->database(), 120s)) << state->service->log();
     }
     static void TearDownTestSuite() {
         if (state != nullptr) {
