@@ -10,6 +10,7 @@
 #include "app/proactive_service.hpp"
 #include "app/rules_service.hpp"
 #include "app/service_notifier.hpp"
+#include "app/uplink_service.hpp"
 #include "core/gateway.hpp"
 #include "core/lock_supervisor.hpp"
 #include "core/plugin_dirs.hpp"
@@ -224,6 +225,7 @@ public:
           locks_(loop, gw, &lock_db),
           rules_(loop, clock, gw, persist.db(), cfg),
           proactive_(loop, clock, cfg, gw, persist, rules_),
+          uplink_(loop, clock, cfg, gw, persist.db(), bridge_),
           notifier_(loop),
           test_hook_(loop),
           stop_signals_(loop, SIGINT, SIGTERM),
@@ -240,6 +242,7 @@ public:
     /// Starts MQTT and the drivers, runs the loop until SIGINT/SIGTERM, then detaches the services.
     void run(const driver_factory& factory) {
         bridge_.start();
+        uplink_.start();
         gw_.start_drivers(cfg_.drivers, factory);
         // READY after the state restore and the first MQTT connection attempt (see hearthd.service).
         notifier_.ready(status_line());
@@ -248,6 +251,7 @@ public:
         loop_.run();
         proactive_.stop();
         rules_.stop();
+        gw_.remove_observer(&uplink_);
         gw_.remove_observer(&proactive_);
         gw_.remove_observer(&rules_);
         gw_.remove_observer(&locks_);
@@ -286,6 +290,7 @@ private:
             {"requested", lh.refresh_requested}, {"sent", lh.refresh_sent}, {"coalesced", lh.refresh_coalesced}};
         if (rules_running_) health.update(rules_.health());
         health["proactive"] = proactive_.health();
+        health["uplink"] = uplink_.health();
         return health;
     }
 
@@ -302,6 +307,7 @@ private:
         rules_running_ = true;
         proactive_.start(&bridge_);  // suggestions and the care alert (docs/proactive.md)
         gw_.add_observer(&proactive_);
+        gw_.add_observer(&uplink_);  // what leaves the home (docs/community.md)
     }
 
     [[nodiscard]] std::string status_line() const {
@@ -339,6 +345,7 @@ private:
         loop_.poll();       // deliver what the drivers reported while stopping
         proactive_.stop();  // joins its worker before the store closes
         rules_.stop();      // before the store closes: records when rules last ran (catch-up)
+        uplink_.stop(std::chrono::milliseconds(500));  // the outbox keeps what is not delivered
         bridge_.stop(std::chrono::milliseconds(3000));
         persist_.stop();
         loop_.stop();
@@ -377,6 +384,7 @@ private:
     lock_supervisor locks_;
     rules_service rules_;
     proactive_service proactive_;
+    uplink_service uplink_;
     service_notifier notifier_;
     asio::signal_set test_hook_;
     asio::signal_set stop_signals_;

@@ -13,6 +13,7 @@
 #include "core/proactive_config.hpp"
 #include "core/lock_policy.hpp"
 #include "core/tariff.hpp"
+#include "core/uplink_config.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -124,6 +125,7 @@ struct config {
     energy_config energy;                        ///< tariffs and the whole-home meter (docs/energy.md)
     suggestions_config suggestions;              ///< the routine miner (docs/proactive.md)
     care_config care;                            ///< the inactivity alert (docs/proactive.md)
+    uplink_config uplink;                        ///< the community uplink (docs/community.md)
 
     /// The configuration without secrets, for bridge/info and logs.
     [[nodiscard]] nlohmann::json summary() const;

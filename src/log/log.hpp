@@ -8,7 +8,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace hearth::log {
 
@@ -55,5 +57,14 @@ inline spdlog::logger& app() { return get(subsystem::app); }
 /// padded level for hearthd, "[%l] [driver <id> pid %P]" for a worker (driver_host_main.cpp).
 /// Call once at startup, before any other thread logs.
 void setup_sink(std::string_view level_field = "%-5l");
+
+/// How many recent lines setup_sink() keeps in memory for recent_lines().
+inline constexpr std::size_t recent_line_capacity = 1000;
+
+/// The newest lines (at most `max_lines`) logged at or above `min_level` since setup_sink(),
+/// oldest first, each "<UTC time> [<name>] <level> <message>"; only lines that passed their
+/// logger's level are kept (the last recent_line_capacity of them). Empty before setup_sink().
+/// Thread-safe.
+std::vector<std::string> recent_lines(spdlog::level::level_enum min_level, std::size_t max_lines);
 
 }  // namespace hearth::log

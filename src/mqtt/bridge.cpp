@@ -262,7 +262,10 @@ void bridge::publish_snapshot(const device_entry& device, const json& event) {
     link_->publish(topics_.device(id, "snapshot"), std::move(*image), 0, true);
 }
 
-void bridge::publish_bridge_event(const json& event) { publish_json(topics_.bridge("event"), event, false); }
+void bridge::publish_bridge_event(const json& event) {
+    publish_json(topics_.bridge("event"), event, false);
+    for (const auto& tap : event_taps_) tap(event);
+}
 
 void bridge::publish_json(const std::string& topic, const json& payload, bool retained) {
     // Text from outside (a scene file's bytes, a driver's strings) may not be valid UTF-8: it is

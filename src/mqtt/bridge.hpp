@@ -81,8 +81,11 @@ public:
     /// Names of the registered bridge requests.
     [[nodiscard]] std::vector<std::string> request_names() const;
 
-    /// Publishes a bridge event (also used by rules for notify).
+    /// Publishes a bridge event (also used by rules for notify) and hands it to every event tap.
     void publish_bridge_event(const nlohmann::json& event);
+    /// Adds a tap that sees every bridge event published from now on (the uplink forwards care
+    /// alerts). Loop thread; the tap must not publish bridge events of the types it forwards.
+    void add_event_tap(std::function<void(const nlohmann::json&)> tap) { event_taps_.push_back(std::move(tap)); }
     /// Publishes the energy sensor values (docs/energy.md, "Home Assistant sensors") of every
     /// device that reports energy data, retained on `<base>/<id>/energy`: its entry of `states`,
     /// else `zero` (it used nothing yet). Only changed payloads are sent; all again on every
@@ -136,6 +139,7 @@ private:
     topic_scheme topics_;
     std::unique_ptr<mqtt_link> link_;
     std::map<std::string, request_handler> requests_;
+    std::vector<std::function<void(const nlohmann::json&)>> event_taps_;
     std::set<std::string> discovery_pending_;  // device ids waiting for a discovery publish
     std::set<std::string> discovery_forced_;
     std::map<std::string, std::string> discovery_hash_;  // last published this run

@@ -188,6 +188,20 @@ CREATE TABLE activity (
 CREATE INDEX activity_by_ts ON activity (ts);
 )sql";
 
+// The community uplink's durable outbox (docs/community.md, "Store-and-forward"). AUTOINCREMENT:
+// a row id is never reused, because it is the <seq> of the message id the community
+// de-duplicates on; priority 0 = low, 1 = normal, 2 = alarm (never dropped).
+constexpr const char* k_v9 = R"sql(
+CREATE TABLE uplink_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  priority INTEGER NOT NULL CHECK (priority IN (0, 1, 2)),
+  ts INTEGER NOT NULL,
+  payload TEXT NOT NULL
+);
+CREATE INDEX uplink_outbox_by_priority ON uplink_outbox (priority DESC, id);
+)sql";
+
 }  // namespace
 
 const char* v1_sql() { return k_v1; }
@@ -202,6 +216,7 @@ const std::vector<migration>& builtin_migrations() {
         {6, "audit hash chain", k_v6},
         {7, "energy accounting", k_v7},
         {8, "activity log", k_v8},
+        {9, "uplink outbox", k_v9},
     };
     return steps;
 }

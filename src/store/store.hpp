@@ -182,6 +182,25 @@ public:
     std::optional<std::string> meta(const std::string& key);
     void set_meta(const std::string& key, const std::string& value);
 
+    // --- uplink outbox (store_outbox.cpp) -------------------------------------------------------
+    /// The random 64-bit hex id of this database (meta "uplink_boot"), made on first use: the
+    /// <boot> of the uplink's message ids.
+    std::string outbox_boot_id();
+    /// Appends one row whose payload is `make_payload(id)` (the envelope names its row id) and
+    /// commits it at once: with synchronous=FULL for an alarm row, so it is on disk before it can
+    /// be sent. Then keeps `bounds` by deleting the oldest low rows, then the oldest normal ones;
+    /// alarm rows are never deleted (an outbox of alarms only may exceed the bounds).
+    outbox_append_result outbox_append(const std::string& kind, int priority, time_ms ts,
+                                       const std::function<std::string(std::int64_t id)>& make_payload,
+                                       outbox_bounds bounds);
+    /// Up to `limit` rows, alarms first, then normal, then low, oldest first within each, skipping
+    /// the ids in `skip` (in flight).
+    std::vector<outbox_row> outbox_next(std::size_t limit, const std::set<std::int64_t>& skip);
+    /// Deletes a row (delivered); false when it was already gone.
+    bool outbox_remove(std::int64_t id);
+    /// Rows and payload bytes in the outbox.
+    outbox_size outbox_stats();
+
     // --- retention ---------------------------------------------------------------------------
     /// Do at most ~`budget` row deletions of retention work and return true if more remains:
     /// downsample + delete raw history past its retention, delete expired hourly rows, events and
@@ -258,7 +277,8 @@ private:
     std::set<std::int64_t> energy_days_written_;      ///< UTC days the open transaction wrote buckets for
     std::shared_ptr<energy_change_log> energy_changes_ = std::make_shared<energy_change_log>();
     std::optional<backup_info> last_backup_;
-    bool closed_ = true;  ///< true until open() completes, and after close()
+    std::optional<outbox_size> outbox_size_;  ///< counted on first use, then kept up to date
+    bool closed_ = true;                      ///< true until open() completes, and after close()
 };
 
 }  // namespace hearth

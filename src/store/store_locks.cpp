@@ -4,27 +4,21 @@
 // disk when the call returns, and a failure (disk full) is thrown to the caller, which fails closed.
 #include "store/store.hpp"
 
+#include "store/full_sync.hpp"
+
 #include "log/log.hpp"
 
 namespace hearth {
-namespace {
 
-/// synchronous=FULL for the lifetime of this object (restored to NORMAL afterwards).
-struct full_sync {
-    explicit full_sync(sqlite::db& db) : db_(db) { db_.exec("PRAGMA synchronous = FULL"); }
-    ~full_sync() {
-        try {
-            db_.exec("PRAGMA synchronous = NORMAL");
-        } catch (const sqlite::error& e) {
-            log::store().error("store: could not restore synchronous=NORMAL: {}", e.what());
-        }
+full_sync::full_sync(sqlite::db& db) : db_(db) { db_.exec("PRAGMA synchronous = FULL"); }
+
+full_sync::~full_sync() {
+    try {
+        db_.exec("PRAGMA synchronous = NORMAL");
+    } catch (const sqlite::error& e) {
+        log::store().error("store: could not restore synchronous=NORMAL: {}", e.what());
     }
-    full_sync(const full_sync&) = delete;
-    full_sync& operator=(const full_sync&) = delete;
-    sqlite::db& db_;
-};
-
-}  // namespace
+}
 
 std::vector<lock_counter_record> store::load_lock_counters() {
     auto stmt = db_.prepare("SELECT device_id, wrong, last_wrong_ts, locked_out_until FROM lock_counters");

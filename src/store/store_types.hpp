@@ -184,4 +184,35 @@ struct store_stats {
     int schema_version = 0;
 };
 
+/// One message of the uplink outbox (docs/community.md, "Store-and-forward").
+struct outbox_row {
+    std::int64_t id = 0;
+    std::string kind;     ///< the up topic's last level: alarm, care_alert, lock_event, health, ...
+    int priority = 0;     ///< outbox_priority
+    time_ms ts = 0;       ///< when it was queued
+    std::string payload;  ///< the envelope exactly as it is sent
+};
+
+/// Outbox priorities: over its bounds the outbox drops the oldest low rows, then the oldest
+/// normal ones; alarm rows are never dropped.
+enum outbox_priority : int { outbox_low = 0, outbox_normal = 1, outbox_alarm = 2 };
+
+/// The outbox's size bounds (0 = unbounded).
+struct outbox_bounds {
+    std::int64_t max_messages = 0;
+    std::int64_t max_bytes = 0;
+};
+
+/// What outbox_append() did.
+struct outbox_append_result {
+    std::int64_t id = 0;       ///< the new row
+    std::int64_t dropped = 0;  ///< rows dropped to keep the bounds
+};
+
+/// The outbox's size now.
+struct outbox_size {
+    std::int64_t messages = 0;
+    std::int64_t bytes = 0;
+};
+
 }  // namespace hearth
