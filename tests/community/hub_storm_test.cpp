@@ -106,8 +106,9 @@ protected:
         }
         state->rig = std::make_unique<ct::cluster_rig>(dir, site, homes);
         std::filesystem::create_directories(dir / "local");
-        state->local = std::make_unique<hearth::test::broker_process>(dir / "local",
-                                                                      hearth::test::broker_options{.quiet_log = true});
+        hearth::test::broker_options local_options;
+        local_options.quiet_log = true;
+        state->local = std::make_unique<hearth::test::broker_process>(dir / "local", local_options);
         state->local->start();
         state->service = std::make_unique<ct::community_process>(
             dir / "service",
@@ -151,8 +152,8 @@ protected:
             state->hubs.push_back(std::make_unique<hearth::test::daemon_process>(hub_dir, options));
             state->hubs.back()->start();
         }
-        state->trigger = std::make_unique<::mqtt::async_client>("tcp://127.0.0.1:" + std::to_string(state->local->port()),
-                                                                "storm-trigger");
+        state->trigger = std::make_unique<::mqtt::async_client>(
+            "tcp://127.0.0.1:" + std::to_string(state->local->port()), "storm-trigger");
         state->trigger->connect()->wait();
         // Every hub is up when its smoke detector answers on its local base topic (retained state).
         ::mqtt::async_client probe("tcp://127.0.0.1:" + std::to_string(state->local->port()), "storm-ready");
@@ -170,8 +171,8 @@ protected:
         probe.disconnect()->wait();
         ASSERT_EQ(ready.size(), static_cast<std::size_t>(hub_count)) << "hubs whose smoke detector came up";
         // The hubs' health (publish: health) arrives once the service has subscribed.
-        ct::fake_hub service_probe(site, home_name(hub_count - 1), ct::cluster_rig::password_of(home_name(hub_count - 1)),
-                                   {state->rig->paho_uri(2)});
+        ct::fake_hub service_probe(site, home_name(hub_count - 1),
+                                   ct::cluster_rig::password_of(home_name(hub_count - 1)), {state->rig->paho_uri(2)});
         ASSERT_TRUE(service_probe.connect());
         ASSERT_TRUE(service_probe.await_service(state->service->database(), 120s)) << state->service->log();
     }
@@ -236,10 +237,10 @@ TEST_F(CommunityHubStorm, CutOffHubsDeliverTheirAlarmsAfterTheUplinkReturns) {
 }
 
 TEST_F(CommunityHubStorm, HearthctlGetsAHubsDiagnosticsThroughTheCluster) {
-    const auto out = hearth::testing::run_capture(
-        {HEARTHCTL_PATH, "--community", state->service->config_path().string(), "diagnostics", home_name(20),
-         "--timeout", "30"},
-        state->dir->path(), 60s);
+    const auto out =
+        hearth::testing::run_capture({HEARTHCTL_PATH, "--community", state->service->config_path().string(),
+                                      "diagnostics", home_name(20), "--timeout", "30"},
+                                     state->dir->path(), 60s);
     EXPECT_EQ(out.code, 0) << out.out << out.err;
     EXPECT_NE(out.out.find("hub-20"), std::string::npos) << out.out;
     EXPECT_EQ(out.out.find(canary_password), std::string::npos) << "the local broker password was redacted";
