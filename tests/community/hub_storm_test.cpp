@@ -159,7 +159,7 @@ protected:
         ::mqtt::async_client probe("tcp://127.0.0.1:" + std::to_string(state->local->port()), "storm-ready");
         probe.connect()->wait();
         probe.start_consuming();
-        probe.subscribe("+/hall_smoke/state", 1)->wait();
+        probe.subscribe("+/hall_smoke", 1)->wait();
         std::set<std::string> ready;
         const auto deadline = std::chrono::steady_clock::now() + 150s;
         while (ready.size() < static_cast<std::size_t>(hub_count) && std::chrono::steady_clock::now() < deadline) {

@@ -71,8 +71,16 @@ def main() -> int:
                                 "write": r"^(amq\.topic|" + own_queues + r")$",
                                 "read": r"^(amq\.topic|" + own_queues + r")$"})
             topic_permissions.append({"user": home, "vhost": vhost, "exchange": "amq.topic", **hub_topics})
+    # RabbitMQ 3.10 declares a hub's QoS 1 subscription queue (clean session) as a durable,
+    # auto-delete classic queue on the node the hub connected to. When that node dies, the queue
+    # record stays and the hub's re-subscription on another node fails ("home node ... is down"),
+    # so the hub could never fail over. Mirroring those queues to every node lets a surviving
+    # mirror take over (tests/community/hub_storm_test.cpp found this).
+    policies = [{"vhost": vhost, "name": "hub-subscriptions-on-every-node", "pattern": r"^mqtt-subscription-hub-",
+                 "apply-to": "queues", "priority": 0,
+                 "definition": {"ha-mode": "all", "ha-sync-mode": "automatic"}}]
     json.dump({"vhosts": [{"name": vhost}], "users": users, "permissions": permissions,
-               "topic_permissions": topic_permissions}, sys.stdout, indent=1)
+               "topic_permissions": topic_permissions, "policies": policies}, sys.stdout, indent=1)
     return 0
 
 
