@@ -18,9 +18,9 @@ cluster_rig::cluster_rig(std::filesystem::path dir, std::string site, const std:
     testing::write_file(dir_ / "homes.txt", lines);
     try {
         script({"start", (dir_ / "cluster").string(), "--site", site, "--homes", (dir_ / "homes.txt").string()},
-               std::chrono::seconds(240));
+               std::chrono::seconds(290));
     } catch (...) {
-        testing::run_command({HEARTH_CLUSTER_SCRIPT, "stop", (dir_ / "cluster").string()}, dir_ / "rig.log",
+        testing::run_command({HEARTH_CLUSTER_SCRIPT, "stop", (dir_ / "cluster").string()}, dir_ / "rig-stop.log",
                              std::chrono::seconds(60));
         throw;
     }
