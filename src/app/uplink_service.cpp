@@ -17,15 +17,18 @@ uplink::link_settings link_settings_of(const uplink_config& up) {
     uplink::link_settings s;
     s.urls = up.urls;
     s.client_id = up.client_id;
-    s.username = up.username;
-    s.password = up.password;
-    s.ca_file = up.ca_file;
-    s.cert_file = up.cert_file;
-    s.key_file = up.key_file;
-    s.verify_hostname = up.verify_hostname;
+    s.connect.username = up.username;
+    s.connect.password = up.password;
+    s.connect.ca_file = up.ca_file;
+    s.connect.cert_file = up.cert_file;
+    s.connect.key_file = up.key_file;
+    s.connect.verify_hostname = up.verify_hostname;
     s.topic_prefix = up.prefix();
     return s;
 }
+
+/// The largest `data` sent (bytes of JSON), so that every envelope stays within 256 KiB.
+constexpr std::size_t max_data_bytes = std::size_t{250} * 1024;
 
 std::string text_field(const json& object, const char* key) {
     const auto it = object.find(key);
@@ -88,6 +91,15 @@ void uplink_service::stop(std::chrono::milliseconds budget) {
 bool uplink_service::enqueue(const std::string& kind, const json& data) {
     if (!started_ || !link_) return false;
     const std::int64_t now = clock_.now_ms();
+    // The contract's limit is 256 KiB per payload; the envelope around `data` is far below 6 KiB.
+    if (data.dump(-1, ' ', false, json::error_handler_t::replace).size() > max_data_bytes) {
+        log::mqtt().warn("uplink: a {} message is larger than 250 KiB and is not sent", kind);
+        if (kind != "response") return false;
+        return enqueue(kind, {{"request_id", text_field(data, "request_id")},
+                              {"name", text_field(data, "name")},
+                              {"status", "error"},
+                              {"error", "the answer is larger than the uplink's 256 KiB limit"}});
+    }
     try {
         const auto r = db_.outbox_append(
             kind, uplink::priority_of(kind), now,

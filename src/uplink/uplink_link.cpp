@@ -68,14 +68,8 @@ void uplink_link::start() {
 
 void uplink_link::make_client() {
     const std::string& url = settings_.urls[url_index_];
-    mqtt::connect_settings c;
+    mqtt::connect_settings c = settings_.connect;
     c.url = url;
-    c.username = settings_.username;
-    c.password = settings_.password;
-    c.ca_file = settings_.ca_file;
-    c.cert_file = settings_.cert_file;
-    c.key_file = settings_.key_file;
-    c.verify_hostname = settings_.verify_hostname;
     c.keepalive = std::chrono::seconds(30);
     c.connect_timeout = std::chrono::seconds(5);
     c.mqtt_version = 4;

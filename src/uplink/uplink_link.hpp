@@ -9,6 +9,7 @@
 
 #include <utility>  // before Boost.Asio: Boost 1.74 + GCC 12 + C++20
 
+#include "mqtt/connect_options.hpp"
 #include "store/store.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -32,12 +33,8 @@ namespace hearth::uplink {
 struct link_settings {
     std::vector<std::string> urls;  ///< failover order
     std::string client_id;
-    std::string username;
-    std::string password;  ///< secret
-    std::string ca_file;
-    std::string cert_file;
-    std::string key_file;
-    bool verify_hostname = true;
+    /// Credentials and TLS files; its url is replaced by each of `urls` in turn (MQTT 3.1.1).
+    mqtt::connect_settings connect;
     std::string topic_prefix;  ///< community/<site>/<home>
     std::size_t max_inflight = 64;
     std::chrono::milliseconds backoff_min{500};

@@ -7,9 +7,13 @@
 #include "support/hearth_fixture.hpp"
 
 #include <hearth/testing/ports.hpp>
+#include <hearth/testing/process.hpp>
+#include <hearth/testing/temp_dir.hpp>
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+
+#include <csignal>
 
 #include <chrono>
 #include <functional>
@@ -24,6 +28,8 @@ namespace hearth::test {
 namespace {
 
 using json = nlohmann::json;
+using hearth::testing::run_command;
+using hearth::testing::write_file;
 
 constexpr const char* prefix = "community/oak/h1";
 
@@ -58,8 +64,8 @@ protected:
     }
 
     /// A probe on the community broker, subscribed to the home's up topics.
-    std::unique_ptr<mqtt_probe> community_probe() {
-        auto p = std::make_unique<mqtt_probe>(community_->port());
+    std::unique_ptr<mqtt_probe> community_probe(const std::string& user = {}, const std::string& password = {}) {
+        auto p = std::make_unique<mqtt_probe>(probe_options{community_->port(), {}, user, password, "hearth"});
         p->connect();
         p->subscribe({std::string(prefix) + "/up/#"});
         return p;
@@ -115,6 +121,17 @@ protected:
         return false;
     }
 
+    /// Starts hearthd (again) and waits until the test smoke detector is online.
+    void start_until_smoke_online(mqtt_probe& local) {
+        const auto before = local.mark();
+        daemon_->start();
+        ASSERT_TRUE(local.wait_message(
+            [](const received& m) {
+                return m.topic == "hearth/t_smoke/availability" && m.as_json().value("state", "") == "online";
+            },
+            std::chrono::seconds(15), before));
+    }
+
     std::unique_ptr<broker_process> community_;
     std::uint16_t dead_port_ = hearth::testing::free_tcp_port();
 };
@@ -167,6 +184,7 @@ TEST_F(uplink_it, demo_alarm_goes_up_and_requests_are_checked_and_audited) {
     r = response_of(*up, "req-health");
     EXPECT_EQ(r["data"]["status"], "ok") << r.dump();
     EXPECT_TRUE(r["data"]["data"].contains("uplink"));
+    ASSERT_EQ(local->set("living_light", {{"on", false}}).value("status", ""), "ok");
     const auto mark = local->mark();
     send_request(*up, "command", "req-light", {{"device", "living_light"}, {"on", true}});
     r = response_of(*up, "req-light");
@@ -190,17 +208,29 @@ TEST_F(uplink_it, demo_alarm_goes_up_and_requests_are_checked_and_audited) {
 
 TEST_F(uplink_it, alarms_queue_while_the_community_is_down_and_all_arrive_after_restarts_and_kill_9) {
     start_broker();
+    // The community broker knows the probe; the hub's password is wrong until it is set (and
+    // the broker reloads it) after the probe has subscribed, so nothing the hub sends when the
+    // broker returns can pass before the probe listens.
+    const auto pw = dir_ / "community.passwd";
+    ASSERT_EQ(
+        run_command({"/usr/bin/mosquitto_passwd", "-c", "-b", pw.string(), "probe", "probe-pass"}, dir_ / "passwd.log"),
+        0);
+    ASSERT_EQ(run_command({"/usr/bin/mosquitto_passwd", "-b", pw.string(), "h1", "not-yet"}, dir_ / "passwd.log"), 0);
+    write_file(dir_ / "uplink.secret", "h1-pass\n");
+    broker_options bo;
+    bo.password_file = pw;
+    community_ = std::make_unique<broker_process>(dir_ / "community", bo);
     community_->start();
     community_->stop();  // fixes its port, then down
     auto opts = default_daemon_options();
     opts.log_level = "info";
     opts.config_extra = {{"plugins", {{"dir", ALARM_SOURCE_DIR}}},
                          {"drivers", json::array({{{"plugin", "alarm_source"}, {"id", "t"}, {"isolation", "inproc"}}})},
-                         {"uplink", uplink_section({{"publish", {"alarms", "health"}}})}};
-    start_daemon(opts);
+                         {"uplink", uplink_section({{"publish", {"alarms", "health"}},
+                                                    {"password_file", (dir_ / "uplink.secret").string()}})}};
     auto local = make_probe({"hearth/#"});
-    ASSERT_TRUE(wait_online(*local, std::chrono::seconds(10)));
-    ASSERT_TRUE(local->wait_topic("hearth/t_smoke", std::chrono::seconds(10)).has_value());
+    daemon_ = std::make_unique<daemon_process>(dir_, opts);
+    ASSERT_NO_FATAL_FAILURE(start_until_smoke_online(*local));
 
     // Run 1: 20 alarms (1..20), then kill -9.
     ASSERT_EQ(local->set("t_smoke", {{"command", "raise"}, {"params", {{"count", 20}}}}).value("status", ""), "ok");
@@ -210,10 +240,7 @@ TEST_F(uplink_it, alarms_queue_while_the_community_is_down_and_all_arrive_after_
 
     // Run 2: 10 more (21..30), stopped cleanly.
     daemon_->options().config_extra["drivers"][0]["config"] = {{"first", 21}};
-    daemon_->start();
-    ASSERT_TRUE(wait_online(*local, std::chrono::seconds(10), local->mark()));
-    auto mark = local->mark();
-    ASSERT_TRUE(local->wait_topic("hearth/t_smoke", std::chrono::seconds(10), mark).has_value());
+    ASSERT_NO_FATAL_FAILURE(start_until_smoke_online(*local));
     ASSERT_EQ(local->set("t_smoke", {{"command", "raise"}, {"params", {{"count", 10}}}}).value("status", ""), "ok");
     const auto h = local->request("health");
     EXPECT_GE(h["data"]["uplink"].value("queued", 0), 30) << h.dump();
@@ -223,10 +250,11 @@ TEST_F(uplink_it, alarms_queue_while_the_community_is_down_and_all_arrive_after_
 
     // Run 3: the community broker returns; every alarm 1..30 arrives (at least once each).
     daemon_->options().config_extra["drivers"][0]["config"] = {{"first", 31}};
-    daemon_->start();
-    ASSERT_TRUE(wait_online(*local, std::chrono::seconds(10), local->mark()));
+    ASSERT_NO_FATAL_FAILURE(start_until_smoke_online(*local));
     community_->start();
-    auto up = community_probe();
+    auto up = community_probe("probe", "probe-pass");
+    ASSERT_EQ(run_command({"/usr/bin/mosquitto_passwd", "-b", pw.string(), "h1", "h1-pass"}, dir_ / "passwd.log"), 0);
+    ASSERT_EQ(::kill(community_->pid(), SIGHUP), 0);  // mosquitto reloads its password file
     std::set<long> seen;
     std::map<std::string, long> id_of;
     const bool all = up->wait_for(

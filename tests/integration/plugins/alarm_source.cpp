@@ -1,4 +1,4 @@
-// Integration test plugin (uplink_test.cpp): one smoke detector "<id>_smoke" that raises
+// Integration test plugin (uplink_test.cpp): one smoke detector "<id>_smoke" (value: alarms raised) that raises
 // `smoke_alarm` events on command, numbered 1, 2, 3 ... per run (`raise` {count}), each carrying
 // canary secrets (code, pin, access_token, an image) that must never reach the community uplink.
 #include <hearth/driver.hpp>
@@ -17,13 +17,13 @@ public:
             {"id", device_},
             {"name", "Test smoke detector"},
             {"type", "sensor"},
-            {"properties", {{"raised", {{"type", "int"}}}}},
+            {"properties", {{"value", {{"type", "int"}}}}},
             {"commands", {{"raise", {{"params", {{"count", {{"type", "int"}, {"min", 1}, {"max", 10000}}}}}}}}},
             {"events", {"smoke_alarm"}},
         };
         if (!host().register_device(descriptor)) throw std::runtime_error("descriptor refused");
         host().report_availability(device_, true);
-        host().report_state(device_, {{"raised", 0}});
+        host().report_state(device_, {{"value", 0}});
         host().report_ready();
     }
 
@@ -38,7 +38,7 @@ public:
                                           {"pin", "CANARY-PIN"},
                                           {"detail", {{"access_token", "CANARY-TOKEN"}, {"image", "CANARY-JPEG"}}}});
         }
-        host().report_state(device_, {{"raised", raised_}});
+        host().report_state(device_, {{"value", raised_}});
         return hearth::status::ok;
     }
 
