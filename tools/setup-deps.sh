@@ -13,6 +13,7 @@ packages=(
   chromium fonts-wqy-microhei
   libprotobuf-dev protobuf-compiler
   mosquitto mosquitto-clients
+  rabbitmq-server
   systemd python3 clang-format clang-tidy file
 )
 

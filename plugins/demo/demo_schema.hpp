@@ -12,7 +12,7 @@ inline constexpr const char* k_config_schema = R"({
     "id_prefix": {"type": "string", "pattern": "^[a-z0-9_-]*$", "maxLength": 43},
     "seed": {"type": "integer"},
     "devices": {"type": "array", "items": {"enum": ["light", "switch", "plug", "climate", "refrigerator", "washer",
-                                                   "lock", "camera", "vacuum", "sensor", "binary_sensor"]}},
+                                                   "lock", "camera", "vacuum", "sensor", "binary_sensor", "smoke_detector"]}},
     "jam_lock": {"type": "boolean"}}})";
 
 }  // namespace hearth::demo

@@ -21,5 +21,6 @@ std::unique_ptr<sim_device> make_camera(const device_args& args);
 std::unique_ptr<sim_device> make_vacuum(const device_args& args);
 std::unique_ptr<sim_device> make_sensor(const device_args& args);
 std::unique_ptr<sim_device> make_binary_sensor(const device_args& args);
+std::unique_ptr<sim_device> make_smoke_detector(const device_args& args);
 
 }  // namespace hearth::demo

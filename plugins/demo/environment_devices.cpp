@@ -78,8 +78,33 @@ private:
     double battery_ = 78;
 };
 
+/// Hallway smoke detector (opt-in: only when config "devices" lists smoke_detector): quiet by
+/// itself; its `test` command, like the test button of a real detector, emits a smoke_alarm
+/// event {"test": true}, an alarm on demand (the community alarm storm, docs/community.md).
+class smoke_detector final : public sim_device {
+public:
+    explicit smoke_detector(const device_args& a) : sim_device(a) {}
+
+    [[nodiscard]] kit::device descriptor() const override {
+        return describe(kit::binary_sensor(id(), "Hallway smoke detector", "smoke")
+                            .prop("battery", property::integer(0, 100).unit("%"))
+                            .command("test")
+                            .event("smoke_alarm"),
+                        "Demo Smoke Detector");
+    }
+    [[nodiscard]] json state() const override { return {{"on", false}, {"battery", 91}}; }
+
+protected:
+    status on_command(const command& cmd) override {
+        if (cmd.name != "test") refuse(status::unsupported, "unknown command " + cmd.name);
+        emit("smoke_alarm", {{"test", true}});
+        return status::ok;
+    }
+};
+
 }  // namespace
 
+std::unique_ptr<sim_device> make_smoke_detector(const device_args& a) { return std::make_unique<smoke_detector>(a); }
 std::unique_ptr<sim_device> make_sensor(const device_args& a) { return std::make_unique<climate_sensor>(a); }
 std::unique_ptr<sim_device> make_binary_sensor(const device_args& a) { return std::make_unique<motion_sensor>(a); }
 

@@ -17,10 +17,11 @@ struct catalog_entry {
     std::string_view type;     ///< device-model type, also the name used in config "devices"
     std::string_view base_id;  ///< fixed id, before id_prefix
     device_factory make;
+    bool opt_in = false;  ///< only when config "devices" lists it (not in the default set)
 };
 
 // Registration order; k_config_schema lists the same types.
-constexpr std::array<catalog_entry, 11> k_catalog = {{
+constexpr std::array<catalog_entry, 12> k_catalog = {{
     {"light", "living_light", &make_light},
     {"switch", "porch_switch", &make_switch},
     {"plug", "kitchen_plug", &make_plug},
@@ -32,6 +33,7 @@ constexpr std::array<catalog_entry, 11> k_catalog = {{
     {"vacuum", "robot_vacuum", &make_vacuum},
     {"sensor", "living_climate_sensor", &make_sensor},
     {"binary_sensor", "hall_motion", &make_binary_sensor},
+    {"smoke_detector", "hall_smoke", &make_smoke_detector, true},
 }};
 
 }  // namespace
@@ -42,6 +44,7 @@ simulation::simulation(hearth::host& h, const json& config)
     const auto seed = config_.value("seed", std::int64_t{1});
     const json selected = config_.value("devices", json::array());
     for (const auto& e : k_catalog) {  // catalog order, duplicates dropped
+        if (e.opt_in && !config_.contains("devices")) continue;
         if (config_.contains("devices") &&
             std::find(selected.begin(), selected.end(), std::string(e.type)) == selected.end())
             continue;

@@ -356,6 +356,9 @@ std::string general_help() {
         out += "  " + c.name + std::string(width - c.name.size() + 2, ' ') + c.summary + "\n";
     }
     out += "  help" + std::string(width - 4 + 2, ' ') + "this help, or \"hearthctl help COMMAND\"\n\n";
+    out +=
+        "community (hearth-community's duty desk; no hearthd involved):\n"
+        "  hearthctl --community CONFIG homes|alerts [HOME]|health HOME|ack ALERT|diagnostics HOME\n\n";
     out += global_options_text;
     out += "\n";
     out += exit_codes_text;

@@ -5,6 +5,7 @@
 #include "ctl/audit_verify.hpp"
 #include "ctl/cli_args.hpp"
 #include "ctl/commands.hpp"
+#include "ctl/commands_community.hpp"
 #include "ctl/ctl_client.hpp"
 #include "ctl/settings.hpp"
 
@@ -73,6 +74,10 @@ int main(int argc, char** argv) {
     // Offline: reads the database file, needs no broker.
     if (!args.empty() && args[0] == "audit") {
         return run_audit_command(std::vector<std::string>(args.begin() + 1, args.end()), std::cout, std::cerr);
+    }
+    // hearth-community's database and cluster, not hearthd (commands_community.hpp).
+    if (!args.empty() && args[0] == "--community") {
+        return run_community_command(std::vector<std::string>(args.begin() + 1, args.end()), std::cout, std::cerr);
     }
     try {
         return run(args);
