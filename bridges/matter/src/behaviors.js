@@ -11,7 +11,7 @@ import {
     OperationalStateServer,
 } from "@matter/main/behaviors";
 import { Status, StatusResponseError } from "@matter/main/types";
-import { sendFor, sendOrFail } from "./command_sink.js";
+import { sendFor, sendOrFail, failOn } from "./command_sink.js";
 
 /** Matter level (1-254) → Hearth percent (0-100). */
 export const levelToPercent = level => Math.round((Math.max(0, Math.min(254, level)) * 100) / 254);
@@ -71,6 +71,8 @@ export function hearthColorTemperature(Base, range) {
     };
 }
 
+let viaAccepted = true;
+
 function pinText(pinCode) {
     if (pinCode === undefined || pinCode === null) return undefined;
     return Buffer.from(pinCode).toString("latin1");
@@ -82,8 +84,17 @@ export function hearthDoorLock(Base = DoorLockServer, via = true) {
         const body = { command };
         const code = pinText(pinCode);
         if (code !== undefined && command !== "lock") body.code = code;
-        if (via) body.via = "matter";
-        await sendOrFail(self, body);
+        if (via && viaAccepted) body.via = "matter";
+        const answer = await sendFor(self, body);
+        if (answer.status !== "ok" && body.via && /unexpected key 'via'/.test(String(answer.error))) {
+            // A hearthd older than the `via` field: the command goes through as a plain MQTT command (audited with
+            // source "mqtt"), and a warning says so once.
+            viaAccepted = false;
+            console.warn("hearth-matter: this hearthd does not accept \"via\": lock operations are audited with source 'mqtt'");
+            delete body.via;
+            return sendOrFail(self, body);
+        }
+        return failOn(answer);
     };
     return class HearthDoorLockServer extends Base {
         async lockDoor({ pinCode }) {
@@ -101,14 +112,14 @@ export function hearthDoorLock(Base = DoorLockServer, via = true) {
     };
 }
 
-const MODE_OK = { status: 0 }; // ModeBase.ModeChangeStatus.Success
+const MODE_OK = { status: 0, statusText: "" }; // ModeBase.ModeChangeStatus.Success (statusText is mandatory in RVC modes)
 const modeFailed = answer => ({ status: 2 /* GenericFailure */, statusText: String(answer.error ?? "refused").slice(0, 64) });
 
 /** RVC Run Mode: mode 1 (Cleaning) → start (resume when the operational state is Paused); mode 0 (Idle) → pause. */
 export function hearthRvcRunMode(Base = RvcRunModeServer) {
     return class HearthRvcRunModeServer extends Base {
         async changeToMode({ newMode }) {
-            if (!this.state.supportedModes.some(m => m.mode === newMode)) return { status: 1 /* UnsupportedMode */ };
+            if (!this.state.supportedModes.some(m => m.mode === newMode)) return { status: 1 /* UnsupportedMode */, statusText: "unsupported mode" };
             const paused = this.endpoint.stateOf(RvcOperationalStateServer).operationalState === 2;
             const command = newMode === 1 ? (paused ? "resume" : "start") : "pause";
             const answer = await sendFor(this, { command });
@@ -121,7 +132,7 @@ export function hearthRvcRunMode(Base = RvcRunModeServer) {
 export function hearthRvcCleanMode(Base, fanSpeeds) {
     return class HearthRvcCleanModeServer extends Base {
         async changeToMode({ newMode }) {
-            if (fanSpeeds[newMode] === undefined) return { status: 1 };
+            if (fanSpeeds[newMode] === undefined) return { status: 1, statusText: "unsupported mode" };
             const answer = await sendFor(this, { fan_speed: fanSpeeds[newMode] });
             return answer.status === "ok" ? MODE_OK : modeFailed(answer);
         }

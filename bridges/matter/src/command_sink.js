@@ -23,15 +23,19 @@ export function dropOwner(endpointId) {
 export async function sendFor(behavior, body) {
     const id = owners.get(behavior.endpoint.id);
     if (id === undefined) return { status: "error", error: "unknown endpoint" };
-    return sink(id, body);
+    const answer = await sink(id, body);
+    if (answer.status !== "ok") console.warn(`hearth-matter: ${id}: ${JSON.stringify(body).replace(/"code":"[^"]*"/, '"code":"***"')} refused: ${answer.error}`);
+    return answer;
+}
+
+/** Throws a Matter FAILURE status carrying hearthd's message when `answer` is a refusal. */
+export function failOn(answer) {
+    if (answer.status === "ok") return answer;
+    const msg = typeof answer.error === "string" ? answer.error.slice(0, 200) : "refused";
+    throw new StatusResponseError(`hearthd: ${msg}`, Status.Failure);
 }
 
 /** Like sendFor, but a refusal by hearthd becomes a Matter FAILURE status (with hearthd's message). */
 export async function sendOrFail(behavior, body) {
-    const answer = await sendFor(behavior, body);
-    if (answer.status !== "ok") {
-        const msg = typeof answer.error === "string" ? answer.error.slice(0, 200) : "refused";
-        throw new StatusResponseError(`hearthd: ${msg}`, Status.Failure);
-    }
-    return answer;
+    return failOn(await sendFor(behavior, body));
 }

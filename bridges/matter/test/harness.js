@@ -120,7 +120,7 @@ export async function startStack({ maxAttempts = 3, extraMatter = {}, startBridg
     const stack = { dir, mqttPort, matterPort, passcode, discriminator, bridgeConfig, hearthConfig, broker, hearthd, probe, bridge: undefined };
     stack.startBridge = () => {
         stack.bridge = new Child("hearth-matter", [process.execPath, BRIDGE_MAIN, "--config", bridgeConfig], path.join(dir, "hearth-matter.log"),
-            { MATTER_MDNS_NETWORKINTERFACE: "lo", MATTER_LOG_LEVEL: "notice" });
+            { MATTER_MDNS_NETWORKINTERFACE: "lo", MATTER_LOG_LEVEL: process.env.HEARTH_MATTER_BRIDGE_LOG_LEVEL ?? "notice" });
         return stack.bridge;
     };
     stack.stop = async () => {
