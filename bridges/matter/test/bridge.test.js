@@ -27,8 +27,9 @@ describe("hearth-matter with a real Matter controller", { timeout: 240_000 }, ()
     before(async () => {
         stack = await startStack({ maxAttempts: MAX_ATTEMPTS });
         await until(() => stack.probe.retained("hearth/bridge/matter/state")?.devices === 9, "the bridge status with 9 devices", 60_000);
-        ({ node } = await commission({ dir: stack.dir, port: stack.matterPort, passcode: stack.passcode, discriminator: stack.discriminator }));
-        stack.controller = { close: async () => { await node.disconnect().catch(() => {}); } };
+        let controller;
+        ({ node, controller } = await commission({ dir: stack.dir, port: stack.matterPort, passcode: stack.passcode, discriminator: stack.discriminator }));
+        stack.controller = controller;
         node.events.attributeChanged.on(({ path: p, value }) =>
             reports.push({ endpoint: p.endpointId, clusterId: p.clusterId, attribute: p.attributeName, value, at: performance.now() }));
         bridged = await readBridged(node);

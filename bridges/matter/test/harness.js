@@ -13,13 +13,18 @@ import mqtt from "mqtt";
 export const BRIDGE_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../src/main.js");
 export const PIN = "4711";
 
-/** The build dir holding src/app/hearthd and plugins/demo.so: $HEARTH_BUILD_DIR or <repo>/build/release. */
-export function buildDir() {
+/**
+ * hearthd and the demo plugin's folder: $HEARTHD and $HEARTH_PLUGIN_DIR (ctest passes both), else
+ * $HEARTH_BUILD_DIR (or <repo>/build/release) + src/hearthd and plugins/.
+ */
+export function buildPaths() {
     const dir = process.env.HEARTH_BUILD_DIR ?? path.resolve(path.dirname(BRIDGE_MAIN), "../../../build/release");
-    for (const f of ["src/hearthd", "plugins/demo.so"]) {
-        if (!existsSync(path.join(dir, f))) throw new Error(`${f} not found under ${dir} (set HEARTH_BUILD_DIR)`);
+    const hearthd = process.env.HEARTHD ?? path.join(dir, "src/hearthd");
+    const plugins = process.env.HEARTH_PLUGIN_DIR ?? path.join(dir, "plugins");
+    for (const f of [hearthd, path.join(plugins, "demo.so")]) {
+        if (!existsSync(f)) throw new Error(`${f} not found (set HEARTHD and HEARTH_PLUGIN_DIR, or HEARTH_BUILD_DIR)`);
     }
-    return dir;
+    return { hearthd, plugins };
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -95,7 +100,7 @@ class Child {
  * configFile, broker, hearthd, bridge, probe, stop() }.
  */
 export async function startStack({ maxAttempts = 3, extraMatter = {}, startBridge = true } = {}) {
-    const build = buildDir();
+    const build = buildPaths();
     const dir = mkdtempSync(path.join(tmpdir(), "hearth-matter-test-"));
     const mqttPort = await freeTcpPort();
     const matterPort = await freeUdpPort();
@@ -105,7 +110,7 @@ export async function startStack({ maxAttempts = 3, extraMatter = {}, startBridg
     const config = {
         mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, client_id: "hearth-test", base_topic: "hearth", discovery_prefix: "homeassistant" },
         database: { path: path.join(dir, "hearth.db") },
-        plugins: { dir: path.join(build, "plugins") },
+        plugins: { dir: build.plugins },
         drivers: [{ plugin: "demo", id: "demo", isolation: "inproc", config: { tick_ms: 200, seed: 7 } }],
         locks: { hall_lock: { pin_hash: hashPin(PIN), max_attempts: maxAttempts, lockout_s: 300 } },
         log: { level: "info" },
@@ -116,7 +121,7 @@ export async function startStack({ maxAttempts = 3, extraMatter = {}, startBridg
     const discriminator = 1234;
     const bridgeConfig = path.join(dir, "hearth-matter.json");
     writeFileSync(bridgeConfig, JSON.stringify({ ...config, matter: { enabled: true, port: matterPort, passcode, discriminator, ...extraMatter } }, null, 2));
-    const hearthd = new Child("hearthd", [path.join(build, "src/hearthd"), "--config", hearthConfig], path.join(dir, "hearthd.log"));
+    const hearthd = new Child("hearthd", [build.hearthd, "--config", hearthConfig], path.join(dir, "hearthd.log"));
     const stack = { dir, mqttPort, matterPort, passcode, discriminator, bridgeConfig, hearthConfig, broker, hearthd, probe, bridge: undefined };
     stack.startBridge = () => {
         stack.bridge = new Child("hearth-matter", [process.execPath, BRIDGE_MAIN, "--config", bridgeConfig], path.join(dir, "hearth-matter.log"),
