@@ -5,6 +5,8 @@ import { PeerSet } from "@matter/main/protocol";
 import { CommissioningController } from "@project-chip/matter.js";
 import path from "node:path";
 
+export { OnOff } from "@matter/main/clusters";
+
 export const CLUSTER = {
     descriptor: 0x1d, bridgedDeviceBasicInformation: 0x39, onOff: 0x06, levelControl: 0x08, colorControl: 0x300,
     thermostat: 0x201, doorLock: 0x101, rvcRunMode: 0x54, rvcCleanMode: 0x55, rvcOperationalState: 0x61,
