@@ -14,6 +14,7 @@ using json = nlohmann::json;
 
 std::vector<std::string> keys_of(const auto& map) {
     std::vector<std::string> out;
+    out.reserve(map.size());
     for (const auto& [k, _] : map) out.push_back(k);
     return out;
 }
@@ -97,6 +98,14 @@ std::optional<std::string> validate_command(const device_descriptor& d, const de
     return std::nullopt;
 }
 
+bool is_command_relay(std::string_view name) {
+    return std::find(known_command_relays.begin(), known_command_relays.end(), name) != known_command_relays.end();
+}
+
+bool is_person_command_source(std::string_view kind) {
+    return kind == "mqtt" || kind == "hearthctl" || is_command_relay(kind);
+}
+
 result<device_command> parse_set_payload(const device_descriptor& d, std::string_view payload) {
     json_input in = parse_json_input(payload);
     if (!in.ok) {
@@ -108,21 +117,21 @@ result<device_command> parse_set_payload(const device_descriptor& d, std::string
     }
     device_command c;
     if (auto t = j.find("transaction"); t != j.end()) {
-        if (t->is_string())
+        if (t->is_string()) {
             c.transaction = t->get<std::string>();
-        else if (t->is_number_integer())
+        } else if (t->is_number_integer()) {
             c.transaction = t->dump();
-        else {
+        } else {
             return fail("transaction must be a string");
         }
         j.erase("transaction");
     }
     if (auto code = j.find("code"); code != j.end()) {
-        if (code->is_string())
+        if (code->is_string()) {
             c.code = code->get<std::string>();
-        else if (code->is_number_integer())
+        } else if (code->is_number_integer()) {
             c.code = code->dump();
-        else {
+        } else {
             return fail("code must be a string");
         }
         j.erase("code");
@@ -133,6 +142,13 @@ result<device_command> parse_set_payload(const device_descriptor& d, std::string
         }
         c.issued_at_ms = ts->get<std::int64_t>();
         j.erase("ts");
+    }
+    if (auto via = j.find("via"); via != j.end()) {
+        if (!via->is_string() || !is_command_relay(via->get<std::string>())) {
+            return fail("'via' must be \"matter\" (the bridges that may relay a command), got " + echo_json(*via));
+        }
+        c.via = via->get<std::string>();
+        j.erase("via");
     }
     if (auto cmd = j.find("command"); cmd != j.end()) {
         if (!cmd->is_string()) {

@@ -206,6 +206,7 @@ void build(const json& j, const fs::path& base, const std::string& file, config&
     if (auto it = j.find("energy"); it != j.end()) c.energy = parse_energy_config(*it, file, errors);
     if (auto it = j.find("suggestions"); it != j.end()) c.suggestions = parse_suggestions_config(*it, file, errors);
     if (auto it = j.find("care"); it != j.end()) c.care = parse_care_config(*it, file, errors);
+    c.matter = parse_matter_config(j.value("matter", json::object()), file, base.string(), c.database.path, errors);
 }
 
 }  // namespace
@@ -285,6 +286,7 @@ json config::summary() const {
                  {"min_gap_min", care.min_gap_min},
                  {"learn_days", care.learn_days},
                  {"scene", care.scene}};
+    s["matter"] = matter_summary(matter);
     return s;
 }
 

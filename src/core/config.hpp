@@ -10,6 +10,7 @@
 
 #include "core/enum_text.hpp"
 #include "core/located_error.hpp"
+#include "core/matter_config.hpp"
 #include "core/proactive_config.hpp"
 #include "core/lock_policy.hpp"
 #include "core/tariff.hpp"
@@ -124,6 +125,7 @@ struct config {
     energy_config energy;                        ///< tariffs and the whole-home meter (docs/energy.md)
     suggestions_config suggestions;              ///< the routine miner (docs/proactive.md)
     care_config care;                            ///< the inactivity alert (docs/proactive.md)
+    matter_config matter;                        ///< the Matter bridge's settings (docs/matter.md)
 
     /// The configuration without secrets, for bridge/info and logs.
     [[nodiscard]] nlohmann::json summary() const;

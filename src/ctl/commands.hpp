@@ -159,6 +159,18 @@ int cmd_suggestions(context& ctx);
 void check_suggestions(const parsed_args& args);
 /// `care`: the care monitor's status.
 int cmd_care(context& ctx);
+/// `matter` (the bridge's retained status), `matter pairing`, `matter fabrics [remove INDEX]`:
+/// asks hearth-matter on <base>/bridge/matter/... (docs/matter.md).
+int cmd_matter(context& ctx);
+/// Checks the `matter` positionals (throws usage_error).
+void check_matter(const parsed_args& args);
+/// The human-readable <base>/bridge/matter/state: online or offline, port, devices, fabrics,
+/// devices not bridged and why.
+void render_matter_state(const nlohmann::json& state, std::ostream& out);
+/// The pairing answer: the QR code as text, the manual code and the QR payload.
+void render_matter_pairing(const nlohmann::json& pairing, std::ostream& out);
+/// The fabrics answer as a table (index, label, vendor, fabric id).
+void render_matter_fabrics(const nlohmann::json& data, std::ostream& out, bool color);
 /// The human-readable `suggestions` answer: when and on what it was mined, a table of the
 /// suggestions (id, kind, confidence, sentence) and how to accept or reject one.
 void render_suggestions(const nlohmann::json& data, std::ostream& out, bool color);

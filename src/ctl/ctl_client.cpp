@@ -182,6 +182,11 @@ json ctl_client::request(const std::string& name, json args) {
     return exchange(prefix + "response/" + name, prefix + "request/" + name, std::move(args));
 }
 
+json ctl_client::matter_request(const std::string& name, json args) {
+    const std::string prefix = settings_.base_topic + "/bridge/matter/";
+    return exchange(prefix + "response/" + name, prefix + "request/" + name, std::move(args));
+}
+
 json ctl_client::set(const std::string& device, json payload) {
     const std::string prefix = settings_.base_topic + "/" + device + "/";
     return exchange(prefix + "response", prefix + "set", std::move(payload));

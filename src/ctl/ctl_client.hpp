@@ -73,6 +73,10 @@ public:
     /// connection drops.
     nlohmann::json request(const std::string& name, nlohmann::json args = nlohmann::json::object());
 
+    /// Sends request `name` to the Matter bridge (<base>/bridge/matter/request/<name>) and returns
+    /// its whole response; same failures as request().
+    nlohmann::json matter_request(const std::string& name, nlohmann::json args = nlohmann::json::object());
+
     /// Publishes `payload` (an object; "transaction" is added) to <base>/<device>/set and returns
     /// the matching <base>/<device>/response object. Same failures as request().
     nlohmann::json set(const std::string& device, nlohmann::json payload);

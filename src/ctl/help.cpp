@@ -219,6 +219,23 @@ const std::vector<command_info>& commands() {
          {},
          cmd_care,
          nullptr},
+        {"matter",
+         "matter\n"
+         "       hearthctl matter pairing\n"
+         "       hearthctl matter fabrics [remove INDEX]",
+         "the Matter bridge: status, pairing code and QR code, paired ecosystems",
+         "Without a subcommand, prints the status hearth-matter keeps on the broker: online or\n"
+         "offline, its Matter port, how many devices it bridges and which it leaves out and why.\n"
+         "pairing prints the QR code (drawn in the terminal) and the manual pairing code to add\n"
+         "Hearth's devices to Apple Home, Google Home, Alexa, SmartThings or Home Assistant; when the\n"
+         "bridge is paired already it opens a new pairing window for one more ecosystem.\n"
+         "fabrics lists the ecosystems (fabrics) it is paired with; fabrics remove INDEX unpairs one\n"
+         "(docs/matter.md).",
+         0,
+         3,
+         {},
+         cmd_matter,
+         check_matter},
         {"backup",
          "backup",
          "take an online database backup and print its path",

@@ -207,8 +207,10 @@ void bridge::handle_set(const std::string& device_id, const std::string& propert
     }
     device_command cmd = std::move(parsed).value();
     const std::string name = cmd.name;
+    // A bridge relaying a person's command (Matter) is named as the source in the audit log.
+    const command_source source{cmd.via.value_or("mqtt"), cfg_.mqtt.base_topic};
     gw_.execute(
-        device_id, std::move(cmd), command_source{"mqtt", cfg_.mqtt.base_topic},
+        device_id, std::move(cmd), source,
         [this, alive = std::weak_ptr<bool>(alive_), reply_topic, transaction, name](const command_outcome& outcome) {
             if (alive.expired()) return;
             respond(reply_topic, transaction, outcome.ok, outcome.error, {{"command", name}});

@@ -2,6 +2,8 @@
 // "What counts as activity"): a stateless test per record and the automation-echo filter.
 #include "proactive/care_model.hpp"
 
+#include "core/command.hpp"
+
 #include <algorithm>
 #include <array>
 #include <string_view>
@@ -45,7 +47,7 @@ bool counts_as_activity(const activity_record& record, const care_settings& sett
         return false;
     }
     switch (record.kind) {
-    case activity_kind::command: return one_of(record.source, {"mqtt", "hearthctl"});
+    case activity_kind::command: return is_person_command_source(record.source);
     case activity_kind::state: return state_counts(record);
     case activity_kind::event: return event_counts(record);
     }

@@ -3,6 +3,7 @@
 // state changes, events) as time-ordered occurrences for the two finders.
 #include "proactive/routine_miner.hpp"
 
+#include "core/command.hpp"
 #include "proactive/miner_timeline.hpp"
 
 #include <algorithm>
@@ -122,7 +123,7 @@ void routine_miner::add(const activity_record& record) {
     }
     std::uint8_t source = device_report;
     if (record.kind == activity_kind::command)
-        source = record.source == "mqtt" || record.source == "hearthctl" ? user_command : other_command;
+        source = is_person_command_source(record.source) ? user_command : other_command;
     const auto device = devices_.intern(record.device_id);
     const auto name = names_.intern(record.name);
     const auto value_id = values_.intern(value);

@@ -235,4 +235,71 @@ TEST_F(lock_safety, full_run_never_leaks_pin_token_or_passwords) {
     }
 }
 
+// The Matter bridge relays a person's lock commands with "via": "matter" (docs/matter.md): the
+// PIN rules are the same as for any remote command, the audit log and the lock_operation event
+// name `matter` as the source, and no other relay name is accepted (a /set that claims to be the
+// keypad, which needs no PIN, is refused before the lock gate).
+TEST_F(lock_safety, commands_relayed_by_matter_keep_the_pin_rules_and_are_audited_as_matter) {
+    start_broker();
+    auto options = default_daemon_options();
+    options.config_extra = lock_config(3600);
+    auto& daemon = start_daemon(options);
+    auto probe = make_probe({"hearth/#"});
+    ASSERT_TRUE(wait_online(*probe, 10s));
+    ASSERT_TRUE(probe->wait_topic(state_topic("hall_lock"), 10s).has_value());
+
+    auto spoofed = probe->set("hall_lock", {{"command", "unlock"}, {"via", "keypad"}});
+    EXPECT_NE(spoofed.value("error", "").find("'via' must be \"matter\""), std::string::npos) << spoofed.dump();
+
+    const std::size_t start = probe->mark();
+    auto no_pin = probe->set("hall_lock", {{"command", "unlock"}, {"via", "matter"}});
+    EXPECT_EQ(no_pin["error"], "a PIN code is required to unlock this lock") << no_pin.dump();
+    auto denied = probe->wait_message(
+        [](const received& m) {
+            return m.topic == "hearth/hall_lock/event" && m.as_json().value("result", "") == "denied";
+        },
+        5s, start);
+    ASSERT_TRUE(denied.has_value());
+    EXPECT_EQ(denied->as_json()["source"], "matter");
+    EXPECT_NE(probe->set("hall_lock", {{"command", "unlock"}, {"code", "9999"}, {"via", "matter"}})["error"]
+                  .get<std::string>()
+                  .find("wrong PIN code"),
+              std::string::npos);
+    auto ok = probe->set("hall_lock", {{"command", "unlock"}, {"code", pin}, {"via", "matter"}}, 10s);
+    EXPECT_EQ(ok["status"], "ok") << ok.dump();
+    EXPECT_EQ(probe->set("hall_lock", {{"command", "lock"}, {"via", "matter"}}, 10s)["status"], "ok");
+
+    {
+        const auto e = daemon.stop();
+        ASSERT_TRUE(e.exited && !e.signalled && e.code == 0);
+    }
+    std::vector<std::string> rows;
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(daemon.database_path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db,
+                       "SELECT source || ' ' || action || ':' || result FROM audit_log WHERE target = 'hall_lock' "
+                       "ORDER BY id",
+                       -1, &st, nullptr);
+    while (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
+        rows.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    const std::vector<std::string> expected = {"matter lock.unlock:denied",  "matter lock.unlock:denied",
+                                               "matter lock.unlock:attempt", "matter lock.unlock:ok",
+                                               "matter lock.lock:attempt",   "matter lock.lock:ok"};
+    EXPECT_EQ(rows, expected);
+
+    auto reader = store::open_reader(daemon.database_path());
+    bool relayed = false;
+    store::read_activity(reader, 0, now_ms() + 1, [&](const activity_record& r) {
+        if (r.device_id == "hall_lock" && r.kind == activity_kind::command && r.name == "unlock") {
+            relayed = relayed || r.source == "matter";
+        }
+        return true;
+    });
+    EXPECT_TRUE(relayed) << "the activity log does not name matter as the unlock's source";
+}
+
 }  // namespace hearth::test
