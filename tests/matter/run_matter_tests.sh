@@ -25,4 +25,4 @@ if ! cmp -s "$work/package-lock.json" "$work/node_modules/.hearth-lock" 2>/dev/n
   cp "$work/package-lock.json" "$work/node_modules/.hearth-lock"
 fi
 cd "$work"
-exec env HEARTHD="$3" HEARTH_PLUGIN_DIR="$4" MATTER_LOG_LEVEL=fatal node --test --test-force-exit --test-reporter=spec test/
+exec env HEARTHD="$3" HEARTH_PLUGIN_DIR="$4" MATTER_LOG_LEVEL=fatal node --test --test-force-exit --test-reporter=spec test/*.test.js

@@ -150,10 +150,9 @@ describe("hearth-matter with a real Matter controller", { timeout: 240_000 }, ()
         await until(() => state("hall_lock").lock_state === "unlocked", "unlocked on MQTT");
         const audited = await until(() => events.find(e => e.operation === "unlock" && e.result === "ok"), "the unlock's lock_operation event");
         off();
-        // hearthd records the command's source from "via": "matter" (audit log and lock_operation event); a hearthd
-        // without that field makes the bridge fall back to a plain command, audited as "mqtt".
-        const viaSupported = !/does not accept "via"/.test(stack.bridge.output);
-        assert.equal(audited.source, viaSupported ? "matter" : "mqtt", JSON.stringify(audited));
+        // hearthd records the command's source from "via": "matter" (audit log, activity log, lock_operation event).
+        assert.equal(audited.source, "matter", JSON.stringify(audited));
+        assert.doesNotMatch(stack.bridge.output, /does not accept "via"/);
         await until(async () => (await lock.getLockStateAttribute(true)) === DoorLock.LockState.Unlocked, "Unlocked over Matter");
         await lock.lockDoor({});
         await until(() => state("hall_lock").lock_state === "locked", "locked again on MQTT");
@@ -177,6 +176,29 @@ describe("hearth-matter with a real Matter controller", { timeout: 240_000 }, ()
         await until(async () => (await reachable()) === false, "Reachable false");
         stack.probe.publish("hearth/hall_motion/availability", JSON.stringify({ state: "online" }));
         await until(async () => (await reachable()) === true, "Reachable true");
+    });
+
+    it("opens a commissioning window for a second ecosystem (multi-admin) and removes a fabric", async () => {
+        const pairing = await stack.probe.request("hearth/bridge/matter", "pairing");
+        assert.equal(pairing.status, "ok", JSON.stringify(pairing));
+        assert.equal(pairing.data.commissioned, true);
+        const second = await commission({ dir: stack.dir, port: stack.matterPort, passcode: stack.passcode, discriminator: stack.discriminator,
+            label: "second-admin", id: "test-controller-2" });
+        try {
+            const fabrics = await until(async () => {
+                const a = await stack.probe.request("hearth/bridge/matter", "fabrics");
+                return a.data.length === 2 ? a.data : undefined;
+            }, "two fabrics");
+            assert.deepEqual(fabrics.map(f => f.label).sort(), ["hearth-test", "second-admin"]);
+            const index = fabrics.find(f => f.label === "second-admin").index;
+            const removed = await stack.probe.request("hearth/bridge/matter", "fabric/remove", { index });
+            assert.equal(removed.status, "ok", JSON.stringify(removed));
+            assert.deepEqual(removed.data.fabrics.map(f => f.label), ["hearth-test"]);
+            const bad = await stack.probe.request("hearth/bridge/matter", "fabric/remove", { index: "x" });
+            assert.equal(bad.status, "error");
+        } finally {
+            await second.controller.close().catch(() => {});
+        }
     });
 
     it("renames and removes devices without re-pairing, and survives bad payloads", async () => {

@@ -16,12 +16,12 @@ export const CLUSTER = {
 const NAME_OF = Object.fromEntries(Object.entries(CLUSTER).map(([k, v]) => [v, k]));
 
 /** Commissions the bridge at 127.0.0.1:`port` and connects; returns { controller, node, nodeId }. */
-export async function commission({ dir, port, passcode, discriminator, label = "hearth-test" }) {
+export async function commission({ dir, port, passcode, discriminator, label = "hearth-test", id = "test-controller" }) {
     const env = Environment.default;
     env.vars.set("storage.path", path.join(dir, "controller"));
     env.vars.set("mdns.networkInterface", "lo");
     const controller = new CommissioningController({
-        environment: { environment: env, id: "test-controller" }, autoConnect: false, adminFabricLabel: label,
+        environment: { environment: env, id }, autoConnect: false, adminFabricLabel: label,
     });
     await controller.start();
     // No multicast on loopback: operational discovery finds nothing, so the peer's operational address is the one
