@@ -178,4 +178,16 @@ export function hearthOperationalState(Base = OperationalStateServer) {
     };
 }
 
+/** Temperature Control (a refrigerator cabinet): SetTemperature writes the Hearth property `prop` (°C). */
+export function hearthCabinetTemperature(Base, prop) {
+    return class HearthTemperatureControlServer extends Base {
+        async setTemperature({ targetTemperature }) {
+            if (typeof targetTemperature !== "number") {
+                throw new StatusResponseError("targetTemperature is required", Status.InvalidCommand);
+            }
+            await sendOrFail(this, { [prop]: targetTemperature / 100 });
+        }
+    };
+}
+
 export { RvcCleanModeServer, ColorControlServer };

@@ -121,8 +121,12 @@ export class MatterBridge {
         const early = this.#early.get(id) ?? { state: {}, online: true };
         const entry = { desc, map, signature, name, state: { ...early.state }, online: early.online, endpoint: undefined };
         const initial = { ...map.defaults };
+        const children = (map.children ?? []).map(c => ({ ...c, endpoint: new Endpoint(c.type, { id: `${id}-${c.suffix}`, ...c.defaults }) }));
+        for (const c of children) setOwner(c.endpoint.id, id);
+        entry.children = children;
         const endpoint = new Endpoint(map.type, {
             id,
+            ...(children.length ? { parts: children.map(c => c.endpoint) } : {}),
             ...initial,
             bridgedDeviceBasicInformation: {
                 nodeLabel: name, productName: label(str(desc.model) ?? desc.type), vendorName: label(str(desc.manufacturer) ?? "Hearth"),
@@ -135,7 +139,7 @@ export class MatterBridge {
         this.#devices.set(id, entry);
         this.#watchWrites(id, entry);
         try {
-            await endpoint.set(map.attributes(entry.state));
+            await this.#apply(entry);
         } catch (e) {
             this.#log.error(`hearth-matter: ${id}: first state not applied (${String(e.message).slice(0, 200)})`);
         }
@@ -168,6 +172,7 @@ export class MatterBridge {
         if (!entry) return;
         this.#devices.delete(id);
         dropOwner(id);
+        for (const c of entry.children ?? []) dropOwner(c.endpoint.id);
         await entry.endpoint.delete();
         this.#log.info(`hearth-matter: ${id} removed`);
     }
@@ -182,14 +187,17 @@ export class MatterBridge {
         Object.assign(entry.state, state);
         return this.#serial(async () => {
             if (!this.#devices.has(id)) return;
-            let patch;
             try {
-                patch = entry.map.attributes(entry.state);
-                await entry.endpoint.set(patch);
+                await this.#apply(entry);
             } catch (e) {
                 this.#log.error(`hearth-matter: ${id}: state not applied (${String(e.message).slice(0, 200)})`);
             }
         });
+    }
+
+    async #apply(entry) {
+        await entry.endpoint.set(entry.map.attributes(entry.state));
+        for (const c of entry.children ?? []) await c.endpoint.set(c.attributes(entry.state));
     }
 
     /** Marks `id` reachable or not (Bridged Device Basic Information `Reachable`). */

@@ -21,6 +21,8 @@ import { TemperatureSensorDevice } from "@matter/main/devices/temperature-sensor
 import { HumiditySensorDevice } from "@matter/main/devices/humidity-sensor";
 import { OccupancySensorDevice } from "@matter/main/devices/occupancy-sensor";
 import { ContactSensorDevice } from "@matter/main/devices/contact-sensor";
+import { RefrigeratorDevice } from "@matter/main/devices/refrigerator";
+import { TemperatureControlledCabinetDevice, TemperatureControlledCabinetRequirements } from "@matter/main/devices/temperature-controlled-cabinet";
 import {
     hearthOnOff,
     hearthLevel,
@@ -30,6 +32,7 @@ import {
     hearthRvcCleanMode,
     hearthRvcOperationalState,
     hearthOperationalState,
+    hearthCabinetTemperature,
     percentToLevel,
 } from "./behaviors.js";
 import { num, bool, str, isObject } from "./payload.js";
@@ -237,6 +240,30 @@ function washer(desc) {
     };
 }
 
+// ---- refrigerator ------------------------------------------------------------------------------------------------
+// Refrigerator (0x0070) with two Temperature Controlled Cabinet child endpoints (cooler, freezer).
+function refrigerator(desc) {
+    const cabinets = [["fridge", "fridge_temp", "fridge_target", 1, 8], ["freezer", "freezer_temp", "freezer_target", -24, -14]]
+        .filter(([, temp, target]) => has(desc, temp) && has(desc, target));
+    const R = TemperatureControlledCabinetRequirements;
+    const children = cabinets.map(([name, temp, target, lo, hi]) => {
+        const [min, max] = range(desc, target, lo, hi);
+        const step = num(desc.properties[target].step);
+        const Ctl = hearthCabinetTemperature(step ? R.TemperatureControlServer.with("TemperatureNumber", "TemperatureStep") : R.TemperatureControlServer, target);
+        return {
+            suffix: name,
+            type: TemperatureControlledCabinetDevice.with(Ctl, TemperatureMeasurementServer),
+            defaults: {
+                temperatureControl: { temperatureSetpoint: min * 100, minTemperature: min * 100, maxTemperature: max * 100, ...(step ? { step: step * 100 } : {}) },
+                temperatureMeasurement: { measuredValue: null, minMeasuredValue: null, maxMeasuredValue: null },
+            },
+            attributes: s => clean({ temperatureControl: { temperatureSetpoint: centi(s[target]) }, temperatureMeasurement: { measuredValue: centi(s[temp]) } }),
+        };
+    });
+    if (!children.length) return { skip: "a refrigerator without fridge_temp/fridge_target or freezer_temp/freezer_target" };
+    return { type: RefrigeratorDevice.with(Bridged), defaults: {}, attributes: () => ({}), children };
+}
+
 // ---- sensors -----------------------------------------------------------------------------------------------------
 function sensor(desc) {
     const cls = str(desc.device_class);
@@ -295,7 +322,7 @@ const BUILDERS = {
     washer,
     sensor,
     binary_sensor: binarySensor,
-    refrigerator: () => ({ skip: "refrigerators are not bridged yet (Refrigerator with temperature-controlled cabinets is planned)" }),
+    refrigerator,
     camera: () => ({ skip: "cameras are not bridged: Matter cameras need live WebRTC/RTP streams and Hearth cameras only give snapshots" }),
 };
 

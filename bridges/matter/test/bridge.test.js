@@ -4,9 +4,9 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { statSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { OnOff, LevelControl, ColorControl, Thermostat, DoorLock, RvcRunMode } from "@matter/main/clusters";
+import { OnOff, LevelControl, ColorControl, Thermostat, DoorLock, RvcRunMode, TemperatureControl } from "@matter/main/clusters";
 import { startStack, until, PIN } from "./harness.js";
-import { commission, readBridged, clientOf } from "./controller.js";
+import { commission, readBridged, clientOf, clientAt } from "./controller.js";
 import { percentToLevel } from "../src/behaviors.js";
 
 const MAX_ATTEMPTS = 3;
@@ -26,7 +26,7 @@ const reports = [];
 describe("hearth-matter with a real Matter controller", { timeout: 240_000 }, () => {
     before(async () => {
         stack = await startStack({ maxAttempts: MAX_ATTEMPTS });
-        await until(() => stack.probe.retained("hearth/bridge/matter/state")?.devices === 9, "the bridge status with 9 devices", 60_000);
+        await until(() => stack.probe.retained("hearth/bridge/matter/state")?.devices === 10, "the bridge status with 10 devices", 60_000);
         let controller;
         ({ node, controller } = await commission({ dir: stack.dir, port: stack.matterPort, passcode: stack.passcode, discriminator: stack.discriminator }));
         stack.controller = controller;
@@ -47,7 +47,7 @@ describe("hearth-matter with a real Matter controller", { timeout: 240_000 }, ()
         assert.match(s.pairing.qr_code, /^MT:/);
         assert.ok(s.pairing.qr_text.split("\n").length > 10);
         assert.deepEqual(s.fabrics.map(f => f.label), ["hearth-test"]);
-        assert.deepEqual(s.skipped.map(x => x.device).sort(), ["front_camera", "kitchen_fridge"]);
+        assert.deepEqual(s.skipped.map(x => x.device).sort(), ["front_camera"]);
         const answer = await stack.probe.request("hearth/bridge/matter", "fabrics");
         assert.equal(answer.status, "ok");
         assert.equal(answer.data.length, 1);
@@ -65,7 +65,7 @@ describe("hearth-matter with a real Matter controller", { timeout: 240_000 }, ()
     });
 
     it("reads every mapped cluster of every demo device with Hearth's values", () => {
-        assert.deepEqual([...bridged.keys()].sort(), ["bathroom_washer", "bedroom_ac", "hall_lock", "hall_motion", "kitchen_plug",
+        assert.deepEqual([...bridged.keys()].sort(), ["bathroom_washer", "bedroom_ac", "hall_lock", "hall_motion", "kitchen_fridge", "kitchen_plug",
             "living_climate_sensor", "living_light", "porch_switch", "robot_vacuum"]);
         const c = id => bridged.get(id).clusters;
         const light = state("living_light");
@@ -88,6 +88,15 @@ describe("hearth-matter with a real Matter controller", { timeout: 240_000 }, ()
         assert.equal(typeof c("living_climate_sensor").temperatureMeasurement.measuredValue, "number");
         assert.equal(typeof c("living_climate_sensor").relativeHumidityMeasurement.measuredValue, "number");
         assert.equal(typeof c("hall_motion").occupancySensing.occupancy.occupied, "boolean");
+        const cabinets = [...bridged.endpoints.values()].filter(e => e.temperatureControl).map(e => e.temperatureControl.temperatureSetpoint).sort((a, b) => a - b);
+        assert.deepEqual(cabinets, [Math.round(state("kitchen_fridge").freezer_target * 100), Math.round(state("kitchen_fridge").fridge_target * 100)]);
+    });
+
+    it("sets the fridge compartment's target through its Temperature Controlled Cabinet", async () => {
+        const [number] = [...bridged.endpoints].find(([, e]) => e.temperatureControl && e.temperatureControl.maxTemperature <= 800);
+        const ctl = clientAt(node, number, TemperatureControl.Complete);
+        await ctl.setTemperature({ targetTemperature: 550 });
+        await until(() => state("kitchen_fridge").fridge_target === 5.5, "fridge_target 5.5 on MQTT");
     });
 
     it("sets the light's level from Matter: Hearth's brightness changes and the controller's subscription sees it", async () => {
@@ -215,7 +224,7 @@ describe("hearth-matter with a real Matter controller", { timeout: 240_000 }, ()
         const rm = await stack.probe.request("hearth/bridge", "device/remove", { device: "porch_switch" });
         assert.equal(rm.status, "ok", JSON.stringify(rm));
         await until(async () => !(await readBridged(node)).has("porch_switch"), "porch_switch gone from the bridge");
-        await until(() => stack.probe.retained("hearth/bridge/matter/state")?.devices === 8, "status with 8 devices");
+        await until(() => stack.probe.retained("hearth/bridge/matter/state")?.devices === 9, "status with 9 devices");
         const answer = await stack.probe.request("hearth/bridge/matter", "fabrics");
         assert.equal(answer.status, "ok");
         assert.equal(stack.bridge.proc.exitCode, null, "the bridge is still running");

@@ -7,10 +7,25 @@ import path from "node:path";
 
 export { OnOff } from "@matter/main/clusters";
 
+/** The cluster client of `cluster` on any endpoint number (also a composed device's part). */
+export function clientAt(node, endpoint, cluster) {
+    const find = eps => {
+        for (const e of eps) {
+            if (e.number === endpoint) return e;
+            const hit = find(e.getChildEndpoints());
+            if (hit) return hit;
+        }
+        return undefined;
+    };
+    const ep = find(node.getDevices());
+    if (!ep) throw new Error(`no endpoint ${endpoint}`);
+    return ep.getClusterClient(cluster);
+}
+
 export const CLUSTER = {
     descriptor: 0x1d, bridgedDeviceBasicInformation: 0x39, onOff: 0x06, levelControl: 0x08, colorControl: 0x300,
     thermostat: 0x201, doorLock: 0x101, rvcRunMode: 0x54, rvcCleanMode: 0x55, rvcOperationalState: 0x61,
-    operationalState: 0x60, temperatureMeasurement: 0x402, relativeHumidityMeasurement: 0x405, occupancySensing: 0x406,
+    operationalState: 0x60, temperatureControl: 0x56, temperatureMeasurement: 0x402, relativeHumidityMeasurement: 0x405, occupancySensing: 0x406,
     booleanState: 0x45,
 };
 const NAME_OF = Object.fromEntries(Object.entries(CLUSTER).map(([k, v]) => [v, k]));
@@ -57,6 +72,7 @@ export async function readBridged(node) {
         const uid = clusters.bridgedDeviceBasicInformation?.uniqueId;
         if (uid) out.set(uid.replace(/^hearth-/, ""), { endpoint, clusters });
     }
+    out.endpoints = byEndpoint; // every endpoint, also the parts of composed devices (refrigerator cabinets)
     return out;
 }
 
