@@ -110,7 +110,7 @@ cfg["matter"] = {"enabled": True, "port": int(sys.argv[4]), "state_dir": sys.arg
 json.dump(cfg, open(sys.argv[2], "w"), indent=2)
 PY
   chmod 600 "$matter_config"
-  start matter.log node bridges/matter/src/main.js --config "$matter_config"
+  start matter.log bridges/matter/bin/hearth-matter --config "$matter_config"
   for _ in $(seq 100); do
     grep -q "pairing code" "$run_dir/matter.log" 2>/dev/null && break
     grep -q "not commissioned" "$run_dir/matter.log" 2>/dev/null && break
