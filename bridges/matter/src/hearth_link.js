@@ -30,7 +30,7 @@ export class HearthLink {
         return this.#base;
     }
 
-    /** Connects (reconnecting forever in the background) and resolves after the first connection. */
+    /** Connects (retrying every second until the broker answers, and after every loss) and resolves once connected. */
     connect() {
         const s = this.settings;
         const url = s.url.replace(/^tcp:/, "mqtt:").replace(/^ssl:/, "mqtts:");
@@ -77,9 +77,8 @@ export class HearthLink {
                     },
                 );
             });
-            client.once("error", e => {
-                if (first) reject(e);
-            });
+            // A broker that is not up yet is retried every second (reconnectPeriod); errors are logged above.
+            void reject;
         });
     }
 
@@ -156,12 +155,15 @@ export class HearthLink {
         this.#client?.publish(`${this.#base}/${topic}`, JSON.stringify(value), { qos: 1, retain });
     }
 
-    /** Publishes the offline status and disconnects. */
+    /** Publishes the offline status (when connected) and disconnects; bounded to a few seconds. */
     async close() {
         for (const w of this.#pending.values()) clearTimeout(w.timer);
         this.#pending.clear();
         if (!this.#client) return;
-        await new Promise(r => this.#client.publish(`${this.#base}/bridge/matter/state`, JSON.stringify({ state: "offline" }), { qos: 1, retain: true }, () => r()));
-        await this.#client.endAsync();
+        const bounded = (p, ms) => Promise.race([p, new Promise(r => setTimeout(r, ms).unref())]);
+        if (this.#client.connected) {
+            await bounded(new Promise(r => this.#client.publish(`${this.#base}/bridge/matter/state`, JSON.stringify({ state: "offline" }), { qos: 1, retain: true }, () => r())), 2000);
+        }
+        await bounded(this.#client.endAsync(true), 2000); // never waits forever for a broker that is gone
     }
 }

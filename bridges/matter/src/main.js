@@ -59,14 +59,6 @@ export async function run(argv) {
         onRequest: (name, body, err) => status.handle(name, body, err),
         onConnect: () => status.publish(),
     };
-    await link.connect();
-    bridge.server.lifecycle.commissioned.on(() => status.publish());
-    bridge.server.lifecycle.decommissioned.on(() => status.publish());
-    bridge.server.events.operationalCredentials?.fabrics$Changed?.on(() => status.publish());
-    if (!bridge.server.lifecycle.isCommissioned) {
-        const p = status.snapshot().pairing;
-        console.log(`hearth-matter: not commissioned yet. Manual pairing code: ${p.manual_code}\n${p.qr_text}\nQR: ${p.qr_code}`);
-    }
     let stopping = false;
     const stop = async () => {
         if (stopping) return;
@@ -77,6 +69,14 @@ export async function run(argv) {
     };
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
+    await link.connect();
+    bridge.server.lifecycle.commissioned.on(() => status.publish());
+    bridge.server.lifecycle.decommissioned.on(() => status.publish());
+    bridge.server.events.operationalCredentials?.fabrics$Changed?.on(() => status.publish());
+    if (!bridge.server.lifecycle.isCommissioned) {
+        const p = status.snapshot().pairing;
+        console.log(`hearth-matter: not commissioned yet. Manual pairing code: ${p.manual_code}\n${p.qr_text}\nQR: ${p.qr_code}`);
+    }
 }
 
 run(process.argv.slice(2)).catch(e => {
