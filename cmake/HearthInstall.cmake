@@ -6,6 +6,8 @@
 #   bin/hearth-new-driver, share/hearth/scaffold/ (the driver scaffold and its templates)
 #   share/hearth/examples/{hearth.json,scenes/}  share/hearth/schema/*.json
 #   lib/systemd/system/hearthd.service           share/doc/hearth/ (README, docs)
+#   bin/hearth-matter, lib/hearth/matter/ (the Matter bridge, Node.js; node_modules from `npm ci --omit=dev`
+#   in bridges/matter before packaging), lib/systemd/system/hearth-matter.service
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/hearth DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT sdk)
@@ -25,6 +27,14 @@ install(FILES ${PROJECT_SOURCE_DIR}/config/hearth.json DESTINATION share/hearth/
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/config/scenes DESTINATION share/hearth/examples OPTIONAL)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/config/schema DESTINATION share/hearth)
 install(FILES ${PROJECT_SOURCE_DIR}/config/hearthd.service DESTINATION lib/systemd/system)
+install(FILES ${PROJECT_SOURCE_DIR}/config/hearth-matter.service DESTINATION lib/systemd/system)
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/bridges/matter/bin/hearth-matter DESTINATION bin)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/bridges/matter/src DESTINATION lib/hearth/matter)
+install(FILES ${PROJECT_SOURCE_DIR}/bridges/matter/package.json ${PROJECT_SOURCE_DIR}/bridges/matter/package-lock.json
+  DESTINATION lib/hearth/matter)
+# The bridge's npm dependencies (matter.js, mqtt), present when `npm ci --omit=dev` ran in bridges/matter.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/bridges/matter/node_modules DESTINATION lib/hearth/matter OPTIONAL
+  PATTERN ".hearth-lock" EXCLUDE)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/CHANGELOG.md DESTINATION share/doc/hearth)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION share/doc/hearth/docs FILES_MATCHING PATTERN "*.md")
 
@@ -40,7 +50,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "mosquitto")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "mosquitto, nodejs (>= 20)")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   ${PROJECT_SOURCE_DIR}/tools/packaging/debian/postinst
   ${PROJECT_SOURCE_DIR}/tools/packaging/debian/prerm

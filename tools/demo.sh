@@ -7,6 +7,7 @@
 #   nuki (Nuki Bridge HTTP API)             -> nuki_<id> front door lock (PIN 4711 for remote unlock, as hall_lock)
 #   isapi_camera (ISAPI HTTP, digest auth)  -> porch_camera
 #   demo (virtual)                          -> kitchen_plug, porch_switch, sensors, hall_lock, front_camera
+# and hearth-matter, the Matter bridge, printing its pairing code (docs/matter.md).
 # Builds only the targets it runs. Ctrl-C stops everything: hearthd stops its driver workers
 # (which ignore the terminal's SIGINT) and exits 0; every process started here is stopped by PID.
 set -euo pipefail
@@ -96,6 +97,34 @@ cfg["locks"] = {"nuki_20000001": {"pin_hash": "$pin_hash", "auto_relock_s": 120}
 json.dump(cfg, open(sys.argv[1], "w"), indent=2)
 PY
 chmod 600 "$config"
+
+# The Matter bridge (docs/matter.md): every device in Apple Home / Google Home / Home Assistant.
+# It reads the same config plus a `matter` section (enabled here; off in the installed config).
+matter_config="$root/config/.demo-matter.json"
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  [ -d bridges/matter/node_modules ] || (cd bridges/matter && npm ci --omit=dev --no-audit --no-fund --loglevel=error)
+  python3 - "$config" "$matter_config" "$run_dir/matter" "${HEARTH_DEMO_MATTER_PORT:-5540}" <<'PY'
+import json, sys
+cfg = json.load(open(sys.argv[1]))
+cfg["matter"] = {"enabled": True, "port": int(sys.argv[4]), "state_dir": sys.argv[3]}
+json.dump(cfg, open(sys.argv[2], "w"), indent=2)
+PY
+  chmod 600 "$matter_config"
+  start matter.log bridges/matter/bin/hearth-matter --config "$matter_config"
+  for _ in $(seq 100); do
+    grep -q "pairing code" "$run_dir/matter.log" 2>/dev/null && break
+    grep -q "not commissioned" "$run_dir/matter.log" 2>/dev/null && break
+    sleep 0.2
+  done
+  if grep -q "hearth-matter: not commissioned yet" "$run_dir/matter.log"; then
+    sed -n '/^hearth-matter: not commissioned yet/,/^QR: /p' "$run_dir/matter.log"
+  else
+    echo "hearth demo: the Matter bridge is already paired (state in $run_dir/matter); pairing code again:"
+    echo "  build/release/src/ctl/hearthctl --port $mqtt_port matter pairing"
+  fi
+else
+  echo "hearth demo: node/npm missing, the Matter bridge is not started (tools/setup-deps.sh installs them)"
+fi
 
 echo "hearth demo: broker on 127.0.0.1:$mqtt_port; in another terminal try:"
 echo "  mosquitto_sub -p $mqtt_port -t 'hearth/#' -v"
