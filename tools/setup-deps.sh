@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Hearth needs to build, test and run its demo (Debian bookworm).
+# Installs the Debian packages Hearth needs to build and run its demo (Debian bookworm); with
+# --tests also those only the test suite needs (tools/test.sh passes it): Chromium and a CJK font
+# for the web console's browser tests, RabbitMQ for the community cluster tests.
 # Idempotent; uses sudo when not run as root. Set HEARTH_SKIP_APT=1 to skip (offline machines).
 set -euo pipefail
 
@@ -10,12 +12,13 @@ packages=(
   libsqlite3-dev sqlite3 libjpeg-dev libturbojpeg0-dev libsystemd-dev
   libgtest-dev libgmock-dev
   libseccomp-dev libre2-dev libargon2-dev
-  chromium fonts-wqy-microhei
   libprotobuf-dev protobuf-compiler
   mosquitto mosquitto-clients
-  rabbitmq-server
   systemd python3 clang-format clang-tidy file
 )
+if [[ "${1:-}" == "--tests" ]]; then
+  packages+=(chromium fonts-wqy-microhei rabbitmq-server)
+fi
 
 if [[ "${HEARTH_SKIP_APT:-0}" == "1" ]]; then
   exit 0

@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash tools/setup-deps.sh
+bash tools/setup-deps.sh --tests
 # mosquitto's package starts a system broker on port 1883; tests start their own on free ports.
 
 status=0

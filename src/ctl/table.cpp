@@ -59,12 +59,13 @@ std::string sanitize(const std::string& s) {
     std::string out;
     out.reserve(s.size());
     for (unsigned char c : s) {
-        if (c == '\n' || c == '\t' || c == '\r')
+        if (c == '\n' || c == '\t' || c == '\r') {
             out += ' ';
-        else if (c < 0x20 || c == 0x7F)
+        } else if (c < 0x20 || c == 0x7F) {
             out += '?';
-        else
+        } else {
             out += static_cast<char>(c);
+        }
     }
     return out;
 }
@@ -89,14 +90,17 @@ std::string format_age(std::int64_t then_ms, std::int64_t now_ms) {
     const std::int64_t s = (future ? -diff : diff) / 1000;
     if (!future && s < 2) return "just now";
     std::string amount;
-    if (s < 120)
+    constexpr std::int64_t hour_s = 3600;
+    constexpr std::int64_t day_s = 86400;
+    if (s < 120) {
         amount = std::to_string(s) + "s";
-    else if (s < 2 * 3600)
+    } else if (s < 2 * hour_s) {
         amount = std::to_string(s / 60) + "m";
-    else if (s < 2 * 86400)
-        amount = std::to_string(s / 3600) + "h";
-    else
-        amount = std::to_string(s / 86400) + "d";
+    } else if (s < 2 * day_s) {
+        amount = std::to_string(s / hour_s) + "h";
+    } else {
+        amount = std::to_string(s / day_s) + "d";
+    }
     return future ? "in " + amount : amount + " ago";
 }
 
