@@ -311,7 +311,7 @@ private:
         proactive_.start(&bridge_);  // suggestions and the care alert (docs/proactive.md)
         gw_.add_observer(&proactive_);
         gw_.add_observer(&uplink_);  // what leaves the home (docs/community.md)
-        web_.start();  // account requests; the console with web.enabled (docs/web-console.md)
+        web_.start();                // account requests; the console with web.enabled (docs/web-console.md)
     }
 
     [[nodiscard]] std::string status_line() const {
