@@ -16,9 +16,10 @@ connect_plan make_connect_plan(const connect_settings& settings) {
     auto builder = ::mqtt::connect_options_builder();
     if (settings.mqtt_version == 5) {
         builder.mqtt_version(MQTTVERSION_5).clean_start(true);
-        if (settings.maximum_packet_size > 0)
+        if (settings.maximum_packet_size > 0) {
             builder.properties({::mqtt::property(::mqtt::property::MAXIMUM_PACKET_SIZE,
                                                  static_cast<int>(settings.maximum_packet_size))});
+        }
     } else {
         builder.mqtt_version(MQTTVERSION_3_1_1).clean_session(true);
     }

@@ -156,9 +156,10 @@ bool valid_device_class(std::string_view platform, std::string_view device_class
     if (platform == "switch") return switch_classes.contains(device_class);
     if (platform == "button") return button.contains(device_class);
     if (platform == "event") return event.contains(device_class);
-    if (platform == "number")
+    if (platform == "number") {
         return device_class != "enum" && device_class != "date" && device_class != "timestamp" &&
                sensor.contains(device_class);
+    }
     return false;
 }
 

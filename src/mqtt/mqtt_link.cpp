@@ -113,7 +113,7 @@ void mqtt_link::make_client() {
         });
     });
     client_->set_message_callback(
-        [this, alive, max_inbound = settings_.max_inbound_bytes](::mqtt::const_message_ptr msg) {
+        [this, alive, max_inbound = settings_.max_inbound_bytes](const ::mqtt::const_message_ptr& msg) {
             const std::size_t size = msg->get_payload_ref().size();
             inbound_message in{msg->get_topic(), size <= max_inbound ? msg->to_string() : std::string(),
                                msg->is_retained(), size};
@@ -189,11 +189,12 @@ void mqtt_link::handle_connected() {
     if (stopping_) return;
     connected_ = true;
     backoff_ = settings_.backoff_min;
-    if (protocol_ == 5)
+    if (protocol_ == 5) {
         log::mqtt().info("mqtt: connected to {} (MQTT 5, maximum packet size {} bytes)", redact_url(settings_.url),
                          maximum_packet_size(settings_));
-    else
+    } else {
         log::mqtt().info("mqtt: connected to {} (MQTT 3.1.1)", redact_url(settings_.url));
+    }
     if (const auto endpoint = parse_broker_url(settings_.url))  // see tcp_nodelay.hpp: ~40 ms per hop otherwise
         log::mqtt().debug("mqtt: TCP_NODELAY set on {} broker socket(s)", set_tcp_nodelay_to(*endpoint));
     try {
@@ -259,8 +260,11 @@ void mqtt_link::pump() {
         }
         const std::uint64_t seq = next_seq_++;
         try {
-            client_->publish(e.topic, e.payload.data(), e.payload.size(), e.qos, e.retained,
-                             reinterpret_cast<void*>(static_cast<std::uintptr_t>(seq)), *listener_publish_);
+            // The sequence number travels as Paho's opaque context value, never dereferenced.
+            client_->publish(
+                e.topic, e.payload.data(), e.payload.size(), e.qos, e.retained,
+                reinterpret_cast<void*>(static_cast<std::uintptr_t>(seq)),  // NOLINT(performance-no-int-to-ptr)
+                *listener_publish_);
             inflight_.emplace(seq, std::move(e));
         } catch (const std::exception& ex) {
             log::mqtt().debug("mqtt: publish to {} deferred: {}", e.topic, ex.what());

@@ -32,11 +32,11 @@ incoming_topic classify(const topic_scheme& scheme, std::string_view topic) {
     }
     if (parts.size() < 2 || parts[0].empty() || parts[0] == "bridge") return r;
     r.device = std::string(parts[0]);
-    if (parts.size() == 2 && parts[1] == "set")
+    if (parts.size() == 2 && parts[1] == "set") {
         r.what = incoming_topic::kind::set;
-    else if (parts.size() == 2 && parts[1] == "get")
+    } else if (parts.size() == 2 && parts[1] == "get") {
         r.what = incoming_topic::kind::get;
-    else if (parts.size() == 3 && parts[1] == "set" && !parts[2].empty()) {
+    } else if (parts.size() == 3 && parts[1] == "set" && !parts[2].empty()) {
         r.what = incoming_topic::kind::set_property;
         r.property = std::string(parts[2]);
     }

@@ -23,7 +23,7 @@ void field(std::string& out, const std::string& v) {
 std::string hex(const unsigned char* p, unsigned n) {
     static const char digits[] = "0123456789abcdef";
     std::string s;
-    s.reserve(2 * n);
+    s.reserve(2 * static_cast<std::size_t>(n));
     for (unsigned i = 0; i < n; ++i) {
         s += digits[p[i] >> 4];
         s += digits[p[i] & 0xf];

@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 #include <mqtt/async_client.h>
 
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <thread>
@@ -36,6 +37,17 @@ constexpr int cut_hubs = 10;  ///< hubs 0..9: node 3 is their only URL
 constexpr int alarms_per_round = 2;
 const std::string site = "site1";
 const std::string canary_password = "canary-local-pass-739146";
+
+/// How long the 10 hubs stay cut off: HEARTH_CUT_OFF_SECONDS (20 in ctest), or the environment's
+/// HEARTH_COMMUNITY_CUT_OFF_S (the full 5 minutes: HEARTH_COMMUNITY_CUT_OFF_S=300).
+std::chrono::seconds cut_off_duration() {
+    const char* text = std::getenv("HEARTH_COMMUNITY_CUT_OFF_S");
+    if (text != nullptr) {
+        const long value = std::strtol(text, nullptr, 10);
+        if (value > 0 && value <= 3600) return std::chrono::seconds(value);
+    }
+    return std::chrono::seconds(HEARTH_CUT_OFF_SECONDS);
+}
 
 std::string home_name(int i) {
     char name[16];
@@ -228,7 +240,8 @@ TEST_F(CommunityHubStorm, CutOffHubsDeliverTheirAlarmsAfterTheUplinkReturns) {
     for (int i = 0; i < cut_hubs; ++i) {
         EXPECT_EQ(during.at(home_name(i)), 2 * alarms_per_round) << home_name(i) << " is cut off";
     }
-    std::this_thread::sleep_until(cut_at + std::chrono::seconds(HEARTH_CUT_OFF_SECONDS));
+    // The outage's length is what is under test, not a wait for something to happen.
+    std::this_thread::sleep_until(cut_at + cut_off_duration());
     state->rig->start_node(3);
     EXPECT_TRUE(await_counts(0, cut_hubs, 3 * alarms_per_round, 120s));
     for (const auto& [home, count] : alarms_per_home()) {
