@@ -2,6 +2,8 @@
 #include "sandbox/grants.hpp"
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 #include <set>
 
 namespace hearth::sandbox {
@@ -12,9 +14,13 @@ using json = nlohmann::json;
 constexpr std::size_t max_entries = 64;
 constexpr std::size_t max_path = 4096;
 
-const std::set<std::string> known_keys = {"network", "tcp_ports",  "listen_ports",
-                                          "devices", "read_paths", "write_paths"};
-const std::set<std::string> known_kinds = {"tcp_client", "tcp_server", "udp", "broadcast", "raw"};
+constexpr std::array<std::string_view, 6> known_keys = {"network", "tcp_ports",  "listen_ports",
+                                                        "devices", "read_paths", "write_paths"};
+constexpr std::array<std::string_view, 5> known_kinds = {"tcp_client", "tcp_server", "udp", "broadcast", "raw"};
+
+bool is_one_of(const auto& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
 
 bool parse_ports(const json& v, std::vector<std::uint16_t>& out, std::string& error, const std::string& key) {
     if (!v.is_array() || v.size() > max_entries) {
@@ -61,7 +67,7 @@ bool parse_object(const json& m, grants& g, std::string& error) {
         return false;
     }
     for (const auto& [k, v] : m.items()) {
-        if (known_keys.count(k) == 0) {
+        if (!is_one_of(known_keys, k)) {
             error = "unknown manifest key '" + k + "'";
             return false;
         }
@@ -72,7 +78,7 @@ bool parse_object(const json& m, grants& g, std::string& error) {
             return false;
         }
         for (const auto& k : *n) {
-            if (!k.is_string() || known_kinds.count(k.get<std::string>()) == 0) {
+            if (!k.is_string() || !is_one_of(known_kinds, k.get<std::string>())) {
                 error = "network: unknown kind " + k.dump() + " (tcp_client, tcp_server, udp, broadcast, raw)";
                 return false;
             }
@@ -129,7 +135,7 @@ json ports_json(const std::optional<std::vector<std::uint16_t>>& p) { return p ?
 std::optional<grants> parse_manifest(const std::string& text, std::string& error) {
     grants g;
     if (text.empty()) return g;
-    if (text.size() > 64 * 1024) {
+    if (text.size() > std::size_t{64} * 1024) {
         error = "the manifest is larger than 64 KiB";
         return std::nullopt;
     }

@@ -3,6 +3,7 @@
 // rules (ABI 4, Linux 6.7), IOCTL_DEV (ABI 5) and scoping (ABI 6, Linux 6.12). Values and layouts
 // are the kernel's UAPI, which is stable.
 #include "sandbox/landlock.hpp"
+#include "sandbox/errno_text.hpp"
 
 #include <fcntl.h>
 #include <sys/prctl.h>
@@ -85,7 +86,7 @@ bool allow_path(int ruleset, const std::string& path, std::uint64_t rights, std:
     const int saved = errno;
     ::close(fd);
     if (rc != 0) {
-        error = "landlock_add_rule(" + path + "): " + std::strerror(saved);
+        error = "landlock_add_rule(" + path + "): " + errno_text(saved);
         return false;
     }
     return true;
@@ -94,7 +95,7 @@ bool allow_path(int ruleset, const std::string& path, std::uint64_t rights, std:
 bool allow_port(int ruleset, std::uint64_t right, std::uint16_t port, std::string& error) {
     net_port_attr attr{right, port};
     if (add_rule(ruleset, rule_net_port, &attr) != 0) {
-        error = "landlock_add_rule(port " + std::to_string(port) + "): " + std::strerror(errno);
+        error = "landlock_add_rule(port " + std::to_string(port) + "): " + errno_text(errno);
         return false;
     }
     return true;
@@ -118,9 +119,7 @@ landlock_result restrict_landlock(const std::string& plugin_path, const grants& 
     landlock_result r;
     r.abi = landlock_abi();
     if (r.abi <= 0) {
-        r.error =
-            "Landlock is not available on this kernel (landlock_create_ruleset: " + std::string(std::strerror(errno)) +
-            ")";
+        r.error = "Landlock is not available on this kernel (landlock_create_ruleset: " + errno_text(errno) + ")";
         return r;
     }
     std::uint64_t fs = fs_abi1_all;
@@ -143,7 +142,7 @@ landlock_result restrict_landlock(const std::string& plugin_path, const grants& 
     }
     const int ruleset = create_ruleset(&attr, size, 0);
     if (ruleset < 0) {
-        r.error = std::string("landlock_create_ruleset: ") + std::strerror(errno);
+        r.error = std::string("landlock_create_ruleset: ") + errno_text(errno);
         return r;
     }
     const std::uint64_t read = fs_read_file | fs_read_dir | fs_execute;
@@ -174,7 +173,7 @@ landlock_result restrict_landlock(const std::string& plugin_path, const grants& 
         for (auto port : *g.network.listen_ports) ok = ok && allow_port(ruleset, net_bind_tcp, port, r.error);
     }
     if (ok && restrict_self(ruleset) != 0) {
-        r.error = std::string("landlock_restrict_self: ") + std::strerror(errno);
+        r.error = std::string("landlock_restrict_self: ") + errno_text(errno);
         ok = false;
     }
     ::close(ruleset);

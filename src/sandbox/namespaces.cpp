@@ -1,5 +1,6 @@
 // The namespace layer of a driver worker (see namespaces.hpp).
 #include "sandbox/namespaces.hpp"
+#include "sandbox/errno_text.hpp"
 
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -44,14 +45,14 @@ namespace_result enter_namespaces(bool private_network) {
     if (private_network) flags |= CLONE_NEWNET;
     if (::unshare(flags) != 0) {
         r.error = std::string("unshare(user, mount, IPC, UTS") + (private_network ? ", net" : "") +
-                  " namespaces): " + std::strerror(errno);
+                  " namespaces): " + errno_text(errno);
         return r;
     }
     // Map only ourselves: inside, the worker keeps its uid/gid; nothing else exists.
     if (!write_file("/proc/self/setgroups", "deny") ||
         !write_file("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1\n") ||
         !write_file("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1\n")) {
-        r.error = std::string("writing the user namespace maps: ") + std::strerror(errno);
+        r.error = std::string("writing the user namespace maps: ") + errno_text(errno);
         return r;
     }
     // Best effort: the worker mounts nothing (it has no capability left, and seccomp refuses mount),
@@ -59,7 +60,7 @@ namespace_result enter_namespaces(bool private_network) {
     (void)::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
     (void)::sethostname("hearth-driver", 13);
     if (!drop_capabilities()) {
-        r.error = std::string("dropping capabilities: ") + std::strerror(errno);
+        r.error = std::string("dropping capabilities: ") + errno_text(errno);
         return r;
     }
     r.ok = true;
@@ -74,13 +75,13 @@ bool user_namespaces_available(std::string& why) {
         _exit(::unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS) == 0 ? 0 : 10 + (errno & 0x7f));
     }
     if (pid < 0) {
-        why = std::string("fork: ") + std::strerror(errno);
+        why = std::string("fork: ") + errno_text(errno);
         return false;
     }
     int st = 0;
     while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return true;
-    why = WIFEXITED(st) && WEXITSTATUS(st) >= 10 ? std::string("unshare: ") + std::strerror(WEXITSTATUS(st) - 10)
+    why = WIFEXITED(st) && WEXITSTATUS(st) >= 10 ? std::string("unshare: ") + errno_text(WEXITSTATUS(st) - 10)
                                                  : std::string("probe child failed");
     return false;
 }

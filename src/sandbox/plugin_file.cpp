@@ -1,5 +1,6 @@
 // Plugin file trust and ELF sanity checks (see plugin_file.hpp).
 #include "sandbox/plugin_file.hpp"
+#include "sandbox/errno_text.hpp"
 
 #include <elf.h>
 #include <fcntl.h>
@@ -22,9 +23,9 @@ std::string mode_text(mode_t m) {
 
 std::string check_one(const std::filesystem::path& p, uid_t uid, gid_t gid, bool is_file) {
     struct stat st {};
-    if (::lstat(p.c_str(), &st) != 0) return p.string() + ": " + std::strerror(errno);
+    if (::lstat(p.c_str(), &st) != 0) return p.string() + ": " + errno_text(errno);
     if (S_ISLNK(st.st_mode)) {
-        if (::stat(p.c_str(), &st) != 0) return p.string() + ": " + std::strerror(errno);
+        if (::stat(p.c_str(), &st) != 0) return p.string() + ": " + errno_text(errno);
     }
     const std::string what = is_file ? "plugin file " : "plugin directory ";
     if (st.st_uid != 0 && st.st_uid != uid) {
@@ -64,7 +65,7 @@ std::string check_plugin_trust(const std::filesystem::path& file, uid_t trusted_
 
 std::string check_elf_file(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return "cannot open: " + std::string(std::strerror(errno));
+    if (fd < 0) return "cannot open: " + errno_text(errno);
     struct stat st {};
     std::string error;
     Elf64_Ehdr eh{};

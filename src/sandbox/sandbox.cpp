@@ -1,5 +1,6 @@
 // Probing and applying the driver sandbox layers (see sandbox.hpp).
 #include "sandbox/sandbox.hpp"
+#include "sandbox/errno_text.hpp"
 
 #include "sandbox/landlock.hpp"
 #include "sandbox/namespaces.hpp"
@@ -77,7 +78,7 @@ layers confine(const std::string& plugin_path, const grants& g, const std::set<s
     layers l;
     // Nothing a worker could gain by exec'ing a setuid binary, and no core file with its secrets.
     l.no_new_privs = ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0;
-    if (!l.no_new_privs) l.missing.push_back(std::string("no_new_privs: ") + std::strerror(errno));
+    if (!l.no_new_privs) l.missing.push_back(std::string("no_new_privs: ") + errno_text(errno));
     const rlimit no_core{0, 0};
     ::setrlimit(RLIMIT_CORE, &no_core);
 

@@ -1,5 +1,6 @@
 // The seccomp filter of a driver worker (see seccomp_filter.hpp).
 #include "sandbox/seccomp_filter.hpp"
+#include "sandbox/errno_text.hpp"
 
 #include <seccomp.h>
 
@@ -152,9 +153,9 @@ std::string apply_seccomp(const grants& g) {
                                               SCMP_A2(SCMP_CMP_NE, 0)};
         add(deny, SCMP_SYS(socket), 2, other_netlink);
     }
-    if (rc != 0) return std::string("seccomp rule: ") + std::strerror(-rc);
+    if (rc != 0) return std::string("seccomp rule: ") + errno_text(-rc);
     rc = seccomp_load(f.ctx);
-    if (rc != 0) return std::string("seccomp_load: ") + std::strerror(-rc);
+    if (rc != 0) return std::string("seccomp_load: ") + errno_text(-rc);
     return "";
 }
 
